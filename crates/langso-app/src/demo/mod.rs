@@ -1,0 +1,54 @@
+//! The demo: a synthetic Đan Phượng programme built from the real reference data.
+//!
+//! Each domain exposes one [`DemoSeed`] (decidim's habit): adding a capability adds its seed to
+//! [`SEEDS`], so `langso demo` always shows everything built. Only the administrative units
+//! and codes are real; villages and everything below them are generated, and the UI says so.
+
+mod units;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::progress::Progress;
+use crate::{AppResult, Db};
+
+/// The future a seed returns.
+pub type SeedFuture<'a> = Pin<Box<dyn Future<Output = AppResult<()>> + Send + 'a>>;
+
+/// A domain's contribution to the demo database.
+pub struct DemoSeed {
+    /// The domain's name, as in every crate.
+    pub domain: &'static str,
+    /// Adds the domain's demo data. Seeds run in [`SEEDS`] order, so later ones can read what
+    /// earlier ones made.
+    pub run: for<'a> fn(&'a Db, &'a dyn Progress) -> SeedFuture<'a>,
+}
+
+/// Every domain's seed, in dependency order.
+pub const SEEDS: &[DemoSeed] = &[units::SEED];
+
+/// Fills an empty database with the whole demo.
+pub async fn build(db: &Db, progress: &dyn Progress) -> AppResult<()> {
+    for seed in SEEDS {
+        tracing::info!(domain = seed.domain, "seeding demo data");
+        (seed.run)(db, progress).await?;
+    }
+    Ok(())
+}
+
+/// The demo's synthetic villages, one per line of [`units::VILLAGES`]: exposed so that other
+/// seeds and tests can count on the same figures.
+pub use units::{DEMO_CLUSTERS, DEMO_VILLAGES};
+
+/// Whether the demo has already been built in this database.
+pub async fn is_built(db: &Db) -> AppResult<bool> {
+    let hanoi = langso_store::units::holders_of_code(db, "01").await?;
+    Ok(!hanoi.is_empty())
+}
+
+/// Empties a PostgreSQL demo database (`langso demo --reset`): drops and recreates the public
+/// schema. SQLite demo files are simply deleted by the binary.
+pub async fn wipe_postgres(db: &Db) -> AppResult<()> {
+    langso_store::wipe_postgres(db).await?;
+    Ok(())
+}

@@ -1,0 +1,18 @@
+//! Langso's actions: one function per thing a person or a device does, `(db, input) -> result`.
+//!
+//! Handlers in langso-web and commands in the binary call these and nothing below them, so
+//! validation, transactions and (from the accounts issue on) the access policy live in one place.
+
+pub mod demo;
+mod error;
+pub mod progress;
+pub mod units;
+
+pub use error::{AppError, AppResult, CellError};
+pub use langso_store::Db;
+
+/// Today's date in Vietnam (UTC+7): "as of today" for every date-dependent view.
+pub fn today() -> time::Date {
+    let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    time::OffsetDateTime::now_utc().to_offset(offset).date()
+}

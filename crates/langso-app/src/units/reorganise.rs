@@ -1,0 +1,564 @@
+//! Reorganisations: merges, splits and re-parenting, each applied as one transaction with an
+//! effective date. The old units close the day before, the new ones open on the day, villages
+//! move to their new parents and keep their history; lineage records say where each old unit
+//! went. Anything that would break the tree (a cycle, a code still held, a closed code reused
+//! by a non-successor, a unit left with no parent) refuses the whole reorganisation.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Read;
+
+use langso_domain::text::fold;
+use langso_domain::units::{
+    Share, Unit, UnitKind, Validity, commune_kind_from_name, parse_date, validate_code,
+    validate_name,
+};
+use langso_store::Tx;
+use langso_store::units::{self as store, NewLineage};
+use time::Date;
+use uuid::Uuid;
+
+use super::import::code_in_use;
+use crate::{AppError, AppResult, CellError, Db};
+
+/// One lineage line: an old unit goes (wholly or partly) into a new one.
+#[derive(Clone, Debug)]
+pub struct PlanLine {
+    /// Row in the source file (for messages); 0 when not from a file.
+    pub row: usize,
+    /// Code of the old unit, in force the day before the effective date.
+    pub old_code: String,
+    /// Its name, checked against the stored one (codes get reused, names tell them apart).
+    pub old_name: String,
+    /// Code of the new unit.
+    pub new_code: String,
+    /// Name of the new unit.
+    pub new_name: String,
+    /// Whole or part.
+    pub share: Share,
+    /// Legal basis.
+    pub basis: String,
+    /// False when the line is not backed by a verified source (shown as such).
+    pub verified: bool,
+}
+
+/// An explicit move of one unit (with its subtree) under another.
+#[derive(Clone, Copy, Debug)]
+pub struct PlanMove {
+    /// The unit that moves.
+    pub unit: Uuid,
+    /// Its new parent.
+    pub new_parent: Uuid,
+}
+
+/// A whole reorganisation, applied at once.
+#[derive(Clone, Debug)]
+pub struct ReorganisationPlan {
+    /// First day of the new arrangement; the old one ends the day before.
+    pub effective: Date,
+    /// Legal basis of the whole reorganisation.
+    pub basis: String,
+    /// Merges and splits.
+    pub lines: Vec<PlanLine>,
+    /// Re-parenting, and where the villages of a split unit go.
+    pub moves: Vec<PlanMove>,
+    /// The level above the old units is abolished (2025: districts): the parents of the old
+    /// units that are districts close, and new units sit directly under the province.
+    pub abolish_districts: bool,
+}
+
+/// What a reorganisation did (or, in a dry run, would do).
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct ReorganisationReport {
+    /// The recorded reorganisation; `None` for a dry run.
+    pub id: Option<Uuid>,
+    /// Units closed, as "code name".
+    pub closed: Vec<String>,
+    /// Units opened, as "code name".
+    pub created: Vec<String>,
+    /// Units moved under a new parent.
+    pub moved: usize,
+    /// Lineage records written.
+    pub lineage: usize,
+    /// Whether everything was rolled back on purpose.
+    pub dry_run: bool,
+}
+
+/// Reads a lineage file in the format of `shared/data/admin-lineage-2025.csv`:
+/// `old_code,old_name,new_code,new_name,share,basis,effective[,verified]`. Every line must share
+/// one effective date. New units go directly under the province and the districts that held
+/// the old units are abolished, as on 2025-07-01.
+pub fn plan_from_lineage_csv(input: impl Read) -> AppResult<ReorganisationPlan> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| AppError::refused(format!("không đọc được tệp CSV / unreadable CSV: {e}")))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim().to_lowercase())
+        .collect();
+    let required = [
+        "old_code",
+        "old_name",
+        "new_code",
+        "new_name",
+        "share",
+        "basis",
+        "effective",
+    ];
+    let missing: Vec<CellError> = required
+        .iter()
+        .filter(|r| !headers.iter().any(|h| h == *r))
+        .map(|r| CellError::new(1, r, "thiếu cột bắt buộc / required column missing"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(AppError::Invalid(missing));
+    }
+    let mut errors = Vec::new();
+    let mut lines = Vec::new();
+    let mut dates = BTreeSet::new();
+    let mut bases = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let row = index + 2;
+        let record = record.map_err(|e| {
+            AppError::Invalid(vec![CellError::new(
+                row,
+                "",
+                format!("dòng hỏng / broken line: {e}"),
+            )])
+        })?;
+        let cells: HashMap<&str, &str> = headers
+            .iter()
+            .map(String::as_str)
+            .zip(record.iter().map(str::trim))
+            .collect();
+        let cell = |name: &str| cells.get(name).copied().unwrap_or("").to_owned();
+        let mut fail =
+            |column: &str, message: String| errors.push(CellError::new(row, column, message));
+        let share = Share::parse(&cell("share"));
+        if let Err(e) = &share {
+            fail("share", e.to_string());
+        }
+        match parse_date(&cell("effective")) {
+            Ok(date) => {
+                dates.insert(date);
+            }
+            Err(e) => fail("effective", e.to_string()),
+        }
+        for column in ["old_name", "new_name"] {
+            if let Err(e) = validate_name(&cell(column)) {
+                fail(column, e.to_string());
+            }
+        }
+        for column in ["old_code", "new_code", "basis"] {
+            if cell(column).is_empty() {
+                fail(column, "bắt buộc / required".to_owned());
+            }
+        }
+        let verified = match cell("verified").to_lowercase().as_str() {
+            "" | "true" | "yes" | "1" => true,
+            "false" | "no" | "0" => false,
+            other => {
+                fail(
+                    "verified",
+                    format!("phải là true/false / must be true or false: \"{other}\""),
+                );
+                true
+            }
+        };
+        if !bases.contains(&cell("basis")) {
+            bases.push(cell("basis"));
+        }
+        if let Ok(share) = share {
+            lines.push(PlanLine {
+                row,
+                old_code: cell("old_code"),
+                old_name: cell("old_name"),
+                new_code: cell("new_code"),
+                new_name: cell("new_name"),
+                share,
+                basis: cell("basis"),
+                verified,
+            });
+        }
+    }
+    if dates.len() > 1 {
+        errors.push(CellError::new(
+            0,
+            "effective",
+            "mọi dòng phải cùng ngày hiệu lực / every line needs the same effective date",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let effective = dates
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::refused("tệp không có dòng nào / the file has no lines"))?;
+    Ok(ReorganisationPlan {
+        effective,
+        basis: bases.join("; "),
+        lines,
+        moves: Vec::new(),
+        abolish_districts: true,
+    })
+}
+
+/// Moves one unit (with everything under it) under a new parent from `effective` on.
+pub async fn move_unit(
+    db: &Db,
+    unit: Uuid,
+    new_parent: Uuid,
+    effective: Date,
+    basis: &str,
+) -> AppResult<ReorganisationReport> {
+    let plan = ReorganisationPlan {
+        effective,
+        basis: basis.to_owned(),
+        lines: Vec::new(),
+        moves: vec![PlanMove { unit, new_parent }],
+        abolish_districts: false,
+    };
+    reorganise(db, &plan, false).await
+}
+
+/// The target of one group of lines sharing a new code.
+struct Target {
+    unit: Unit,
+    parent: Option<Uuid>,
+    exists: bool,
+}
+
+/// Applies a reorganisation in one transaction, or refuses it whole with every reason.
+pub async fn reorganise(
+    db: &Db,
+    plan: &ReorganisationPlan,
+    dry_run: bool,
+) -> AppResult<ReorganisationReport> {
+    let effective = plan.effective;
+    let last_day = effective
+        .previous_day()
+        .ok_or_else(|| AppError::refused("ngày hiệu lực không hợp lệ / invalid effective date"))?;
+    let mut tx = db.begin().await?;
+    let mut errors = Vec::new();
+
+    let olds = resolve_old_units(&mut tx, plan, last_day, &mut errors).await?;
+    let targets = resolve_targets(&mut tx, plan, &olds, last_day, &mut errors).await?;
+    let moves = resolve_moves(&mut tx, plan, &olds, &targets, last_day, &mut errors).await?;
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+
+    let mut report = ReorganisationReport {
+        dry_run,
+        ..Default::default()
+    };
+    for target in targets.values().filter(|t| !t.exists) {
+        store::insert(&mut tx, &target.unit, target.parent).await?;
+        report
+            .created
+            .push(format!("{} {}", target.unit.code, target.unit.name));
+    }
+    for (unit, new_parent) in &moves {
+        store::reparent(&mut tx, *unit, *new_parent, effective).await?;
+    }
+    report.moved = moves.len();
+    let target_ids: BTreeSet<Uuid> = targets.values().map(|t| t.unit.id).collect();
+    let mut closing: BTreeMap<Uuid, Unit> = BTreeMap::new();
+    for old in olds.values().filter(|old| !target_ids.contains(&old.id)) {
+        if plan.abolish_districts
+            && let Some(parent) = store::parent_at(&mut tx, old.id, last_day).await?
+            && parent.kind == UnitKind::District
+        {
+            closing.insert(parent.id, parent);
+        }
+        closing.insert(old.id, old.clone());
+    }
+    for unit in closing.values() {
+        store::close(&mut tx, unit.id, last_day).await?;
+        report.closed.push(format!("{} {}", unit.code, unit.name));
+    }
+    let summary = format!(
+        "đóng {} · mở {} · chuyển {} / closed {}, opened {}, moved {}",
+        report.closed.len(),
+        report.created.len(),
+        report.moved,
+        report.closed.len(),
+        report.created.len(),
+        report.moved
+    );
+    let id = store::insert_reorganisation(&mut tx, effective, &plan.basis, &summary).await?;
+    for line in &plan.lines {
+        let (Some(old), Some(target)) = (olds.get(&line.old_code), targets.get(&line.new_code))
+        else {
+            continue;
+        };
+        let lineage = NewLineage {
+            old_unit: old.id,
+            new_unit: target.unit.id,
+            share: line.share,
+            basis: line.basis.clone(),
+            verified: line.verified,
+        };
+        store::insert_lineage(&mut tx, id, effective, &lineage).await?;
+        report.lineage += 1;
+    }
+    check_result(&mut tx, effective, &targets, &moves, &mut errors).await?;
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    if !dry_run {
+        tx.commit().await?;
+        report.id = Some(id);
+    }
+    Ok(report)
+}
+
+/// The old units by code, each in force the day before the effective date.
+async fn resolve_old_units(
+    tx: &mut Tx,
+    plan: &ReorganisationPlan,
+    last_day: Date,
+    errors: &mut Vec<CellError>,
+) -> AppResult<BTreeMap<String, Unit>> {
+    let mut olds = BTreeMap::new();
+    for line in &plan.lines {
+        match store::by_code(&mut *tx, &line.old_code, last_day).await? {
+            Some(old) if fold(&old.name) == fold(&line.old_name) => {
+                olds.insert(line.old_code.clone(), old);
+            }
+            Some(old) => errors.push(CellError::new(
+                line.row,
+                "old_name",
+                format!(
+                    "mã {} ngày {last_day} là {}, không phải {} / code {} on {last_day} is {}, not {}",
+                    line.old_code, old.name, line.old_name, line.old_code, old.name, line.old_name
+                ),
+            )),
+            None => errors.push(CellError::new(
+                line.row,
+                "old_code",
+                format!(
+                    "không có đơn vị mã {} vào ngày {last_day} / no unit with code {} in force on {last_day}",
+                    line.old_code, line.old_code
+                ),
+            )),
+        }
+    }
+    Ok(olds)
+}
+
+/// The new unit of each new code: an existing unit opened on the effective date with that
+/// name, or one to create. Refuses a code still held by another unit, and a closed code
+/// reused by a unit that is not its holder's successor.
+async fn resolve_targets(
+    tx: &mut Tx,
+    plan: &ReorganisationPlan,
+    olds: &BTreeMap<String, Unit>,
+    last_day: Date,
+    errors: &mut Vec<CellError>,
+) -> AppResult<BTreeMap<String, Target>> {
+    let mut groups: BTreeMap<&str, Vec<&PlanLine>> = BTreeMap::new();
+    for line in &plan.lines {
+        groups.entry(line.new_code.as_str()).or_default().push(line);
+    }
+    let mut targets = BTreeMap::new();
+    for (code, lines) in groups {
+        let first = lines[0];
+        if lines
+            .iter()
+            .any(|l| fold(&l.new_name) != fold(&first.new_name))
+        {
+            errors.push(CellError::new(first.row, "new_name", format!(
+                "mã {code} có nhiều tên mới khác nhau / new code {code} is given different names")));
+            continue;
+        }
+        let kind = commune_kind_from_name(&first.new_name).unwrap_or(UnitKind::Commune);
+        if let Err(e) = validate_code(kind, code) {
+            errors.push(CellError::new(first.row, "new_code", e.to_string()));
+            continue;
+        }
+        let predecessors: BTreeSet<Uuid> = lines
+            .iter()
+            .filter_map(|l| olds.get(&l.old_code).map(|u| u.id))
+            .collect();
+        let Some(first_old) = olds.get(&first.old_code) else {
+            continue;
+        };
+        let parent = if plan.abolish_districts {
+            store::ancestors(&mut *tx, first_old.id, last_day)
+                .await?
+                .into_iter()
+                .find(|u| u.kind == UnitKind::Province)
+        } else {
+            store::parent_at(&mut *tx, first_old.id, last_day).await?
+        };
+        let mut existing = None;
+        for held in store::holders_of_code(&mut *tx, code).await? {
+            if predecessors.contains(&held.id) || held.kind.level() != kind.level() {
+                continue;
+            }
+            let reusable =
+                held.validity.from == plan.effective && fold(&held.name) == fold(&first.new_name);
+            if reusable {
+                existing = Some(held);
+            } else if held.validity.to.is_none_or(|to| to >= plan.effective) {
+                errors.push(CellError::new(
+                    first.row,
+                    "new_code",
+                    code_in_use(code, &held),
+                ));
+            } else {
+                errors.push(CellError::new(first.row, "new_code", format!(
+                    "mã {code} đã đóng ({}) và chỉ đơn vị kế thừa mới được dùng lại / code {code} was closed ({}) and only its successor may take it over",
+                    held.name, held.name)));
+            }
+        }
+        let exists = existing.is_some();
+        let unit = existing.unwrap_or_else(|| Unit {
+            id: Uuid::now_v7(),
+            code: code.to_owned(),
+            name: first.new_name.trim().to_owned(),
+            kind,
+            validity: Validity {
+                from: plan.effective,
+                to: None,
+            },
+            latitude: first_old.latitude,
+            longitude: first_old.longitude,
+            note: Some(first.basis.clone()),
+        });
+        targets.insert(
+            code.to_owned(),
+            Target {
+                unit,
+                parent: parent.map(|p| p.id),
+                exists,
+            },
+        );
+    }
+    Ok(targets)
+}
+
+/// Every move the reorganisation makes: the children of each old unit go to its one new
+/// unit (a split needs explicit moves), plus the plan's own moves, checked for cycles.
+async fn resolve_moves(
+    tx: &mut Tx,
+    plan: &ReorganisationPlan,
+    olds: &BTreeMap<String, Unit>,
+    targets: &BTreeMap<String, Target>,
+    last_day: Date,
+    errors: &mut Vec<CellError>,
+) -> AppResult<Vec<(Uuid, Uuid)>> {
+    let effective = plan.effective;
+    let explicit: BTreeSet<Uuid> = plan.moves.iter().map(|m| m.unit).collect();
+    let mut moves = Vec::new();
+    for (code, old) in olds {
+        let destinations: BTreeSet<Uuid> = plan
+            .lines
+            .iter()
+            .filter(|l| &l.old_code == code)
+            .filter_map(|l| targets.get(&l.new_code).map(|t| t.unit.id))
+            .collect();
+        let row = plan
+            .lines
+            .iter()
+            .find(|l| &l.old_code == code)
+            .map_or(0, |l| l.row);
+        for child in store::children(&mut *tx, old.id, last_day).await? {
+            if !child.validity.contains(effective) || explicit.contains(&child.id) {
+                continue;
+            }
+            match destinations.iter().collect::<Vec<_>>().as_slice() {
+                [only] if **only != old.id => moves.push((child.id, **only)),
+                [_] => {}
+                _ => errors.push(CellError::new(row, "old_code", format!(
+                    "{} bị chia tách: cần chỉ rõ {} ({}) về đâu / {} is split: say where {} ({}) goes",
+                    old.name, child.name, child.code, old.name, child.name, child.code))),
+            }
+        }
+    }
+    for m in &plan.moves {
+        let (Some(unit), Some(parent)) = (
+            store::get(&mut *tx, m.unit).await?,
+            store::get(&mut *tx, m.new_parent).await?,
+        ) else {
+            errors.push(CellError::new(
+                0,
+                "unit",
+                "không tìm thấy đơn vị / unit not found",
+            ));
+            continue;
+        };
+        let subtree = store::subtree(&mut *tx, unit.id, effective, i64::MAX).await?;
+        if subtree.iter().any(|node| node.unit.id == parent.id) {
+            errors.push(CellError::new(
+                0,
+                "new_parent",
+                format!(
+                    "tạo vòng lặp: {} nằm dưới {} / cycle: {} is inside {}",
+                    parent.name, unit.name, parent.name, unit.name
+                ),
+            ));
+            continue;
+        }
+        if !parent.validity.contains(effective) || !unit.validity.contains(effective) {
+            errors.push(CellError::new(0, "new_parent", format!(
+                "{} hoặc {} không còn hiệu lực ngày {effective} / {} or {} is not in force on {effective}",
+                unit.name, parent.name, unit.name, parent.name)));
+            continue;
+        }
+        if !unit.kind.may_sit_under(Some(parent.kind)) {
+            errors.push(CellError::new(
+                0,
+                "new_parent",
+                format!(
+                    "{} không thể trực thuộc {} / a {} cannot sit under a {}",
+                    unit.name,
+                    parent.name,
+                    unit.kind.as_str(),
+                    parent.kind.as_str()
+                ),
+            ));
+            continue;
+        }
+        moves.push((unit.id, parent.id));
+    }
+    Ok(moves)
+}
+
+/// After the writes, inside the transaction: nothing in force is left without a parent, and
+/// local codes stay unique under each parent that received units.
+async fn check_result(
+    tx: &mut Tx,
+    effective: Date,
+    targets: &BTreeMap<String, Target>,
+    moves: &[(Uuid, Uuid)],
+    errors: &mut Vec<CellError>,
+) -> AppResult<()> {
+    for orphan in store::orphans(&mut *tx, effective).await? {
+        errors.push(CellError::new(0, "", format!(
+            "{} ({}) sẽ không còn đơn vị cấp trên từ ngày {effective} / {} ({}) would be left with no valid parent on {effective}",
+            orphan.name, orphan.code, orphan.name, orphan.code)));
+    }
+    let parents: BTreeSet<Uuid> = targets
+        .values()
+        .map(|t| t.unit.id)
+        .chain(moves.iter().map(|(_, parent)| *parent))
+        .collect();
+    for parent in parents {
+        let mut seen = BTreeSet::new();
+        for child in store::children(&mut *tx, parent, effective).await? {
+            if !seen.insert(child.code.clone()) {
+                errors.push(CellError::new(
+                    0,
+                    "code",
+                    format!(
+                        "mã {} bị trùng trong cùng đơn vị / code {} appears twice under one parent",
+                        child.code, child.code
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,9 @@
+//! Langso's domain: the types and rules of the smart-village programme, with no I/O.
+//!
+//! Every other crate speaks in these types. Nothing here knows about databases or HTTP, so the
+//! rules can be tested exhaustively (property tests for text folding, unit codes and dates).
+
+pub mod text;
+pub mod units;
+
+pub use text::{fold, search_rank};

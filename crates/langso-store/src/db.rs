@@ -1,0 +1,237 @@
+//! The database handle and its transaction, over SQLite or PostgreSQL.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use crate::StoreResult;
+
+/// A pool of connections to the one database Langso runs on.
+#[derive(Clone, Debug)]
+pub enum Db {
+    /// An embedded SQLite file (WAL, foreign keys on, busy timeout).
+    Sqlite(SqlitePool),
+    /// A PostgreSQL server, shared by any number of `langso serve` nodes.
+    Postgres(PgPool),
+}
+
+/// A write transaction on either database. Dropped without [`Tx::commit`], it rolls back.
+#[derive(Debug)]
+pub enum Tx {
+    /// SQLite, begun with `BEGIN IMMEDIATE` so two writers never deadlock on the upgrade.
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    /// PostgreSQL.
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// Runs the same query code on whichever pool a [`Db`] holds.
+///
+/// `on_db!(db, pool => sqlx::query("…").fetch_all(pool).await)`
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs the same query code on whichever connection a [`Tx`] holds; `$conn` is a
+/// `&mut Connection`, so reborrow it (`&mut *conn`) for each query.
+#[macro_export]
+macro_rules! on_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            $crate::Tx::Sqlite(transaction) => {
+                let $conn = &mut **transaction;
+                $body
+            }
+            $crate::Tx::Postgres(transaction) => {
+                let $conn = &mut **transaction;
+                $body
+            }
+        }
+    };
+}
+
+/// Where a read runs: on the pool, or inside a transaction that is about to write (so that
+/// validation sees the transaction's own changes).
+#[derive(Debug)]
+pub enum Exec<'a> {
+    /// Any pooled connection.
+    Db(&'a Db),
+    /// The open transaction.
+    Tx(&'a mut Tx),
+}
+
+impl<'a> From<&'a Db> for Exec<'a> {
+    fn from(db: &'a Db) -> Self {
+        Exec::Db(db)
+    }
+}
+
+impl<'a> From<&'a mut Tx> for Exec<'a> {
+    fn from(tx: &'a mut Tx) -> Self {
+        Exec::Tx(tx)
+    }
+}
+
+/// Runs one query on whatever an [`Exec`] holds: `on_exec!(ex, e => query.fetch_all(e).await)`.
+#[macro_export]
+macro_rules! on_exec {
+    ($exec:expr, $e:ident => $body:expr) => {
+        match $exec {
+            $crate::Exec::Db($crate::Db::Sqlite($e)) => $body,
+            $crate::Exec::Db($crate::Db::Postgres($e)) => $body,
+            $crate::Exec::Tx($crate::Tx::Sqlite(transaction)) => {
+                let $e = &mut **transaction;
+                $body
+            }
+            $crate::Exec::Tx($crate::Tx::Postgres(transaction)) => {
+                let $e = &mut **transaction;
+                $body
+            }
+        }
+    };
+}
+
+impl Db {
+    /// Opens the database named by `url`: `postgres://…` for PostgreSQL, otherwise a SQLite
+    /// file (`sqlite://path`, `sqlite:path` or a plain path), created if missing. Migrations
+    /// are applied, so a first start needs nothing else.
+    pub async fn open(url: &str) -> StoreResult<Db> {
+        let db = Db::connect(url).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Connects without migrating.
+    pub async fn connect(url: &str) -> StoreResult<Db> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            return Ok(Db::Postgres(pool));
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        Db::open_sqlite_file(Path::new(path)).await
+    }
+
+    async fn open_sqlite_file(path: &Path) -> StoreResult<Db> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        Ok(Db::Sqlite(pool))
+    }
+
+    /// Applies the migrations of this database's dialect.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        match self {
+            Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Begins a write transaction.
+    pub async fn begin(&self) -> StoreResult<Tx> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// Whether the database answers: used by `/readyz`.
+    pub async fn ping(&self) -> StoreResult<()> {
+        on_db!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// "sqlite" or "postgres", for logs and the readiness answer.
+    pub fn dialect_name(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Closes every connection (on shutdown, so SQLite checkpoints its WAL).
+    pub async fn close(&self) {
+        on_db!(self, pool => pool.close().await);
+    }
+}
+
+/// Drops every table of a PostgreSQL database (for `langso demo --reset` and test clean-up);
+/// does nothing on SQLite, whose files are deleted instead.
+pub async fn wipe_postgres(db: &Db) -> StoreResult<()> {
+    if let Db::Postgres(pool) = db {
+        sqlx::query("DROP SCHEMA public CASCADE")
+            .execute(pool)
+            .await?;
+        sqlx::query("CREATE SCHEMA public").execute(pool).await?;
+    }
+    Ok(())
+}
+
+impl Tx {
+    /// Commits the transaction.
+    pub async fn commit(self) -> StoreResult<()> {
+        match self {
+            Tx::Sqlite(transaction) => transaction.commit().await?,
+            Tx::Postgres(transaction) => transaction.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::PathBuf;
+
+    fn file_names(dialect: &str) -> BTreeSet<String> {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(dialect);
+        std::fs::read_dir(&dir)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn both_dialects_have_the_same_migration_files() {
+        let sqlite = file_names("sqlite");
+        let postgres = file_names("postgres");
+        assert!(!sqlite.is_empty(), "no SQLite migrations found");
+        assert_eq!(
+            sqlite, postgres,
+            "migrations/sqlite and migrations/postgres differ"
+        );
+    }
+}

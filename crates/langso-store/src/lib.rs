@@ -1,0 +1,18 @@
+//! Langso storage: one [`Db`] over SQLite (embedded, the default) or PostgreSQL (for scale).
+//!
+//! The two pools are concrete types behind an enum, not sqlx's `Any` driver, so both keep
+//! native dates, UUIDs and booleans. Most query texts are portable (`$1` placeholders,
+//! `RETURNING`, explicit casts) and run on either pool through [`on_db!`] / [`on_tx!`]; a query
+//! that must differ is written twice, side by side, in the module that needs it.
+//!
+//! One module per domain, with the same name as in every other crate.
+
+mod db;
+mod error;
+pub mod units;
+
+pub use db::{Db, Exec, Tx, wipe_postgres};
+pub use error::StoreError;
+
+/// Result of a store call.
+pub type StoreResult<T> = Result<T, StoreError>;

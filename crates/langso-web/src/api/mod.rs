@@ -1,0 +1,40 @@
+//! The JSON API under `/api/v1`, described by OpenAPI at `/api/openapi.json` and browsable at
+//! `/api/docs` (Swagger UI vendored into the binary: nothing is fetched at build or run time).
+
+pub mod units;
+
+use axum::Router;
+use utoipa::OpenApi;
+use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Langso API",
+        description = "Nền tảng thôn thông minh / Smart-village platform. Errors are application/problem+json (RFC 9457).",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    components(schemas(crate::error::Problem, crate::error::FieldProblem))
+)]
+struct ApiDoc;
+
+/// The API routes with their OpenAPI description.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", units::router())
+}
+
+/// The OpenAPI document as served at `/api/openapi.json` (also snapshotted in tests).
+pub fn openapi() -> OpenApiDoc {
+    router().split_for_parts().1
+}
+
+/// `/api/openapi.json` and the Swagger UI at `/api/docs`.
+pub fn docs(openapi: OpenApiDoc) -> Router<AppState> {
+    SwaggerUi::new("/api/docs")
+        .url("/api/openapi.json", openapi)
+        .into()
+}

@@ -1,0 +1,149 @@
+//! Turning an action's failure into a response, and logging it once.
+//!
+//! Policy (after crates.io's `util/errors.rs`): refusals (`NotFound`, `Invalid`) are the
+//! asker's business: they are answered in full (every bad field named) and not logged as
+//! errors. Store failures are ours: they are logged here, once, with the request's span, and
+//! the answer says only that something failed. The API answers RFC 9457
+//! `application/problem+json`; pages answer a plain error page in the reader's language.
+
+use axum::Json;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use langso_app::{AppError, CellError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::i18n::Lang;
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the problem type; `about:blank` means "see the status".
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Short summary, Vietnamese / English.
+    pub title: String,
+    /// HTTP status.
+    pub status: u16,
+    /// What went wrong in this case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Every bad field or cell, for invalid input.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+/// One bad field (or imported cell).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// Row of an imported file (header is row 1); 0 for request fields.
+    pub row: usize,
+    /// Field or column name.
+    pub field: String,
+    /// What is wrong, Vietnamese / English.
+    pub message: String,
+}
+
+impl From<&CellError> for FieldProblem {
+    fn from(error: &CellError) -> Self {
+        FieldProblem {
+            row: error.row,
+            field: error.column.clone(),
+            message: error.message.clone(),
+        }
+    }
+}
+
+/// An API failure, rendered as problem+json.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        ApiError(error)
+    }
+}
+
+impl ApiError {
+    /// A bad request field, named.
+    pub fn field(field: &str, message: &str) -> Self {
+        ApiError(AppError::Invalid(vec![CellError::new(0, field, message)]))
+    }
+}
+
+fn problem(
+    status: StatusCode,
+    title: &str,
+    detail: Option<String>,
+    errors: Vec<FieldProblem>,
+) -> Response {
+    let body = Problem {
+        kind: "about:blank".to_owned(),
+        title: title.to_owned(),
+        status: status.as_u16(),
+        detail,
+        errors,
+    };
+    let mut response = (status, Json(body)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/problem+json"),
+    );
+    response
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match &self.0 {
+            AppError::NotFound => problem(
+                StatusCode::NOT_FOUND,
+                "Không tìm thấy / Not found",
+                None,
+                Vec::new(),
+            ),
+            AppError::Invalid(errors) => problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Dữ liệu không hợp lệ / Invalid input",
+                Some(self.0.to_string()),
+                errors.iter().map(FieldProblem::from).collect(),
+            ),
+            AppError::Store(error) => {
+                tracing::error!(%error, "request failed");
+                problem(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Lỗi hệ thống / Internal error",
+                    None,
+                    Vec::new(),
+                )
+            }
+        }
+    }
+}
+
+/// A page failure, rendered as a page in the reader's language.
+#[derive(Debug)]
+pub struct PageError {
+    /// What failed.
+    pub error: AppError,
+    /// The reader's language.
+    pub lang: Lang,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, key) = match &self.error {
+            AppError::NotFound => (StatusCode::NOT_FOUND, "error.not_found"),
+            AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "error.invalid"),
+            AppError::Store(error) => {
+                tracing::error!(%error, "page failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "error.internal")
+            }
+        };
+        let details = match &self.error {
+            AppError::Invalid(errors) => errors.iter().map(ToString::to_string).collect(),
+            _ => Vec::new(),
+        };
+        let page = crate::pages::ErrorPage::new(self.lang, key, details);
+        (status, Html(page.render_or_plain())).into_response()
+    }
+}

@@ -1,0 +1,213 @@
+//! The message catalogue: every string a person reads, in Vietnamese first and English second.
+//! Handlers and templates name a key; nothing user-facing is written in a handler.
+
+use axum::http::HeaderMap;
+
+/// The language of a page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    /// Tiếng Việt: the default.
+    Vi,
+    /// English.
+    En,
+}
+
+/// (key, Vietnamese, English).
+const CATALOGUE: &[(&str, &str, &str)] = &[
+    (
+        "app.tagline",
+        "Nền tảng thôn thông minh",
+        "Smart-village platform",
+    ),
+    ("nav.home", "Trang chủ", "Home"),
+    ("nav.units", "Đơn vị hành chính", "Administrative units"),
+    ("nav.api", "API", "API"),
+    (
+        "nav.skip",
+        "Chuyển đến nội dung chính",
+        "Skip to main content",
+    ),
+    ("lang.other", "English", "Tiếng Việt"),
+    ("lang.other.code", "en", "vi"),
+    (
+        "demo.banner",
+        "DEMO — thôn, hộ và thiết bị là dữ liệu mô phỏng; chỉ đơn vị hành chính và mã là thật.",
+        "DEMO — villages, households and devices are synthetic; only administrative units and codes are real.",
+    ),
+    ("home.title", "Langso — làng số", "Langso — digital village"),
+    (
+        "home.intro",
+        "Quản lý chương trình \"Thôn thông minh\": đơn vị hành chính, hộ gia đình, tổ công nghệ số cộng đồng, tiêu chí, mã QR thủ tục, thiết bị và nhóm thôn.",
+        "Runs the \"Smart Village\" programme: administrative units, households, community digital teams, criteria, procedure QR codes, devices and village groups.",
+    ),
+    (
+        "home.units",
+        "Xem cây đơn vị hành chính, tìm kiếm và lịch sử sáp nhập",
+        "Browse the administrative tree, search it and follow mergers",
+    ),
+    (
+        "home.api",
+        "Tài liệu API (OpenAPI)",
+        "API documentation (OpenAPI)",
+    ),
+    ("units.title", "Đơn vị hành chính", "Administrative units"),
+    ("units.search.label", "Tìm đơn vị", "Find a unit"),
+    (
+        "units.search.hint",
+        "Tên hoặc mã, có dấu hay không dấu đều được (ví dụ: song phuong, 09829)",
+        "Name or code, with or without diacritics (e.g. song phuong, 09829)",
+    ),
+    ("units.search.button", "Tìm", "Search"),
+    ("units.date.label", "Tại ngày", "As of"),
+    (
+        "units.date.hint",
+        "Ngày theo dạng NNNN-TT-NN; để trống là hôm nay",
+        "Date as YYYY-MM-DD; empty means today",
+    ),
+    (
+        "units.date.error",
+        "Ngày không hợp lệ: hãy nhập theo dạng NNNN-TT-NN, ví dụ 2025-06-01",
+        "Invalid date: enter it as YYYY-MM-DD, e.g. 2025-06-01",
+    ),
+    ("units.date.show", "Xem", "Show"),
+    ("units.results", "Kết quả tìm kiếm", "Search results"),
+    (
+        "units.no_results",
+        "Không tìm thấy đơn vị nào.",
+        "No unit found.",
+    ),
+    ("units.tree", "Cây đơn vị", "Unit tree"),
+    ("units.as_of", "tại ngày", "as of"),
+    ("units.under", "trực thuộc", "under"),
+    ("units.closed", "đã giải thể / sáp nhập", "closed / merged"),
+    ("unit.code", "Mã", "Code"),
+    ("unit.kind", "Cấp", "Level"),
+    ("unit.valid", "Hiệu lực", "In force"),
+    ("unit.now", "nay", "now"),
+    ("unit.note", "Ghi chú", "Note"),
+    ("unit.children", "Đơn vị trực thuộc", "Units under it"),
+    ("unit.none", "Không có.", "None."),
+    ("unit.counts", "Tổng số đơn vị bên dưới", "All units below"),
+    ("unit.parents", "Lịch sử trực thuộc", "Parent history"),
+    (
+        "unit.lineage",
+        "Nguồn gốc và kế thừa",
+        "Where it came from and went",
+    ),
+    ("unit.came_from", "Hình thành từ", "Formed from"),
+    ("unit.went_to", "Sáp nhập vào", "Merged into"),
+    ("unit.share.whole", "toàn bộ", "whole"),
+    ("unit.share.part", "một phần", "part"),
+    ("unit.unverified", "chưa xác minh", "unverified"),
+    ("unit.basis", "Căn cứ", "Basis"),
+    (
+        "unit.same_code",
+        "Cùng mã ở thời kỳ khác",
+        "Same code in another period",
+    ),
+    ("unit.coordinates", "Toạ độ", "Coordinates"),
+    ("kind.province", "Tỉnh / thành phố", "Province"),
+    ("kind.district", "Huyện / quận", "District"),
+    ("kind.commune", "Xã", "Commune"),
+    ("kind.ward", "Phường", "Ward"),
+    ("kind.town", "Thị trấn", "Town"),
+    ("kind.special_zone", "Đặc khu", "Special zone"),
+    ("kind.village", "Thôn", "Village"),
+    ("kind.street_group", "Tổ dân phố", "Street group"),
+    (
+        "kind.residential_cluster",
+        "Cụm dân cư",
+        "Residential cluster",
+    ),
+    ("kind.hamlet", "Xóm", "Hamlet"),
+    ("error.title", "Có lỗi", "Something went wrong"),
+    (
+        "error.not_found",
+        "Không tìm thấy trang hoặc dữ liệu này.",
+        "This page or record was not found.",
+    ),
+    (
+        "error.invalid",
+        "Dữ liệu không hợp lệ.",
+        "The input is not valid.",
+    ),
+    (
+        "error.internal",
+        "Lỗi hệ thống. Vui lòng thử lại sau.",
+        "A system error occurred. Please try again later.",
+    ),
+    ("error.summary", "Có vấn đề cần sửa", "There is a problem"),
+    ("error.back", "Về trang chủ", "Back to the home page"),
+];
+
+impl Lang {
+    /// The catalogue text for `key`; the key itself if missing (a test keeps that from happening).
+    pub fn t(self, key: &str) -> &'static str {
+        CATALOGUE
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map_or("?", |(_, vi, en)| match self {
+                Lang::Vi => vi,
+                Lang::En => en,
+            })
+    }
+
+    /// `vi` or `en`, for `<html lang>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language chosen with the `lang` cookie; Vietnamese otherwise.
+    pub fn from_headers(headers: &HeaderMap) -> Lang {
+        let chosen = headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|cookies| cookies.split(';'))
+            .filter_map(|pair| pair.trim().strip_prefix("lang="))
+            .next_back();
+        match chosen {
+            Some("en") => Lang::En,
+            _ => Lang::Vi,
+        }
+    }
+}
+
+/// Every key, for tests that check templates only name existing keys.
+pub fn keys() -> impl Iterator<Item = &'static str> {
+    CATALOGUE.iter().map(|(key, _, _)| *key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_entry_has_both_languages_and_unique_keys() {
+        let mut seen = std::collections::BTreeSet::new();
+        for (key, vi, en) in CATALOGUE {
+            assert!(seen.insert(*key), "duplicate key {key}");
+            assert!(!vi.is_empty() && !en.is_empty(), "empty text for {key}");
+        }
+    }
+
+    #[test]
+    fn every_key_named_in_a_template_exists() {
+        let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let known: std::collections::BTreeSet<&str> = keys().collect();
+        for entry in std::fs::read_dir(templates).into_iter().flatten().flatten() {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            for part in text.split("t(\"").skip(1) {
+                let key = part.split('"').next().unwrap_or("");
+                assert!(
+                    known.contains(key),
+                    "{:?} names unknown key {key}",
+                    entry.path()
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! Langso's HTTP face: the JSON API (with OpenAPI), server-rendered pages, health and metrics.
+//!
+//! Handlers parse input, call one langso-app action and render the answer; they hold no SQL
+//! and no policy. Errors become `application/problem+json` in the API and a plain page on the
+//! web ([`error`]).
+
+pub mod api;
+pub mod error;
+pub mod i18n;
+mod metrics;
+pub mod pages;
+mod system;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, Request};
+use langso_app::Db;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// Settings that shape what pages show.
+    pub settings: Arc<Settings>,
+}
+
+/// Server settings that handlers read.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// Show the "synthetic demo data" banner on every page.
+    pub demo: bool,
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole application: API, pages, health, metrics, with request ids and tracing.
+pub fn router(state: AppState) -> Router {
+    let metrics = metrics::handle();
+    let (api, openapi) = api::router().split_for_parts();
+    Router::new()
+        .merge(api)
+        .merge(pages::router())
+        .merge(system::router(metrics))
+        .merge(api::docs(openapi))
+        .fallback(pages::not_found)
+        .route_layer(axum::middleware::from_fn(metrics::track))
+        .with_state(state)
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(30),
+        ))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                let request_id = request
+                    .headers()
+                    .get(&REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!(
+                    "request",
+                    method = %request.method(),
+                    path = %request.uri().path(),
+                    request_id = %request_id
+                )
+            }),
+        )
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves, then finishes the requests in
+/// flight (graceful shutdown).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,153 @@
+//! Server-rendered pages (askama), one file per screen. Every page works without JavaScript;
+//! Vietnamese first, with an English switch kept in a cookie.
+
+mod home;
+mod units;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use langso_domain::units::UnitKind;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::i18n::Lang;
+
+const STYLESHEET: &str = include_str!("../../static/langso.css");
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/units", get(units::index))
+        .route("/units/{id}", get(units::show))
+        .route("/lang/{code}", get(switch_language))
+        .route("/static/langso.css", get(stylesheet))
+}
+
+/// What every page's frame needs: language, where we are, whether this is the demo.
+#[derive(Clone, Debug)]
+pub struct Chrome {
+    /// The reader's language.
+    pub lang: Lang,
+    /// The current path with its query, for the language switch to come back to.
+    pub back: String,
+    /// Show the synthetic-data banner.
+    pub demo: bool,
+}
+
+impl Chrome {
+    pub(crate) fn new(lang: Lang, back: String, demo: bool) -> Self {
+        Chrome { lang, back, demo }
+    }
+
+    /// The catalogue text for `key`.
+    pub fn t(&self, key: &str) -> &'static str {
+        self.lang.t(key)
+    }
+
+    /// The label of a unit kind.
+    pub fn kind(&self, kind: &UnitKind) -> &'static str {
+        self.lang.t(&format!("kind.{}", kind.as_str()))
+    }
+
+    /// The language-switch link.
+    pub fn switch_href(&self) -> String {
+        format!(
+            "/lang/{}?back={}",
+            self.lang.t("lang.other.code"),
+            url_encode(&self.back)
+        )
+    }
+}
+
+/// Percent-encodes a query value.
+pub(crate) fn url_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(byte as char);
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// The error page.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    chrome: Chrome,
+    message_key: &'static str,
+    details: Vec<String>,
+}
+
+impl ErrorPage {
+    pub(crate) fn new(lang: Lang, message_key: &'static str, details: Vec<String>) -> Self {
+        ErrorPage {
+            chrome: Chrome::new(lang, "/".to_owned(), false),
+            message_key,
+            details,
+        }
+    }
+
+    /// The page, or plain text if the template itself fails.
+    pub(crate) fn render_or_plain(&self) -> String {
+        self.render()
+            .unwrap_or_else(|_| self.chrome.t(self.message_key).to_owned())
+    }
+}
+
+/// Renders a page template, or the error page if rendering fails.
+pub(crate) fn render(page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "template failed");
+            let page = ErrorPage::new(Lang::Vi, "error.internal", Vec::new());
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html(page.render_or_plain()),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Any unknown path.
+pub(crate) async fn not_found(headers: HeaderMap) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let page = ErrorPage::new(lang, "error.not_found", Vec::new());
+    (StatusCode::NOT_FOUND, Html(page.render_or_plain())).into_response()
+}
+
+#[derive(Deserialize)]
+struct Back {
+    back: Option<String>,
+}
+
+/// Sets the language cookie and returns to the page the reader was on (only a local path).
+async fn switch_language(Path(code): Path<String>, Query(query): Query<Back>) -> Response {
+    let lang = if code == "en" { "en" } else { "vi" };
+    let back = query
+        .back
+        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
+        .unwrap_or_else(|| "/".to_owned());
+    let cookie = format!("lang={lang}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly");
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
+}

@@ -1,0 +1,266 @@
+//! `langso`: the one binary. Serves the web app, builds the demo, migrates, imports.
+//!
+//! Configuration: command-line flags, then `LANGSO_…` environment variables, then defaults.
+
+mod progress;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use langso_app::{AppError, Db, demo, units};
+use langso_web::{AppState, Settings};
+
+use crate::progress::Bar;
+
+#[derive(Parser)]
+#[command(
+    name = "langso",
+    version,
+    about = "Langso — nền tảng thôn thông minh / smart-village platform"
+)]
+struct Cli {
+    /// Database: a SQLite file path (`sqlite://langso.db`) or `postgres://user:pass@host/db`.
+    #[arg(long, env = "LANGSO_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app and the API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "LANGSO_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Build (or reuse) the synthetic Đan Phượng demo database and serve it.
+    Demo {
+        /// Delete the demo data and build it again.
+        #[arg(long)]
+        reset: bool,
+        /// Address to listen on.
+        #[arg(long, env = "LANGSO_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Build the demo database, then exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Administrative units.
+    Units {
+        #[command(subcommand)]
+        command: UnitsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UnitsCommand {
+    /// Import units from CSV (code,name,kind,parent_code,valid_from,valid_to,note), all or nothing.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+        /// Check everything and report, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Apply a reorganisation from a lineage CSV
+    /// (old_code,old_name,new_code,new_name,share,basis,effective[,verified]).
+    Reorganise {
+        /// The CSV file.
+        file: PathBuf,
+        /// Check everything and report, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+const DEFAULT_DATABASE: &str = "sqlite://langso.db";
+const DEMO_DATABASE: &str = "sqlite://langso-demo.db";
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve { listen } => {
+            let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
+            serve(db, listen, false).await
+        }
+        Command::Demo {
+            reset,
+            listen,
+            no_serve,
+        } => {
+            let url = cli.database_url.as_deref().unwrap_or(DEMO_DATABASE);
+            let db = demo_database(url, reset).await?;
+            if no_serve {
+                return Ok(());
+            }
+            serve(db, listen, true).await
+        }
+        Command::Migrate => {
+            open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
+            println!("Đã cập nhật cơ sở dữ liệu / migrations applied");
+            Ok(())
+        }
+        Command::Units { command } => {
+            let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
+            run_units(&db, command).await
+        }
+    }
+}
+
+async fn open(url: &str) -> Result<Db> {
+    Db::open(url)
+        .await
+        .with_context(|| format!("cannot open the database {}", redact(url)))
+}
+
+/// The URL without its password, for messages and logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            let user = credentials.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn demo_database(url: &str, reset: bool) -> Result<Db> {
+    if reset {
+        if let Some(path) = sqlite_path(url) {
+            for suffix in ["", "-wal", "-shm"] {
+                let file = format!("{path}{suffix}");
+                if std::path::Path::new(&file).exists() {
+                    std::fs::remove_file(&file).with_context(|| format!("cannot remove {file}"))?;
+                }
+            }
+        } else {
+            let db = Db::connect(url).await?;
+            langso_app::demo::wipe_postgres(&db).await?;
+            db.close().await;
+        }
+    }
+    let db = open(url).await?;
+    if langso_app::demo::is_built(&db).await? {
+        println!(
+            "Dùng lại dữ liệu demo có sẵn (--reset để tạo lại) / reusing the existing demo (--reset rebuilds it)"
+        );
+    } else {
+        println!("Đang tạo dữ liệu demo Đan Phượng / building the Đan Phượng demo…");
+        demo::build(&db, &Bar::new()).await.map_err(report)?;
+    }
+    Ok(db)
+}
+
+fn sqlite_path(url: &str) -> Option<&str> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return None;
+    }
+    Some(
+        url.strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url),
+    )
+}
+
+async fn serve(db: Db, listen: SocketAddr, demo: bool) -> Result<()> {
+    let state = AppState {
+        db: db.clone(),
+        settings: Arc::new(Settings { demo }),
+    };
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let url = format!("http://{}", listener.local_addr()?);
+    println!("Langso: {url}  (API: {url}/api/docs/)");
+    tracing::info!(%url, database = db.dialect_name(), "serving");
+    langso_web::serve(
+        listener,
+        langso_web::router(state),
+        langso_web::shutdown_signal(),
+    )
+    .await?;
+    db.close().await;
+    Ok(())
+}
+
+async fn run_units(db: &Db, command: UnitsCommand) -> Result<()> {
+    match command {
+        UnitsCommand::Import { file, dry_run } => {
+            let input = std::fs::File::open(&file)
+                .with_context(|| format!("cannot open {}", file.display()))?;
+            let report = units::import_units_csv(db, input, dry_run, &Bar::new())
+                .await
+                .map_err(report)?;
+            println!(
+                "{} dòng: {} đơn vị mới, {} không đổi{} / {} rows: {} created, {} unchanged{}",
+                report.rows,
+                report.created,
+                report.unchanged,
+                if dry_run {
+                    " (chạy thử, chưa ghi)"
+                } else {
+                    ""
+                },
+                report.rows,
+                report.created,
+                report.unchanged,
+                if dry_run {
+                    " (dry run, nothing written)"
+                } else {
+                    ""
+                },
+            );
+            Ok(())
+        }
+        UnitsCommand::Reorganise { file, dry_run } => {
+            let input = std::fs::File::open(&file)
+                .with_context(|| format!("cannot open {}", file.display()))?;
+            let plan = units::plan_from_lineage_csv(input).map_err(report)?;
+            let done = units::reorganise(db, &plan, dry_run)
+                .await
+                .map_err(report)?;
+            println!(
+                "Hiệu lực {} / effective {}: đóng / closed {:?}; mở / opened {:?}; chuyển / moved {}; {}",
+                plan.effective,
+                plan.effective,
+                done.closed,
+                done.created,
+                done.moved,
+                if dry_run {
+                    "chạy thử / dry run"
+                } else {
+                    "đã ghi / written"
+                }
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Prints every problem of a refused action (one per line) and turns it into the exit error.
+fn report(error: AppError) -> anyhow::Error {
+    if let AppError::Invalid(errors) = &error {
+        for problem in errors {
+            eprintln!("  - {problem}");
+        }
+        let count = errors.len();
+        return anyhow::anyhow!(
+            "{count} lỗi, không ghi gì / {count} problems, nothing was written"
+        );
+    }
+    anyhow::Error::new(error)
+}
