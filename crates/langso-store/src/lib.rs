@@ -9,6 +9,8 @@
 
 mod db;
 mod error;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod units;
 
 pub use db::{Db, Exec, Tx, wipe_postgres};

@@ -36,9 +36,8 @@ pub async fn build(db: &Db, progress: &dyn Progress) -> AppResult<()> {
     Ok(())
 }
 
-/// The demo's synthetic villages, one per line of [`units::VILLAGES`]: exposed so that other
-/// seeds and tests can count on the same figures.
-pub use units::{DEMO_CLUSTERS, DEMO_VILLAGES};
+/// The demo's figures and stages, for other seeds and for tests.
+pub use units::{DEMO_CLUSTERS, DEMO_VILLAGES, LINEAGE_CSV, UNITS_CSV, plan_2025, seed_before_2025};
 
 /// Whether the demo has already been built in this database.
 pub async fn is_built(db: &Db) -> AppResult<bool> {

@@ -9,7 +9,9 @@ use std::fmt::Write as _;
 
 use super::{DemoSeed, SeedFuture};
 use crate::progress::Progress;
-use crate::units::{PlanLine, import_units_csv, plan_from_lineage_csv, reorganise};
+use crate::units::{
+    PlanLine, ReorganisationPlan, import_units_csv, plan_from_lineage_csv, reorganise,
+};
 use crate::{AppError, AppResult, Db};
 use langso_domain::units::Share;
 
@@ -70,8 +72,24 @@ const VILLAGE_NAMES: [&str; 12] = [
 ];
 
 async fn run(db: &Db, progress: &dyn Progress) -> AppResult<()> {
+    seed_before_2025(db, progress).await?;
+    let report = reorganise(db, &plan_2025()?, false).await?;
+    if report.created.is_empty() && report.closed.is_empty() {
+        return Err(AppError::refused("the demo reorganisation changed nothing"));
+    }
+    Ok(())
+}
+
+/// The reference units and the synthetic villages, before the 2025 reorganisation is applied.
+pub async fn seed_before_2025(db: &Db, progress: &dyn Progress) -> AppResult<()> {
     import_units_csv(db, UNITS_CSV.as_bytes(), false, progress).await?;
     import_units_csv(db, villages_csv().as_bytes(), false, progress).await?;
+    Ok(())
+}
+
+/// The 2025 reorganisation as the demo applies it: the reference lineage, plus Thượng Mỗ's
+/// unverified move into Xã Đan Phượng.
+pub fn plan_2025() -> AppResult<ReorganisationPlan> {
     let mut plan = plan_from_lineage_csv(LINEAGE_CSV.as_bytes())?;
     plan.lines.push(PlanLine {
         row: 0,
@@ -83,11 +101,7 @@ async fn run(db: &Db, progress: &dyn Progress) -> AppResult<()> {
         basis: "unverified (demo)".to_owned(),
         verified: false,
     });
-    let report = reorganise(db, &plan, false).await?;
-    if report.created.is_empty() && report.closed.is_empty() {
-        return Err(AppError::refused("the demo reorganisation changed nothing"));
-    }
-    Ok(())
+    Ok(plan)
 }
 
 /// How many thôn/tổ dân phố and cụm dân cư each old commune gets: 101 and 28 in all.
