@@ -23,7 +23,10 @@ pub struct TestDb {
 impl TestDb {
     /// A fresh database on the backend the environment selects.
     pub async fn new() -> StoreResult<TestDb> {
-        match std::env::var(TEST_DATABASE_URL).ok().filter(|u| !u.is_empty()) {
+        match std::env::var(TEST_DATABASE_URL)
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
             Some(admin_url) => TestDb::postgres(admin_url).await,
             None => TestDb::sqlite().await,
         }
@@ -33,13 +36,20 @@ impl TestDb {
         let dir = tempfile::tempdir().map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
         let path = dir.path().join("langso-test.db");
         let db = Db::open(&path.to_string_lossy()).await?;
-        Ok(TestDb { db, _dir: Some(dir), postgres: None })
+        Ok(TestDb {
+            db,
+            _dir: Some(dir),
+            postgres: None,
+        })
     }
 
     async fn postgres(admin_url: String) -> StoreResult<TestDb> {
         let name = format!("langso_test_{}", Uuid::now_v7().simple());
         let admin = PgConnectOptions::from_str(&admin_url)?;
-        let pool = PgPoolOptions::new().max_connections(1).connect_with(admin.clone()).await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(admin.clone())
+            .await?;
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(&pool)
             .await?;
@@ -50,7 +60,11 @@ impl TestDb {
             .await?;
         let db = Db::Postgres(pool);
         db.migrate().await?;
-        Ok(TestDb { db, _dir: None, postgres: Some((admin_url, name)) })
+        Ok(TestDb {
+            db,
+            _dir: None,
+            postgres: Some((admin_url, name)),
+        })
     }
 }
 
@@ -61,14 +75,21 @@ impl Drop for TestDb {
         };
         // Drop runs outside any runtime guarantee: do the clean-up on a thread of its own.
         let cleanup = std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
                 return;
             };
             runtime.block_on(async move {
                 let Ok(options) = PgConnectOptions::from_str(&admin_url) else {
                     return;
                 };
-                if let Ok(pool) = PgPoolOptions::new().max_connections(1).connect_with(options).await {
+                if let Ok(pool) = PgPoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(options)
+                    .await
+                {
                     let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
                     let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await;
                     pool.close().await;

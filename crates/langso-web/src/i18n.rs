@@ -141,7 +141,7 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
 ];
 
 impl Lang {
-    /// The catalogue text for `key`; the key itself if missing (a test keeps that from happening).
+    /// The catalogue text for `key`; "?" if missing (a test checks every key templates name).
     pub fn t(self, key: &str) -> &'static str {
         CATALOGUE
             .iter()

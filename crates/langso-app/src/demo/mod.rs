@@ -37,7 +37,9 @@ pub async fn build(db: &Db, progress: &dyn Progress) -> AppResult<()> {
 }
 
 /// The demo's figures and stages, for other seeds and for tests.
-pub use units::{DEMO_CLUSTERS, DEMO_VILLAGES, LINEAGE_CSV, UNITS_CSV, plan_2025, seed_before_2025};
+pub use units::{
+    DEMO_CLUSTERS, DEMO_VILLAGES, LINEAGE_CSV, UNITS_CSV, plan_2025, seed_before_2025,
+};
 
 /// Whether the demo has already been built in this database.
 pub async fn is_built(db: &Db) -> AppResult<bool> {

@@ -1,0 +1,8 @@
+//! The web app over real HTTP: a [`TestApp`] per test (fresh database with the demo units, the
+//! real router on a random port). SQLite by default; PostgreSQL with LANGSO_TEST_DATABASE_URL.
+
+mod openapi;
+mod pages;
+mod support;
+mod system;
+mod units_api;

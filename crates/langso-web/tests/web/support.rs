@@ -1,0 +1,99 @@
+//! `TestApp`: the real router on 127.0.0.1:0 over a fresh database holding the demo.
+
+use std::sync::Arc;
+
+use langso_app::progress::NoProgress;
+use langso_store::testing::TestDb;
+use langso_web::{AppState, Settings};
+use tokio::sync::oneshot;
+
+/// A running server and a client for it.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// A client that keeps no cookies of its own.
+    pub client: reqwest::Client,
+    /// Keeps the test database alive (and drops it after the test).
+    _test_db: TestDb,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestApp {
+    /// A server over a fresh database with the demo built.
+    pub async fn with_demo() -> TestApp {
+        let test_db = match TestDb::new().await {
+            Ok(db) => db,
+            Err(error) => unreachable!("test database: {error}"),
+        };
+        let built = langso_app::demo::build(&test_db.db, &NoProgress).await;
+        assert!(built.is_ok(), "demo: {built:?}");
+        let state = AppState {
+            db: test_db.db.clone(),
+            settings: Arc::new(Settings { demo: true }),
+        };
+        let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {
+            Ok(listener) => listener,
+            Err(error) => unreachable!("bind: {error}"),
+        };
+        let base = format!(
+            "http://{}",
+            listener
+                .local_addr()
+                .map(|a| a.to_string())
+                .unwrap_or_default()
+        );
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(langso_web::serve(
+            listener,
+            langso_web::router(state),
+            async {
+                let _ = stopped.await;
+            },
+        ));
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default();
+        TestApp {
+            base,
+            client,
+            _test_db: test_db,
+            stop: Some(stop),
+            server: Some(server),
+        }
+    }
+
+    /// GET `path`.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        match self.client.get(format!("{}{path}", self.base)).send().await {
+            Ok(response) => response,
+            Err(error) => unreachable!("GET {path}: {error}"),
+        }
+    }
+
+    /// GET `path` and parse JSON, asserting 200.
+    pub async fn json(&self, path: &str) -> serde_json::Value {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.unwrap_or_default()
+    }
+
+    /// GET `path` as text.
+    pub async fn text(&self, path: &str) -> (u16, String) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap_or_default())
+    }
+
+    /// Asks the server to stop and waits until it has (graceful shutdown).
+    pub async fn shutdown(mut self) -> bool {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.server.take() {
+            Some(server) => matches!(server.await, Ok(Ok(()))),
+            None => false,
+        }
+    }
+}
