@@ -20,28 +20,30 @@ pub fn fold(text: &str) -> String {
         if unicode_normalization::char::is_combining_mark(ch) {
             continue;
         }
-        let ch = match ch {
-            'đ' | 'Đ' => 'd',
-            _ => ch,
-        };
-        if ch.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
-            }
-            pending_space = false;
-            if ch.is_ascii() {
-                out.push(ch.to_ascii_lowercase());
-            } else {
-                // Letters outside Vietnamese (e.g. "ø") still fold to something typeable.
-                for c in deunicode::deunicode_char(ch).unwrap_or("").chars() {
-                    if c.is_alphanumeric() {
-                        out.push(c.to_ascii_lowercase());
-                    }
-                }
-            }
-        } else {
+        if !ch.is_alphanumeric() {
             pending_space = true;
+            continue;
         }
+        let mut piece = [0u8; 4];
+        let piece: &str = match ch {
+            'đ' | 'Đ' => "d",
+            _ if ch.is_ascii() => ch.encode_utf8(&mut piece),
+            // Letters outside Vietnamese (e.g. "ø") still fold to something typeable.
+            _ => deunicode::deunicode_char(ch).unwrap_or(""),
+        };
+        let mut letters = piece
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .peekable();
+        if letters.peek().is_none() {
+            continue;
+        }
+        if pending_space && !out.is_empty() {
+            out.push(' ');
+        }
+        pending_space = false;
+        out.extend(letters);
     }
     out
 }
