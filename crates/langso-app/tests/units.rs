@@ -1,5 +1,6 @@
 //! Units: import, the 2025 reorganisation and the reorganisations that must be refused.
 //! Runs on SQLite, and on PostgreSQL when LANGSO_TEST_DATABASE_URL is set.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use langso_app::progress::NoProgress;
 use langso_app::units::{self, PlanLine, ReorganisationPlan};
