@@ -46,12 +46,18 @@ pub enum AppError {
     /// The thing asked for does not exist (or, later, is outside the actor's scope).
     #[error("không tìm thấy / not found")]
     NotFound,
+    /// The actor may see this but not do this (inside its scope, without the permission).
+    #[error("không có quyền / forbidden")]
+    Forbidden,
     /// The input is invalid; every problem is listed and nothing was changed.
     #[error("dữ liệu không hợp lệ / invalid input: {}", list(.0))]
     Invalid(Vec<CellError>),
     /// The storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Something of ours failed (no randomness, hashing); logged, never shown in detail.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 fn list(errors: &[CellError]) -> String {

@@ -3,11 +3,14 @@
 //! Handlers in langso-web and commands in the binary call these and nothing below them, so
 //! validation, transactions and (from the accounts issue on) the access policy live in one place.
 
+pub mod audit;
+pub mod auth;
 pub mod demo;
 mod error;
 pub mod progress;
 pub mod units;
 
+pub use auth::Actor;
 pub use error::{AppError, AppResult, CellError};
 pub use langso_store::Db;
 

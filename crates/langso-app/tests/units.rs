@@ -4,11 +4,16 @@
 
 use langso_app::progress::NoProgress;
 use langso_app::units::{self, PlanLine, ReorganisationPlan};
-use langso_app::{AppError, Db, demo};
+use langso_app::{Actor, AppError, Db, demo};
 use langso_domain::units::{Share, UnitKind};
 use langso_store::testing::TestDb;
 use time::Date;
 use time::macros::date;
+
+/// The operator at the command line.
+fn op() -> Actor {
+    Actor::system("test")
+}
 
 async fn fresh() -> TestDb {
     match TestDb::new().await {
@@ -164,7 +169,7 @@ async fn without_thuong_mo_the_reorganisation_is_refused_and_changes_nothing() {
     assert!(demo::seed_before_2025(db, &NoProgress).await.is_ok());
     let plan = units::plan_from_lineage_csv(demo::LINEAGE_CSV.as_bytes());
     let Ok(plan) = plan else { unreachable!() };
-    let errors = invalid(units::reorganise(db, &plan, false).await);
+    let errors = invalid(units::reorganise(db, &op(), &plan, false).await);
     // Thượng Mỗ closes with the district in the reference file; its villages would be orphans.
     let orphans = errors
         .iter()
@@ -180,7 +185,7 @@ async fn without_thuong_mo_the_reorganisation_is_refused_and_changes_nothing() {
             .is_empty()
     );
     // The same plan with Thượng Mỗ's line goes through.
-    let report = units::reorganise(db, &demo::plan_2025().unwrap_or(plan), false).await;
+    let report = units::reorganise(db, &op(), &demo::plan_2025().unwrap_or(plan), false).await;
     assert!(report.is_ok(), "{report:?}");
 }
 
@@ -193,13 +198,14 @@ async fn a_cycle_is_refused() {
     let village = units::children(db, commune.id, today)
         .await
         .unwrap_or_default();
-    let errors = invalid(units::move_unit(db, commune.id, village[0].id, today, "test").await);
+    let errors =
+        invalid(units::move_unit(db, &op(), commune.id, village[0].id, today, "test").await);
     assert!(errors.iter().any(|e| e.contains("cycle")), "{errors:?}");
-    let errors = invalid(units::move_unit(db, commune.id, commune.id, today, "test").await);
+    let errors = invalid(units::move_unit(db, &op(), commune.id, commune.id, today, "test").await);
     assert!(errors.iter().any(|e| e.contains("cycle")), "{errors:?}");
     // A legitimate move works and keeps history.
     let other = unit(db, "09793", today).await;
-    let moved = units::move_unit(db, village[0].id, other.id, today, "test").await;
+    let moved = units::move_unit(db, &op(), village[0].id, other.id, today, "test").await;
     assert!(moved.is_ok(), "{moved:?}");
     let before = units::details(db, village[0].id, Some(date!(2025 - 12 - 31))).await;
     assert!(before.is_ok_and(|d| d.ancestors.last().map(|u| u.id) == Some(commune.id)));
@@ -236,6 +242,7 @@ async fn a_code_still_held_or_closed_is_not_reused() {
     let errors = invalid(
         units::reorganise(
             db,
+            &op(),
             &plan(vec![line("09817", "Xã Ô Diên", "09793", "Xã Ô Diên Mới")]),
             false,
         )
@@ -249,6 +256,7 @@ async fn a_code_still_held_or_closed_is_not_reused() {
     let errors = invalid(
         units::reorganise(
             db,
+            &op(),
             &plan(vec![line("09793", "Xã Liên Minh", "09805", "Xã Hạ Mỗ Mới")]),
             false,
         )
@@ -262,6 +270,7 @@ async fn a_code_still_held_or_closed_is_not_reused() {
     let errors = invalid(
         units::reorganise(
             db,
+            &op(),
             &plan(vec![line("09793", "Xã Sai Tên", "09794", "Xã Mới")]),
             false,
         )
@@ -283,7 +292,7 @@ async fn a_dry_run_reports_but_writes_nothing() {
     assert!(demo::seed_before_2025(db, &NoProgress).await.is_ok());
     let plan = demo::plan_2025();
     let Ok(plan) = plan else { unreachable!() };
-    let report = units::reorganise(db, &plan, true).await;
+    let report = units::reorganise(db, &op(), &plan, true).await;
     let Ok(report) = report else {
         unreachable!("{report:?}")
     };
@@ -316,7 +325,8 @@ async fn an_import_names_every_bad_cell_and_writes_nothing() {
                09817-T92,Thôn Xa,village,09999,2026-01-01,,\n\
                09817-T93,Thôn Sớm,village,09817,2026-13-01,,\n\
                09817-T94,,village,09817,2026-01-01,2025-01-01,\n";
-    let errors = invalid(units::import_units_csv(db, csv.as_bytes(), false, &NoProgress).await);
+    let errors =
+        invalid(units::import_units_csv(db, &op(), csv.as_bytes(), false, &NoProgress).await);
     let has = |row: &str, column: &str| {
         errors
             .iter()
@@ -335,7 +345,7 @@ async fn an_import_names_every_bad_cell_and_writes_nothing() {
 
     let good = "code,name,kind,parent_code,valid_from,valid_to,note\n\
                 09817-T90,Thôn Mới,village,09817,2026-01-01,,\n";
-    let dry = units::import_units_csv(db, good.as_bytes(), true, &NoProgress).await;
+    let dry = units::import_units_csv(db, &op(), good.as_bytes(), true, &NoProgress).await;
     assert!(dry.is_ok_and(|r| r.created == 1 && r.dry_run));
     assert!(
         units::search(db, "Thôn Mới", None, 5)
@@ -343,20 +353,22 @@ async fn an_import_names_every_bad_cell_and_writes_nothing() {
             .unwrap_or_default()
             .is_empty()
     );
-    let done = units::import_units_csv(db, good.as_bytes(), false, &NoProgress).await;
+    let done = units::import_units_csv(db, &op(), good.as_bytes(), false, &NoProgress).await;
     assert!(done.is_ok_and(|r| r.created == 1));
-    let again = units::import_units_csv(db, good.as_bytes(), false, &NoProgress).await;
+    let again = units::import_units_csv(db, &op(), good.as_bytes(), false, &NoProgress).await;
     assert!(again.is_ok_and(|r| r.created == 0 && r.unchanged == 1));
     // The same local code again under the same commune is refused.
     let clash = "code,name,kind,parent_code,valid_from,valid_to,note\n\
                  09817-T90,Thôn Khác,village,09817,2026-02-01,,\n";
-    let errors = invalid(units::import_units_csv(db, clash.as_bytes(), false, &NoProgress).await);
+    let errors =
+        invalid(units::import_units_csv(db, &op(), clash.as_bytes(), false, &NoProgress).await);
     assert!(
         errors.iter().any(|e| e.contains("still held")),
         "{errors:?}"
     );
     // A missing column is reported on the header row.
-    let errors =
-        invalid(units::import_units_csv(db, "code,name\n".as_bytes(), false, &NoProgress).await);
+    let errors = invalid(
+        units::import_units_csv(db, &op(), "code,name\n".as_bytes(), false, &NoProgress).await,
+    );
     assert!(errors.iter().any(|e| e.contains("\"kind\"")), "{errors:?}");
 }

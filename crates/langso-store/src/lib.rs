@@ -7,6 +7,8 @@
 //!
 //! One module per domain, with the same name as in every other crate.
 
+pub mod audit;
+pub mod auth;
 mod db;
 mod error;
 #[cfg(feature = "testing")]

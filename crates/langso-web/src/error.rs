@@ -71,7 +71,8 @@ impl ApiError {
     }
 }
 
-fn problem(
+/// A problem+json response.
+pub(crate) fn problem(
     status: StatusCode,
     title: &str,
     detail: Option<String>,
@@ -94,29 +95,26 @@ fn problem(
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        match &self.0 {
-            AppError::NotFound => problem(
-                StatusCode::NOT_FOUND,
-                "Không tìm thấy / Not found",
-                None,
-                Vec::new(),
-            ),
-            AppError::Invalid(errors) => problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Dữ liệu không hợp lệ / Invalid input",
-                Some(self.0.to_string()),
-                errors.iter().map(FieldProblem::from).collect(),
-            ),
-            AppError::Store(error) => {
-                tracing::error!(%error, "request failed");
-                problem(
+        let (status, title) = match &self.0 {
+            AppError::NotFound => (StatusCode::NOT_FOUND, "Không tìm thấy / Not found"),
+            AppError::Forbidden => (StatusCode::FORBIDDEN, "Không có quyền / Forbidden"),
+            AppError::Invalid(errors) => {
+                return problem(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Dữ liệu không hợp lệ / Invalid input",
+                    Some(self.0.to_string()),
+                    errors.iter().map(FieldProblem::from).collect(),
+                );
+            }
+            AppError::Store(_) | AppError::Internal(_) => {
+                tracing::error!(error = %self.0, "request failed");
+                (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Lỗi hệ thống / Internal error",
-                    None,
-                    Vec::new(),
                 )
             }
-        }
+        };
+        problem(status, title, None, Vec::new())
     }
 }
 
@@ -133,9 +131,10 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, key) = match &self.error {
             AppError::NotFound => (StatusCode::NOT_FOUND, "error.not_found"),
+            AppError::Forbidden => (StatusCode::FORBIDDEN, "error.forbidden"),
             AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "error.invalid"),
-            AppError::Store(error) => {
-                tracing::error!(%error, "page failed");
+            AppError::Store(_) | AppError::Internal(_) => {
+                tracing::error!(error = %self.error, "page failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "error.internal")
             }
         };

@@ -5,10 +5,12 @@
 //! web ([`error`]).
 
 pub mod api;
+pub mod auth;
 pub mod error;
 pub mod i18n;
 mod metrics;
 pub mod pages;
+pub mod security;
 mod system;
 
 use std::future::Future;
@@ -34,8 +36,12 @@ pub struct AppState {
 /// Server settings that handlers read.
 #[derive(Clone, Debug, Default)]
 pub struct Settings {
-    /// Show the "synthetic demo data" banner on every page.
+    /// Show the "synthetic demo data" banner on every page and the demo logins.
     pub demo: bool,
+    /// Mark cookies `Secure` (the public URL is https).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded: bool,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -46,12 +52,13 @@ pub fn router(state: AppState) -> Router {
     let (api, openapi) = api::router().split_for_parts();
     Router::new()
         .merge(api)
-        .merge(pages::router())
+        .merge(pages::router(&state.settings))
         .merge(system::router(metrics))
         .merge(api::docs(openapi))
         .fallback(pages::not_found)
         .route_layer(axum::middleware::from_fn(metrics::track))
         .with_state(state)
+        .layer(axum::middleware::from_fn(security::headers))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
@@ -82,9 +89,12 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

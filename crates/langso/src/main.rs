@@ -3,6 +3,7 @@
 //! Configuration: command-line flags, then `LANGSO_…` environment variables, then defaults.
 
 mod progress;
+mod user;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -36,6 +37,8 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "LANGSO_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        #[command(flatten)]
+        web: WebOptions,
     },
     /// Build (or reuse) the synthetic Đan Phượng demo database and serve it.
     Demo {
@@ -48,6 +51,8 @@ enum Command {
         /// Build the demo database, then exit without serving.
         #[arg(long)]
         no_serve: bool,
+        #[command(flatten)]
+        web: WebOptions,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -56,6 +61,35 @@ enum Command {
         #[command(subcommand)]
         command: UnitsCommand,
     },
+    /// Accounts: create, list, disable, reset passwords, grant and revoke roles.
+    User {
+        #[command(subcommand)]
+        command: user::UserCommand,
+    },
+}
+
+/// Options of the web server.
+#[derive(clap::Args, Clone)]
+struct WebOptions {
+    /// The address people reach the server at; cookies are marked Secure when it is https.
+    #[arg(long, env = "LANGSO_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Take client addresses from X-Forwarded-For (only behind a trusted reverse proxy).
+    #[arg(long, env = "LANGSO_TRUST_PROXY")]
+    trust_proxy: bool,
+}
+
+impl WebOptions {
+    fn settings(&self, demo: bool) -> Settings {
+        Settings {
+            demo,
+            secure_cookies: self
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://")),
+            trust_forwarded: self.trust_proxy,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -92,21 +126,24 @@ async fn main() -> Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { listen } => {
+        Command::Serve { listen, web } => {
             let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
-            serve(db, listen, false).await
+            user::hint_first_admin(&db).await?;
+            serve(db, listen, web.settings(false)).await
         }
         Command::Demo {
             reset,
             listen,
             no_serve,
+            web,
         } => {
             let url = cli.database_url.as_deref().unwrap_or(DEMO_DATABASE);
             let db = demo_database(url, reset).await?;
+            user::print_demo_logins();
             if no_serve {
                 return Ok(());
             }
-            serve(db, listen, true).await
+            serve(db, listen, web.settings(true)).await
         }
         Command::Migrate => {
             open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
@@ -116,6 +153,10 @@ async fn main() -> Result<()> {
         Command::Units { command } => {
             let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
             run_units(&db, command).await
+        }
+        Command::User { command } => {
+            let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
+            user::run(&db, command).await
         }
     }
 }
@@ -176,10 +217,10 @@ fn sqlite_path(url: &str) -> Option<&str> {
     )
 }
 
-async fn serve(db: Db, listen: SocketAddr, demo: bool) -> Result<()> {
+async fn serve(db: Db, listen: SocketAddr, settings: Settings) -> Result<()> {
     let state = AppState {
         db: db.clone(),
-        settings: Arc::new(Settings { demo }),
+        settings: Arc::new(settings),
     };
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -202,7 +243,7 @@ async fn run_units(db: &Db, command: UnitsCommand) -> Result<()> {
         UnitsCommand::Import { file, dry_run } => {
             let input = std::fs::File::open(&file)
                 .with_context(|| format!("cannot open {}", file.display()))?;
-            let report = units::import_units_csv(db, input, dry_run, &Bar::new())
+            let report = units::import_units_csv(db, &operator(), input, dry_run, &Bar::new())
                 .await
                 .map_err(report)?;
             println!(
@@ -230,7 +271,7 @@ async fn run_units(db: &Db, command: UnitsCommand) -> Result<()> {
             let input = std::fs::File::open(&file)
                 .with_context(|| format!("cannot open {}", file.display()))?;
             let plan = units::plan_from_lineage_csv(input).map_err(report)?;
-            let done = units::reorganise(db, &plan, dry_run)
+            let done = units::reorganise(db, &operator(), &plan, dry_run)
                 .await
                 .map_err(report)?;
             println!(
@@ -251,8 +292,14 @@ async fn run_units(db: &Db, command: UnitsCommand) -> Result<()> {
     }
 }
 
+/// The operator at the command line, as the audit log records it.
+fn operator() -> langso_app::Actor {
+    let who = std::env::var("USER").unwrap_or_else(|_| "operator".to_owned());
+    langso_app::Actor::system(&format!("cli:{who}"))
+}
+
 /// Prints every problem of a refused action (one per line) and turns it into the exit error.
-fn report(error: AppError) -> anyhow::Error {
+pub(crate) fn report(error: AppError) -> anyhow::Error {
     if let AppError::Invalid(errors) = &error {
         for problem in errors {
             eprintln!("  - {problem}");

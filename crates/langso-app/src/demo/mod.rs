@@ -4,6 +4,7 @@
 //! [`SEEDS`], so `langso demo` always shows everything built. Only the administrative units
 //! and codes are real; villages and everything below them are generated, and the UI says so.
 
+mod auth;
 mod units;
 
 use std::future::Future;
@@ -25,7 +26,7 @@ pub struct DemoSeed {
 }
 
 /// Every domain's seed, in dependency order.
-pub const SEEDS: &[DemoSeed] = &[units::SEED];
+pub const SEEDS: &[DemoSeed] = &[units::SEED, auth::SEED];
 
 /// Fills an empty database with the whole demo.
 pub async fn build(db: &Db, progress: &dyn Progress) -> AppResult<()> {
@@ -37,6 +38,7 @@ pub async fn build(db: &Db, progress: &dyn Progress) -> AppResult<()> {
 }
 
 /// The demo's figures and stages, for other seeds and for tests.
+pub use auth::{DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount};
 pub use units::{
     DEMO_CLUSTERS, DEMO_VILLAGES, LINEAGE_CSV, UNITS_CSV, plan_2025, seed_before_2025,
 };

@@ -73,7 +73,7 @@ const VILLAGE_NAMES: [&str; 12] = [
 
 async fn run(db: &Db, progress: &dyn Progress) -> AppResult<()> {
     seed_before_2025(db, progress).await?;
-    let report = reorganise(db, &plan_2025()?, false).await?;
+    let report = reorganise(db, &demo_actor(), &plan_2025()?, false).await?;
     if report.created.is_empty() && report.closed.is_empty() {
         return Err(AppError::refused("the demo reorganisation changed nothing"));
     }
@@ -82,8 +82,9 @@ async fn run(db: &Db, progress: &dyn Progress) -> AppResult<()> {
 
 /// The reference units and the synthetic villages, before the 2025 reorganisation is applied.
 pub async fn seed_before_2025(db: &Db, progress: &dyn Progress) -> AppResult<()> {
-    import_units_csv(db, UNITS_CSV.as_bytes(), false, progress).await?;
-    import_units_csv(db, villages_csv().as_bytes(), false, progress).await?;
+    let actor = demo_actor();
+    import_units_csv(db, &actor, UNITS_CSV.as_bytes(), false, progress).await?;
+    import_units_csv(db, &actor, villages_csv().as_bytes(), false, progress).await?;
     Ok(())
 }
 
@@ -102,6 +103,11 @@ pub fn plan_2025() -> AppResult<ReorganisationPlan> {
         verified: false,
     });
     Ok(plan)
+}
+
+/// The actor the demo builder records in the audit log.
+pub fn demo_actor() -> crate::Actor {
+    crate::Actor::system("demo")
 }
 
 /// How many thôn/tổ dân phố and cụm dân cư each old commune gets: 101 and 28 in all.

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::io::Read;
 
+use langso_domain::auth::Permission;
 use langso_domain::text::fold;
 use langso_domain::units::{
     Level, Unit, UnitKind, Validity, parse_date, validate_code, validate_name,
@@ -14,6 +15,8 @@ use langso_store::Tx;
 use langso_store::units as store;
 use uuid::Uuid;
 
+use crate::audit::{self, Change};
+use crate::auth::Actor;
 use crate::progress::Progress;
 use crate::{AppError, AppResult, CellError, Db};
 
@@ -49,6 +52,7 @@ struct ParsedRow {
 /// Imports units from CSV text. See the module documentation for the format.
 pub async fn import_units_csv(
     db: &Db,
+    actor: &Actor,
     input: impl Read,
     dry_run: bool,
     progress: &dyn Progress,
@@ -68,9 +72,12 @@ pub async fn import_units_csv(
         dry_run,
         ..ImportReport::default()
     };
+    if !actor.is_system() && !actor.may(Permission::ManageUnits) {
+        return Err(AppError::Forbidden);
+    }
     let mut tx = db.begin().await?;
     for row in &rows {
-        match write_row(&mut tx, row).await? {
+        match write_row(&mut tx, actor, row).await? {
             Ok(true) => report.created += 1,
             Ok(false) => report.unchanged += 1,
             Err(mut row_errors) => errors.append(&mut row_errors),
@@ -80,6 +87,23 @@ pub async fn import_units_csv(
     if !errors.is_empty() {
         errors.sort_by_key(|error| error.row);
         return Err(AppError::Invalid(errors));
+    }
+    if !dry_run && report.created > 0 {
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "units.import",
+                target_type: "unit",
+                target_id: format!("{} units", report.created),
+                unit_id: None,
+                summary: format!(
+                    "rows={} created={} unchanged={}",
+                    report.rows, report.created, report.unchanged
+                ),
+            },
+        )
+        .await?;
     }
     if !dry_run {
         tx.commit().await?;
@@ -233,7 +257,11 @@ fn parse_row(line: usize, cells: &HashMap<&str, &str>) -> Result<ParsedRow, Vec<
 
 /// Writes one row inside the import transaction: `Ok(Ok(true))` created, `Ok(Ok(false))`
 /// already present, `Ok(Err(_))` refused.
-async fn write_row(tx: &mut Tx, row: &ParsedRow) -> AppResult<Result<bool, Vec<CellError>>> {
+async fn write_row(
+    tx: &mut Tx,
+    actor: &Actor,
+    row: &ParsedRow,
+) -> AppResult<Result<bool, Vec<CellError>>> {
     let unit = &row.unit;
     let refuse =
         |column: &str, message: String| Ok(Err(vec![CellError::new(row.line, column, message)]));
@@ -260,6 +288,20 @@ async fn write_row(tx: &mut Tx, row: &ParsedRow) -> AppResult<Result<bool, Vec<C
             }
         },
     };
+    let allowed = match &parent {
+        _ if actor.is_system() => true,
+        None => false,
+        Some(parent) => {
+            actor.roots(Permission::ManageUnits).contains(&parent.id)
+                || is_under_roots(tx, actor, parent.id, unit.validity.from).await?
+        }
+    };
+    if !allowed {
+        return refuse(
+            "parent_code",
+            "không có quyền quản lý đơn vị này / you may not manage units here".to_owned(),
+        );
+    }
     if !unit.kind.may_sit_under(parent.as_ref().map(|p| p.kind)) {
         let under = parent.as_ref().map_or("—", |p| p.kind.as_str());
         return refuse(
@@ -288,6 +330,20 @@ async fn write_row(tx: &mut Tx, row: &ParsedRow) -> AppResult<Result<bool, Vec<C
     }
     store::insert(tx, unit, parent.map(|p| p.id)).await?;
     Ok(Ok(true))
+}
+
+async fn is_under_roots(
+    tx: &mut Tx,
+    actor: &Actor,
+    unit: Uuid,
+    date: time::Date,
+) -> AppResult<bool> {
+    for root in actor.roots(Permission::ManageUnits) {
+        if store::is_within(&mut *tx, unit, root, date).await? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The message for a code still held by another unit in the same period.

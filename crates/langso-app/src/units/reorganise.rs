@@ -18,6 +18,8 @@ use time::Date;
 use uuid::Uuid;
 
 use super::import::code_in_use;
+use crate::audit::{self, Change};
+use crate::auth::Actor;
 use crate::{AppError, AppResult, CellError, Db};
 
 /// One lineage line: an old unit goes (wholly or partly) into a new one.
@@ -206,6 +208,7 @@ pub fn plan_from_lineage_csv(input: impl Read) -> AppResult<ReorganisationPlan> 
 /// Moves one unit (with everything under it) under a new parent from `effective` on.
 pub async fn move_unit(
     db: &Db,
+    actor: &Actor,
     unit: Uuid,
     new_parent: Uuid,
     effective: Date,
@@ -218,7 +221,7 @@ pub async fn move_unit(
         moves: vec![PlanMove { unit, new_parent }],
         abolish_districts: false,
     };
-    reorganise(db, &plan, false).await
+    reorganise(db, actor, &plan, false).await
 }
 
 /// The target of one group of lines sharing a new code.
@@ -231,6 +234,7 @@ struct Target {
 /// Applies a reorganisation in one transaction, or refuses it whole with every reason.
 pub async fn reorganise(
     db: &Db,
+    actor: &Actor,
     plan: &ReorganisationPlan,
     dry_run: bool,
 ) -> AppResult<ReorganisationReport> {
@@ -238,6 +242,15 @@ pub async fn reorganise(
     let last_day = effective
         .previous_day()
         .ok_or_else(|| AppError::refused("ngày hiệu lực không hợp lệ / invalid effective date"))?;
+    // Reorganisations reshape whole provinces: administrators (and the operator) only.
+    if !actor.is_system()
+        && !actor
+            .grants
+            .iter()
+            .any(|g| g.role == langso_domain::auth::Role::Admin)
+    {
+        return Err(AppError::Forbidden);
+    }
     let mut tx = db.begin().await?;
     let mut errors = Vec::new();
 
@@ -303,6 +316,18 @@ pub async fn reorganise(
         report.lineage += 1;
     }
     check_result(&mut tx, effective, &targets, &moves, &mut errors).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Change {
+            action: "units.reorganise",
+            target_type: "reorganisation",
+            target_id: id.to_string(),
+            unit_id: targets.values().next().and_then(|t| t.parent),
+            summary: format!("{effective} {}: {summary}", plan.basis),
+        },
+    )
+    .await?;
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }

@@ -350,3 +350,21 @@ pub async fn count_descendants_by_kind(
         sqlx::query_as(sql).bind(unit).bind(date).fetch_all(e).await)?;
     Ok(rows)
 }
+
+/// Whether `unit` is `ancestor` or lies under it on `date`: one indexed lookup, used by every
+/// scope check.
+pub async fn is_within(
+    ex: impl Into<Exec<'_>>,
+    unit: Uuid,
+    ancestor: Uuid,
+    date: Date,
+) -> StoreResult<bool> {
+    let sql = concat!(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM unit_closure c WHERE c.ancestor_id = $1 ",
+        "AND c.descendant_id = $2 AND ",
+        covers!("c", "$3")
+    );
+    let count: i64 = on_exec!(ex.into(), e =>
+        sqlx::query_scalar(sql).bind(ancestor).bind(unit).bind(date).fetch_one(e).await)?;
+    Ok(count > 0)
+}

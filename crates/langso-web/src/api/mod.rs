@@ -1,6 +1,8 @@
 //! The JSON API under `/api/v1`, described by OpenAPI at `/api/openapi.json` and browsable at
 //! `/api/docs` (Swagger UI vendored into the binary: nothing is fetched at build or run time).
 
+pub mod accounts;
+pub mod audit;
 pub mod units;
 
 use axum::Router;
@@ -18,13 +20,32 @@ use crate::AppState;
         description = "Nền tảng thôn thông minh / Smart-village platform. Errors are application/problem+json (RFC 9457).",
         license(name = "AGPL-3.0-or-later")
     ),
-    components(schemas(crate::error::Problem, crate::error::FieldProblem))
+    components(schemas(crate::error::Problem, crate::error::FieldProblem)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
 )]
 struct ApiDoc;
 
+/// Declares the bearer-token scheme (API tokens from `/api/v1/tokens`).
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
 /// The API routes with their OpenAPI description.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", units::router())
+    let v1 = units::router()
+        .merge(accounts::router())
+        .merge(audit::router());
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }
 
 /// The OpenAPI document as served at `/api/openapi.json` (also snapshotted in tests).

@@ -7,7 +7,7 @@ use axum::response::Response;
 
 use super::{Chrome, render};
 use crate::AppState;
-use crate::i18n::Lang;
+use crate::auth::MaybeActor;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -15,11 +15,12 @@ struct HomePage {
     chrome: Chrome,
 }
 
-pub(super) async fn show(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let chrome = Chrome::new(
-        Lang::from_headers(&headers),
-        "/".to_owned(),
-        state.settings.demo,
-    );
+pub(super) async fn show(
+    State(state): State<AppState>,
+    MaybeActor(actor): MaybeActor,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+) -> Response {
+    let chrome = Chrome::for_request(&state, &headers, &uri, actor.as_ref());
     render(&HomePage { chrome })
 }

@@ -1,7 +1,11 @@
 //! Server-rendered pages (askama), one file per screen. Every page works without JavaScript;
 //! Vietnamese first, with an English switch kept in a cookie.
 
+mod account;
+mod admin_users;
+mod audit;
 mod home;
+mod login;
 mod units;
 
 use askama::Template;
@@ -9,25 +13,68 @@ use axum::Router;
 use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
+use langso_app::Actor;
+use langso_domain::auth::Permission;
 use langso_domain::units::UnitKind;
 use serde::Deserialize;
 
-use crate::AppState;
 use crate::i18n::Lang;
+use crate::{AppState, Settings};
 
 const STYLESHEET: &str = include_str!("../../static/langso.css");
 
-pub(crate) fn router() -> Router<AppState> {
+pub(crate) fn router(settings: &Settings) -> Router<AppState> {
+    // The login form is public: a per-address rate limit on top of the per-account throttle.
+    let login = crate::security::public_rate_limit(
+        Router::new().route("/login", get(login::form).post(login::submit)),
+        20,
+        std::time::Duration::from_secs(3),
+        settings.trust_forwarded,
+    );
     Router::new()
         .route("/", get(home::show))
         .route("/units", get(units::index))
         .route("/units/{id}", get(units::show))
+        .route("/logout", post(login::logout))
+        .route("/account", get(account::show))
+        .route("/account/password", post(account::change_password))
+        .route(
+            "/admin/users",
+            get(admin_users::index).post(admin_users::create),
+        )
+        .route("/admin/users/{id}", get(admin_users::show))
+        .route("/admin/users/{id}/disable", post(admin_users::disable))
+        .route("/audit", get(audit::index))
+        .route("/audit/export", get(audit::export))
         .route("/lang/{code}", get(switch_language))
         .route("/static/langso.css", get(stylesheet))
+        .merge(login)
 }
 
-/// What every page's frame needs: language, where we are, whether this is the demo.
+/// Every page route as (method, path template), for the access-control matrix test: a route
+/// added to [`router`] must be added here and to the matrix.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/"),
+    ("GET", "/units"),
+    ("GET", "/units/{id}"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("GET", "/account"),
+    ("POST", "/account/password"),
+    ("GET", "/admin/users"),
+    ("POST", "/admin/users"),
+    ("GET", "/admin/users/{id}"),
+    ("POST", "/admin/users/{id}/disable"),
+    ("GET", "/audit"),
+    ("GET", "/audit/export"),
+    ("GET", "/lang/{code}"),
+    ("GET", "/static/langso.css"),
+];
+
+/// What every page's frame needs: language, where we are, whether this is the demo, who is
+/// logged in (and the CSRF token their forms carry).
 #[derive(Clone, Debug)]
 pub struct Chrome {
     /// The reader's language.
@@ -36,11 +83,52 @@ pub struct Chrome {
     pub back: String,
     /// Show the synthetic-data banner.
     pub demo: bool,
+    /// The logged-in person's label.
+    pub user: Option<String>,
+    /// The CSRF token of the session, for forms.
+    pub csrf: String,
+    /// Show the accounts menu.
+    pub manages_accounts: bool,
+    /// Show the audit menu.
+    pub reads_audit: bool,
 }
 
 impl Chrome {
     pub(crate) fn new(lang: Lang, back: String, demo: bool) -> Self {
-        Chrome { lang, back, demo }
+        Chrome {
+            lang,
+            back,
+            demo,
+            user: None,
+            csrf: String::new(),
+            manages_accounts: false,
+            reads_audit: false,
+        }
+    }
+
+    /// The frame for a request by `actor` (or nobody).
+    pub(crate) fn for_request(
+        state: &AppState,
+        headers: &HeaderMap,
+        uri: &axum::http::Uri,
+        actor: Option<&Actor>,
+    ) -> Self {
+        let back = uri
+            .path_and_query()
+            .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned());
+        let mut chrome = Chrome::new(Lang::from_headers(headers), back, state.settings.demo);
+        if let Some(actor) = actor {
+            chrome.user = Some(actor.label.clone());
+            chrome.csrf = actor.csrf.clone().unwrap_or_default();
+            chrome.manages_accounts = actor.may(Permission::ManageAccounts);
+            chrome.reads_audit = actor.may(Permission::ReadAudit);
+        }
+        chrome
+    }
+
+    /// The label of a role.
+    pub fn role(&self, role: &str) -> &'static str {
+        self.lang.t(&format!("role.{role}"))
     }
 
     /// The catalogue text for `key`.

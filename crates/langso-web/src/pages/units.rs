@@ -15,8 +15,8 @@ use uuid::Uuid;
 
 use super::{Chrome, render};
 use crate::AppState;
+use crate::auth::MaybeActor;
 use crate::error::PageError;
-use crate::i18n::Lang;
 
 #[derive(Deserialize)]
 pub(super) struct UnitsQuery {
@@ -47,13 +47,6 @@ struct UnitPage {
     counts: Vec<(&'static str, i64)>,
 }
 
-fn chrome(state: &AppState, headers: &HeaderMap, uri: &Uri) -> Chrome {
-    let back = uri
-        .path_and_query()
-        .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned());
-    Chrome::new(Lang::from_headers(headers), back, state.settings.demo)
-}
-
 /// Parses the `date` field: `(date, was it invalid)`; an invalid one falls back to today and is
 /// flagged next to the field.
 fn date_field(text: Option<&str>) -> (Option<Date>, bool) {
@@ -68,11 +61,12 @@ fn date_field(text: Option<&str>) -> (Option<Date>, bool) {
 
 pub(super) async fn index(
     State(state): State<AppState>,
+    MaybeActor(actor): MaybeActor,
     headers: HeaderMap,
     uri: Uri,
     Query(query): Query<UnitsQuery>,
 ) -> Result<Response, PageError> {
-    let chrome = chrome(&state, &headers, &uri);
+    let chrome = Chrome::for_request(&state, &headers, &uri, actor.as_ref());
     let lang = chrome.lang;
     let fail = |error: AppError| PageError { error, lang };
     let (date, date_error) = date_field(query.date.as_deref());
@@ -102,12 +96,13 @@ pub(super) async fn index(
 
 pub(super) async fn show(
     State(state): State<AppState>,
+    MaybeActor(actor): MaybeActor,
     headers: HeaderMap,
     uri: Uri,
     Path(id): Path<String>,
     Query(query): Query<UnitsQuery>,
 ) -> Result<Response, PageError> {
-    let chrome = chrome(&state, &headers, &uri);
+    let chrome = Chrome::for_request(&state, &headers, &uri, actor.as_ref());
     let lang = chrome.lang;
     let id = Uuid::parse_str(&id).map_err(|_| PageError {
         error: AppError::NotFound,

@@ -13,8 +13,8 @@ pub struct TestApp {
     pub base: String,
     /// A client that keeps no cookies of its own.
     pub client: reqwest::Client,
-    /// Keeps the test database alive (and drops it after the test).
-    _test_db: TestDb,
+    /// The test database (dropped after the test).
+    pub test_db: TestDb,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -30,7 +30,10 @@ impl TestApp {
         assert!(built.is_ok(), "demo: {built:?}");
         let state = AppState {
             db: test_db.db.clone(),
-            settings: Arc::new(Settings { demo: true }),
+            settings: Arc::new(Settings {
+                demo: true,
+                ..Settings::default()
+            }),
         };
         let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {
             Ok(listener) => listener,
@@ -58,7 +61,7 @@ impl TestApp {
         TestApp {
             base,
             client,
-            _test_db: test_db,
+            test_db,
             stop: Some(stop),
             server: Some(server),
         }
@@ -86,6 +89,43 @@ impl TestApp {
         (status, response.text().await.unwrap_or_default())
     }
 
+    /// The database.
+    pub fn db(&self) -> &langso_app::Db {
+        &self.test_db.db
+    }
+
+    /// Logs in through the login form as a browser would; returns the session.
+    pub async fn login(&self, login: &str, password: &str) -> Session {
+        let form = self.get("/login").await;
+        let csrf_cookie = set_cookie(&form, "langso_csrf").unwrap_or_default();
+        let body = form.text().await.unwrap_or_default();
+        let csrf = hidden(&body, "csrf");
+        let response = self
+            .client
+            .post(format!("{}/login", self.base))
+            .header("cookie", format!("langso_csrf={csrf_cookie}"))
+            .form(&[
+                ("login", login),
+                ("password", password),
+                ("csrf", &csrf),
+                ("next", "/account"),
+            ])
+            .send()
+            .await
+            .expect("login request");
+        assert_eq!(response.status(), 303, "login as {login}");
+        let cookie = set_cookie(&response, "langso_session").expect("session cookie");
+        let account = self
+            .client
+            .get(format!("{}/account", self.base))
+            .header("cookie", format!("langso_session={cookie}"))
+            .send()
+            .await
+            .expect("account page");
+        let csrf = hidden(&account.text().await.unwrap_or_default(), "csrf");
+        Session { cookie, csrf }
+    }
+
     /// Asks the server to stop and waits until it has (graceful shutdown).
     pub async fn shutdown(mut self) -> bool {
         if let Some(stop) = self.stop.take() {
@@ -96,4 +136,43 @@ impl TestApp {
             None => false,
         }
     }
+}
+
+/// A logged-in browser session.
+#[derive(Clone, Debug)]
+pub struct Session {
+    /// The `langso_session` cookie value.
+    pub cookie: String,
+    /// The CSRF token its forms carry.
+    pub csrf: String,
+}
+
+impl Session {
+    /// The Cookie header value.
+    pub fn header(&self) -> String {
+        format!("langso_session={}", self.cookie)
+    }
+}
+
+/// The value a response sets for cookie `name`.
+pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// The value of the first hidden input `name` in a page.
+pub fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    page.split(&marker)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or("")
+        .to_owned()
 }

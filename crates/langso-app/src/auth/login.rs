@@ -1,0 +1,209 @@
+//! Logging in and out, and turning a session cookie or an API token back into an [`Actor`].
+
+use langso_domain::auth::Role;
+use langso_store::auth::{self as store, SessionRow};
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use super::secrets::{random_token, sha256_hex, verify_password};
+use super::{Actor, Grant};
+use crate::{AppResult, Db};
+
+/// A session ends after this long without a request.
+pub const SESSION_IDLE: Duration = Duration::hours(2);
+/// A session ends this long after login, however active.
+pub const SESSION_ABSOLUTE: Duration = Duration::hours(12);
+/// Failed logins are counted over this window.
+const THROTTLE_WINDOW: Duration = Duration::minutes(15);
+/// Failures per account in the window before the account is throttled.
+const MAX_FAILURES_PER_LOGIN: i64 = 10;
+/// Failures per client address in the window before the address is throttled.
+const MAX_FAILURES_PER_ADDRESS: i64 = 30;
+/// Activity is written to the session at most this often.
+const TOUCH_EVERY: Duration = Duration::minutes(1);
+
+/// A successful login.
+#[derive(Debug)]
+pub struct LoginOutcome {
+    /// The cookie value (the database keeps only its hash).
+    pub session_token: String,
+    /// The token forms must echo.
+    pub csrf_token: String,
+    /// Who logged in.
+    pub user_id: Uuid,
+}
+
+/// Why a login did not succeed.
+#[derive(Debug, thiserror::Error)]
+pub enum LoginFailure {
+    /// Wrong login or password (never says which), or a disabled account.
+    #[error("sai tên đăng nhập hoặc mật khẩu / wrong login or password")]
+    Rejected,
+    /// Too many failures: try again after this many seconds.
+    #[error(
+        "thử sai quá nhiều lần, hãy thử lại sau {0} giây / too many attempts, try again in {0} s"
+    )]
+    Throttled(i64),
+    /// The store failed.
+    #[error(transparent)]
+    App(#[from] crate::AppError),
+}
+
+impl From<langso_store::StoreError> for LoginFailure {
+    fn from(error: langso_store::StoreError) -> Self {
+        LoginFailure::App(error.into())
+    }
+}
+
+/// Checks a password and opens a new session (always a new id: no fixation). Counts failures
+/// per account and per client address and refuses with `Throttled` past the limits.
+pub async fn login(
+    db: &Db,
+    login: &str,
+    password: &str,
+    address: &str,
+) -> Result<LoginOutcome, LoginFailure> {
+    let login = login.trim().to_lowercase();
+    let now = OffsetDateTime::now_utc();
+    let since = now - THROTTLE_WINDOW;
+    let throttled = |(by_login, by_address): (i64, i64)| {
+        by_login >= MAX_FAILURES_PER_LOGIN || by_address >= MAX_FAILURES_PER_ADDRESS
+    };
+    if throttled(store::count_login_failures(db, &login, address, since).await?) {
+        return Err(LoginFailure::Throttled(THROTTLE_WINDOW.whole_seconds()));
+    }
+    let found = store::user_with_hash(db, &login).await?;
+    let user = match found {
+        Some((user, hash)) if !user.disabled && verify_password(password, &hash) => user,
+        _ => {
+            store::insert_login_failure(db, &login, address).await?;
+            if throttled(store::count_login_failures(db, &login, address, since).await?) {
+                return Err(LoginFailure::Throttled(THROTTLE_WINDOW.whole_seconds()));
+            }
+            return Err(LoginFailure::Rejected);
+        }
+    };
+    store::clear_login_failures(db, &login, since).await?;
+    let session_token = random_token("")?;
+    let csrf_token = random_token("")?;
+    let session = SessionRow {
+        token_hash: sha256_hex(&session_token),
+        user_id: user.id,
+        csrf_token: csrf_token.clone(),
+        created_at: now,
+        last_seen_at: now,
+        expires_at: now + SESSION_ABSOLUTE,
+    };
+    let mut tx = db.begin().await?;
+    store::insert_session(&mut tx, &session).await?;
+    let actor = actor_of_user(db, user.id)
+        .await?
+        .unwrap_or_else(|| Actor::system("?"));
+    crate::audit::record(
+        &mut tx,
+        &actor,
+        crate::audit::Change {
+            action: "session.login",
+            target_type: "user",
+            target_id: user.login.clone(),
+            unit_id: actor.grants.first().map(|g| g.unit_id),
+            summary: String::new(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(LoginOutcome {
+        session_token,
+        csrf_token,
+        user_id: user.id,
+    })
+}
+
+/// Ends the actor's session.
+pub async fn logout(db: &Db, actor: &Actor) -> AppResult<()> {
+    if let Some(hash) = &actor.session {
+        store::delete_session(db, hash).await?;
+    }
+    Ok(())
+}
+
+/// The actor of a user account, or `None` if it is disabled or gone.
+pub(crate) async fn actor_of_user(db: &Db, user_id: Uuid) -> AppResult<Option<Actor>> {
+    let Some(user) = store::get_user(db, user_id).await? else {
+        return Ok(None);
+    };
+    if user.disabled {
+        return Ok(None);
+    }
+    let grants = store::grants_of(db, user_id)
+        .await?
+        .into_iter()
+        .filter_map(|g| {
+            Role::parse(&g.role).ok().map(|role| Grant {
+                role,
+                unit_id: g.unit_id,
+                unit_name: g.unit_name,
+            })
+        })
+        .collect();
+    let label = format!("{} ({})", user.login, user.display_name);
+    Ok(Some(Actor::new(Some(user.id), label, grants, user.pii)))
+}
+
+/// The actor behind a session cookie, if the session is live (not idle too long, not past
+/// its absolute end, its user not disabled). Ends dead sessions it finds.
+pub async fn actor_for_session(db: &Db, cookie: &str) -> AppResult<Option<Actor>> {
+    let hash = sha256_hex(cookie);
+    let Some(session) = store::get_session(db, &hash).await? else {
+        return Ok(None);
+    };
+    let now = OffsetDateTime::now_utc();
+    if now > session.expires_at || now - session.last_seen_at > SESSION_IDLE {
+        store::delete_session(db, &hash).await?;
+        return Ok(None);
+    }
+    let Some(mut actor) = actor_of_user(db, session.user_id).await? else {
+        store::delete_session(db, &hash).await?;
+        return Ok(None);
+    };
+    if now - session.last_seen_at > TOUCH_EVERY {
+        store::touch_session(db, &hash, now).await?;
+    }
+    actor.csrf = Some(session.csrf_token);
+    actor.session = Some(hash);
+    Ok(Some(actor))
+}
+
+/// The actor behind an API token, if it is known, not revoked and not expired.
+pub async fn actor_for_token(db: &Db, presented: &str) -> AppResult<Option<Actor>> {
+    let Some(token) = store::token_by_hash(db, &sha256_hex(presented)).await? else {
+        return Ok(None);
+    };
+    let now = OffsetDateTime::now_utc();
+    if token.revoked_at.is_some() || token.expires_at.is_some_and(|end| now > end) {
+        return Ok(None);
+    }
+    let Ok(role) = Role::parse(&token.role) else {
+        return Ok(None);
+    };
+    if token.last_used_at.is_none_or(|at| now - at > TOUCH_EVERY) {
+        store::touch_token(db, token.id, now).await?;
+    }
+    let unit_name = langso_store::units::get(db, token.unit_id)
+        .await?
+        .map(|u| u.name)
+        .unwrap_or_default();
+    let grants = vec![Grant {
+        role,
+        unit_id: token.unit_id,
+        unit_name,
+    }];
+    let mut actor = Actor::new(
+        token.created_by,
+        format!("token: {}", token.name),
+        grants,
+        false,
+    );
+    actor.token_id = Some(token.id);
+    Ok(Some(actor))
+}

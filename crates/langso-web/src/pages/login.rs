@@ -1,0 +1,173 @@
+//! Logging in and out. The login form is protected by a double-submit CSRF cookie (there is
+//! no session yet); logging out needs the session's CSRF token.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use langso_app::auth::{self as actions, LoginFailure};
+use langso_app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount};
+use serde::Deserialize;
+
+use super::{Chrome, render};
+use crate::AppState;
+use crate::auth::{
+    Authenticated, CSRF_COOKIE, client_address, constant_time_eq, cookie, csrf_ok, session_cookie,
+};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    next: String,
+    login: String,
+    error_key: Option<&'static str>,
+    demo_accounts: &'static [DemoAccount],
+    demo_password: &'static str,
+}
+
+#[derive(Deserialize)]
+pub(super) struct Next {
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct LoginForm {
+    login: String,
+    password: String,
+    csrf: String,
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct CsrfForm {
+    csrf: String,
+}
+
+/// Only local paths are followed after login.
+fn local(next: Option<&str>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or("/")
+        .to_owned()
+}
+
+fn page(
+    state: &AppState,
+    headers: &HeaderMap,
+    uri: &Uri,
+    next: String,
+    login: String,
+    error_key: Option<&'static str>,
+) -> (LoginPage, Option<String>) {
+    let mut chrome = Chrome::for_request(state, headers, uri, None);
+    let (csrf, fresh) = match cookie(headers, CSRF_COOKIE).filter(|c| c.len() == 64) {
+        Some(existing) => (existing, None),
+        None => {
+            let token = actions::random_token("").unwrap_or_default();
+            (token.clone(), Some(token))
+        }
+    };
+    chrome.csrf = csrf;
+    let demo = state.settings.demo;
+    let page = LoginPage {
+        chrome,
+        next,
+        login,
+        error_key,
+        demo_accounts: if demo { &DEMO_ACCOUNTS } else { &[] },
+        demo_password: DEMO_PASSWORD,
+    };
+    (page, fresh)
+}
+
+fn with_csrf_cookie(mut response: Response, fresh: Option<String>, secure: bool) -> Response {
+    if let Some(token) = fresh {
+        let secure = if secure { "; Secure" } else { "" };
+        let value =
+            format!("{CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict{secure}");
+        if let Ok(value) = header::HeaderValue::from_str(&value) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+pub(super) async fn form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Query(query): Query<Next>,
+) -> Response {
+    let (page, fresh) = page(
+        &state,
+        &headers,
+        &uri,
+        local(query.next.as_deref()),
+        String::new(),
+        None,
+    );
+    with_csrf_cookie(render(&page), fresh, state.settings.secure_cookies)
+}
+
+pub(super) async fn submit(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let headers = &parts.headers;
+    let next = local(form.next.as_deref());
+    let expected = cookie(headers, CSRF_COOKIE).unwrap_or_default();
+    let failed = |status: StatusCode, key: &'static str| {
+        let (page, fresh) = page(
+            &state,
+            headers,
+            &parts.uri,
+            next.clone(),
+            form.login.clone(),
+            Some(key),
+        );
+        let mut response = with_csrf_cookie(render(&page), fresh, state.settings.secure_cookies);
+        *response.status_mut() = status;
+        response
+    };
+    if expected.is_empty() || !constant_time_eq(&expected, &form.csrf) {
+        return failed(StatusCode::FORBIDDEN, "error.csrf");
+    }
+    let address = client_address(&parts, state.settings.trust_forwarded);
+    match actions::login(&state.db, &form.login, &form.password, &address).await {
+        Ok(outcome) => {
+            let cookie = session_cookie(&outcome.session_token, state.settings.secure_cookies);
+            ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response()
+        }
+        Err(LoginFailure::Rejected) => failed(StatusCode::UNAUTHORIZED, "login.rejected"),
+        Err(LoginFailure::Throttled(seconds)) => {
+            let mut response = failed(StatusCode::TOO_MANY_REQUESTS, "login.throttled");
+            if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            response
+        }
+        Err(LoginFailure::App(error)) => crate::error::PageError {
+            error,
+            lang: crate::i18n::Lang::from_headers(headers),
+        }
+        .into_response(),
+    }
+}
+
+pub(super) async fn logout(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if !csrf_ok(&actor, &form.csrf) {
+        return (StatusCode::FORBIDDEN, "CSRF").into_response();
+    }
+    if let Err(error) = actions::logout(&state.db, &actor).await {
+        return crate::error::ApiError(error).into_response();
+    }
+    let cookie = session_cookie("", state.settings.secure_cookies);
+    ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
+}
