@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::Request;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use tower_governor::GovernorError;
@@ -65,20 +65,25 @@ impl KeyExtractor for ClientKey {
 
 /// Wraps `router` in a per-client-address rate limit for public endpoints (login form, QR
 /// landing, fault reports): a burst of `burst` requests, refilled one every `per`. Past it the
-/// answer is 429 with Retry-After. Stale client entries are forgotten every minute.
+/// answer is 429 with Retry-After. Only `methods` are counted (all when `None`). Stale client
+/// entries are forgotten every minute.
 pub fn public_rate_limit<S>(
     router: Router<S>,
     burst: u32,
     per: Duration,
     trust_forwarded: bool,
+    methods: Option<Vec<Method>>,
 ) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
 {
     let millis = u64::try_from(per.as_millis()).unwrap_or(u64::MAX).max(1);
-    let Some(config) = GovernorConfigBuilder::default()
-        .per_millisecond(millis)
-        .burst_size(burst.max(1))
+    let mut builder = GovernorConfigBuilder::default();
+    builder.per_millisecond(millis).burst_size(burst.max(1));
+    if let Some(methods) = methods {
+        builder.methods(methods);
+    }
+    let Some(config) = builder
         .key_extractor(ClientKey { trust_forwarded })
         .finish()
     else {

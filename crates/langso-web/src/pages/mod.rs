@@ -31,6 +31,7 @@ pub(crate) fn router(settings: &Settings) -> Router<AppState> {
         20,
         std::time::Duration::from_secs(3),
         settings.trust_forwarded,
+        Some(vec![axum::http::Method::POST]),
     );
     Router::new()
         .route("/", get(home::show))

@@ -370,3 +370,39 @@ async fn accounts_are_created_within_scope_and_audited() {
             .any(|e| e.action == "units.reorganise" && e.actor_label == "demo")
     );
 }
+
+#[tokio::test]
+async fn the_public_rate_limit_answers_429_per_client_address() {
+    let app = TestApp::with_demo().await;
+    let form = app.get("/login").await;
+    let cookie = set_cookie(&form, "langso_csrf").unwrap();
+    let csrf = hidden(&form.text().await.unwrap(), "csrf");
+    let mut limited = None;
+    for n in 0..30 {
+        let response = app
+            .client
+            .post(format!("{}/login", app.base))
+            .header("cookie", format!("langso_csrf={cookie}"))
+            .form(&[
+                ("login", format!("khach.{n}").as_str()),
+                ("password", "sai-mat-khau"),
+                ("csrf", &csrf),
+            ])
+            .send()
+            .await
+            .unwrap();
+        if response.status() == 429 && response.headers().get("x-ratelimit-after").is_some() {
+            limited = Some(n);
+            break;
+        }
+    }
+    assert!(
+        limited.is_some_and(|n| n >= 20),
+        "burst of 20, then 429: {limited:?}"
+    );
+    assert_eq!(
+        app.get("/login").await.status(),
+        200,
+        "reading the form is not limited"
+    );
+}

@@ -2,6 +2,7 @@
 //! real router on a random port). SQLite by default; PostgreSQL with LANGSO_TEST_DATABASE_URL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod access;
 mod auth;
 mod openapi;
 mod pages;
