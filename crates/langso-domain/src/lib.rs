@@ -4,6 +4,7 @@
 //! rules can be tested exhaustively (property tests for text folding, unit codes and dates).
 
 pub mod auth;
+pub mod households;
 pub mod text;
 pub mod units;
 

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 mod db;
 mod error;
+pub mod households;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod units;

@@ -1,0 +1,22 @@
+//! Households and the door-to-door survey: the register, visits, rounds, progress, search,
+//! and the data subject's rights (export and erasure).
+//!
+//! Every function takes the [`Actor`](crate::Actor) and checks the policy on the household's
+//! village: reading people needs `ReadPeople` there, changing them `WritePeople`; outside the
+//! actor's units the answer is `NotFound`. Personal numbers are masked unless the actor holds
+//! the PII right, and every unmasked view is audited.
+
+mod catalogue;
+mod progress;
+mod register;
+mod subject;
+mod visits;
+
+pub use catalogue::{Indicator, catalogue, ensure_catalogue};
+pub use progress::{IndicatorShare, Progress, progress};
+pub use register::{
+    HouseholdInput, HouseholdView, create_household, get_household, list_households,
+    update_household, village_and_commune,
+};
+pub use subject::{erase_household, subject_export};
+pub use visits::{VisitInput, assign, my_round, record_visit, visits_of};

@@ -1,0 +1,13 @@
+//! Households: the register, the indicator catalogue and current values, the visit ledger and
+//! the per-village roll-up counters. Every read that returns people takes a scope root (a unit)
+//! and only returns households under it.
+
+mod counters;
+mod indicators;
+mod register;
+mod visits;
+
+pub use counters::*;
+pub use indicators::*;
+pub use register::*;
+pub use visits::*;
