@@ -24,7 +24,7 @@ async fn fresh() -> TestDb {
 
 async fn demo_db() -> TestDb {
     let test = fresh().await;
-    let built = demo::build(&test.db, &NoProgress).await;
+    let built = demo::build_small(&test.db, &NoProgress).await;
     assert!(built.is_ok(), "demo: {built:?}");
     test
 }

@@ -92,3 +92,10 @@ async fn run(db: &Db, progress: &dyn Progress) -> AppResult<()> {
     }
     Ok(())
 }
+
+/// The id of a demo account by login (None when the accounts seed has not run).
+pub async fn demo_user(db: &Db, login: &str) -> AppResult<Option<uuid::Uuid>> {
+    Ok(langso_store::auth::user_with_hash(db, login)
+        .await?
+        .map(|(user, _)| user.id))
+}

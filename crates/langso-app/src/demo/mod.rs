@@ -5,6 +5,7 @@
 //! and codes are real; villages and everything below them are generated, and the UI says so.
 
 mod auth;
+mod households;
 mod units;
 
 use std::future::Future;
@@ -26,7 +27,23 @@ pub struct DemoSeed {
 }
 
 /// Every domain's seed, in dependency order.
-pub const SEEDS: &[DemoSeed] = &[units::SEED, auth::SEED];
+pub const SEEDS: &[DemoSeed] = &[units::SEED, auth::SEED, households::SEED];
+
+/// How many households the demo generates per village: the real demo has about 42,000 in all;
+/// tests use a handful per village so that each starts in a moment. Process-wide, because
+/// seeds keep one signature.
+static SMALL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether the demo is being built small (tests).
+pub fn is_small() -> bool {
+    SMALL.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The whole demo, with a few households per village instead of ~325: for tests.
+pub async fn build_small(db: &Db, progress: &dyn Progress) -> AppResult<()> {
+    SMALL.store(true, std::sync::atomic::Ordering::Relaxed);
+    build(db, progress).await
+}
 
 /// Fills an empty database with the whole demo.
 pub async fn build(db: &Db, progress: &dyn Progress) -> AppResult<()> {

@@ -13,6 +13,7 @@ mod subject;
 mod visits;
 
 pub use catalogue::{Indicator, catalogue, ensure_catalogue};
+pub use langso_store::households::{HouseholdRow, VisitRow};
 pub use progress::{IndicatorShare, Progress, progress};
 pub use register::{
     HouseholdInput, HouseholdView, create_household, get_household, list_households,

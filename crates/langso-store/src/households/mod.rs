@@ -2,11 +2,13 @@
 //! the per-village roll-up counters. Every read that returns people takes a scope root (a unit)
 //! and only returns households under it.
 
+mod bulk;
 mod counters;
 mod indicators;
 mod register;
 mod visits;
 
+pub use bulk::*;
 pub use counters::*;
 pub use indicators::*;
 pub use register::*;

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod households;
 pub mod units;
 
 use axum::Router;
@@ -44,7 +45,8 @@ impl utoipa::Modify for BearerAuth {
 pub fn router() -> OpenApiRouter<AppState> {
     let v1 = units::router()
         .merge(accounts::router())
-        .merge(audit::router());
+        .merge(audit::router())
+        .merge(households::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }
 

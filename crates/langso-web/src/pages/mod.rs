@@ -5,6 +5,7 @@ mod account;
 mod admin_users;
 mod audit;
 mod home;
+mod households;
 mod login;
 mod units;
 
@@ -46,6 +47,14 @@ pub(crate) fn router(settings: &Settings) -> Router<AppState> {
         )
         .route("/admin/users/{id}", get(admin_users::show))
         .route("/admin/users/{id}/disable", post(admin_users::disable))
+        .route("/households", get(households::index))
+        .route("/households/{id}", get(households::show))
+        .route(
+            "/households/{id}/visit",
+            get(households::visit_form).post(households::visit_submit),
+        )
+        .route("/round", get(households::round))
+        .route("/progress", get(households::progress))
         .route("/audit", get(audit::index))
         .route("/audit/export", get(audit::export))
         .route("/lang/{code}", get(switch_language))
@@ -68,6 +77,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/users"),
     ("GET", "/admin/users/{id}"),
     ("POST", "/admin/users/{id}/disable"),
+    ("GET", "/households"),
+    ("GET", "/households/{id}"),
+    ("GET", "/households/{id}/visit"),
+    ("POST", "/households/{id}/visit"),
+    ("GET", "/round"),
+    ("GET", "/progress"),
     ("GET", "/audit"),
     ("GET", "/audit/export"),
     ("GET", "/lang/{code}"),
@@ -92,6 +107,10 @@ pub struct Chrome {
     pub manages_accounts: bool,
     /// Show the audit menu.
     pub reads_audit: bool,
+    /// Show the households and round menus.
+    pub reads_people: bool,
+    /// Show the progress menu.
+    pub reads_dashboard: bool,
 }
 
 impl Chrome {
@@ -104,6 +123,8 @@ impl Chrome {
             csrf: String::new(),
             manages_accounts: false,
             reads_audit: false,
+            reads_people: false,
+            reads_dashboard: false,
         }
     }
 
@@ -123,6 +144,8 @@ impl Chrome {
             chrome.csrf = actor.csrf.clone().unwrap_or_default();
             chrome.manages_accounts = actor.may(Permission::ManageAccounts);
             chrome.reads_audit = actor.may(Permission::ReadAudit);
+            chrome.reads_people = actor.may(Permission::ReadPeople);
+            chrome.reads_dashboard = actor.may(Permission::ReadDashboard);
         }
         chrome
     }

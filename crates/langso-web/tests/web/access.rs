@@ -164,6 +164,85 @@ const ROUTES: &[Route] = &[
         Body::None,
         200,
     ),
+    // Households and the survey.
+    route(
+        "GET",
+        "/api/v1/indicators",
+        Authenticated(200),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/households",
+        Listing(ReadPeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/households",
+        Targeted(WritePeople),
+        Body::Json,
+        201,
+    ),
+    route(
+        "GET",
+        "/api/v1/households/{id}",
+        Targeted(ReadPeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "PUT",
+        "/api/v1/households/{id}",
+        Targeted(WritePeople),
+        Body::Json,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/households/{id}/visits",
+        Targeted(ReadPeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/households/{id}/visits",
+        Targeted(WritePeople),
+        Body::Json,
+        201,
+    ),
+    route(
+        "POST",
+        "/api/v1/households/{id}/assign",
+        Targeted(WritePeople),
+        Body::Json,
+        204,
+    ),
+    route(
+        "GET",
+        "/api/v1/households/{id}/subject-export",
+        Targeted(ExportPeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/households/{id}/erase",
+        Targeted(ExportPeople),
+        Body::None,
+        204,
+    ),
+    route("GET", "/api/v1/round", Authenticated(200), Body::None, 200),
+    route(
+        "GET",
+        "/api/v1/progress",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
     // Pages.
     route("GET", "/", Public, Body::None, 200),
     route("GET", "/units", Public, Body::None, 200),
@@ -211,6 +290,30 @@ const ROUTES: &[Route] = &[
     ),
     route("GET", "/audit", Listing(ReadAudit), Body::None, 200),
     route("GET", "/audit/export", Listing(ReadAudit), Body::None, 200),
+    route("GET", "/households", Listing(ReadPeople), Body::None, 200),
+    route(
+        "GET",
+        "/households/{id}",
+        Targeted(ReadPeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/households/{id}/visit",
+        Targeted(ReadPeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/households/{id}/visit",
+        Targeted(WritePeople),
+        Body::Form,
+        303,
+    ),
+    route("GET", "/round", Authenticated(200), Body::None, 200),
+    route("GET", "/progress", Targeted(ReadDashboard), Body::None, 200),
 ];
 
 /// Health, metrics and documentation: public, outside the API and page routers.
@@ -347,6 +450,29 @@ impl Fixture {
         .await
     }
 
+    /// A village-level unit at or under `unit` (households live in villages).
+    async fn village_in(&self, unit: Uuid) -> Uuid {
+        let nodes = langso_store::units::subtree(self.app.db(), unit, langso_app::today(), 4)
+            .await
+            .unwrap();
+        nodes
+            .into_iter()
+            .find(|n| n.unit.kind.level() == langso_domain::units::Level::Village)
+            .map(|n| n.unit.id)
+            .unwrap()
+    }
+
+    /// A fresh household in a village at or under `unit`.
+    async fn household(&self, unit: Uuid) -> Uuid {
+        let village = self.village_in(unit).await;
+        let input = household_input(village, &format!("MT-{}", self.next()));
+        langso_app::households::create_household(self.app.db(), &Actor::system("matrix"), &input)
+            .await
+            .unwrap()
+            .row
+            .id
+    }
+
     /// The concrete path and body for one check.
     async fn request(
         &self,
@@ -422,6 +548,44 @@ impl Fixture {
                         .unwrap();
                 (path.replace("{id}", &token.id.to_string()), None)
             }
+            "/api/v1/households" if route.method == "POST" => {
+                let village = self.village_in(unit).await;
+                (
+                    path,
+                    Some(
+                        serde_json::to_value(household_body(village, &format!("NEW-{n}"))).unwrap(),
+                    ),
+                )
+            }
+            "/api/v1/households/{id}"
+            | "/api/v1/households/{id}/visits"
+            | "/api/v1/households/{id}/assign"
+            | "/api/v1/households/{id}/subject-export"
+            | "/api/v1/households/{id}/erase"
+            | "/households/{id}"
+            | "/households/{id}/visit" => {
+                let household = self.household(unit).await;
+                let path = path.replace("{id}", &household.to_string());
+                let body = match (route.method, route.path) {
+                    ("PUT", _) => Some(
+                        serde_json::to_value(household_body(
+                            self.village_in(unit).await,
+                            &format!("MT-U-{n}"),
+                        ))
+                        .unwrap(),
+                    ),
+                    ("POST", "/api/v1/households/{id}/visits") => {
+                        Some(json!({"values": {"vneid_2": 1}, "help": ["vneid_level2"]}))
+                    }
+                    ("POST", "/api/v1/households/{id}/assign") => Some(json!({"user_id": null})),
+                    ("POST", "/households/{id}/visit") => {
+                        Some(json!({"csrf": csrf, "ind.vneid_2": "1", "help": "vneid_level2"}))
+                    }
+                    _ => None,
+                };
+                (path, body)
+            }
+            "/api/v1/progress" | "/progress" => (format!("{path}?unit={unit}"), None),
             "/logout" => (path, Some(json!({"csrf": csrf}))),
             "/account/password" => (
                 path,
@@ -486,6 +650,22 @@ async fn finish(request: reqwest::RequestBuilder) -> u16 {
     request.send().await.unwrap().status().as_u16()
 }
 
+fn household_input(village: Uuid, code: &str) -> langso_app::households::HouseholdInput {
+    langso_app::households::HouseholdInput {
+        unit_id: Some(village),
+        code: code.to_owned(),
+        head_name: "Nguyễn Văn Thử".to_owned(),
+        representative_phone: "0912345678".to_owned(),
+        members: 3,
+        adults: 2,
+        ..Default::default()
+    }
+}
+
+fn household_body(village: Uuid, code: &str) -> Value {
+    json!({"unit_id": village, "code": code, "head_name": "Nguyễn Văn Thử", "representative_phone": "0912345678", "members": 3, "adults": 2})
+}
+
 async fn create(app: &TestApp, login: &str, role: Role, unit: Uuid) -> Uuid {
     let input = NewAccount {
         login: login.to_owned(),
@@ -493,7 +673,7 @@ async fn create(app: &TestApp, login: &str, role: Role, unit: Uuid) -> Uuid {
         password: PASSWORD.to_owned(),
         role,
         unit_id: unit,
-        pii: false,
+        pii: true,
     };
     auth::create_user(app.db(), &Actor::system("matrix"), &input)
         .await

@@ -26,7 +26,7 @@ impl TestApp {
             Ok(db) => db,
             Err(error) => unreachable!("test database: {error}"),
         };
-        let built = langso_app::demo::build(&test_db.db, &NoProgress).await;
+        let built = langso_app::demo::build_small(&test_db.db, &NoProgress).await;
         assert!(built.is_ok(), "demo: {built:?}");
         let state = AppState {
             db: test_db.db.clone(),
