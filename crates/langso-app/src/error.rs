@@ -77,3 +77,10 @@ impl AppError {
 
 /// Result of an action.
 pub type AppResult<T> = Result<T, AppError>;
+
+impl From<langso_render::RenderError> for AppError {
+    /// A document that cannot be produced is our failure, not the asker's.
+    fn from(error: langso_render::RenderError) -> Self {
+        AppError::Internal(error.to_string())
+    }
+}

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod demo;
 mod error;
 pub mod households;
+pub mod procedures;
 pub mod progress;
 pub mod units;
 

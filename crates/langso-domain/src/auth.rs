@@ -40,6 +40,11 @@ pub enum Permission {
     ManageAccounts,
     /// Change the administrative tree.
     ManageUnits,
+    /// Put up, take down and print QR placements (posters) under a unit.
+    ManagePlacements,
+    /// Publish new versions of procedure guides: the catalogue is shared by every unit, so
+    /// this needs the permission on a province.
+    ManageCatalogue,
 }
 
 impl Role {
@@ -76,7 +81,7 @@ impl Role {
         use Permission::*;
         match self {
             Role::Admin => true,
-            Role::Officer => !matches!(permission, ManageUnits),
+            Role::Officer => !matches!(permission, ManageUnits | ManageCatalogue),
             Role::VillageHead => matches!(
                 permission,
                 ReadDashboard | ReadPeople | WritePeople | ExportPeople | ReadAudit

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod households;
+pub mod procedures;
 pub mod text;
 pub mod units;
 

@@ -70,6 +70,16 @@ pub enum Exec<'a> {
     Tx(&'a mut Tx),
 }
 
+impl Exec<'_> {
+    /// The same place again, for a read that runs several queries.
+    pub fn reborrow(&mut self) -> Exec<'_> {
+        match self {
+            Exec::Db(db) => Exec::Db(db),
+            Exec::Tx(tx) => Exec::Tx(tx),
+        }
+    }
+}
+
 impl<'a> From<&'a Db> for Exec<'a> {
     fn from(db: &'a Db) -> Self {
         Exec::Db(db)

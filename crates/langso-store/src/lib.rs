@@ -12,6 +12,7 @@ pub mod auth;
 mod db;
 mod error;
 pub mod households;
+pub mod procedures;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod units;

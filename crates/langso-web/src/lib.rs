@@ -10,6 +10,7 @@ pub mod error;
 pub mod i18n;
 mod metrics;
 pub mod pages;
+pub mod public;
 pub mod security;
 mod system;
 
@@ -20,6 +21,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::{HeaderName, Request};
 use langso_app::Db;
+use langso_app::procedures::{RecorderConfig, ScanRecorder};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -31,6 +33,27 @@ pub struct AppState {
     pub db: Db,
     /// Settings that shape what pages show.
     pub settings: Arc<Settings>,
+    /// QR scans, committed in groups by one writer task.
+    pub scans: ScanRecorder,
+    /// Public pages and QR tokens kept in memory.
+    pub public: Arc<public::PublicCache>,
+}
+
+impl AppState {
+    /// The state over `db`; starts the scan writer, so call it inside the runtime.
+    pub fn new(db: Db, settings: Settings) -> AppState {
+        AppState {
+            scans: ScanRecorder::start(db.clone(), RecorderConfig::default()),
+            db,
+            settings: Arc::new(settings),
+            public: Arc::new(public::PublicCache::default()),
+        }
+    }
+
+    /// After the server stopped: commits every scan still queued.
+    pub async fn shutdown(&self) {
+        self.scans.shutdown().await;
+    }
 }
 
 /// Server settings that handlers read.
@@ -42,6 +65,11 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded: bool,
+    /// The address residents reach (`https://langso.example.gov.vn`): QR codes encode
+    /// `{public_url}/q/{token}`. Empty: the address the officer's browser used.
+    pub public_url: String,
+    /// The hotline printed on posters.
+    pub hotline: Option<String>,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -53,6 +81,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(pages::router(&state.settings))
+        .merge(public::router())
         .merge(system::router(metrics))
         .merge(api::docs(openapi))
         .fallback(pages::not_found)

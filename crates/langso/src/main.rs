@@ -2,12 +2,13 @@
 //!
 //! Configuration: command-line flags, then `LANGSO_…` environment variables, then defaults.
 
+mod bench;
 mod progress;
+mod qr;
 mod user;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -66,6 +67,16 @@ enum Command {
         #[command(subcommand)]
         command: user::UserCommand,
     },
+    /// QR placements: posters.
+    Qr {
+        #[command(subcommand)]
+        command: qr::QrCommand,
+    },
+    /// Performance benchmarks (figures and the ratio to a baseline of the same run).
+    Bench {
+        #[command(subcommand)]
+        command: bench::BenchCommand,
+    },
 }
 
 /// Options of the web server.
@@ -77,6 +88,9 @@ struct WebOptions {
     /// Take client addresses from X-Forwarded-For (only behind a trusted reverse proxy).
     #[arg(long, env = "LANGSO_TRUST_PROXY")]
     trust_proxy: bool,
+    /// The hotline printed on QR posters (the demo uses Hà Nội's 1022).
+    #[arg(long, env = "LANGSO_HOTLINE")]
+    hotline: Option<String>,
 }
 
 impl WebOptions {
@@ -88,6 +102,11 @@ impl WebOptions {
                 .as_deref()
                 .is_some_and(|u| u.starts_with("https://")),
             trust_forwarded: self.trust_proxy,
+            public_url: self.public_url.clone().unwrap_or_default(),
+            hotline: self
+                .hotline
+                .clone()
+                .or_else(|| demo.then(|| DEMO_HOTLINE.to_owned())),
         }
     }
 }
@@ -113,6 +132,8 @@ enum UnitsCommand {
     },
 }
 
+/// Hà Nội's citizen hotline, printed on the demo's posters.
+const DEMO_HOTLINE: &str = "1022 (Hà Nội)";
 const DEFAULT_DATABASE: &str = "sqlite://langso.db";
 const DEMO_DATABASE: &str = "sqlite://langso-demo.db";
 
@@ -158,6 +179,11 @@ async fn main() -> Result<()> {
             let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
             user::run(&db, command).await
         }
+        Command::Qr { command } => {
+            let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
+            qr::run(&db, command).await
+        }
+        Command::Bench { command } => bench::run(cli.database_url.as_deref(), command).await,
     }
 }
 
@@ -218,10 +244,7 @@ fn sqlite_path(url: &str) -> Option<&str> {
 }
 
 async fn serve(db: Db, listen: SocketAddr, settings: Settings) -> Result<()> {
-    let state = AppState {
-        db: db.clone(),
-        settings: Arc::new(settings),
-    };
+    let state = AppState::new(db.clone(), settings);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -230,10 +253,12 @@ async fn serve(db: Db, listen: SocketAddr, settings: Settings) -> Result<()> {
     tracing::info!(%url, database = db.dialect_name(), "serving");
     langso_web::serve(
         listener,
-        langso_web::router(state),
+        langso_web::router(state.clone()),
         langso_web::shutdown_signal(),
     )
     .await?;
+    // Requests are finished: commit the scans they queued before closing the database.
+    state.shutdown().await;
     db.close().await;
     Ok(())
 }
@@ -293,7 +318,7 @@ async fn run_units(db: &Db, command: UnitsCommand) -> Result<()> {
 }
 
 /// The operator at the command line, as the audit log records it.
-fn operator() -> langso_app::Actor {
+pub(crate) fn operator() -> langso_app::Actor {
     let who = std::env::var("USER").unwrap_or_else(|_| "operator".to_owned());
     langso_app::Actor::system(&format!("cli:{who}"))
 }

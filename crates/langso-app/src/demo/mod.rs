@@ -6,6 +6,7 @@
 
 mod auth;
 mod households;
+mod procedures;
 mod units;
 
 use std::future::Future;
@@ -27,7 +28,7 @@ pub struct DemoSeed {
 }
 
 /// Every domain's seed, in dependency order.
-pub const SEEDS: &[DemoSeed] = &[units::SEED, auth::SEED, households::SEED];
+pub const SEEDS: &[DemoSeed] = &[units::SEED, auth::SEED, households::SEED, procedures::SEED];
 
 /// How many households the demo generates per village: the real demo has about 42,000 in all;
 /// tests use a handful per village so that each starts in a moment. Process-wide, because
@@ -53,6 +54,8 @@ pub async fn build(db: &Db, progress: &dyn Progress) -> AppResult<()> {
     }
     Ok(())
 }
+
+pub use procedures::HISTORY_DAYS;
 
 /// The demo's figures and stages, for other seeds and for tests.
 pub use auth::{DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount};

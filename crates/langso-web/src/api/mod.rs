@@ -4,6 +4,8 @@
 pub mod accounts;
 pub mod audit;
 pub mod households;
+pub mod placements;
+pub mod procedures;
 pub mod units;
 
 use axum::Router;
@@ -46,8 +48,16 @@ pub fn router() -> OpenApiRouter<AppState> {
     let v1 = units::router()
         .merge(accounts::router())
         .merge(audit::router())
-        .merge(households::router());
+        .merge(households::router())
+        .merge(procedures::router())
+        .merge(placements::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
+}
+
+/// Parses an id in a path or query; a malformed one is answered like a missing one (404).
+pub(crate) fn parse_id(text: &str) -> Result<uuid::Uuid, crate::error::ApiError> {
+    uuid::Uuid::parse_str(text.trim())
+        .map_err(|_| crate::error::ApiError(langso_app::AppError::NotFound))
 }
 
 /// The OpenAPI document as served at `/api/openapi.json` (also snapshotted in tests).

@@ -7,6 +7,9 @@ mod audit;
 mod home;
 mod households;
 mod login;
+mod procedure_versions;
+mod qr;
+mod qr_analytics;
 mod units;
 
 use askama::Template;
@@ -57,6 +60,16 @@ pub(crate) fn router(settings: &Settings) -> Router<AppState> {
         .route("/progress", get(households::progress))
         .route("/audit", get(audit::index))
         .route("/audit/export", get(audit::export))
+        .route("/qr", get(qr::index))
+        .route("/qr/new", get(qr::new_form).post(qr::create))
+        .route("/qr/placements/{id}", get(qr::show))
+        .route("/qr/placements/{id}/active", post(qr::set_active))
+        .route("/qr/analytics", get(qr_analytics::analytics))
+        .route("/procedures/{code}/history", get(qr_analytics::history))
+        .route(
+            "/procedures/{code}/new-version",
+            get(procedure_versions::form).post(procedure_versions::publish),
+        )
         .route("/lang/{code}", get(switch_language))
         .route("/static/langso.css", get(stylesheet))
         .merge(login)
@@ -85,6 +98,19 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/progress"),
     ("GET", "/audit"),
     ("GET", "/audit/export"),
+    ("GET", "/qr"),
+    ("GET", "/qr/new"),
+    ("POST", "/qr/new"),
+    ("GET", "/qr/placements/{id}"),
+    ("POST", "/qr/placements/{id}/active"),
+    ("GET", "/qr/analytics"),
+    ("GET", "/procedures/{code}/history"),
+    ("GET", "/procedures/{code}/new-version"),
+    ("POST", "/procedures/{code}/new-version"),
+    // The residents' pages (public/ router).
+    ("GET", "/q/{token}"),
+    ("GET", "/thu-tuc"),
+    ("GET", "/thu-tuc/{code}"),
     ("GET", "/lang/{code}"),
     ("GET", "/static/langso.css"),
 ];

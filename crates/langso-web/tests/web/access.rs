@@ -243,6 +243,146 @@ const ROUTES: &[Route] = &[
         Body::None,
         200,
     ),
+    // Procedures, QR placements and scan analytics.
+    route("GET", "/api/v1/procedures", Public, Body::None, 200),
+    route("GET", "/api/v1/procedures/{code}", Public, Body::None, 200),
+    route(
+        "GET",
+        "/api/v1/procedures/{code}/versions",
+        Authenticated(200),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/procedures/{code}/versions",
+        Listing(ManageCatalogue),
+        Body::Json,
+        201,
+    ),
+    route(
+        "GET",
+        "/api/v1/placements",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/placements",
+        Targeted(ManagePlacements),
+        Body::Json,
+        201,
+    ),
+    route(
+        "GET",
+        "/api/v1/placements/{id}",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "PATCH",
+        "/api/v1/placements/{id}",
+        Targeted(ManagePlacements),
+        Body::Json,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/placements/{id}/qr.png",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/placements/{id}/qr.svg",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/placements/{id}/poster.pdf",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/placements/posters.pdf",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/analytics/qr",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route("GET", "/qr", Targeted(ReadDashboard), Body::None, 200),
+    route(
+        "GET",
+        "/qr/new",
+        Targeted(ManagePlacements),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/qr/new",
+        Targeted(ManagePlacements),
+        Body::Form,
+        303,
+    ),
+    route(
+        "GET",
+        "/qr/placements/{id}",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/qr/placements/{id}/active",
+        Targeted(ManagePlacements),
+        Body::Form,
+        303,
+    ),
+    route(
+        "GET",
+        "/qr/analytics",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/procedures/{code}/history",
+        Authenticated(200),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/procedures/{code}/new-version",
+        Listing(ManageCatalogue),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/procedures/{code}/new-version",
+        Listing(ManageCatalogue),
+        Body::Form,
+        303,
+    ),
+    route("GET", "/q/{token}", Public, Body::None, 302),
+    route("GET", "/thu-tuc", Public, Body::None, 200),
+    route("GET", "/thu-tuc/{code}", Public, Body::None, 200),
     // Pages.
     route("GET", "/", Public, Body::None, 200),
     route("GET", "/units", Public, Body::None, 200),
@@ -473,6 +613,39 @@ impl Fixture {
             .id
     }
 
+    /// A fresh placement in `unit`, to act upon.
+    async fn target_placement(&self, unit: Uuid) -> Uuid {
+        let input = langso_app::procedures::NewPlacement {
+            unit_id: unit,
+            kind: "alley_entrance".to_owned(),
+            label: format!("Đầu ngõ {}", self.next()),
+            latitude: None,
+            longitude: None,
+            procedures: vec!["1.001193".to_owned()],
+        };
+        langso_app::procedures::create_placement(self.app.db(), &Actor::system("matrix"), input)
+            .await
+            .unwrap()
+            .id
+    }
+
+    /// A new version of the marriage guide, effective today.
+    async fn new_version(&self) -> Value {
+        let guide = langso_app::procedures::guide(self.app.db(), "1.000894")
+            .await
+            .unwrap();
+        let c = guide.content;
+        json!({
+            "effective_from": langso_app::today().to_string(),
+            "note": "matrix",
+            "content": {
+                "name_vi": c.name_vi, "name_en": c.name_en, "steps_vi": c.steps_vi, "steps_en": c.steps_en,
+                "documents_vi": c.documents_vi, "fee_vi": c.fee_vi, "processing_time_vi": c.processing_time_vi,
+                "processing_time_en": c.processing_time_en, "channels": ["one_stop", "portal"], "legal_basis": c.legal_basis
+            }
+        })
+    }
+
     /// The concrete path and body for one check.
     async fn request(
         &self,
@@ -547,6 +720,72 @@ impl Fixture {
                         .await
                         .unwrap();
                 (path.replace("{id}", &token.id.to_string()), None)
+            }
+            "/api/v1/procedures/{code}"
+            | "/api/v1/procedures/{code}/versions"
+            | "/thu-tuc/{code}"
+            | "/procedures/{code}/history" => {
+                let path = path.replace("{code}", "1.000894");
+                if route.method == "POST" {
+                    (path, Some(self.new_version().await))
+                } else {
+                    (path, None)
+                }
+            }
+            "/procedures/{code}/new-version" => {
+                let guide = langso_app::procedures::guide(self.app.db(), "1.000894")
+                    .await
+                    .unwrap();
+                let c = guide.content;
+                let form = json!({
+                    "csrf": csrf, "effective_from": langso_app::today().to_string(), "name_vi": c.name_vi,
+                    "name_en": c.name_en, "steps_vi": c.steps_vi.join("\n"), "fee_vi": c.fee_vi,
+                    "processing_time_vi": c.processing_time_vi, "legal_basis": c.legal_basis, "ch.one_stop": "1"
+                });
+                (path.replace("{code}", "1.000894"), Some(form))
+            }
+            "/api/v1/placements" if route.method == "POST" => (
+                path,
+                Some(
+                    json!({"unit_id": unit, "kind": "billboard", "label": format!("Pano {n}"), "procedures": ["1.001193"]}),
+                ),
+            ),
+            "/api/v1/placements" | "/api/v1/analytics/qr" | "/qr" | "/qr/new" | "/qr/analytics"
+                if route.method == "GET" =>
+            {
+                (format!("{path}?unit={unit}"), None)
+            }
+            "/api/v1/placements/posters.pdf" => (format!("{path}?unit={code}"), None),
+            "/qr/new" => (
+                path,
+                Some(
+                    json!({"csrf": csrf, "unit": unit, "kind": "public_place", "label": format!("Chợ {n}"), "proc.1.000656": "1"}),
+                ),
+            ),
+            "/api/v1/placements/{id}"
+            | "/api/v1/placements/{id}/qr.png"
+            | "/api/v1/placements/{id}/qr.svg"
+            | "/api/v1/placements/{id}/poster.pdf"
+            | "/qr/placements/{id}"
+            | "/qr/placements/{id}/active" => {
+                let placement = self.target_placement(unit).await;
+                let body = if route.method == "PATCH" {
+                    json!({"active": false})
+                } else {
+                    json!({"csrf": csrf, "active": "0"})
+                };
+                (path.replace("{id}", &placement.to_string()), Some(body))
+            }
+            "/q/{token}" => {
+                let placement = self.target_placement(unit).await;
+                let placement = langso_app::procedures::placement(
+                    self.app.db(),
+                    &Actor::system("matrix"),
+                    placement,
+                )
+                .await
+                .unwrap();
+                (path.replace("{token}", &placement.token), None)
             }
             "/api/v1/households" if route.method == "POST" => {
                 let village = self.village_in(unit).await;

@@ -8,6 +8,8 @@ mod browser;
 mod households;
 mod openapi;
 mod pages;
+mod posters;
+mod public_guides;
 mod support;
 mod system;
 mod units_api;

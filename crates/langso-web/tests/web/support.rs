@@ -1,7 +1,5 @@
 //! `TestApp`: the real router on 127.0.0.1:0 over a fresh database holding the demo.
 
-use std::sync::Arc;
-
 use langso_app::progress::NoProgress;
 use langso_store::testing::TestDb;
 use langso_web::{AppState, Settings};
@@ -15,6 +13,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The test database (dropped after the test).
     pub test_db: TestDb,
+    /// The server's state (to flush queued scans).
+    pub state: AppState,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -28,13 +28,14 @@ impl TestApp {
         };
         let built = langso_app::demo::build_small(&test_db.db, &NoProgress).await;
         assert!(built.is_ok(), "demo: {built:?}");
-        let state = AppState {
-            db: test_db.db.clone(),
-            settings: Arc::new(Settings {
+        let state = AppState::new(
+            test_db.db.clone(),
+            Settings {
                 demo: true,
+                hotline: Some("1022".to_owned()),
                 ..Settings::default()
-            }),
-        };
+            },
+        );
         let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {
             Ok(listener) => listener,
             Err(error) => unreachable!("bind: {error}"),
@@ -49,7 +50,7 @@ impl TestApp {
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(langso_web::serve(
             listener,
-            langso_web::router(state),
+            langso_web::router(state.clone()),
             async {
                 let _ = stopped.await;
             },
@@ -62,6 +63,7 @@ impl TestApp {
             base,
             client,
             test_db,
+            state,
             stop: Some(stop),
             server: Some(server),
         }
@@ -126,15 +128,18 @@ impl TestApp {
         Session { cookie, csrf }
     }
 
-    /// Asks the server to stop and waits until it has (graceful shutdown).
+    /// Asks the server to stop and waits until it has (graceful shutdown), then commits the
+    /// scans still queued, as `langso serve` does.
     pub async fn shutdown(mut self) -> bool {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        match self.server.take() {
+        let stopped = match self.server.take() {
             Some(server) => matches!(server.await, Ok(Ok(()))),
             None => false,
-        }
+        };
+        self.state.shutdown().await;
+        stopped
     }
 }
 

@@ -1,0 +1,199 @@
+//! Public pages for residents, no login: the QR landing `/q/{token}` and the procedure guides
+//! `/thu-tuc` and `/thu-tuc/{code}`.
+//!
+//! They are the pages people reach from a poster on a cheap phone, so they are small (well
+//! under 50 KB with the stylesheet), need no script and set no cookie, and they are served from
+//! memory ([`cache`]) so they keep answering while the database is busy.
+
+pub mod cache;
+mod views;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use langso_app::AppError;
+use langso_app::procedures::{self as actions, ScanTarget};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::i18n::Lang;
+use cache::{Cached, TTL};
+
+/// Rendered pages and resolved tokens.
+pub struct PublicCache {
+    pages: Cached<Bytes>,
+    targets: Cached<ScanTarget>,
+}
+
+impl Default for PublicCache {
+    fn default() -> Self {
+        PublicCache {
+            pages: Cached::new(TTL),
+            targets: Cached::new(TTL),
+        }
+    }
+}
+
+impl PublicCache {
+    /// Forgets every page and token: call after publishing a version or changing a placement.
+    pub fn clear(&self) {
+        self.pages.clear();
+        self.targets.clear();
+    }
+}
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/q/{token}", get(scan))
+        .route("/thu-tuc", get(index))
+        .route("/thu-tuc/{code}", get(guide))
+}
+
+/// Every public route as (method, path template), for the access-control matrix.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/q/{token}"),
+    ("GET", "/thu-tuc"),
+    ("GET", "/thu-tuc/{code}"),
+];
+
+/// `/q/{token}`: records the scan (placement and time, nothing else) and sends the reader to
+/// the guide, or to the placement's list of guides. A poster taken down still leads to the
+/// list of every guide; a token the database cannot resolve right now leads there too.
+async fn scan(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if !langso_domain::procedures::is_token(&token) {
+        return PageError {
+            error: AppError::NotFound,
+            lang: Lang::from_headers(&headers),
+        }
+        .into_response();
+    }
+    let db = state.db.clone();
+    let found = state
+        .public
+        .targets
+        .get(&token, || {
+            let token = token.clone();
+            async move { actions::scan_target(&db, &token).await }
+        })
+        .await;
+    let location = match found {
+        Ok(target) => {
+            state.scans.record(target.placement_id).await;
+            match target.procedures.as_slice() {
+                [one] if target.active => format!("/thu-tuc/{one}"),
+                _ if target.active => format!("/thu-tuc?diem={token}"),
+                _ => "/thu-tuc".to_owned(),
+            }
+        }
+        Err(AppError::NotFound) => {
+            return PageError {
+                error: AppError::NotFound,
+                lang: Lang::from_headers(&headers),
+            }
+            .into_response();
+        }
+        Err(error) => {
+            tracing::warn!(%error, "QR token not resolved; sending the reader to every guide");
+            "/thu-tuc".to_owned()
+        }
+    };
+    (
+        StatusCode::FOUND,
+        [
+            (header::LOCATION, location),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+    )
+        .into_response()
+}
+
+fn html(body: Bytes) -> Response {
+    (
+        [
+            (header::CACHE_CONTROL, "public, max-age=60"),
+            (header::VARY, "Cookie"),
+        ],
+        Html(body),
+    )
+        .into_response()
+}
+
+fn rendered(result: Result<String, askama::Error>) -> Result<Bytes, AppError> {
+    result
+        .map(Bytes::from)
+        .map_err(|e| AppError::Internal(format!("template: {e}")))
+}
+
+/// `/thu-tuc/{code}`: the guide in force today.
+async fn guide(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let lang = Lang::from_headers(&headers);
+    let key = format!("guide:{}:{code}", lang.code());
+    let db = state.db.clone();
+    let demo = state.settings.demo;
+    let page = state
+        .public
+        .pages
+        .get(&key, || async move {
+            let version = actions::guide(&db, &code).await?;
+            rendered(views::guide_page(lang, demo, &version))
+        })
+        .await
+        .map_err(|error| PageError { error, lang })?;
+    Ok(html(page))
+}
+
+#[derive(Deserialize)]
+struct IndexQuery {
+    diem: Option<String>,
+}
+
+/// `/thu-tuc`: every guide in force, or those of one placement (`?diem=TOKEN`).
+async fn index(
+    State(state): State<AppState>,
+    Query(query): Query<IndexQuery>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let lang = Lang::from_headers(&headers);
+    let token = query
+        .diem
+        .filter(|t| langso_domain::procedures::is_token(t));
+    let key = format!("index:{}:{}", lang.code(), token.as_deref().unwrap_or(""));
+    let db = state.db.clone();
+    let demo = state.settings.demo;
+    let cache = Arc::clone(&state.public);
+    let page = state
+        .public
+        .pages
+        .get(&key, || async move {
+            let guides = actions::guides(&db).await?;
+            let place = match token {
+                Some(token) => {
+                    let lookup = || {
+                        let token = token.clone();
+                        let db = db.clone();
+                        async move { actions::scan_target(&db, &token).await }
+                    };
+                    cache.targets.get(&token, lookup).await.ok()
+                }
+                None => None,
+            };
+            rendered(views::index_page(lang, demo, &guides, place.as_ref()))
+        })
+        .await
+        .map_err(|error| PageError { error, lang })?;
+    Ok(html(page))
+}
