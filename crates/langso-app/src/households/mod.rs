@@ -7,8 +7,12 @@
 //! the PII right, and every unmasked view is audited.
 
 mod catalogue;
+mod export;
+mod import;
 mod progress;
 mod register;
+pub mod sheet;
+mod uploads;
 mod subject;
 mod visits;
 
@@ -21,3 +25,6 @@ pub use register::{
 };
 pub use subject::{erase_household, subject_export};
 pub use visits::{VisitInput, assign, my_round, record_visit, visits_of};
+pub use export::{ExportFile, ExportFormat, export_households};
+pub use import::{COLUMNS, Column, ImportReport, import_households, resolve_unit};
+pub use uploads::{MAX_UPLOAD, Preview, confirm_upload, preview_upload};
