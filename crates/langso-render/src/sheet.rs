@@ -40,7 +40,8 @@ pub fn xlsx(name: &str, headers: &[&str], rows: &[Vec<SheetCell>]) -> RenderResu
     for (r, cells) in rows.iter().enumerate() {
         let row = u32::try_from(r + 1).map_err(|_| RenderError::Sheet("too many rows".into()))?;
         for (c, cell) in cells.iter().enumerate() {
-            let col = u16::try_from(c).map_err(|_| RenderError::Sheet("too many columns".into()))?;
+            let col =
+                u16::try_from(c).map_err(|_| RenderError::Sheet("too many columns".into()))?;
             match cell {
                 SheetCell::Text(text) if !text.is_empty() => {
                     sheet.write_string(row, col, text).map_err(fail)?;

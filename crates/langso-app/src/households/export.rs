@@ -85,6 +85,7 @@ pub async fn export_households(
                 .map(|(column, _, _)| match column {
                     Column::Code => text(&r.code),
                     Column::Village => text(&e.village),
+                    Column::VillageCode => text(&e.village_code),
                     Column::Hamlet => text(&r.hamlet),
                     Column::Alley => text(&r.alley),
                     Column::HouseNumber => text(&r.house_number),

@@ -33,6 +33,8 @@ pub enum Column {
     Code,
     /// Thôn / tổ dân phố.
     Village,
+    /// Mã thôn: tells apart villages of one name.
+    VillageCode,
     /// Xóm.
     Hamlet,
     /// Ngõ.
@@ -63,55 +65,139 @@ pub enum Column {
 
 /// Each column: the header written on export, then the folded headers recognised on import.
 pub const COLUMNS: &[(Column, &str, &[&str])] = &[
-    (Column::Code, "Mã hộ", &["ma ho", "ma ho gia dinh", "ma so ho", "code", "household code"]),
+    (
+        Column::Code,
+        "Mã hộ",
+        &[
+            "ma ho",
+            "ma ho gia dinh",
+            "ma so ho",
+            "code",
+            "household code",
+        ],
+    ),
     (
         Column::Village,
         "Thôn",
-        &["thon", "thon to dan pho", "thon to", "to dan pho", "ten thon", "cum dan cu", "village"],
+        &[
+            "thon",
+            "thon to dan pho",
+            "thon to",
+            "to dan pho",
+            "ten thon",
+            "cum dan cu",
+            "village",
+        ],
+    ),
+    (
+        Column::VillageCode,
+        "Mã thôn",
+        &["ma thon", "ma thon to dan pho", "ma don vi", "village code"],
     ),
     (Column::Hamlet, "Xóm", &["xom", "hamlet"]),
-    (Column::Alley, "Ngõ", &["ngo", "ngo ngach", "ngo hem", "hem", "alley"]),
+    (
+        Column::Alley,
+        "Ngõ",
+        &["ngo", "ngo ngach", "ngo hem", "hem", "alley"],
+    ),
     (Column::HouseNumber, "Số nhà", &["so nha", "house number"]),
     (
         Column::HeadName,
         "Họ và tên chủ hộ",
-        &["ho va ten chu ho", "ho ten chu ho", "chu ho", "ten chu ho", "head of household", "head name"],
+        &[
+            "ho va ten chu ho",
+            "ho ten chu ho",
+            "chu ho",
+            "ten chu ho",
+            "head of household",
+            "head name",
+        ],
     ),
     (
         Column::Representative,
         "Người đại diện",
-        &["nguoi dai dien", "ho ten nguoi dai dien", "ho va ten nguoi dai dien", "dai dien", "representative"],
+        &[
+            "nguoi dai dien",
+            "ho ten nguoi dai dien",
+            "ho va ten nguoi dai dien",
+            "dai dien",
+            "representative",
+        ],
     ),
     (
         Column::Phone,
         "Số điện thoại",
-        &["so dien thoai", "dien thoai", "sdt", "so dt", "dt", "so dien thoai nguoi dai dien", "phone"],
+        &[
+            "so dien thoai",
+            "dien thoai",
+            "sdt",
+            "so dt",
+            "dt",
+            "so dien thoai nguoi dai dien",
+            "phone",
+        ],
     ),
     (
         Column::CitizenId,
         "Số CCCD",
-        &["so cccd", "cccd", "so can cuoc", "so can cuoc cong dan", "can cuoc cong dan", "so dinh danh", "citizen id"],
+        &[
+            "so cccd",
+            "cccd",
+            "so can cuoc",
+            "so can cuoc cong dan",
+            "can cuoc cong dan",
+            "so dinh danh",
+            "citizen id",
+        ],
     ),
     (
         Column::Members,
         "Số thành viên",
-        &["so thanh vien", "thanh vien", "so nhan khau", "nhan khau", "so khau", "so nguoi", "members"],
+        &[
+            "so thanh vien",
+            "thanh vien",
+            "so nhan khau",
+            "nhan khau",
+            "so khau",
+            "so nguoi",
+            "members",
+        ],
     ),
     (
         Column::Adults,
         "Số người lớn",
-        &["so nguoi lon", "nguoi lon", "so nguoi truong thanh", "so nguoi tu 18 tuoi", "adults"],
+        &[
+            "so nguoi lon",
+            "nguoi lon",
+            "so nguoi truong thanh",
+            "so nguoi tu 18 tuoi",
+            "adults",
+        ],
     ),
-    (Column::Business, "Hộ kinh doanh", &["ho kinh doanh", "kinh doanh", "business"]),
+    (
+        Column::Business,
+        "Hộ kinh doanh",
+        &["ho kinh doanh", "kinh doanh", "business"],
+    ),
     (
         Column::ConsentOn,
         "Ngày đồng ý",
-        &["ngay dong y", "ngay dong y chia se", "ngay dong y cung cap thong tin", "consent date"],
+        &[
+            "ngay dong y",
+            "ngay dong y chia se",
+            "ngay dong y cung cap thong tin",
+            "consent date",
+        ],
     ),
     (
         Column::ConsentPurpose,
         "Nội dung đồng ý",
-        &["noi dung dong y", "muc dich dong y", "dong y", "consent purpose"],
+        &[
+            "noi dung dong y",
+            "muc dich dong y",
+            "dong y",
+            "consent purpose",
+        ],
     ),
     (Column::Notes, "Ghi chú", &["ghi chu", "notes", "note"]),
 ];
@@ -160,8 +246,9 @@ pub struct ImportReport {
 struct Target {
     unit: Unit,
     commune: Uuid,
-    /// Folded village names and codes (with and without "Thôn"/"Tổ dân phố") → village id.
-    villages: HashMap<String, Uuid>,
+    /// Folded village names and codes (with and without "Thôn"/"Tổ dân phố") → village ids
+    /// (after mergers a commune may hold two villages of one name).
+    villages: HashMap<String, Vec<Uuid>>,
     /// The village when the target is one.
     only_village: Option<Uuid>,
 }
@@ -174,7 +261,16 @@ pub async fn resolve_unit(db: &Db, unit: &str) -> AppResult<Unit> {
     }
 }
 
-const PREFIXES: &[&str] = &["thon ", "to dan pho ", "cum dan cu ", "khu pho ", "to ", "ap ", "ban ", "khu "];
+const PREFIXES: &[&str] = &[
+    "thon ",
+    "to dan pho ",
+    "cum dan cu ",
+    "khu pho ",
+    "to ",
+    "ap ",
+    "ban ",
+    "khu ",
+];
 
 async fn target(db: &Db, unit: Unit) -> AppResult<Target> {
     let mut villages = HashMap::new();
@@ -206,15 +302,36 @@ async fn target(db: &Db, unit: Unit) -> AppResult<Target> {
     })
 }
 
-fn add_village(villages: &mut HashMap<String, Uuid>, unit: &Unit) {
+fn add_village(villages: &mut HashMap<String, Vec<Uuid>>, unit: &Unit) {
     let name = fold(&unit.name);
+    let mut keys = vec![fold(&unit.code)];
     for prefix in PREFIXES {
         if let Some(bare) = name.strip_prefix(prefix) {
-            villages.entry(bare.to_owned()).or_insert(unit.id);
+            keys.push(bare.to_owned());
         }
     }
-    villages.insert(name, unit.id);
-    villages.insert(fold(&unit.code), unit.id);
+    keys.push(name);
+    for key in keys {
+        let ids = villages.entry(key).or_default();
+        if !ids.contains(&unit.id) {
+            ids.push(unit.id);
+        }
+    }
+}
+
+impl Target {
+    /// The villages a cell names: by code, by name, or "name (code)".
+    fn villages_named(&self, text: &str) -> &[Uuid] {
+        if let Some(ids) = self.villages.get(&fold(text)) {
+            return ids;
+        }
+        let inner = text
+            .rsplit_once('(')
+            .map(|(_, rest)| rest.trim_end().trim_end_matches(')'));
+        inner
+            .and_then(|code| self.villages.get(&fold(code)))
+            .map_or(&[], Vec::as_slice)
+    }
 }
 
 /// Which file column holds which register column.
@@ -234,7 +351,10 @@ impl Layout {
             if key.is_empty() || key == "stt" || key == "tt" || key == "so tt" {
                 continue;
             }
-            match COLUMNS.iter().find(|(_, _, names)| names.contains(&key.as_str())) {
+            match COLUMNS
+                .iter()
+                .find(|(_, _, names)| names.contains(&key.as_str()))
+            {
                 Some((column, _, _)) => {
                     if let Some(first) = index.insert(*column, i) {
                         errors.push(CellError::new(
@@ -251,7 +371,7 @@ impl Layout {
             }
         }
         let mut required = vec![Column::Code, Column::HeadName, Column::Members];
-        if target.only_village.is_none() {
+        if target.only_village.is_none() && !index.contains_key(&Column::VillageCode) {
             required.push(Column::Village);
         }
         for column in required {
@@ -312,7 +432,10 @@ impl Pass<'_> {
     fn row(&mut self, row: usize, cells: &[Cell]) -> Option<(Option<HouseholdRow>, HouseholdRow)> {
         let layout = &self.layout;
         let mut bad = Vec::new();
-        let code_cell = layout.cell(cells, Column::Code).map(Cell::text).unwrap_or_default();
+        let code_cell = layout
+            .cell(cells, Column::Code)
+            .map(Cell::text)
+            .unwrap_or_default();
         let old = self.existing.get(code_cell.trim());
         // Columns the file does not have keep what the register holds.
         let mut input = match old {
@@ -366,7 +489,10 @@ impl Pass<'_> {
         if let Some(value) = text(Column::Notes) {
             input.notes = value;
         }
-        for (column, slot) in [(Column::Members, &mut input.members), (Column::Adults, &mut input.adults)] {
+        for (column, slot) in [
+            (Column::Members, &mut input.members),
+            (Column::Adults, &mut input.adults),
+        ] {
             match layout.cell(cells, column) {
                 None => {}
                 Some(cell) if cell.is_blank() && column == Column::Adults => *slot = -1,
@@ -375,7 +501,10 @@ impl Pass<'_> {
                     None => bad.push(CellError::new(
                         row,
                         layout.header(column),
-                        format!("\"{}\" không phải số nguyên / is not a whole number", cell.text()),
+                        format!(
+                            "\"{}\" không phải số nguyên / is not a whole number",
+                            cell.text()
+                        ),
                     )),
                 },
             }
@@ -390,7 +519,10 @@ impl Pass<'_> {
                 None => bad.push(CellError::new(
                     row,
                     layout.header(Column::Business),
-                    format!("\"{}\": ghi \"có\" hoặc để trống / write \"có\" or leave empty", cell.text()),
+                    format!(
+                        "\"{}\": ghi \"có\" hoặc để trống / write \"có\" or leave empty",
+                        cell.text()
+                    ),
                 )),
             }
         }
@@ -403,46 +535,67 @@ impl Pass<'_> {
                     None => bad.push(CellError::new(
                         row,
                         layout.header(Column::ConsentOn),
-                        format!("\"{}\" không phải ngày (dd/mm/yyyy) / is not a date", cell.text()),
+                        format!(
+                            "\"{}\" không phải ngày (dd/mm/yyyy) / is not a date",
+                            cell.text()
+                        ),
                     )),
                 }
             }
         }
         // The village.
-        let village = match (layout.cell(cells, Column::Village), self.target.only_village) {
+        let by_code = layout
+            .cell(cells, Column::VillageCode)
+            .filter(|c| !c.is_blank());
+        let (village_cell, village_header) = match by_code {
+            Some(cell) => (Some(cell), layout.header(Column::VillageCode)),
+            None => (
+                layout.cell(cells, Column::Village),
+                layout.header(Column::Village),
+            ),
+        };
+        let village = match (village_cell, self.target.only_village) {
             (Some(cell), only) if !cell.is_blank() => {
-                let name = fold(&cell.text());
-                match self.target.villages.get(&name) {
-                    Some(id) => Some(*id),
-                    None => {
+                let named = cell.text();
+                match self.target.villages_named(&named) {
+                    [id] => Some(*id),
+                    [] => {
                         bad.push(CellError::new(
                             row,
-                            layout.header(Column::Village),
+                            village_header,
                             match only {
                                 Some(_) => format!(
-                                    "\"{}\" không phải {} / is not this village",
-                                    cell.text(),
+                                    "\"{named}\" không phải {} / is not this village",
                                     self.target.unit.name
                                 ),
                                 None => format!(
-                                    "không có thôn \"{}\" trong {} / no village \"{}\" in this commune",
-                                    cell.text(),
-                                    self.target.unit.name,
-                                    cell.text()
+                                    "không có thôn \"{named}\" trong {} / no village \"{named}\" in this commune",
+                                    self.target.unit.name
                                 ),
                             },
                         ));
                         None
                     }
+                    // Two villages of that name: a household already in one of them stays.
+                    ids => match old.filter(|o| ids.contains(&o.unit_id)) {
+                        Some(old) => Some(old.unit_id),
+                        None => {
+                            bad.push(CellError::new(
+                                row,
+                                village_header,
+                                format!(
+                                    "xã có {} thôn tên \"{named}\": ghi kèm mã thôn, ví dụ \"{named} (mã)\" / several villages are called \"{named}\": add the village code in brackets",
+                                    ids.len()
+                                ),
+                            ));
+                            None
+                        }
+                    },
                 }
             }
             (_, Some(only)) => Some(only),
             (Some(_), None) => {
-                bad.push(CellError::new(
-                    row,
-                    layout.header(Column::Village),
-                    "bắt buộc / required",
-                ));
+                bad.push(CellError::new(row, village_header, "bắt buộc / required"));
                 None
             }
             (None, None) => None,
@@ -456,23 +609,26 @@ impl Pass<'_> {
                 for e in errors {
                     let column = column_of_field(&e.column)
                         .map_or(e.column.clone(), |c| layout.header(c).to_owned());
-                    bad.push(CellError::new(row, &column, e.message));
+                    // A cell already named (a word where a number goes) is named once.
+                    if !bad.iter().any(|b| b.column == column) {
+                        bad.push(CellError::new(row, &column, e.message));
+                    }
                 }
                 None
             }
         };
-        if let Some(new) = &new {
-            match self.seen.get(&new.code) {
+        let code = code_cell.trim();
+        if !code.is_empty() {
+            match self.seen.get(code) {
                 Some(first) => bad.push(CellError::new(
                     row,
                     layout.header(Column::Code),
                     format!(
-                        "mã hộ {} trùng với dòng {first} / household code {} repeats row {first}",
-                        new.code, new.code
+                        "mã hộ {code} trùng với dòng {first} / household code {code} repeats row {first}"
                     ),
                 )),
                 None => {
-                    self.seen.insert(new.code.clone(), row);
+                    self.seen.insert(code.to_owned(), row);
                 }
             }
         }
@@ -575,7 +731,11 @@ pub async fn import_households(
         },
         rows.total(),
     );
-    let mut tx: Option<Tx> = if dry_run { None } else { Some(db.begin().await?) };
+    let mut tx: Option<Tx> = if dry_run {
+        None
+    } else {
+        Some(db.begin().await?)
+    };
     let mut since_tick = 0u64;
     while let Some(next) = rows.next_row() {
         since_tick += 1;

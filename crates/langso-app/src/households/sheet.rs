@@ -108,7 +108,9 @@ fn read_up_to(input: &mut impl Read, buffer: &mut [u8]) -> AppResult<usize> {
 }
 
 fn io(error: std::io::Error) -> AppError {
-    AppError::refused(format!("không đọc được tệp / cannot read the file: {error}"))
+    AppError::refused(format!(
+        "không đọc được tệp / cannot read the file: {error}"
+    ))
 }
 
 /// CSV rows, streamed (a million-row file is never held in memory).
@@ -177,11 +179,12 @@ impl<R: Read> Rows for CsvRows<R> {
             match self.reader.read_byte_record(&mut self.record) {
                 Ok(false) => return None,
                 Ok(true) => {
-                    let row = self
+                    let row = self.record.position().map_or(0, |p| p.line() as usize);
+                    if self
                         .record
-                        .position()
-                        .map_or(0, |p| p.line() as usize);
-                    if self.record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                        .iter()
+                        .all(|f| f.iter().all(u8::is_ascii_whitespace))
+                    {
                         continue;
                     }
                     let mut cells = Vec::with_capacity(self.record.len());
@@ -226,12 +229,15 @@ struct XlsxRows {
 
 impl XlsxRows {
     fn new<R: Read + Seek>(input: R) -> AppResult<Self> {
-        let broken =
-            |e: calamine::XlsxError| AppError::refused(format!("tệp Excel hỏng / broken XLSX file: {e}"));
+        let broken = |e: calamine::XlsxError| {
+            AppError::refused(format!("tệp Excel hỏng / broken XLSX file: {e}"))
+        };
         let mut workbook: Xlsx<R> = Xlsx::new(input).map_err(broken)?;
         let range = workbook
             .worksheet_range_at(0)
-            .ok_or_else(|| AppError::refused("tệp Excel không có trang tính / the workbook has no sheet"))?
+            .ok_or_else(|| {
+                AppError::refused("tệp Excel không có trang tính / the workbook has no sheet")
+            })?
             .map_err(broken)?;
         let first_row = range.start().map_or(0, |(r, _)| r as usize);
         let mut iter = range.rows().enumerate();
@@ -311,13 +317,20 @@ pub fn text_date(text: &str) -> Option<Date> {
     if parts.len() != 3 {
         return None;
     }
-    let numbers: Vec<i32> = parts.iter().map(|p| p.trim().parse().ok()).collect::<Option<_>>()?;
+    let numbers: Vec<i32> = parts
+        .iter()
+        .map(|p| p.trim().parse().ok())
+        .collect::<Option<_>>()?;
     let (year, month, day) = if parts[0].trim().len() == 4 {
         (numbers[0], numbers[1], numbers[2])
     } else {
         (numbers[2], numbers[1], numbers[0])
     };
-    let year = if (0..100).contains(&year) { 2000 + year } else { year };
+    let year = if (0..100).contains(&year) {
+        2000 + year
+    } else {
+        year
+    };
     let month = Month::try_from(u8::try_from(month).ok()?).ok()?;
     Date::from_calendar_date(year, month, u8::try_from(day).ok()?).ok()
 }
@@ -369,7 +382,10 @@ mod tests {
     fn excel_serials_and_typed_dates() {
         assert_eq!(serial_date(45_658.0), Some(date!(2025 - 01 - 01)));
         assert_eq!(text_date("05/03/2024"), Some(date!(2024 - 03 - 05)));
-        assert_eq!(text_date("2024-03-05T00:00:00"), Some(date!(2024 - 03 - 05)));
+        assert_eq!(
+            text_date("2024-03-05T00:00:00"),
+            Some(date!(2024 - 03 - 05))
+        );
         assert_eq!(text_date("31/02/2024"), None);
         assert_eq!(cell_integer(&Cell::Text(" 4 ".into())), Some(4));
         assert_eq!(cell_integer(&Cell::Number(4.5)), None);

@@ -42,7 +42,9 @@ pub async fn preview_upload(
     let target = resolve_unit(db, unit).await?;
     policy::require(db, actor, Permission::WritePeople, target.id).await?;
     if bytes.len() > MAX_UPLOAD {
-        return Err(AppError::refused("tệp quá lớn (tối đa 20 MB) / file too large (20 MB at most)"));
+        return Err(AppError::refused(
+            "tệp quá lớn (tối đa 20 MB) / file too large (20 MB at most)",
+        ));
     }
     let outcome = match sheet::open(Cursor::new(bytes.clone())) {
         Ok(rows) => import_households(db, actor, unit, rows, file_name, true, &NoProgress).await,
@@ -85,8 +87,16 @@ pub async fn confirm_upload(db: &Db, actor: &Actor, id: Uuid) -> AppResult<Impor
     }
     let unit = upload.unit_id.to_string();
     let rows = sheet::open(Cursor::new(upload.content))?;
-    let report =
-        import_households(db, actor, &unit, rows, &upload.file_name, false, &NoProgress).await?;
+    let report = import_households(
+        db,
+        actor,
+        &unit,
+        rows,
+        &upload.file_name,
+        false,
+        &NoProgress,
+    )
+    .await?;
     let mut tx = db.begin().await?;
     store::delete_upload(&mut tx, id).await?;
     tx.commit().await?;

@@ -30,6 +30,8 @@ pub struct ExportRow {
     pub row: HouseholdRow,
     /// The village's name.
     pub village: String,
+    /// The village's code (names repeat within a commune after mergers).
+    pub village_code: String,
 }
 
 /// Every household (not erased) in villages under `root` on `today`, by village, alley, house.
@@ -42,7 +44,7 @@ pub async fn households_for_export(
         "SELECT h.id, h.unit_id, h.commune_id, h.code, h.hamlet, h.alley, h.house_number, ",
         "h.head_name, h.representative_name, h.representative_phone, h.citizen_id, h.members, ",
         "h.adults, h.business, h.consent_on, h.consent_purpose, h.notes, h.assigned_to, ",
-        "h.follow_up_on, h.last_visit_on, h.erased, h.created_at, h.updated_at, u.name AS village ",
+        "h.follow_up_on, h.last_visit_on, h.erased, h.created_at, h.updated_at, u.name AS village, u.code AS village_code ",
         "FROM households h JOIN unit_closure c ON c.descendant_id = h.unit_id ",
         "JOIN units u ON u.id = h.unit_id WHERE c.ancestor_id = $1 AND ",
         covers!("c", "$2"),
