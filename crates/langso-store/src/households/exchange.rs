@@ -99,3 +99,9 @@ pub async fn delete_upload(tx: &mut Tx, id: Uuid) -> StoreResult<()> {
         .bind(id).execute(&mut *c).await.map(|_| ()))?;
     Ok(())
 }
+
+/// Visits in the ledger (benchmarks check that every acknowledged visit is there).
+pub async fn count_visits(ex: impl Into<Exec<'_>>) -> StoreResult<i64> {
+    let sql = "SELECT COUNT(*) FROM visits";
+    Ok(on_exec!(ex.into(), e => sqlx::query_scalar(sql).fetch_one(e).await)?)
+}
