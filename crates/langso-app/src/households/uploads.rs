@@ -82,6 +82,7 @@ pub async fn preview_upload(
 /// Imports a file kept by [`preview_upload`] (only by the person who uploaded it).
 pub async fn confirm_upload(db: &Db, actor: &Actor, id: Uuid) -> AppResult<ImportReport> {
     let upload = store::get_upload(db, id).await?.ok_or(AppError::NotFound)?;
+    policy::require(db, actor, Permission::WritePeople, upload.unit_id).await?;
     if upload.user_id != actor.user_id {
         return Err(AppError::NotFound);
     }
