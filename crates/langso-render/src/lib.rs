@@ -8,6 +8,7 @@
 pub mod chart;
 pub mod poster;
 pub mod qr;
+pub mod sheet;
 mod wrap;
 
 pub use wrap::TextMeasure;
@@ -27,6 +28,9 @@ pub enum RenderError {
     /// PDF writing failed.
     #[error("PDF: {0}")]
     Pdf(String),
+    /// XLSX writing failed.
+    #[error("XLSX: {0}")]
+    Sheet(String),
 }
 
 /// Result of a rendering.

@@ -555,6 +555,43 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
     ("progress.members", "Theo thành viên tổ", "By team member"),
     ("progress.visits", "Lần thăm", "Visits"),
     ("progress.months", "Theo tháng", "By month"),
+    // --- households import/export ---
+    (
+        "hhimport.title",
+        "Nhập danh sách hộ từ tệp",
+        "Import households from a file",
+    ),
+    ("hhimport.upload", "Chọn tệp", "Choose a file"),
+    (
+        "hhimport.help",
+        "Tệp Excel (.xlsx, trang đầu) hoặc CSV, dòng đầu là tiêu đề: Mã hộ, Họ và tên chủ hộ, Thôn (hoặc Mã thôn), Số thành viên; thêm nếu có: Xóm, Ngõ, Số nhà, Số điện thoại, Số CCCD, Số người lớn, Hộ kinh doanh, Ngày đồng ý, Ghi chú. Cột theo thứ tự nào cũng được. Hệ thống kiểm tra trước, chưa ghi gì.",
+        "An Excel file (.xlsx, first sheet) or CSV whose first row holds the headers: Mã hộ, Họ và tên chủ hộ, Thôn (or Mã thôn), Số thành viên; optionally Xóm, Ngõ, Số nhà, Số điện thoại, Số CCCD, Số người lớn, Hộ kinh doanh, Ngày đồng ý, Ghi chú. Any column order. The file is checked first; nothing is written yet.",
+    ),
+    (
+        "hhimport.unit",
+        "Mã xã hoặc thôn",
+        "Commune or village code",
+    ),
+    ("hhimport.file", "Tệp", "File"),
+    ("hhimport.check", "Kiểm tra", "Check"),
+    ("hhimport.preview", "Kết quả kiểm tra", "Check result"),
+    ("hhimport.rows", "dòng", "rows"),
+    ("hhimport.created", "hộ mới", "new"),
+    ("hhimport.updated", "cập nhật", "updated"),
+    ("hhimport.unchanged", "không đổi", "unchanged"),
+    ("hhimport.ignored", "Bỏ qua các cột", "Ignored columns"),
+    ("hhimport.confirm", "Xác nhận nhập", "Confirm the import"),
+    (
+        "hhimport.refused",
+        "Tệp có ô sai, chưa ghi gì. Sửa các ô dưới đây rồi gửi lại",
+        "The file has bad cells; nothing was written. Fix the cells below and upload again",
+    ),
+    ("hhimport.row", "Dòng", "Row"),
+    ("hhimport.column", "Cột", "Column"),
+    ("hhimport.problem", "Lỗi", "Problem"),
+    ("hhimport.done", "Đã nhập vào", "Imported into"),
+    ("hhimport.export_csv", "Xuất CSV", "Export CSV"),
+    ("hhimport.export_xlsx", "Xuất Excel", "Export Excel"),
 ];
 
 impl Lang {

@@ -3,6 +3,8 @@
 //! Configuration: command-line flags, then `LANGSO_…` environment variables, then defaults.
 
 mod bench;
+mod bench_households;
+mod households;
 mod progress;
 mod qr;
 mod user;
@@ -76,6 +78,17 @@ enum Command {
     Bench {
         #[command(subcommand)]
         command: bench::BenchCommand,
+    },
+    // --- households import/export ---
+    /// Import files (households from CSV or XLSX).
+    Import {
+        #[command(subcommand)]
+        command: households::ImportCommand,
+    },
+    /// Export files (households as CSV or XLSX).
+    Export {
+        #[command(subcommand)]
+        command: households::ExportCommand,
     },
 }
 
@@ -184,6 +197,15 @@ async fn main() -> Result<()> {
             qr::run(&db, command).await
         }
         Command::Bench { command } => bench::run(cli.database_url.as_deref(), command).await,
+        // --- households import/export ---
+        Command::Import { command } => {
+            let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
+            households::import(&db, command).await
+        }
+        Command::Export { command } => {
+            let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
+            households::export(&db, command).await
+        }
     }
 }
 

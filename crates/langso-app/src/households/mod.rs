@@ -7,12 +7,18 @@
 //! the PII right, and every unmasked view is audited.
 
 mod catalogue;
+mod export;
+mod import;
 mod progress;
 mod register;
+pub mod sheet;
 mod subject;
+mod uploads;
 mod visits;
 
 pub use catalogue::{Indicator, catalogue, ensure_catalogue};
+pub use export::{ExportFile, ExportFormat, export_households};
+pub use import::{COLUMNS, Column, ImportReport, import_households, resolve_unit};
 pub use langso_store::households::{HouseholdRow, VisitRow};
 pub use progress::{IndicatorShare, Progress, progress};
 pub use register::{
@@ -20,4 +26,5 @@ pub use register::{
     update_household, village_and_commune,
 };
 pub use subject::{erase_household, subject_export};
+pub use uploads::{MAX_UPLOAD, Preview, confirm_upload, preview_upload};
 pub use visits::{VisitInput, assign, my_round, record_visit, visits_of};

@@ -284,7 +284,11 @@ pub async fn update_household(
 }
 
 /// A household moving village takes its indicator values (and visited mark) with it.
-async fn move_indicator_counters(tx: &mut Tx, old: &HouseholdRow, to: Uuid) -> AppResult<()> {
+pub(crate) async fn move_indicator_counters(
+    tx: &mut Tx,
+    old: &HouseholdRow,
+    to: Uuid,
+) -> AppResult<()> {
     for (code, value) in store::household_values(&mut *tx, old.id).await? {
         let key = format!("ind:{code}");
         store::add_counter(tx, old.unit_id, &key, -value).await?;

@@ -4,12 +4,14 @@
 
 mod bulk;
 mod counters;
+mod exchange;
 mod indicators;
 mod register;
 mod visits;
 
 pub use bulk::*;
 pub use counters::*;
+pub use exchange::*;
 pub use indicators::*;
 pub use register::*;
 pub use visits::*;

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod household_files;
 pub mod households;
 pub mod placements;
 pub mod procedures;
@@ -50,7 +51,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(households::router())
         .merge(procedures::router())
-        .merge(placements::router());
+        .merge(placements::router())
+        // --- households import/export ---
+        .merge(household_files::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }
 

@@ -40,6 +40,10 @@ struct ListPage {
     rows: Vec<HouseholdRow>,
     query: String,
     unit: String,
+    /// The unit the import and export buttons act on (the chosen one, or the actor's first).
+    file_unit: String,
+    may_import: bool,
+    may_export: bool,
 }
 
 #[derive(Template)]
@@ -124,11 +128,19 @@ pub(super) async fn index(
         .await
         .map_err(fail(lang))?;
     let chrome = Chrome::for_request(&state, &headers, &uri, Some(&actor));
+    let file_unit = unit
+        .or_else(|| actor.grants.first().map(|g| g.unit_id))
+        .map(|u| u.to_string())
+        .unwrap_or_default();
     Ok(render(&ListPage {
         chrome,
         rows,
         query: text,
         unit: query.unit.unwrap_or_default(),
+        may_import: actor.may(langso_domain::auth::Permission::WritePeople),
+        may_export: actor.may(langso_domain::auth::Permission::ExportPeople)
+            && !file_unit.is_empty(),
+        file_unit,
     }))
 }
 

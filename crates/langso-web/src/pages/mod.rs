@@ -5,6 +5,7 @@ mod account;
 mod admin_users;
 mod audit;
 mod home;
+mod household_files;
 mod households;
 mod login;
 mod procedure_versions;
@@ -72,6 +73,20 @@ pub(crate) fn router(settings: &Settings) -> Router<AppState> {
         )
         .route("/lang/{code}", get(switch_language))
         .route("/static/langso.css", get(stylesheet))
+        // --- households import/export ---
+        .route(
+            "/households/import",
+            get(household_files::form)
+                .post(household_files::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    langso_app::households::MAX_UPLOAD + 64 * 1024,
+                )),
+        )
+        .route(
+            "/households/import/{id}/confirm",
+            post(household_files::confirm),
+        )
+        .route("/households/export", get(household_files::export))
         .merge(login)
 }
 
@@ -113,6 +128,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/thu-tuc/{code}"),
     ("GET", "/lang/{code}"),
     ("GET", "/static/langso.css"),
+    // --- households import/export ---
+    ("GET", "/households/import"),
+    ("POST", "/households/import"),
+    ("POST", "/households/import/{id}/confirm"),
+    ("GET", "/households/export"),
 ];
 
 /// What every page's frame needs: language, where we are, whether this is the demo, who is

@@ -1,0 +1,819 @@
+//! Importing the household register from the files offices already keep (CSV or XLSX).
+//!
+//! One pass over the file, streamed: each row is parsed, checked and (unless this is a dry run)
+//! written in batches of multi-row INSERTs inside one transaction; counters are summed in memory
+//! and written once at the end. Any bad cell anywhere means the transaction is rolled back and
+//! every bad cell is reported by row and column, so the commit is all-or-nothing. Rows whose
+//! household code already exists in the commune update that household, and only if something
+//! changed: importing the same file twice writes nothing the second time (no counter drift, no
+//! audit entry).
+
+use std::collections::{BTreeMap, HashMap};
+
+use langso_domain::auth::Permission;
+use langso_domain::text::fold;
+use langso_domain::units::{Level, Unit};
+use langso_store::Tx;
+use langso_store::households::{self as store, HouseholdRow};
+use langso_store::units as unit_store;
+use uuid::Uuid;
+
+use super::register::{HouseholdInput, move_indicator_counters, validate};
+use super::sheet::{Cell, Rows, cell_bool, cell_date, cell_integer, header_key};
+use crate::audit::{self, Change};
+use crate::auth::Actor;
+use crate::auth::policy;
+use crate::progress::Progress;
+use crate::{AppError, AppResult, CellError, Db, today};
+
+/// A column the register knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Column {
+    /// Mã hộ.
+    Code,
+    /// Thôn / tổ dân phố.
+    Village,
+    /// Mã thôn: tells apart villages of one name.
+    VillageCode,
+    /// Xóm.
+    Hamlet,
+    /// Ngõ.
+    Alley,
+    /// Số nhà.
+    HouseNumber,
+    /// Họ và tên chủ hộ.
+    HeadName,
+    /// Người đại diện.
+    Representative,
+    /// Số điện thoại.
+    Phone,
+    /// Số CCCD.
+    CitizenId,
+    /// Số thành viên.
+    Members,
+    /// Số người lớn.
+    Adults,
+    /// Hộ kinh doanh.
+    Business,
+    /// Ngày đồng ý.
+    ConsentOn,
+    /// Nội dung đồng ý.
+    ConsentPurpose,
+    /// Ghi chú.
+    Notes,
+}
+
+/// Each column: the header written on export, then the folded headers recognised on import.
+pub const COLUMNS: &[(Column, &str, &[&str])] = &[
+    (
+        Column::Code,
+        "Mã hộ",
+        &[
+            "ma ho",
+            "ma ho gia dinh",
+            "ma so ho",
+            "code",
+            "household code",
+        ],
+    ),
+    (
+        Column::Village,
+        "Thôn",
+        &[
+            "thon",
+            "thon to dan pho",
+            "thon to",
+            "to dan pho",
+            "ten thon",
+            "cum dan cu",
+            "village",
+        ],
+    ),
+    (
+        Column::VillageCode,
+        "Mã thôn",
+        &["ma thon", "ma thon to dan pho", "ma don vi", "village code"],
+    ),
+    (Column::Hamlet, "Xóm", &["xom", "hamlet"]),
+    (
+        Column::Alley,
+        "Ngõ",
+        &["ngo", "ngo ngach", "ngo hem", "hem", "alley"],
+    ),
+    (Column::HouseNumber, "Số nhà", &["so nha", "house number"]),
+    (
+        Column::HeadName,
+        "Họ và tên chủ hộ",
+        &[
+            "ho va ten chu ho",
+            "ho ten chu ho",
+            "chu ho",
+            "ten chu ho",
+            "head of household",
+            "head name",
+        ],
+    ),
+    (
+        Column::Representative,
+        "Người đại diện",
+        &[
+            "nguoi dai dien",
+            "ho ten nguoi dai dien",
+            "ho va ten nguoi dai dien",
+            "dai dien",
+            "representative",
+        ],
+    ),
+    (
+        Column::Phone,
+        "Số điện thoại",
+        &[
+            "so dien thoai",
+            "dien thoai",
+            "sdt",
+            "so dt",
+            "dt",
+            "so dien thoai nguoi dai dien",
+            "phone",
+        ],
+    ),
+    (
+        Column::CitizenId,
+        "Số CCCD",
+        &[
+            "so cccd",
+            "cccd",
+            "so can cuoc",
+            "so can cuoc cong dan",
+            "can cuoc cong dan",
+            "so dinh danh",
+            "citizen id",
+        ],
+    ),
+    (
+        Column::Members,
+        "Số thành viên",
+        &[
+            "so thanh vien",
+            "thanh vien",
+            "so nhan khau",
+            "nhan khau",
+            "so khau",
+            "so nguoi",
+            "members",
+        ],
+    ),
+    (
+        Column::Adults,
+        "Số người lớn",
+        &[
+            "so nguoi lon",
+            "nguoi lon",
+            "so nguoi truong thanh",
+            "so nguoi tu 18 tuoi",
+            "adults",
+        ],
+    ),
+    (
+        Column::Business,
+        "Hộ kinh doanh",
+        &["ho kinh doanh", "kinh doanh", "business"],
+    ),
+    (
+        Column::ConsentOn,
+        "Ngày đồng ý",
+        &[
+            "ngay dong y",
+            "ngay dong y chia se",
+            "ngay dong y cung cap thong tin",
+            "consent date",
+        ],
+    ),
+    (
+        Column::ConsentPurpose,
+        "Nội dung đồng ý",
+        &[
+            "noi dung dong y",
+            "muc dich dong y",
+            "dong y",
+            "consent purpose",
+        ],
+    ),
+    (Column::Notes, "Ghi chú", &["ghi chu", "notes", "note"]),
+];
+
+/// The register field a validation error names, as a column.
+fn column_of_field(field: &str) -> Option<Column> {
+    Some(match field {
+        "code" => Column::Code,
+        "head_name" => Column::HeadName,
+        "representative_phone" => Column::Phone,
+        "citizen_id" => Column::CitizenId,
+        "members" => Column::Members,
+        "adults" => Column::Adults,
+        "unit_id" => Column::Village,
+        _ => return None,
+    })
+}
+
+fn canonical(column: Column) -> &'static str {
+    COLUMNS
+        .iter()
+        .find(|(c, _, _)| *c == column)
+        .map_or("", |(_, header, _)| *header)
+}
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct ImportReport {
+    /// The unit imported into.
+    pub unit_name: String,
+    /// Data rows read.
+    pub rows: usize,
+    /// New households.
+    pub created: usize,
+    /// Existing households (same code in the commune) changed.
+    pub updated: usize,
+    /// Existing households already as in the file.
+    pub unchanged: usize,
+    /// Nothing was written.
+    pub dry_run: bool,
+    /// Columns of the file that were not recognised (ignored).
+    pub ignored_columns: Vec<String>,
+}
+
+/// Where a file is imported: a commune (the file names each row's village) or one village.
+struct Target {
+    unit: Unit,
+    commune: Uuid,
+    /// Folded village names and codes (with and without "Thôn"/"Tổ dân phố") → village ids
+    /// (after mergers a commune may hold two villages of one name).
+    villages: HashMap<String, Vec<Uuid>>,
+    /// The village when the target is one.
+    only_village: Option<Uuid>,
+}
+
+/// The unit named by `unit` (a code in force today, or an id).
+pub async fn resolve_unit(db: &Db, unit: &str) -> AppResult<Unit> {
+    match Uuid::parse_str(unit.trim()) {
+        Ok(id) => unit_store::get(db, id).await?.ok_or(AppError::NotFound),
+        Err(_) => crate::units::by_code(db, unit, today()).await,
+    }
+}
+
+const PREFIXES: &[&str] = &[
+    "thon ",
+    "to dan pho ",
+    "cum dan cu ",
+    "khu pho ",
+    "to ",
+    "ap ",
+    "ban ",
+    "khu ",
+];
+
+async fn target(db: &Db, unit: Unit) -> AppResult<Target> {
+    let mut villages = HashMap::new();
+    let (commune, only_village) = match unit.kind.level() {
+        Level::Commune => {
+            for node in unit_store::subtree(db, unit.id, today(), 3).await? {
+                if node.unit.kind.level() == Level::Village {
+                    add_village(&mut villages, &node.unit);
+                }
+            }
+            (unit.id, None)
+        }
+        Level::Village => {
+            let (_, commune) = super::register::village_and_commune(db, unit.id).await?;
+            add_village(&mut villages, &unit);
+            (commune, Some(unit.id))
+        }
+        _ => {
+            return Err(AppError::refused(
+                "chọn một xã, phường hoặc một thôn, tổ dân phố / choose a commune or a village",
+            ));
+        }
+    };
+    Ok(Target {
+        unit,
+        commune,
+        villages,
+        only_village,
+    })
+}
+
+fn add_village(villages: &mut HashMap<String, Vec<Uuid>>, unit: &Unit) {
+    let name = fold(&unit.name);
+    let mut keys = vec![fold(&unit.code)];
+    for prefix in PREFIXES {
+        if let Some(bare) = name.strip_prefix(prefix) {
+            keys.push(bare.to_owned());
+        }
+    }
+    keys.push(name);
+    for key in keys {
+        let ids = villages.entry(key).or_default();
+        if !ids.contains(&unit.id) {
+            ids.push(unit.id);
+        }
+    }
+}
+
+impl Target {
+    /// The villages a cell names: by code, by name, or "name (code)".
+    fn villages_named(&self, text: &str) -> &[Uuid] {
+        if let Some(ids) = self.villages.get(&fold(text)) {
+            return ids;
+        }
+        let inner = text
+            .rsplit_once('(')
+            .map(|(_, rest)| rest.trim_end().trim_end_matches(')'));
+        inner
+            .and_then(|code| self.villages.get(&fold(code)))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Which file column holds which register column.
+struct Layout {
+    index: BTreeMap<Column, usize>,
+    headers: Vec<String>,
+    ignored: Vec<String>,
+}
+
+impl Layout {
+    fn new(headers: &[String], target: &Target) -> Result<Layout, Vec<CellError>> {
+        let mut index = BTreeMap::new();
+        let mut errors = Vec::new();
+        let mut ignored = Vec::new();
+        for (i, header) in headers.iter().enumerate() {
+            let key = header_key(header);
+            if key.is_empty() || key == "stt" || key == "tt" || key == "so tt" {
+                continue;
+            }
+            match COLUMNS
+                .iter()
+                .find(|(_, _, names)| names.contains(&key.as_str()))
+            {
+                Some((column, _, _)) => {
+                    if let Some(first) = index.insert(*column, i) {
+                        errors.push(CellError::new(
+                            1,
+                            header,
+                            format!(
+                                "cột trùng với cột \"{}\" / duplicate of column \"{}\"",
+                                headers[first], headers[first]
+                            ),
+                        ));
+                    }
+                }
+                None => ignored.push(header.clone()),
+            }
+        }
+        let mut required = vec![Column::Code, Column::HeadName, Column::Members];
+        if target.only_village.is_none() && !index.contains_key(&Column::VillageCode) {
+            required.push(Column::Village);
+        }
+        for column in required {
+            if !index.contains_key(&column) {
+                errors.push(CellError::new(
+                    1,
+                    canonical(column),
+                    format!(
+                        "thiếu cột \"{}\" / missing column \"{}\"",
+                        canonical(column),
+                        canonical(column)
+                    ),
+                ));
+            }
+        }
+        if errors.is_empty() {
+            Ok(Layout {
+                index,
+                headers: headers.to_vec(),
+                ignored,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn cell<'a>(&self, cells: &'a [Cell], column: Column) -> Option<&'a Cell> {
+        self.index
+            .get(&column)
+            .map(|i| cells.get(*i).unwrap_or(&Cell::Empty))
+    }
+
+    fn header(&self, column: Column) -> &str {
+        self.index
+            .get(&column)
+            .and_then(|i| self.headers.get(*i))
+            .map_or_else(|| canonical(column), String::as_str)
+    }
+}
+
+/// The state of one import pass.
+struct Pass<'a> {
+    target: &'a Target,
+    layout: Layout,
+    existing: HashMap<String, HouseholdRow>,
+    /// Code → the first row it appeared on.
+    seen: HashMap<String, usize>,
+    errors: Vec<CellError>,
+    report: ImportReport,
+    created: Vec<HouseholdRow>,
+    counters: BTreeMap<(Uuid, String), i64>,
+}
+
+const BATCH: usize = 1_000;
+
+impl Pass<'_> {
+    /// Checks one row; returns what to write: a new household, or (old, new) for an update.
+    fn row(&mut self, row: usize, cells: &[Cell]) -> Option<(Option<HouseholdRow>, HouseholdRow)> {
+        let layout = &self.layout;
+        let mut bad = Vec::new();
+        let code_cell = layout
+            .cell(cells, Column::Code)
+            .map(Cell::text)
+            .unwrap_or_default();
+        let old = self.existing.get(code_cell.trim());
+        // Columns the file does not have keep what the register holds.
+        let mut input = match old {
+            Some(old) => HouseholdInput {
+                unit_id: Some(old.unit_id),
+                code: code_cell.clone(),
+                hamlet: old.hamlet.clone(),
+                alley: old.alley.clone(),
+                house_number: old.house_number.clone(),
+                head_name: old.head_name.clone(),
+                representative_name: old.representative_name.clone(),
+                representative_phone: old.representative_phone.clone().unwrap_or_default(),
+                citizen_id: old.citizen_id.clone().unwrap_or_default(),
+                members: old.members,
+                adults: old.adults,
+                business: old.business,
+                consent_on: old.consent_on,
+                consent_purpose: old.consent_purpose.clone(),
+                notes: old.notes.clone(),
+            },
+            None => HouseholdInput {
+                code: code_cell.clone(),
+                ..Default::default()
+            },
+        };
+        let text = |column| layout.cell(cells, column).map(Cell::text);
+        if let Some(value) = text(Column::Hamlet) {
+            input.hamlet = value;
+        }
+        if let Some(value) = text(Column::Alley) {
+            input.alley = value;
+        }
+        if let Some(value) = text(Column::HouseNumber) {
+            input.house_number = value;
+        }
+        if let Some(value) = text(Column::HeadName) {
+            input.head_name = value;
+        }
+        if let Some(value) = text(Column::Representative) {
+            input.representative_name = value;
+        }
+        if let Some(value) = text(Column::Phone) {
+            input.representative_phone = value;
+        }
+        if let Some(value) = text(Column::CitizenId) {
+            input.citizen_id = value;
+        }
+        if let Some(value) = text(Column::ConsentPurpose) {
+            input.consent_purpose = value;
+        }
+        if let Some(value) = text(Column::Notes) {
+            input.notes = value;
+        }
+        for (column, slot) in [
+            (Column::Members, &mut input.members),
+            (Column::Adults, &mut input.adults),
+        ] {
+            match layout.cell(cells, column) {
+                None => {}
+                Some(cell) if cell.is_blank() && column == Column::Adults => *slot = -1,
+                Some(cell) => match cell_integer(cell) {
+                    Some(n) => *slot = n,
+                    None => bad.push(CellError::new(
+                        row,
+                        layout.header(column),
+                        format!(
+                            "\"{}\" không phải số nguyên / is not a whole number",
+                            cell.text()
+                        ),
+                    )),
+                },
+            }
+        }
+        if input.adults < 0 || (old.is_none() && !layout.index.contains_key(&Column::Adults)) {
+            // No adults figure: every member counts as an adult until a visit says otherwise.
+            input.adults = input.members;
+        }
+        if let Some(cell) = layout.cell(cells, Column::Business) {
+            match cell_bool(cell) {
+                Some(b) => input.business = b,
+                None => bad.push(CellError::new(
+                    row,
+                    layout.header(Column::Business),
+                    format!(
+                        "\"{}\": ghi \"có\" hoặc để trống / write \"có\" or leave empty",
+                        cell.text()
+                    ),
+                )),
+            }
+        }
+        if let Some(cell) = layout.cell(cells, Column::ConsentOn) {
+            if cell.is_blank() {
+                input.consent_on = None;
+            } else {
+                match cell_date(cell) {
+                    Some(d) => input.consent_on = Some(d),
+                    None => bad.push(CellError::new(
+                        row,
+                        layout.header(Column::ConsentOn),
+                        format!(
+                            "\"{}\" không phải ngày (dd/mm/yyyy) / is not a date",
+                            cell.text()
+                        ),
+                    )),
+                }
+            }
+        }
+        // The village.
+        let by_code = layout
+            .cell(cells, Column::VillageCode)
+            .filter(|c| !c.is_blank());
+        let (village_cell, village_header) = match by_code {
+            Some(cell) => (Some(cell), layout.header(Column::VillageCode)),
+            None => (
+                layout.cell(cells, Column::Village),
+                layout.header(Column::Village),
+            ),
+        };
+        let village = match (village_cell, self.target.only_village) {
+            (Some(cell), only) if !cell.is_blank() => {
+                let named = cell.text();
+                match self.target.villages_named(&named) {
+                    [id] => Some(*id),
+                    [] => {
+                        bad.push(CellError::new(
+                            row,
+                            village_header,
+                            match only {
+                                Some(_) => format!(
+                                    "\"{named}\" không phải {} / is not this village",
+                                    self.target.unit.name
+                                ),
+                                None => format!(
+                                    "không có thôn \"{named}\" trong {} / no village \"{named}\" in this commune",
+                                    self.target.unit.name
+                                ),
+                            },
+                        ));
+                        None
+                    }
+                    // Two villages of that name: a household already in one of them stays.
+                    ids => match old.filter(|o| ids.contains(&o.unit_id)) {
+                        Some(old) => Some(old.unit_id),
+                        None => {
+                            bad.push(CellError::new(
+                                row,
+                                village_header,
+                                format!(
+                                    "xã có {} thôn tên \"{named}\": ghi kèm mã thôn, ví dụ \"{named} (mã)\" / several villages are called \"{named}\": add the village code in brackets",
+                                    ids.len()
+                                ),
+                            ));
+                            None
+                        }
+                    },
+                }
+            }
+            (_, Some(only)) => Some(only),
+            (Some(_), None) => {
+                bad.push(CellError::new(row, village_header, "bắt buộc / required"));
+                None
+            }
+            (None, None) => None,
+        };
+        let unit = village.unwrap_or(self.target.unit.id);
+        input.unit_id = Some(unit);
+        let checked = validate(&input, unit, self.target.commune);
+        let new = match checked {
+            Ok(row) => Some(row),
+            Err(errors) => {
+                for e in errors {
+                    let column = column_of_field(&e.column)
+                        .map_or(e.column.clone(), |c| layout.header(c).to_owned());
+                    // A cell already named (a word where a number goes) is named once.
+                    if !bad.iter().any(|b| b.column == column) {
+                        bad.push(CellError::new(row, &column, e.message));
+                    }
+                }
+                None
+            }
+        };
+        let code = code_cell.trim();
+        if !code.is_empty() {
+            match self.seen.get(code) {
+                Some(first) => bad.push(CellError::new(
+                    row,
+                    layout.header(Column::Code),
+                    format!(
+                        "mã hộ {code} trùng với dòng {first} / household code {code} repeats row {first}"
+                    ),
+                )),
+                None => {
+                    self.seen.insert(code.to_owned(), row);
+                }
+            }
+        }
+        let old = new
+            .as_ref()
+            .and_then(|n| self.existing.get(&n.code))
+            .cloned();
+        if let Some(old) = &old
+            && old.erased
+        {
+            bad.push(CellError::new(
+                row,
+                layout.header(Column::Code),
+                "hộ này đã được xóa theo yêu cầu của chủ hộ, không nhập lại / this household was erased at its request",
+            ));
+        }
+        if !bad.is_empty() {
+            self.errors.append(&mut bad);
+            return None;
+        }
+        new.map(|new| (old, new))
+    }
+
+    fn count(&mut self, row: &HouseholdRow, sign: i64) {
+        for (key, value) in [
+            ("households", 1),
+            ("members", row.members),
+            ("adults", row.adults),
+            ("business", i64::from(row.business)),
+        ] {
+            if value != 0 {
+                *self
+                    .counters
+                    .entry((row.unit_id, key.to_owned()))
+                    .or_default() += sign * value;
+            }
+        }
+    }
+}
+
+/// The register fields a file can set are equal.
+fn same(a: &HouseholdRow, b: &HouseholdRow) -> bool {
+    a.unit_id == b.unit_id
+        && a.hamlet == b.hamlet
+        && a.alley == b.alley
+        && a.house_number == b.house_number
+        && a.head_name == b.head_name
+        && a.representative_name == b.representative_name
+        && a.representative_phone == b.representative_phone
+        && a.citizen_id == b.citizen_id
+        && a.members == b.members
+        && a.adults == b.adults
+        && a.business == b.business
+        && a.consent_on == b.consent_on
+        && a.consent_purpose == b.consent_purpose
+        && a.notes == b.notes
+}
+
+/// Imports households from `rows` into `unit` (a commune or a village the actor may write
+/// in): checks every row, then, unless `dry_run`, writes all of them in one transaction or
+/// none. Refusals list every bad cell.
+pub async fn import_households(
+    db: &Db,
+    actor: &Actor,
+    unit: &str,
+    mut rows: Box<dyn Rows + Send>,
+    file_name: &str,
+    dry_run: bool,
+    progress: &dyn Progress,
+) -> AppResult<ImportReport> {
+    let unit = resolve_unit(db, unit).await?;
+    policy::require(db, actor, Permission::WritePeople, unit.id).await?;
+    let target = target(db, unit).await?;
+    let layout = Layout::new(rows.headers(), &target).map_err(AppError::Invalid)?;
+    let existing = store::households_in_commune(db, target.commune)
+        .await?
+        .into_iter()
+        .map(|h| (h.code.clone(), h))
+        .collect();
+    let mut pass = Pass {
+        report: ImportReport {
+            unit_name: target.unit.name.clone(),
+            dry_run,
+            ignored_columns: layout.ignored.clone(),
+            ..Default::default()
+        },
+        target: &target,
+        layout,
+        existing,
+        seen: HashMap::new(),
+        errors: Vec::new(),
+        created: Vec::with_capacity(BATCH),
+        counters: BTreeMap::new(),
+    };
+    progress.start(
+        if dry_run {
+            "kiểm tra / checking"
+        } else {
+            "nhập / importing"
+        },
+        rows.total(),
+    );
+    let mut tx: Option<Tx> = if dry_run {
+        None
+    } else {
+        Some(db.begin().await?)
+    };
+    let mut since_tick = 0u64;
+    while let Some(next) = rows.next_row() {
+        since_tick += 1;
+        if since_tick == BATCH as u64 {
+            progress.advance(since_tick);
+            since_tick = 0;
+        }
+        let (row, cells) = match next {
+            Ok(row) => row,
+            Err(AppError::Invalid(mut errors)) => {
+                pass.errors.append(&mut errors);
+                continue;
+            }
+            Err(other) => return Err(other),
+        };
+        pass.report.rows += 1;
+        let Some((old, mut new)) = pass.row(row, &cells) else {
+            continue;
+        };
+        match old {
+            None => {
+                pass.report.created += 1;
+                pass.count(&new, 1);
+                pass.created.push(new);
+            }
+            Some(old) if same(&old, &new) => pass.report.unchanged += 1,
+            Some(old) => {
+                pass.report.updated += 1;
+                new.id = old.id;
+                new.created_at = old.created_at;
+                new.assigned_to = old.assigned_to;
+                new.follow_up_on = old.follow_up_on;
+                new.last_visit_on = old.last_visit_on;
+                pass.count(&old, -1);
+                pass.count(&new, 1);
+                if let Some(tx) = tx.as_mut().filter(|_| pass.errors.is_empty()) {
+                    store::update_household(tx, &new).await?;
+                    if new.unit_id != old.unit_id {
+                        move_indicator_counters(tx, &old, new.unit_id).await?;
+                    }
+                }
+            }
+        }
+        if pass.created.len() >= BATCH {
+            if let Some(tx) = tx.as_mut().filter(|_| pass.errors.is_empty()) {
+                store::insert_households(tx, &pass.created).await?;
+            }
+            pass.created.clear();
+        }
+    }
+    progress.advance(since_tick);
+    if !pass.errors.is_empty() {
+        // Dropping the transaction rolls back whatever was written.
+        drop(tx);
+        return Err(AppError::Invalid(pass.errors));
+    }
+    let report = pass.report;
+    if let Some(mut tx) = tx {
+        store::insert_households(&mut tx, &pass.created).await?;
+        store::add_counters(&mut tx, &pass.counters).await?;
+        if report.created + report.updated > 0 {
+            audit::record(
+                &mut tx,
+                actor,
+                Change {
+                    action: "household.import",
+                    target_type: "unit",
+                    target_id: target.unit.code.clone(),
+                    unit_id: Some(target.unit.id),
+                    summary: format!(
+                        "file={file_name} rows={} created={} updated={} unchanged={}",
+                        report.rows, report.created, report.updated, report.unchanged
+                    ),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(report)
+}

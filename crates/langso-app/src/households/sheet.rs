@@ -1,0 +1,397 @@
+//! Reading household files as offices write them: CSV (comma or semicolon, UTF-8, with or
+//! without a BOM) and XLSX (the first sheet), headers in Vietnamese matched without regard to
+//! accents, case or spacing, in any order; cells typed as Excel stores them (numbers that were
+//! phone numbers, date serials).
+
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+
+use calamine::{Data, Reader, Xlsx};
+use langso_domain::text::fold;
+use time::{Date, Duration, Month};
+
+use crate::{AppError, AppResult, CellError};
+
+/// One cell as read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    /// Nothing.
+    Empty,
+    /// Text (CSV cells are all text).
+    Text(String),
+    /// An Excel number.
+    Number(f64),
+    /// An Excel date (serial days since 1899-12-30).
+    Serial(f64),
+    /// An Excel boolean.
+    Bool(bool),
+}
+
+impl Cell {
+    /// The cell as text: numbers without a trailing ".0", trimmed.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(text) => text.trim().to_owned(),
+            Cell::Number(n) | Cell::Serial(n) => number_text(*n),
+            Cell::Bool(b) => if *b { "1" } else { "0" }.to_owned(),
+        }
+    }
+
+    /// Nothing, or only white space.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(text) => text.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
+}
+
+/// A file format we read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Comma- or semicolon-separated text.
+    Csv,
+    /// Excel 2007+ workbook.
+    Xlsx,
+}
+
+impl Format {
+    /// XLSX files are ZIP archives ("PK\x03\x04"); anything else is read as CSV.
+    pub fn detect(head: &[u8]) -> Format {
+        if head.starts_with(b"PK\x03\x04") {
+            Format::Xlsx
+        } else {
+            Format::Csv
+        }
+    }
+}
+
+/// A source of rows: the header, then each data row with its spreadsheet row number.
+pub trait Rows {
+    /// The header cells as written.
+    fn headers(&self) -> &[String];
+    /// The next data row, or `None` at the end.
+    fn next_row(&mut self) -> Option<AppResult<(usize, Vec<Cell>)>>;
+    /// How many data rows, for a progress bar.
+    fn total(&self) -> u64;
+}
+
+/// Opens a file of either format from the start of `input`.
+pub fn open<R: Read + Seek + Send + 'static>(mut input: R) -> AppResult<Box<dyn Rows + Send>> {
+    let mut head = [0u8; 4];
+    let n = read_up_to(&mut input, &mut head)?;
+    input.seek(SeekFrom::Start(0)).map_err(io)?;
+    match Format::detect(&head[..n]) {
+        Format::Xlsx => Ok(Box::new(XlsxRows::new(input)?)),
+        Format::Csv => Ok(Box::new(CsvRows::new(input)?)),
+    }
+}
+
+fn read_up_to(input: &mut impl Read, buffer: &mut [u8]) -> AppResult<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match input.read(&mut buffer[filled..]).map_err(io)? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
+fn io(error: std::io::Error) -> AppError {
+    AppError::refused(format!(
+        "không đọc được tệp / cannot read the file: {error}"
+    ))
+}
+
+/// CSV rows, streamed (a million-row file is never held in memory).
+struct CsvRows<R: Read> {
+    reader: csv::Reader<BufReader<R>>,
+    headers: Vec<String>,
+    record: csv::ByteRecord,
+    total: u64,
+}
+
+impl<R: Read + Seek> CsvRows<R> {
+    fn new(mut input: R) -> AppResult<Self> {
+        // Count lines (for the progress bar) and pick the separator from the header line.
+        let (lines, first) = {
+            let mut buffered = BufReader::with_capacity(1 << 16, &mut input);
+            let mut first = Vec::new();
+            buffered.read_until(b'\n', &mut first).map_err(io)?;
+            let mut lines = 0u64;
+            loop {
+                let chunk = buffered.fill_buf().map_err(io)?;
+                if chunk.is_empty() {
+                    break;
+                }
+                lines += chunk.iter().filter(|b| **b == b'\n').count() as u64;
+                let len = chunk.len();
+                buffered.consume(len);
+            }
+            (lines, first)
+        };
+        input.seek(SeekFrom::Start(0)).map_err(io)?;
+        let commas = first.iter().filter(|b| **b == b',').count();
+        let semicolons = first.iter().filter(|b| **b == b';').count();
+        let delimiter = if semicolons > commas { b';' } else { b',' };
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .has_headers(true)
+            .from_reader(BufReader::with_capacity(1 << 16, input));
+        let headers = reader
+            .byte_headers()
+            .map_err(|e| AppError::refused(format!("tệp CSV hỏng / broken CSV file: {e}")))?
+            .iter()
+            .map(|h| {
+                String::from_utf8_lossy(h)
+                    .trim_start_matches('\u{feff}')
+                    .trim()
+                    .to_owned()
+            })
+            .collect();
+        Ok(CsvRows {
+            reader,
+            headers,
+            record: csv::ByteRecord::new(),
+            total: lines,
+        })
+    }
+}
+
+impl<R: Read> Rows for CsvRows<R> {
+    fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    fn next_row(&mut self) -> Option<AppResult<(usize, Vec<Cell>)>> {
+        loop {
+            match self.reader.read_byte_record(&mut self.record) {
+                Ok(false) => return None,
+                Ok(true) => {
+                    let row = self.record.position().map_or(0, |p| p.line() as usize);
+                    if self
+                        .record
+                        .iter()
+                        .all(|f| f.iter().all(u8::is_ascii_whitespace))
+                    {
+                        continue;
+                    }
+                    let mut cells = Vec::with_capacity(self.record.len());
+                    for field in self.record.iter() {
+                        match std::str::from_utf8(field) {
+                            Ok(text) if text.trim().is_empty() => cells.push(Cell::Empty),
+                            Ok(text) => cells.push(Cell::Text(text.to_owned())),
+                            Err(_) => {
+                                return Some(Err(AppError::Invalid(vec![CellError::new(
+                                    row,
+                                    "",
+                                    "tệp CSV phải lưu dạng UTF-8 (Excel: \"CSV UTF-8\") / the CSV file must be saved as UTF-8",
+                                )])));
+                            }
+                        }
+                    }
+                    return Some(Ok((row, cells)));
+                }
+                Err(error) => {
+                    let row = error.position().map_or(0, |p| p.line() as usize);
+                    return Some(Err(AppError::Invalid(vec![CellError::new(
+                        row,
+                        "",
+                        format!("tệp CSV hỏng / broken CSV: {error}"),
+                    )])));
+                }
+            }
+        }
+    }
+
+    fn total(&self) -> u64 {
+        self.total
+    }
+}
+
+/// The first sheet of a workbook.
+struct XlsxRows {
+    headers: Vec<String>,
+    rows: std::vec::IntoIter<(usize, Vec<Cell>)>,
+    total: u64,
+}
+
+impl XlsxRows {
+    fn new<R: Read + Seek>(input: R) -> AppResult<Self> {
+        let broken = |e: calamine::XlsxError| {
+            AppError::refused(format!("tệp Excel hỏng / broken XLSX file: {e}"))
+        };
+        let mut workbook: Xlsx<R> = Xlsx::new(input).map_err(broken)?;
+        let range = workbook
+            .worksheet_range_at(0)
+            .ok_or_else(|| {
+                AppError::refused("tệp Excel không có trang tính / the workbook has no sheet")
+            })?
+            .map_err(broken)?;
+        let first_row = range.start().map_or(0, |(r, _)| r as usize);
+        let mut iter = range.rows().enumerate();
+        let mut headers = Vec::new();
+        let mut header_row = 0;
+        // The header is the first row that is not blank (offices put a title above it
+        // sometimes; a title is one cell, a header has several).
+        for (i, row) in iter.by_ref() {
+            let filled = row.iter().filter(|c| !matches!(c, Data::Empty)).count();
+            if filled >= 2 {
+                headers = row.iter().map(|c| convert(c).text()).collect();
+                header_row = i;
+                break;
+            }
+        }
+        let mut rows = Vec::new();
+        for (i, row) in iter {
+            let cells: Vec<Cell> = row.iter().map(convert).collect();
+            if cells.iter().all(Cell::is_blank) {
+                continue;
+            }
+            rows.push((first_row + i + 1, cells));
+        }
+        let _ = header_row;
+        Ok(XlsxRows {
+            headers,
+            total: rows.len() as u64,
+            rows: rows.into_iter(),
+        })
+    }
+}
+
+fn convert(data: &Data) -> Cell {
+    match data {
+        Data::Empty | Data::Error(_) => Cell::Empty,
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(d) => Cell::Serial(d.as_f64()),
+    }
+}
+
+impl Rows for XlsxRows {
+    fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    fn next_row(&mut self) -> Option<AppResult<(usize, Vec<Cell>)>> {
+        self.rows.next().map(Ok)
+    }
+
+    fn total(&self) -> u64 {
+        self.total
+    }
+}
+
+/// A header folded for matching: "  Họ và tên  CHỦ HỘ " → "ho va ten chu ho".
+pub fn header_key(header: &str) -> String {
+    fold(header)
+}
+
+/// An Excel day serial as a date (serials count from 1899-12-30, past Excel's 1900 leap bug).
+pub fn serial_date(serial: f64) -> Option<Date> {
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let base = Date::from_calendar_date(1899, Month::December, 30).ok()?;
+    base.checked_add(Duration::days(serial.floor() as i64))
+}
+
+/// A date typed as text: dd/mm/yyyy (also with - or .), or yyyy-mm-dd (ISO, time ignored).
+pub fn text_date(text: &str) -> Option<Date> {
+    let text = text.trim();
+    let date_part = text.split(['T', ' ']).next().unwrap_or(text);
+    let parts: Vec<&str> = date_part.split(['/', '-', '.']).collect();
+    if parts.len() != 3 {
+        return None;
+    }
+    let numbers: Vec<i32> = parts
+        .iter()
+        .map(|p| p.trim().parse().ok())
+        .collect::<Option<_>>()?;
+    let (year, month, day) = if parts[0].trim().len() == 4 {
+        (numbers[0], numbers[1], numbers[2])
+    } else {
+        (numbers[2], numbers[1], numbers[0])
+    };
+    let year = if (0..100).contains(&year) {
+        2000 + year
+    } else {
+        year
+    };
+    let month = Month::try_from(u8::try_from(month).ok()?).ok()?;
+    Date::from_calendar_date(year, month, u8::try_from(day).ok()?).ok()
+}
+
+/// A date cell: an Excel date, a serial number, or text.
+pub fn cell_date(cell: &Cell) -> Option<Date> {
+    match cell {
+        Cell::Serial(n) | Cell::Number(n) => serial_date(*n),
+        Cell::Text(text) => text_date(text),
+        Cell::Empty | Cell::Bool(_) => None,
+    }
+}
+
+/// A whole number: an Excel number without fraction, or digits typed as text ("3", "3.0").
+pub fn cell_integer(cell: &Cell) -> Option<i64> {
+    match cell {
+        Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e12 => Some(*n as i64),
+        Cell::Text(text) => {
+            let text = text.trim();
+            let text = text.strip_suffix(".0").unwrap_or(text);
+            text.parse().ok()
+        }
+        _ => None,
+    }
+}
+
+/// Yes or no as offices write it: x, có, c, 1, yes, true / (empty), không, k, 0, no, false.
+pub fn cell_bool(cell: &Cell) -> Option<bool> {
+    match cell {
+        Cell::Empty => Some(false),
+        Cell::Bool(b) => Some(*b),
+        Cell::Number(n) => (*n == 0.0 || *n == 1.0).then_some(*n == 1.0),
+        Cell::Serial(_) => None,
+        Cell::Text(text) => match fold(text).as_str() {
+            "" | "khong" | "k" | "0" | "no" | "n" | "false" => Some(false),
+            "x" | "co" | "c" | "1" | "yes" | "y" | "true" => Some(true),
+            _ => None,
+        },
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn excel_serials_and_typed_dates() {
+        assert_eq!(serial_date(45_658.0), Some(date!(2025 - 01 - 01)));
+        assert_eq!(text_date("05/03/2024"), Some(date!(2024 - 03 - 05)));
+        assert_eq!(
+            text_date("2024-03-05T00:00:00"),
+            Some(date!(2024 - 03 - 05))
+        );
+        assert_eq!(text_date("31/02/2024"), None);
+        assert_eq!(cell_integer(&Cell::Text(" 4 ".into())), Some(4));
+        assert_eq!(cell_integer(&Cell::Number(4.5)), None);
+        assert_eq!(cell_bool(&Cell::Text("Có".into())), Some(true));
+        assert_eq!(cell_bool(&Cell::Text("có thể".into())), None);
+        assert_eq!(Cell::Number(912_345_678.0).text(), "912345678");
+        assert_eq!(header_key("  Họ và tên  CHỦ HỘ "), "ho va ten chu ho");
+    }
+}
