@@ -22,4 +22,5 @@ pub fn today() -> time::Date {
     time::OffsetDateTime::now_utc().to_offset(offset).date()
 }
 // --- teams, criteria, dashboard ---
+pub mod criteria;
 pub mod teams;

@@ -19,6 +19,8 @@ pub enum Basis {
     Households,
     /// Adults with the indicator ÷ adults.
     Adults,
+    /// Business households with the indicator ÷ business households (cashless payment at shops).
+    BusinessHouseholds,
 }
 
 /// How a criterion is measured.
@@ -240,6 +242,7 @@ pub fn evaluate(criterion: &Criterion, facts: &VillageFacts) -> Outcome {
             let denominator = match basis {
                 Basis::Households => get("households"),
                 Basis::Adults => get("adults"),
+                Basis::BusinessHouseholds => get("business"),
             };
             (
                 ratio(get(&format!("ind:{indicator}")), denominator),

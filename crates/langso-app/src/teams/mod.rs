@@ -106,7 +106,7 @@ fn field<T, E: std::fmt::Display>(
 }
 
 /// Sets up a unit's team. One team per unit; the unit must be a commune or a village-level
-/// unit in force.
+/// unit in force on the decision's date.
 pub async fn create_team(db: &Db, actor: &Actor, input: &TeamInput) -> AppResult<TeamRow> {
     let unit = unit_store::get(db, input.unit_id)
         .await?
@@ -125,11 +125,13 @@ pub async fn create_team(db: &Db, actor: &Actor, input: &TeamInput) -> AppResult
             None
         }
     };
-    if !unit.validity.contains(today()) {
+    // A team decided in 2022 for a commune merged in 2025 is still its history: the unit
+    // must exist on the decision's date, not necessarily today.
+    if !unit.validity.contains(input.decision_date) {
         problems.push(CellError::new(
             0,
             "unit_id",
-            "đơn vị đã giải thể / the unit is closed",
+            "đơn vị không tồn tại vào ngày quyết định / the unit did not exist on the decision date",
         ));
     }
     let name = if input.name.trim().is_empty() {
