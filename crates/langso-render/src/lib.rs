@@ -9,6 +9,10 @@ pub mod chart;
 pub mod poster;
 pub mod qr;
 mod wrap;
+// --- dashboard ---
+pub mod bars;
+pub mod map;
+pub mod report;
 
 pub use wrap::TextMeasure;
 
