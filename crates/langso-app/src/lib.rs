@@ -23,4 +23,5 @@ pub fn today() -> time::Date {
 }
 // --- teams, criteria, dashboard ---
 pub mod criteria;
+pub mod dashboard;
 pub mod teams;

@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use langso_domain::auth::Permission;
 use langso_domain::criteria::{
     Outcome, RecognitionStep, VillageFacts, VillageStatus, evaluate, status,
 };
@@ -14,7 +13,7 @@ use time::Date;
 use uuid::Uuid;
 
 use super::sets::{CriteriaSet, province_of, set_for};
-use crate::auth::{Actor, policy};
+use crate::auth::Actor;
 use crate::{AppError, AppResult, Db};
 
 /// One village judged against the set in force.
@@ -55,7 +54,7 @@ pub async fn evaluate_under(
     unit: Uuid,
     date: Date,
 ) -> AppResult<Vec<VillageEvaluation>> {
-    policy::require(db, actor, Permission::ReadDashboard, unit).await?;
+    crate::dashboard::require_as_of(db, actor, unit, date).await?;
     let set = set_for(db, province_of(db, unit, date).await?, date).await?;
     judge(db, unit, date, set.as_ref()).await
 }
