@@ -21,3 +21,7 @@ pub fn today() -> time::Date {
     let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
     time::OffsetDateTime::now_utc().to_offset(offset).date()
 }
+// --- teams, criteria, dashboard ---
+pub mod criteria;
+pub mod dashboard;
+pub mod teams;

@@ -45,6 +45,10 @@ pub enum Permission {
     /// Publish new versions of procedure guides: the catalogue is shared by every unit, so
     /// this needs the permission on a province.
     ManageCatalogue,
+    // --- teams, criteria ---
+    /// Run the programme: digital teams, outreach, smart-village proposals and, held on a
+    /// province, criteria sets and recognition decisions.
+    ManageProgramme,
 }
 
 impl Role {

@@ -10,3 +10,6 @@ pub mod text;
 pub mod units;
 
 pub use text::{fold, search_rank};
+// --- teams, criteria ---
+pub mod criteria;
+pub mod teams;

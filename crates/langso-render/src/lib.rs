@@ -10,6 +10,10 @@ pub mod poster;
 pub mod qr;
 pub mod sheet;
 mod wrap;
+// --- dashboard ---
+pub mod bars;
+pub mod map;
+pub mod report;
 
 pub use wrap::TextMeasure;
 

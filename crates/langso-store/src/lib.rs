@@ -22,3 +22,6 @@ pub use error::StoreError;
 
 /// Result of a store call.
 pub type StoreResult<T> = Result<T, StoreError>;
+// --- teams, criteria ---
+pub mod criteria;
+pub mod teams;

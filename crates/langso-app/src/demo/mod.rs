@@ -8,6 +8,8 @@ mod auth;
 mod households;
 mod procedures;
 mod units;
+// --- teams, criteria ---
+mod teams;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -28,7 +30,14 @@ pub struct DemoSeed {
 }
 
 /// Every domain's seed, in dependency order.
-pub const SEEDS: &[DemoSeed] = &[units::SEED, auth::SEED, households::SEED, procedures::SEED];
+pub const SEEDS: &[DemoSeed] = &[
+    units::SEED,
+    auth::SEED,
+    households::SEED,
+    procedures::SEED,
+    // --- teams, criteria ---
+    teams::SEED,
+];
 
 /// How many households the demo generates per village: the real demo has about 42,000 in all;
 /// tests use a handful per village so that each starts in a moment. Process-wide, because
@@ -56,6 +65,7 @@ pub async fn build(db: &Db, progress: &dyn Progress) -> AppResult<()> {
 }
 
 pub use procedures::HISTORY_DAYS;
+pub use teams::{DEMO_AS_OF, DEMO_CRITERIA_JSON};
 
 /// The demo's figures and stages, for other seeds and for tests.
 pub use auth::{DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount};

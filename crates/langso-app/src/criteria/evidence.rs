@@ -1,0 +1,139 @@
+//! Evidence for manual criteria: a file uploaded for a village and a criterion, which counts
+//! once someone other than the uploader approves it.
+
+use langso_domain::auth::Permission;
+use langso_domain::criteria::Rule;
+use langso_store::criteria::{self as store, EvidenceRow};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::sets::from_row;
+use crate::audit::{self, Change};
+use crate::auth::{Actor, policy};
+use crate::{AppError, AppResult, CellError, Db};
+
+/// The largest file accepted (5 MB: a scanned minute or a few photos).
+pub const MAX_EVIDENCE: usize = 5 * 1024 * 1024;
+
+/// Uploads a file for a manual criterion of `set` in a village.
+#[allow(clippy::too_many_arguments)]
+pub async fn upload_evidence(
+    db: &Db,
+    actor: &Actor,
+    unit: Uuid,
+    set: Uuid,
+    criterion: &str,
+    file_name: &str,
+    content_type: &str,
+    content: &[u8],
+) -> AppResult<EvidenceRow> {
+    langso_store::units::get(db, unit)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    policy::require(db, actor, Permission::ManageProgramme, unit).await?;
+    let set_row = store::get_set(db, set).await?.ok_or_else(|| {
+        AppError::Invalid(vec![CellError::new(
+            0,
+            "set",
+            "không có bộ tiêu chí này / no such set",
+        )])
+    })?;
+    let set = from_row(db, set_row).await?;
+    let mut problems = Vec::new();
+    let manual = set
+        .criteria
+        .iter()
+        .any(|c| c.code == criterion && matches!(c.rule, Rule::Manual { .. }));
+    if !manual {
+        problems.push(CellError::new(
+            0,
+            "criterion",
+            "không phải tiêu chí đánh giá thủ công của bộ này / not a manual criterion of this set",
+        ));
+    }
+    if content.is_empty() || content.len() > MAX_EVIDENCE {
+        problems.push(CellError::new(
+            0,
+            "file",
+            "tệp 1 byte – 5 MB / a file of 1 byte to 5 MB",
+        ));
+    }
+    let name = file_name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        problems.push(CellError::new(0, "file_name", "bắt buộc / required"));
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let row = EvidenceRow {
+        id: Uuid::now_v7(),
+        set_id: set.id,
+        criterion: criterion.to_owned(),
+        unit_id: unit,
+        file_name: name.to_owned(),
+        content_type: content_type.chars().take(100).collect(),
+        uploaded_by: actor.label.clone(),
+        approved_by: None,
+        approved_at: None,
+        created_at: OffsetDateTime::now_utc(),
+    };
+    let mut tx = db.begin().await?;
+    store::insert_evidence(&mut tx, &row, content).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Change {
+            action: "criteria.evidence_upload",
+            target_type: "evidence",
+            target_id: row.id.to_string(),
+            unit_id: Some(unit),
+            summary: format!(
+                "{} {} ({} bytes)",
+                row.criterion,
+                row.file_name,
+                content.len()
+            ),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Approves evidence: by someone holding `ManageProgramme` on the village other than the
+/// uploader (four eyes).
+pub async fn approve_evidence(db: &Db, actor: &Actor, id: Uuid) -> AppResult<EvidenceRow> {
+    let row = store::get_evidence(db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    policy::require(db, actor, Permission::ManageProgramme, row.unit_id).await?;
+    if row.uploaded_by == actor.label {
+        return Err(AppError::Invalid(vec![CellError::new(
+            0,
+            "approver",
+            "người tải lên không tự duyệt / the uploader cannot approve their own evidence",
+        )]));
+    }
+    let mut tx = db.begin().await?;
+    store::approve_evidence(&mut tx, id, &actor.label).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Change {
+            action: "criteria.evidence_approve",
+            target_type: "evidence",
+            target_id: id.to_string(),
+            unit_id: Some(row.unit_id),
+            summary: format!("{} {}", row.criterion, row.file_name),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(store::get_evidence(db, id).await?.unwrap_or(row))
+}
+
+/// A village's evidence, newest first (`ReadDashboard`).
+pub async fn evidence_of(db: &Db, actor: &Actor, unit: Uuid) -> AppResult<Vec<EvidenceRow>> {
+    policy::require(db, actor, Permission::ReadDashboard, unit).await?;
+    Ok(store::evidence_of(db, unit).await?)
+}

@@ -1,0 +1,269 @@
+//! The programme dashboard for any unit in scope, computed live from the roll-up counters
+//! (one summed row per key under the unit, one row per child and key), the recognition ledger
+//! and the placements: DOMAIN.md's headline figures, progress over time, per-child bars,
+//! indicator shares, and a map of villages coloured by status. A figure whose capability is
+//! not built yet (groups, assets) reads as zero, not hidden.
+//!
+//! "As of" a date the tree is the one in force that day (Huyện Đan Phượng and its 16 communes
+//! on 2024-12-31); counters are the current values of the units of that tree, and
+//! recognitions are those in force on the day.
+
+mod charts;
+mod report;
+
+pub use charts::{children_chart, indicator_chart, map_svg, months_chart};
+pub use report::{monthly_report_pdf, monthly_report_xlsx, report_model};
+
+use std::collections::{BTreeMap, HashMap};
+
+use langso_domain::auth::Permission;
+use langso_domain::criteria::RecognitionStep;
+use langso_domain::households::IndicatorKind;
+use langso_store::criteria as criteria_store;
+use langso_store::households as counter_store;
+use langso_store::units as unit_store;
+use time::Date;
+use uuid::Uuid;
+
+use crate::auth::{Actor, policy};
+use crate::criteria::is_eligible;
+use crate::{AppError, AppResult, Db};
+
+/// The headline figures (DOMAIN.md, "The reference case").
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Figures {
+    /// Commune-level digital teams.
+    pub commune_teams: i64,
+    /// Village-level teams (thôn, cụm dân cư, tổ dân phố).
+    pub village_teams: i64,
+    /// Team members.
+    pub members: i64,
+    /// Thôn and tổ dân phố.
+    pub villages: i64,
+    /// Of which recognised as smart villages on the day.
+    pub recognised: i64,
+    /// recognised ÷ villages.
+    pub recognised_share: f64,
+    /// Village groups (Zalo) run by the teams (counter `group:count`).
+    pub groups: i64,
+    /// Free public wifi points (`asset:wifi`).
+    pub wifi_points: i64,
+    /// Security cameras (`asset:camera`).
+    pub cameras: i64,
+    /// Solar street lights (`asset:solar_light`).
+    pub solar_lights: i64,
+    /// Procedures with at least one QR guide placed.
+    pub procedures_with_qr: i64,
+    /// Households registered.
+    pub households: i64,
+    /// Households visited door to door.
+    pub visited: i64,
+    /// visited ÷ households.
+    pub coverage: f64,
+    /// Trainings held.
+    pub trainings: i64,
+    /// Conferences held.
+    pub conferences: i64,
+    /// Billboards put up.
+    pub billboards: i64,
+    /// Loudspeaker broadcasts.
+    pub broadcasts: i64,
+    /// People reached by trainings and conferences.
+    pub attendance: i64,
+}
+
+/// One child unit's figures, for the bars per commune (or per village).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ChildFigures {
+    /// The child.
+    pub unit_id: Uuid,
+    /// Its name.
+    pub name: String,
+    /// Households.
+    pub households: i64,
+    /// Visited.
+    pub visited: i64,
+    /// Thôn and tổ dân phố under it (1 or 0 for a village itself).
+    pub villages: i64,
+    /// Of which recognised.
+    pub recognised: i64,
+}
+
+/// One indicator's share under the unit.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Share {
+    /// Code.
+    pub code: String,
+    /// Vietnamese label.
+    pub label_vi: String,
+    /// English label.
+    pub label_en: String,
+    /// numerator ÷ denominator (0 when nothing is counted).
+    pub share: f64,
+}
+
+/// The dashboard of a unit on a day.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Dashboard {
+    /// The unit.
+    pub unit_id: Uuid,
+    /// Its code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// Its ancestors' names on the day, root first.
+    pub path: Vec<String>,
+    /// The day.
+    pub as_of: Date,
+    /// The headline figures.
+    pub figures: Figures,
+    /// Visits per month (YYYY-MM), for progress over time.
+    pub months: Vec<(String, i64)>,
+    /// Each child's figures.
+    pub children: Vec<ChildFigures>,
+    /// Indicator shares.
+    pub indicators: Vec<Share>,
+}
+
+fn ratio(n: i64, d: i64) -> f64 {
+    if d > 0 { n as f64 / d as f64 } else { 0.0 }
+}
+
+/// Allows reading figures of `unit` as of `date`: the actor holds `ReadDashboard` on a unit
+/// that contains it on that day (so a province officer reads the former district of 2024),
+/// or today.
+pub async fn require_as_of(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppResult<()> {
+    if actor.is_system() {
+        return Ok(());
+    }
+    for root in actor.roots(Permission::ReadDashboard) {
+        if root == unit || unit_store::is_within(db, unit, root, date).await? {
+            return Ok(());
+        }
+    }
+    policy::require(db, actor, Permission::ReadDashboard, unit).await
+}
+
+/// The dashboard of `unit` as of `date` (`ReadDashboard` on the unit, then or now).
+pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppResult<Dashboard> {
+    require_as_of(db, actor, unit, date).await?;
+    let this = unit_store::get(db, unit).await?.ok_or(AppError::NotFound)?;
+    let path = unit_store::ancestors(db, unit, date)
+        .await?
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
+    let counters: BTreeMap<String, i64> = counter_store::counters_under(db, unit, date)
+        .await?
+        .into_iter()
+        .collect();
+    let get = |key: &str| counters.get(key).copied().unwrap_or(0);
+    // The tree on the day: which village sits under which child.
+    let tree = unit_store::subtree(db, unit, date, 6).await?;
+    let mut top_of: HashMap<Uuid, Uuid> = HashMap::new();
+    let mut children = Vec::new();
+    for node in &tree {
+        if node.depth == 1 {
+            top_of.insert(node.unit.id, node.unit.id);
+            children.push(ChildFigures {
+                unit_id: node.unit.id,
+                name: node.unit.name.clone(),
+                households: 0,
+                visited: 0,
+                villages: 0,
+                recognised: 0,
+            });
+        } else if node.depth > 1
+            && let Some(top) = node.parent_id.and_then(|p| top_of.get(&p).copied())
+        {
+            top_of.insert(node.unit.id, top);
+        }
+    }
+    let recognised: HashMap<Uuid, bool> = criteria_store::recognition_under(db, unit, date)
+        .await?
+        .into_iter()
+        .map(|(id, status)| {
+            (
+                id,
+                RecognitionStep::parse(&status) == Some(RecognitionStep::Recognised),
+            )
+        })
+        .collect();
+    let index: HashMap<Uuid, usize> = children
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.unit_id, i))
+        .collect();
+    let (mut villages, mut smart) = (0, 0);
+    for node in tree.iter().filter(|n| is_eligible(&n.unit)) {
+        let is_smart = recognised.get(&node.unit.id).copied().unwrap_or(false);
+        villages += 1;
+        smart += i64::from(is_smart);
+        if let Some(child) = top_of.get(&node.unit.id).and_then(|t| index.get(t)) {
+            children[*child].villages += 1;
+            children[*child].recognised += i64::from(is_smart);
+        }
+    }
+    for (child, key, value) in counter_store::counters_by_child(db, unit, date).await? {
+        if let Some(i) = index.get(&child) {
+            match key.as_str() {
+                "households" => children[*i].households = value,
+                "visited" => children[*i].visited = value,
+                _ => {}
+            }
+        }
+    }
+    let indicators = crate::households::catalogue(db, date.min(crate::today()))
+        .await?
+        .into_iter()
+        .map(|i| {
+            let denominator = match (i.kind, i.business_only) {
+                (_, true) => get("business"),
+                (IndicatorKind::AdultCount, _) => get("adults"),
+                _ => get("households"),
+            };
+            Share {
+                share: ratio(get(&format!("ind:{}", i.code)), denominator),
+                code: i.code,
+                label_vi: i.label_vi,
+                label_en: i.label_en,
+            }
+        })
+        .collect();
+    let months = counters
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix("month:").map(|m| (m.to_owned(), *v)))
+        .collect();
+    let figures = Figures {
+        commune_teams: get("team:commune"),
+        village_teams: get("team:village"),
+        members: get("team:members"),
+        villages,
+        recognised: smart,
+        recognised_share: ratio(smart, villages),
+        groups: get("group:count"),
+        wifi_points: get("asset:wifi"),
+        cameras: get("asset:camera"),
+        solar_lights: get("asset:solar_light"),
+        procedures_with_qr: langso_store::procedures::procedures_with_qr(db, unit, date).await?,
+        households: get("households"),
+        visited: get("visited"),
+        coverage: ratio(get("visited"), get("households")),
+        trainings: get("outreach:training"),
+        conferences: get("outreach:conference"),
+        billboards: get("outreach:billboard"),
+        broadcasts: get("outreach:loudspeaker"),
+        attendance: get("outreach:attendance"),
+    };
+    Ok(Dashboard {
+        unit_id: this.id,
+        code: this.code,
+        name: this.name,
+        path,
+        as_of: date,
+        figures,
+        months,
+        children,
+        indicators,
+    })
+}
