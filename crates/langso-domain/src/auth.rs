@@ -45,6 +45,9 @@ pub enum Permission {
     /// Publish new versions of procedure guides: the catalogue is shared by every unit, so
     /// this needs the permission on a province.
     ManageCatalogue,
+    // --- comms ---
+    /// Approve an announcement that goes beyond one village (officers and administrators).
+    ApproveAnnouncements,
 }
 
 impl Role {
