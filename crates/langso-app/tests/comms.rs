@@ -555,3 +555,32 @@ async fn two_workers_send_each_message_once() {
         assert!(seen.values().all(|n| *n == 1), "{seen:?}");
     }
 }
+
+#[tokio::test]
+async fn the_demo_has_569_groups_whose_counters_match_the_roster() {
+    let test = demo_db().await;
+    let db = &test.db;
+    let hanoi = unit_id(db, "01").await;
+    let groups = comms::list_groups(db, &op(), hanoi).await.unwrap();
+    assert_eq!(groups.len(), demo::DEMO_GROUPS);
+    let coverage = comms::coverage(db, &op(), hanoi).await.unwrap();
+    assert_eq!(coverage.len(), 129);
+    assert_eq!(coverage.iter().map(|r| r.groups).sum::<i64>(), 569);
+    for row in coverage.iter().take(12) {
+        let uncovered = comms::uncovered(db, &op(), row.unit_id, 5000)
+            .await
+            .unwrap();
+        assert_eq!(
+            row.covered + uncovered.len() as i64,
+            row.households,
+            "{}",
+            row.code
+        );
+    }
+    assert!(
+        !comms::list_announcements(db, &op(), hanoi, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -5,6 +5,8 @@
 //! and codes are real; villages and everything below them are generated, and the UI says so.
 
 mod auth;
+// --- comms ---
+mod comms;
 mod households;
 mod procedures;
 mod units;
@@ -28,7 +30,14 @@ pub struct DemoSeed {
 }
 
 /// Every domain's seed, in dependency order.
-pub const SEEDS: &[DemoSeed] = &[units::SEED, auth::SEED, households::SEED, procedures::SEED];
+pub const SEEDS: &[DemoSeed] = &[
+    units::SEED,
+    auth::SEED,
+    households::SEED,
+    procedures::SEED,
+    // --- comms ---
+    comms::SEED,
+];
 
 /// How many households the demo generates per village: the real demo has about 42,000 in all;
 /// tests use a handful per village so that each starts in a moment. Process-wide, because
@@ -56,6 +65,8 @@ pub async fn build(db: &Db, progress: &dyn Progress) -> AppResult<()> {
 }
 
 pub use procedures::HISTORY_DAYS;
+// --- comms ---
+pub use comms::DEMO_GROUPS;
 
 /// The demo's figures and stages, for other seeds and for tests.
 pub use auth::{DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount};

@@ -231,3 +231,18 @@ pub async fn opens(ex: impl Into<Exec<'_>>, announcement: Uuid) -> StoreResult<i
         on_exec!(ex.into(), e => sqlx::query_as(sql).bind(announcement).fetch_one(e).await)?;
     Ok(n)
 }
+
+/// Moves an announcement's dates into the past (the demo's history only).
+pub async fn backdate(tx: &mut Tx, announcement: Uuid, at: OffsetDateTime) -> StoreResult<()> {
+    let sql = "UPDATE announcements SET created_at = $2, published_at = $2, publish_at = $3, \
+               approved_at = CASE WHEN approved_at IS NULL THEN NULL ELSE $2 END WHERE id = $1";
+    on_tx!(tx, c => sqlx::query(sql).bind(announcement).bind(at).bind(super::millis(at))
+        .execute(&mut *c).await.map(|_| ()))?;
+    let sql = "UPDATE announcement_villages SET published_ms = $2 WHERE announcement_id = $1";
+    on_tx!(tx, c => sqlx::query(sql).bind(announcement).bind(super::millis(at))
+        .execute(&mut *c).await.map(|_| ()))?;
+    let sql =
+        "UPDATE comm_outbox SET created_at = $2, delivered_at = $2 WHERE announcement_id = $1";
+    on_tx!(tx, c => sqlx::query(sql).bind(announcement).bind(at).execute(&mut *c).await.map(|_| ()))?;
+    Ok(())
+}
