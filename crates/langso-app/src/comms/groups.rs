@@ -318,3 +318,32 @@ pub(crate) async fn household_moved(
     }
     Ok(())
 }
+
+/// Groups a household could join: those of its village and of the units above it (that the
+/// actor may see), less those it is already in.
+pub async fn joinable_groups(db: &Db, actor: &Actor, household: Uuid) -> AppResult<Vec<GroupRow>> {
+    let row = household_store::get_household(db, household)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    policy::require(db, actor, Permission::ReadPeople, row.unit_id).await?;
+    let joined = store::groups_of_household(db, household).await?;
+    let mut units: Vec<Uuid> = unit_store::ancestors(db, row.unit_id, today())
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    units.push(row.unit_id);
+    let mut out = Vec::new();
+    for unit in units {
+        if !policy::allows(db, actor, Permission::ReadPeople, unit).await? {
+            continue;
+        }
+        out.extend(
+            store::list_groups(db, unit, today())
+                .await?
+                .into_iter()
+                .filter(|g| g.unit_id == unit && !joined.iter().any(|j| j.id == g.id)),
+        );
+    }
+    Ok(out)
+}

@@ -23,7 +23,7 @@ pub use feed::{FeedItem, VillageFeed, public_events, village_feed};
 pub(crate) use groups::household_moved;
 pub use groups::{
     MembershipReport, NewGroup, add_members, add_members_by_codes, coverage, create_group, group,
-    groups_of_household, list_groups, members, remove_member, uncovered,
+    groups_of_household, joinable_groups, list_groups, members, remove_member, uncovered,
 };
 pub use guides::{GUIDES, Guide, guide};
 pub use langso_store::comms::{

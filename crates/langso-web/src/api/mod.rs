@@ -7,6 +7,8 @@ pub mod households;
 pub mod placements;
 pub mod procedures;
 pub mod units;
+// --- comms ---
+pub mod comms;
 
 use axum::Router;
 use utoipa::OpenApi;
@@ -50,7 +52,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(households::router())
         .merge(procedures::router())
-        .merge(placements::router());
+        .merge(placements::router())
+        // --- comms ---
+        .merge(comms::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }
 
