@@ -113,23 +113,23 @@ pub async fn create_announcement(
         .map(str::trim)
         .filter(|i| !i.is_empty())
         .map(str::to_owned);
-    if let Some(code) = &indicator {
-        if indicator_target(db, code).await?.is_none() {
-            errors.push(CellError::new(
-                0,
-                "indicator",
-                format!("không có chỉ số {code} / unknown indicator {code}"),
-            ));
-        }
+    if let Some(code) = &indicator
+        && indicator_target(db, code).await?.is_none()
+    {
+        errors.push(CellError::new(
+            0,
+            "indicator",
+            format!("không có chỉ số {code} / unknown indicator {code}"),
+        ));
     }
-    if let Some(link) = &link {
-        if !link_exists(db, link).await? {
-            errors.push(CellError::new(
-                0,
-                "link",
-                "không có hướng dẫn hoặc thủ tục này / no such guide or procedure",
-            ));
-        }
+    if let Some(link) = &link
+        && !link_exists(db, link).await?
+    {
+        errors.push(CellError::new(
+            0,
+            "link",
+            "không có hướng dẫn hoặc thủ tục này / no such guide or procedure",
+        ));
     }
     let Some(category) = category.filter(|_| errors.is_empty()) else {
         return Err(AppError::Invalid(errors));

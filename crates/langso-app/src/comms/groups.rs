@@ -229,7 +229,7 @@ pub async fn add_members_by_codes(
     let mut ids = Vec::new();
     let mut errors = Vec::new();
     for (index, code) in codes
-        .split(|c: char| c == '\n' || c == ',' || c == ';')
+        .split(['\n', ',', ';'])
         .map(str::trim)
         .filter(|c| !c.is_empty())
         .enumerate()

@@ -89,10 +89,12 @@ async fn run(db: &Db, progress: &dyn Progress) -> AppResult<()> {
                 *per_group.entry(group.id).or_default() += 1;
             };
             join(&groups[0]);
-            if let Some(pos) = HAMLETS.iter().position(|h| *h == household.hamlet) {
-                if let Some(group) = groups.get(pos + 1) {
-                    join(group);
-                }
+            if let Some(group) = HAMLETS
+                .iter()
+                .position(|h| *h == household.hamlet)
+                .and_then(|pos| groups.get(pos + 1))
+            {
+                join(group);
             }
         }
         for group in &mut groups {
