@@ -5,6 +5,8 @@
 
 pub mod audit;
 pub mod auth;
+// --- comms ---
+pub mod comms;
 pub mod demo;
 mod error;
 pub mod households;

@@ -49,6 +49,9 @@ pub enum Permission {
     /// Run the programme: digital teams, outreach, smart-village proposals and, held on a
     /// province, criteria sets and recognition decisions.
     ManageProgramme,
+    // --- comms ---
+    /// Approve an announcement that goes beyond one village (officers and administrators).
+    ApproveAnnouncements,
 }
 
 impl Role {

@@ -4,6 +4,8 @@
 //! rules can be tested exhaustively (property tests for text folding, unit codes and dates).
 
 pub mod auth;
+// --- comms ---
+pub mod comms;
 pub mod households;
 pub mod procedures;
 pub mod text;

@@ -9,6 +9,8 @@
 
 pub mod audit;
 pub mod auth;
+// --- comms ---
+pub mod comms;
 mod db;
 mod error;
 pub mod households;

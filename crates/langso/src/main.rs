@@ -267,6 +267,12 @@ fn sqlite_path(url: &str) -> Option<&str> {
 
 async fn serve(db: Db, listen: SocketAddr, settings: Settings) -> Result<()> {
     let state = AppState::new(db.clone(), settings);
+    // --- comms ---
+    // The outbox worker: publishes scheduled announcements and delivers webhook messages.
+    let delivery = langso_app::comms::DeliveryWorker::start(
+        db.clone(),
+        langso_app::comms::WorkerConfig::default(),
+    );
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -281,6 +287,7 @@ async fn serve(db: Db, listen: SocketAddr, settings: Settings) -> Result<()> {
     .await?;
     // Requests are finished: commit the scans they queued before closing the database.
     state.shutdown().await;
+    delivery.shutdown().await;
     db.close().await;
     Ok(())
 }

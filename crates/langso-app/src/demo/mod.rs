@@ -5,6 +5,8 @@
 //! and codes are real; villages and everything below them are generated, and the UI says so.
 
 mod auth;
+// --- comms ---
+mod comms;
 mod households;
 mod procedures;
 mod units;
@@ -37,6 +39,8 @@ pub const SEEDS: &[DemoSeed] = &[
     procedures::SEED,
     // --- teams, criteria ---
     teams::SEED,
+    // --- comms ---
+    comms::SEED,
 ];
 
 /// How many households the demo generates per village: the real demo has about 42,000 in all;
@@ -66,6 +70,8 @@ pub async fn build(db: &Db, progress: &dyn Progress) -> AppResult<()> {
 
 pub use procedures::HISTORY_DAYS;
 pub use teams::{DEMO_AS_OF, DEMO_CRITERIA_JSON};
+// --- comms ---
+pub use comms::DEMO_GROUPS;
 
 /// The demo's figures and stages, for other seeds and for tests.
 pub use auth::{DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount};

@@ -266,6 +266,8 @@ pub async fn update_household(
     count_register(&mut tx, &row, 1).await?;
     if unit_id != old.unit_id {
         move_indicator_counters(&mut tx, &old, unit_id).await?;
+        // --- comms ---
+        crate::comms::household_moved(&mut tx, old.id, old.unit_id, unit_id).await?;
     }
     audit::record(
         &mut tx,

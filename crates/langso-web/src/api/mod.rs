@@ -8,6 +8,8 @@ pub mod households;
 pub mod placements;
 pub mod procedures;
 pub mod units;
+// --- comms ---
+pub mod comms;
 
 use axum::Router;
 use utoipa::OpenApi;
@@ -53,7 +55,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(procedures::router())
         .merge(placements::router())
         // --- households import/export ---
-        .merge(household_files::router());
+        .merge(household_files::router())
+        // --- comms ---
+        .merge(comms::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }
 

@@ -4,6 +4,8 @@
 mod account;
 mod admin_users;
 mod audit;
+// --- comms ---
+mod comms;
 mod home;
 mod household_files;
 mod households;
@@ -87,6 +89,20 @@ pub(crate) fn router(settings: &Settings) -> Router<AppState> {
             post(household_files::confirm),
         )
         .route("/households/export", get(household_files::export))
+        // --- comms ---
+        .route("/groups", get(comms::groups).post(comms::create_group))
+        .route("/groups/{id}", get(comms::group))
+        .route("/groups/{id}/members", post(comms::add_members))
+        .route("/households/{id}/groups", get(comms::household_groups))
+        .route("/coverage", get(comms::coverage))
+        .route("/coverage/uncovered", get(comms::uncovered))
+        .route("/announcements", get(comms::announcements))
+        .route(
+            "/announcements/new",
+            get(comms::new_form).post(comms::create),
+        )
+        .route("/announcements/{id}", get(comms::show))
+        .route("/announcements/{id}/decision", post(comms::decide))
         .merge(login)
 }
 
@@ -133,6 +149,24 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/households/import"),
     ("POST", "/households/import/{id}/confirm"),
     ("GET", "/households/export"),
+    // --- comms ---
+    ("GET", "/groups"),
+    ("POST", "/groups"),
+    ("GET", "/groups/{id}"),
+    ("POST", "/groups/{id}/members"),
+    ("GET", "/households/{id}/groups"),
+    ("GET", "/coverage"),
+    ("GET", "/coverage/uncovered"),
+    ("GET", "/announcements"),
+    ("GET", "/announcements/new"),
+    ("POST", "/announcements/new"),
+    ("GET", "/announcements/{id}"),
+    ("POST", "/announcements/{id}/decision"),
+    ("GET", "/v/{village}/feed"),
+    ("GET", "/v/{village}/feed.atom"),
+    ("GET", "/a/{code}"),
+    ("GET", "/huong-dan"),
+    ("GET", "/huong-dan/{slug}"),
 ];
 
 /// What every page's frame needs: language, where we are, whether this is the demo, who is

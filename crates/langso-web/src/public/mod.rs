@@ -6,6 +6,8 @@
 //! memory ([`cache`]) so they keep answering while the database is busy.
 
 pub mod cache;
+// --- comms ---
+mod comms;
 mod views;
 
 use std::sync::Arc;
@@ -53,6 +55,12 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/q/{token}", get(scan))
         .route("/thu-tuc", get(index))
         .route("/thu-tuc/{code}", get(guide))
+        // --- comms ---
+        .route("/v/{village}/feed", get(comms::feed))
+        .route("/v/{village}/feed.atom", get(comms::atom))
+        .route("/a/{code}", get(comms::short_link))
+        .route("/huong-dan", get(comms::library))
+        .route("/huong-dan/{slug}", get(comms::howto_page))
 }
 
 /// Every public route as (method, path template), for the access-control matrix.
@@ -60,6 +68,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/q/{token}"),
     ("GET", "/thu-tuc"),
     ("GET", "/thu-tuc/{code}"),
+    // --- comms ---
+    ("GET", "/v/{village}/feed"),
+    ("GET", "/v/{village}/feed.atom"),
+    ("GET", "/a/{code}"),
+    ("GET", "/huong-dan"),
+    ("GET", "/huong-dan/{slug}"),
 ];
 
 /// `/q/{token}`: records the scan (placement and time, nothing else) and sends the reader to

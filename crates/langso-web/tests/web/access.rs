@@ -454,6 +454,177 @@ const ROUTES: &[Route] = &[
     ),
     route("GET", "/round", Authenticated(200), Body::None, 200),
     route("GET", "/progress", Targeted(ReadDashboard), Body::None, 200),
+    // --- comms ---
+    route(
+        "GET",
+        "/api/v1/groups",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/groups",
+        Targeted(WritePeople),
+        Body::Json,
+        201,
+    ),
+    route(
+        "GET",
+        "/api/v1/groups/{id}",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/groups/{id}/members",
+        Targeted(ReadPeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/groups/{id}/members",
+        Targeted(WritePeople),
+        Body::Json,
+        200,
+    ),
+    route(
+        "DELETE",
+        "/api/v1/groups/{id}/members/{household}",
+        Targeted(WritePeople),
+        Body::None,
+        204,
+    ),
+    route(
+        "GET",
+        "/api/v1/households/{id}/groups",
+        Targeted(ReadPeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/coverage",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/coverage/uncovered",
+        Targeted(ReadPeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/announcements",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/announcements",
+        Targeted(WritePeople),
+        Body::Json,
+        201,
+    ),
+    route(
+        "GET",
+        "/api/v1/announcements/{id}",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/announcements/{id}/decision",
+        Targeted(ApproveAnnouncements),
+        Body::Json,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/webhooks",
+        Targeted(ManageAccounts),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/webhooks",
+        Targeted(ManageAccounts),
+        Body::Json,
+        201,
+    ),
+    route("GET", "/groups", Targeted(ReadDashboard), Body::None, 200),
+    route("POST", "/groups", Targeted(WritePeople), Body::Form, 303),
+    route("GET", "/groups/{id}", Targeted(ReadPeople), Body::None, 200),
+    route(
+        "POST",
+        "/groups/{id}/members",
+        Targeted(WritePeople),
+        Body::Form,
+        303,
+    ),
+    route(
+        "GET",
+        "/households/{id}/groups",
+        Targeted(ReadPeople),
+        Body::None,
+        200,
+    ),
+    route("GET", "/coverage", Targeted(ReadDashboard), Body::None, 200),
+    route(
+        "GET",
+        "/coverage/uncovered",
+        Targeted(ReadPeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/announcements",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/announcements/new",
+        Targeted(WritePeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/announcements/new",
+        Targeted(WritePeople),
+        Body::Form,
+        303,
+    ),
+    route(
+        "GET",
+        "/announcements/{id}",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/announcements/{id}/decision",
+        Targeted(ApproveAnnouncements),
+        Body::Form,
+        303,
+    ),
+    route("GET", "/v/{village}/feed", Public, Body::None, 200),
+    route("GET", "/v/{village}/feed.atom", Public, Body::None, 200),
+    route("GET", "/a/{code}", Public, Body::None, 200),
+    route("GET", "/huong-dan", Public, Body::None, 200),
+    route("GET", "/huong-dan/{slug}", Public, Body::None, 200),
 ];
 
 /// Health, metrics and documentation: public, outside the API and page routers.
@@ -646,6 +817,68 @@ impl Fixture {
         })
     }
 
+    // --- comms ---
+    /// A fresh group in `unit`.
+    async fn target_group(&self, unit: Uuid) -> Uuid {
+        let input = langso_app::comms::NewGroup {
+            unit_id: Some(unit),
+            platform: "zalo".to_owned(),
+            name: format!("Nhóm {}", self.next()),
+            ..Default::default()
+        };
+        langso_app::comms::create_group(self.app.db(), &Actor::system("matrix"), &input)
+            .await
+            .unwrap()
+            .id
+    }
+
+    /// A published announcement to `unit`: (id, short code).
+    async fn published_announcement(&self, unit: Uuid) -> (Uuid, String) {
+        let input = langso_app::comms::NewAnnouncement {
+            unit_id: Some(unit),
+            title: format!("Thông báo {}", self.next()),
+            body: "Nội dung".to_owned(),
+            category: "event".to_owned(),
+            ..Default::default()
+        };
+        let row =
+            langso_app::comms::create_announcement(self.app.db(), &Actor::system("matrix"), &input)
+                .await
+                .unwrap();
+        (row.id, row.short_code)
+    }
+
+    /// An announcement to `unit` waiting for approval.
+    async fn pending_announcement(&self, unit: Uuid) -> Uuid {
+        let now = time::OffsetDateTime::now_utc();
+        let row = langso_store::comms::AnnouncementRow {
+            id: Uuid::now_v7(),
+            unit_id: unit,
+            title: format!("Chờ duyệt {}", self.next()),
+            body: "Nội dung".to_owned(),
+            category: "event".to_owned(),
+            link: None,
+            indicator: None,
+            status: "pending".to_owned(),
+            publish_at: langso_store::comms::millis(now),
+            short_code: format!("P{:07}", self.next()),
+            created_by: None,
+            created_label: "matrix".to_owned(),
+            approved_label: None,
+            approved_at: None,
+            published_at: None,
+            villages: 0,
+            households: 0,
+            created_at: now,
+        };
+        let mut tx = self.app.db().begin().await.unwrap();
+        langso_store::comms::insert_announcement(&mut tx, &row)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        row.id
+    }
+
     /// The concrete path and body for one check.
     async fn request(
         &self,
@@ -825,6 +1058,111 @@ impl Fixture {
                 (path, body)
             }
             "/api/v1/progress" | "/progress" => (format!("{path}?unit={unit}"), None),
+            // --- comms ---
+            "/api/v1/groups"
+            | "/api/v1/coverage"
+            | "/api/v1/coverage/uncovered"
+            | "/api/v1/announcements"
+            | "/api/v1/webhooks"
+            | "/groups"
+            | "/coverage"
+            | "/coverage/uncovered"
+            | "/announcements"
+            | "/announcements/new"
+                if route.method == "GET" =>
+            {
+                (format!("{path}?unit={unit}"), None)
+            }
+            "/api/v1/groups" => (
+                path,
+                Some(json!({"unit_id": unit, "platform": "zalo", "name": format!("Nhóm {n}")})),
+            ),
+            "/groups" => (
+                path,
+                Some(
+                    json!({"csrf": csrf, "unit": unit, "platform": "facebook", "name": format!("Nhóm {n}")}),
+                ),
+            ),
+            "/api/v1/announcements" => (
+                path,
+                Some(
+                    json!({"unit_id": unit, "title": format!("Thông báo {n}"), "body": "Nội dung", "category": "event"}),
+                ),
+            ),
+            "/announcements/new" => (
+                path,
+                Some(
+                    json!({"csrf": csrf, "unit": unit, "title": format!("Thông báo {n}"), "body": "Nội dung", "category": "guidance"}),
+                ),
+            ),
+            "/api/v1/webhooks" => (
+                path,
+                Some(
+                    json!({"unit_id": unit, "name": format!("Zalo OA {n}"), "url": "http://127.0.0.1:9/hook"}),
+                ),
+            ),
+            "/api/v1/groups/{id}" | "/api/v1/groups/{id}/members" | "/groups/{id}" => {
+                let group = self.target_group(unit).await;
+                let path = path.replace("{id}", &group.to_string());
+                let body = if route.method == "POST" {
+                    let household = self.household(unit).await;
+                    Some(json!({"household_ids": [household]}))
+                } else {
+                    None
+                };
+                (path, body)
+            }
+            "/groups/{id}/members" => {
+                let group = self.target_group(unit).await;
+                let household = self.household(unit).await;
+                (
+                    path.replace("{id}", &group.to_string()),
+                    Some(json!({"csrf": csrf, "household": household.to_string()})),
+                )
+            }
+            "/api/v1/groups/{id}/members/{household}" => {
+                let group = self.target_group(unit).await;
+                let household = self.household(unit).await;
+                langso_app::comms::add_members(
+                    self.app.db(),
+                    &Actor::system("matrix"),
+                    group,
+                    &[household],
+                )
+                .await
+                .unwrap();
+                (
+                    path.replace("{id}", &group.to_string())
+                        .replace("{household}", &household.to_string()),
+                    None,
+                )
+            }
+            "/api/v1/households/{id}/groups" | "/households/{id}/groups" => {
+                let household = self.household(unit).await;
+                (path.replace("{id}", &household.to_string()), None)
+            }
+            "/api/v1/announcements/{id}" | "/announcements/{id}" => {
+                let (id, _) = self.published_announcement(unit).await;
+                (path.replace("{id}", &id.to_string()), None)
+            }
+            "/api/v1/announcements/{id}/decision" | "/announcements/{id}/decision" => {
+                let id = self.pending_announcement(unit).await;
+                let body = if route.path.starts_with("/api/") {
+                    json!({"approve": true})
+                } else {
+                    json!({"csrf": csrf, "approve": "1"})
+                };
+                (path.replace("{id}", &id.to_string()), Some(body))
+            }
+            "/v/{village}/feed" | "/v/{village}/feed.atom" => {
+                (path.replace("{village}", "09805-T01"), None)
+            }
+            "/a/{code}" => {
+                let village = self.village_in(unit).await;
+                let (_, code) = self.published_announcement(village).await;
+                (path.replace("{code}", &code), None)
+            }
+            "/huong-dan/{slug}" => (path.replace("{slug}", "vssid"), None),
             "/logout" => (path, Some(json!({"csrf": csrf}))),
             "/account/password" => (
                 path,

@@ -5,6 +5,8 @@
 mod access;
 mod auth;
 mod browser;
+// --- comms ---
+mod comms;
 mod households;
 mod openapi;
 mod pages;

@@ -1,0 +1,32 @@
+//! Communications: village groups and coverage, announcements with approval and scheduling,
+//! delivery through a transactional outbox (public feeds, signed webhooks with retries), reach,
+//! and the how-to guide library.
+//!
+//! Permissions: groups and announcements are written with `WritePeople` on their unit; rosters
+//! and the households in no group need `ReadPeople`; figures, announcements and coverage need
+//! `ReadDashboard`; an announcement beyond one village needs `ApproveAnnouncements` (officers)
+//! there; webhook endpoints, which hold a secret, need `ManageAccounts`.
+
+mod announcements;
+mod delivery;
+mod feed;
+mod groups;
+pub mod guides;
+mod webhooks;
+
+pub use announcements::{
+    AnnouncementView, NewAnnouncement, announcement, create_announcement, decide,
+    list_announcements, open_short_link, publish_due,
+};
+pub use delivery::{DeliveryWorker, WorkerConfig, run_once, signature};
+pub use feed::{FeedItem, VillageFeed, public_events, village_feed};
+pub(crate) use groups::household_moved;
+pub use groups::{
+    MembershipReport, NewGroup, add_members, add_members_by_codes, coverage, create_group, group,
+    groups_of_household, joinable_groups, list_groups, members, remove_member, uncovered,
+};
+pub use guides::{GUIDES, Guide, guide};
+pub use langso_store::comms::{
+    AnnouncementRow, AttemptRow, CoverageRow, GroupRow, MemberRow, OutboxRow, WebhookRow,
+};
+pub use webhooks::{NewWebhook, create_webhook, list_webhooks};

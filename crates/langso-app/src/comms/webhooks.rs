@@ -1,0 +1,104 @@
+//! Webhook endpoints: adapters (a Zalo OA bridge, an SMS gateway) that receive the
+//! announcements of a unit's subtree as signed JSON. They hold a secret, so managing them
+//! needs the accounts right.
+
+use langso_domain::auth::Permission;
+use langso_store::comms::{self as store, WebhookRow};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::audit::{self, Change};
+use crate::auth::{Actor, policy};
+use crate::{AppError, AppResult, CellError, Db, today};
+
+/// An endpoint as typed.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct NewWebhook {
+    /// Its announcements are those to this unit, above it or under it.
+    pub unit_id: Option<Uuid>,
+    /// Name.
+    pub name: String,
+    /// `http://` or `https://` address to POST to.
+    pub url: String,
+    /// The HMAC key (at least 16 characters); generated when empty.
+    #[serde(default)]
+    pub secret: String,
+}
+
+/// Records an endpoint; the answer carries the secret once.
+pub async fn create_webhook(db: &Db, actor: &Actor, input: &NewWebhook) -> AppResult<WebhookRow> {
+    let unit_id = input.unit_id.ok_or_else(|| {
+        AppError::Invalid(vec![CellError::new(0, "unit_id", "bắt buộc / required")])
+    })?;
+    policy::require(db, actor, Permission::ManageAccounts, unit_id).await?;
+    let mut errors = Vec::new();
+    let name = input.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 120 {
+        errors.push(CellError::new(
+            0,
+            "name",
+            "tên 1–120 ký tự / a name needs 1–120 characters",
+        ));
+    }
+    let url = input.url.trim().to_owned();
+    if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() > 500 {
+        errors.push(CellError::new(
+            0,
+            "url",
+            "địa chỉ http(s):// / an http(s):// address",
+        ));
+    }
+    let secret = match input.secret.trim() {
+        "" => crate::auth::random_token("whsec_")?,
+        s if s.chars().count() >= 16 => s.to_owned(),
+        _ => {
+            errors.push(CellError::new(
+                0,
+                "secret",
+                "ít nhất 16 ký tự / at least 16 characters",
+            ));
+            String::new()
+        }
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let row = WebhookRow {
+        id: Uuid::now_v7(),
+        unit_id,
+        name,
+        url,
+        secret,
+        active: true,
+        created_at: OffsetDateTime::now_utc(),
+    };
+    let mut tx = db.begin().await?;
+    store::insert_webhook(&mut tx, &row).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Change {
+            action: "webhook.create",
+            target_type: "webhook",
+            target_id: row.id.to_string(),
+            unit_id: Some(unit_id),
+            summary: format!("{} → {}", row.name, row.url),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Endpoints under `unit` (secrets blanked).
+pub async fn list_webhooks(db: &Db, actor: &Actor, unit: Uuid) -> AppResult<Vec<WebhookRow>> {
+    policy::require(db, actor, Permission::ManageAccounts, unit).await?;
+    Ok(store::list_webhooks(db, unit, today())
+        .await?
+        .into_iter()
+        .map(|mut w| {
+            w.secret = String::new();
+            w
+        })
+        .collect())
+}

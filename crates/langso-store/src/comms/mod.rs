@@ -1,0 +1,22 @@
+//! Communications: village groups and memberships, announcements and their feed rows, the
+//! delivery outbox with its attempts, and webhook endpoints. Reads that return households take
+//! a scope root and only return households under it.
+
+mod announcements;
+mod groups;
+mod outbox;
+
+pub use announcements::*;
+pub use groups::*;
+pub use outbox::*;
+
+/// Milliseconds since the Unix epoch: how instants that SQL compares are stored.
+pub fn millis(at: time::OffsetDateTime) -> i64 {
+    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}
+
+/// The instant of a stored millisecond count.
+pub fn from_millis(ms: i64) -> time::OffsetDateTime {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+}

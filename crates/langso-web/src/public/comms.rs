@@ -1,0 +1,286 @@
+//! Residents' pages for communications, no login: a village's feed `/v/{village}/feed` and its
+//! Atom feed `/v/{village}/feed.atom`, an announcement's short link `/a/{code}` (the open is
+//! counted, nothing about the reader kept), and the how-to library `/huong-dan`.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{Html, IntoResponse, Response};
+use langso_app::AppError;
+use langso_app::comms::{self as actions, FeedItem, GUIDES, Guide};
+use langso_domain::comms::{escape, render_body};
+use langso_render::qr::{Correction, QrMatrix};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::AppState;
+use crate::api::placements::poster_settings;
+use crate::error::PageError;
+use crate::i18n::Lang;
+use crate::pages::Chrome;
+
+/// A feed entry as shown.
+pub struct ItemView {
+    id: String,
+    title: String,
+    body_html: String,
+    category: String,
+    link: Option<String>,
+    short_path: Option<String>,
+    when: String,
+}
+
+#[derive(Template)]
+#[template(path = "feed.html")]
+struct FeedPage {
+    chrome: Chrome,
+    village: String,
+    code: String,
+    items: Vec<ItemView>,
+}
+
+#[derive(Template)]
+#[template(path = "announcement_public.html")]
+struct AnnouncementPage {
+    chrome: Chrome,
+    item: ItemView,
+}
+
+/// A guide as shown.
+pub struct HowToView {
+    slug: &'static str,
+    title: &'static str,
+    other_title: &'static str,
+    summary: &'static str,
+    steps: &'static [&'static str],
+}
+
+#[derive(Template)]
+#[template(path = "howto_list.html")]
+struct LibraryPage {
+    chrome: Chrome,
+    guides: Vec<HowToView>,
+}
+
+#[derive(Template)]
+#[template(path = "howto.html")]
+struct HowToPage {
+    chrome: Chrome,
+    g: HowToView,
+    url: String,
+    share_text: String,
+    qr_svg: String,
+}
+
+fn vietnam_time(at: OffsetDateTime) -> String {
+    let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    at.to_offset(offset)
+        .format(time::macros::format_description!(
+            "[hour]:[minute] [day]/[month]/[year]"
+        ))
+        .unwrap_or_default()
+}
+
+fn item_view(item: &FeedItem) -> ItemView {
+    ItemView {
+        id: item.id.to_string(),
+        title: item.title.clone(),
+        body_html: item.body_html.clone(),
+        category: item.category.clone(),
+        link: item.link.clone(),
+        short_path: item.short_code.as_ref().map(|c| format!("/a/{c}")),
+        when: vietnam_time(item.published_at),
+    }
+}
+
+fn page_error(lang: Lang) -> impl Fn(AppError) -> PageError {
+    move |error| PageError { error, lang }
+}
+
+fn rendered(result: Result<String, askama::Error>, lang: Lang) -> Result<Response, PageError> {
+    let body = result.map_err(|e| PageError {
+        error: AppError::Internal(format!("template: {e}")),
+        lang,
+    })?;
+    Ok((
+        [
+            (header::CACHE_CONTROL, "public, max-age=60"),
+            (header::VARY, "Cookie"),
+        ],
+        Html(body),
+    )
+        .into_response())
+}
+
+/// `/v/{village}/feed`: the village's announcements and public events, newest first.
+pub(super) async fn feed(
+    State(state): State<AppState>,
+    Path(village): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let lang = Lang::from_headers(&headers);
+    let feed = actions::village_feed(&state.db, &village)
+        .await
+        .map_err(page_error(lang))?;
+    let page = FeedPage {
+        chrome: Chrome::new(lang, format!("/v/{village}/feed"), state.settings.demo),
+        village: feed.village.name.clone(),
+        code: feed.village.code.clone(),
+        items: feed.items.iter().map(item_view).collect(),
+    };
+    rendered(page.render(), lang)
+}
+
+/// `/v/{village}/feed.atom`: the same entries as an Atom 1.0 feed (RFC 4287), so any feed
+/// reader, or a loudspeaker-radio script, can follow a village.
+pub(super) async fn atom(
+    State(state): State<AppState>,
+    Path(village): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let lang = Lang::from_headers(&headers);
+    let feed = actions::village_feed(&state.db, &village)
+        .await
+        .map_err(page_error(lang))?;
+    let base = poster_settings(&state, &headers).public_url;
+    let code = escape(&feed.village.code);
+    let stamp = |at: OffsetDateTime| at.format(&Rfc3339).unwrap_or_default();
+    let updated = feed
+        .items
+        .iter()
+        .map(|i| i.published_at)
+        .max()
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    xml.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"vi\">\n");
+    xml.push_str(&format!(
+        "<id>urn:uuid:{}</id>\n<title>{} – thông báo</title>\n<updated>{}</updated>\n",
+        feed.village.id,
+        escape(&feed.village.name),
+        stamp(updated)
+    ));
+    xml.push_str(&format!(
+        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}/v/{code}/feed.atom\"/>\n\
+         <link rel=\"alternate\" type=\"text/html\" href=\"{}/v/{code}/feed\"/>\n\
+         <author><name>{}</name></author>\n<generator>Langso</generator>\n",
+        escape(&base),
+        escape(&base),
+        escape(&feed.village.name)
+    ));
+    for item in &feed.items {
+        let href = match &item.short_code {
+            Some(c) => format!("{base}/a/{c}"),
+            None => format!("{base}/v/{}/feed#e-{}", feed.village.code, item.id),
+        };
+        xml.push_str(&format!(
+            "<entry>\n<id>urn:uuid:{}</id>\n<title>{}</title>\n<updated>{}</updated>\n\
+             <published>{}</published>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n\
+             <category term=\"{}\"/>\n<content type=\"html\">{}</content>\n</entry>\n",
+            item.id,
+            escape(&item.title),
+            stamp(item.published_at),
+            stamp(item.published_at),
+            escape(&href),
+            escape(&item.category),
+            escape(&item.body_html)
+        ));
+    }
+    xml.push_str("</feed>\n");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=60"),
+        ],
+        xml,
+    )
+        .into_response())
+}
+
+/// `/a/{code}`: an announcement's short link. Counts the open (a number per day) and shows it.
+pub(super) async fn short_link(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let lang = Lang::from_headers(&headers);
+    let row = actions::open_short_link(&state.db, &code)
+        .await
+        .map_err(page_error(lang))?;
+    let item = FeedItem {
+        id: row.id,
+        body_html: render_body(&row.body),
+        title: row.title,
+        category: row.category,
+        link: row.link,
+        short_code: Some(row.short_code),
+        published_at: row.published_at.unwrap_or(row.created_at),
+    };
+    let page = AnnouncementPage {
+        chrome: Chrome::new(lang, format!("/a/{code}"), state.settings.demo),
+        item: item_view(&item),
+    };
+    let body = page.render().map_err(|e| PageError {
+        error: AppError::Internal(format!("template: {e}")),
+        lang,
+    })?;
+    // Not cached: every open is counted.
+    Ok(([(header::CACHE_CONTROL, "no-store")], Html(body)).into_response())
+}
+
+fn howto(lang: Lang, g: &'static Guide) -> HowToView {
+    let en = lang == Lang::En;
+    HowToView {
+        slug: g.slug,
+        title: if en { g.title_en } else { g.title_vi },
+        other_title: if en { g.title_vi } else { g.title_en },
+        summary: if en { g.summary_en } else { g.summary_vi },
+        steps: if en { g.steps_en } else { g.steps_vi },
+    }
+}
+
+/// `/huong-dan`: the how-to library.
+pub(super) async fn library(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let lang = Lang::from_headers(&headers);
+    let page = LibraryPage {
+        chrome: Chrome::new(lang, "/huong-dan".to_owned(), state.settings.demo),
+        guides: GUIDES.iter().map(|g| howto(lang, g)).collect(),
+    };
+    rendered(page.render(), lang)
+}
+
+/// `/huong-dan/{slug}`: one guide, its QR code (to print or show from a phone) and a share
+/// link that opens the phone's messaging app with the address filled in.
+pub(super) async fn howto_page(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let lang = Lang::from_headers(&headers);
+    let guide = actions::guide(&slug).ok_or(PageError {
+        error: AppError::NotFound,
+        lang,
+    })?;
+    let url = format!(
+        "{}/huong-dan/{}",
+        poster_settings(&state, &headers).public_url,
+        guide.slug
+    );
+    let qr_svg = QrMatrix::encode(&url, Correction::Medium)
+        .map(|m| m.svg(200))
+        .map_err(|e| PageError {
+            error: AppError::Internal(e.to_string()),
+            lang,
+        })?;
+    let g = howto(lang, guide);
+    let page = HowToPage {
+        chrome: Chrome::new(lang, format!("/huong-dan/{slug}"), state.settings.demo),
+        share_text: crate::pages::url_encode(&format!("{} {url}", g.title)),
+        g,
+        url,
+        qr_svg,
+    };
+    rendered(page.render(), lang)
+}
