@@ -3,6 +3,7 @@
 //! Handlers in langso-web and commands in the binary call these and nothing below them, so
 //! validation, transactions and (from the accounts issue on) the access policy live in one place.
 
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod demo;

@@ -7,6 +7,7 @@
 //!
 //! One module per domain, with the same name as in every other crate.
 
+pub mod assets;
 pub mod audit;
 pub mod auth;
 mod db;

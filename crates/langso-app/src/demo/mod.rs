@@ -4,6 +4,7 @@
 //! [`SEEDS`], so `langso demo` always shows everything built. Only the administrative units
 //! and codes are real; villages and everything below them are generated, and the UI says so.
 
+mod assets;
 mod auth;
 mod households;
 mod procedures;
@@ -28,7 +29,14 @@ pub struct DemoSeed {
 }
 
 /// Every domain's seed, in dependency order.
-pub const SEEDS: &[DemoSeed] = &[units::SEED, auth::SEED, households::SEED, procedures::SEED];
+pub const SEEDS: &[DemoSeed] = &[
+    units::SEED,
+    auth::SEED,
+    households::SEED,
+    procedures::SEED,
+    // --- assets ---
+    assets::SEED,
+];
 
 /// How many households the demo generates per village: the real demo has about 42,000 in all;
 /// tests use a handful per village so that each starts in a moment. Process-wide, because
@@ -56,6 +64,9 @@ pub async fn build(db: &Db, progress: &dyn Progress) -> AppResult<()> {
 }
 
 pub use procedures::HISTORY_DAYS;
+
+/// The demo's asset figures.
+pub use assets::{CAMERAS_PER_VILLAGE, SOLAR_PER_VILLAGE, WIFI_POINTS};
 
 /// The demo's figures and stages, for other seeds and for tests.
 pub use auth::{DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount};
