@@ -91,6 +91,14 @@ struct WebOptions {
     /// The hotline printed on QR posters (the demo uses Hà Nội's 1022).
     #[arg(long, env = "LANGSO_HOTLINE")]
     hotline: Option<String>,
+    // --- assets ---
+    /// An MQTT broker to subscribe to for device telemetry (`mqtt://host:port`), topic
+    /// `langso/{unit}/{asset}/status`.
+    #[arg(long, env = "LANGSO_MQTT_URL")]
+    mqtt_url: Option<String>,
+    /// Seconds between runs of the offline detector.
+    #[arg(long, env = "LANGSO_OFFLINE_CHECK", default_value_t = 10)]
+    offline_check: u64,
 }
 
 impl WebOptions {
@@ -107,6 +115,8 @@ impl WebOptions {
                 .hotline
                 .clone()
                 .or_else(|| demo.then(|| DEMO_HOTLINE.to_owned())),
+            mqtt_url: self.mqtt_url.clone(),
+            offline_check: std::time::Duration::from_secs(self.offline_check.max(1)),
         }
     }
 }

@@ -2,10 +2,12 @@
 //! `/api/docs` (Swagger UI vendored into the binary: nothing is fetched at build or run time).
 
 pub mod accounts;
+pub mod assets;
 pub mod audit;
 pub mod households;
 pub mod placements;
 pub mod procedures;
+pub mod telemetry;
 pub mod units;
 
 use axum::Router;
@@ -50,7 +52,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(households::router())
         .merge(procedures::router())
-        .merge(placements::router());
+        .merge(placements::router())
+        // --- assets ---
+        .merge(assets::router())
+        .merge(telemetry::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }
 

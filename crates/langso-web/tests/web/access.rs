@@ -454,6 +454,85 @@ const ROUTES: &[Route] = &[
     ),
     route("GET", "/round", Authenticated(200), Body::None, 200),
     route("GET", "/progress", Targeted(ReadDashboard), Body::None, 200),
+    // --- assets ---
+    route(
+        "GET",
+        "/api/v1/assets",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/assets",
+        Targeted(ManagePlacements),
+        Body::Json,
+        201,
+    ),
+    route(
+        "GET",
+        "/api/v1/assets/{id}",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "PUT",
+        "/api/v1/assets/{id}",
+        Targeted(ManagePlacements),
+        Body::Json,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/assets/{id}/lamp-replacements",
+        Targeted(ManagePlacements),
+        Body::Json,
+        201,
+    ),
+    route(
+        "GET",
+        "/api/v1/assets/replacement-plan",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/assets/counts",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    // Devices only (an lsd_ token): people's sessions are not device tokens.
+    route(
+        "POST",
+        "/api/v1/telemetry",
+        Authenticated(401),
+        Body::Json,
+        401,
+    ),
+    route(
+        "GET",
+        "/api/v1/alarms",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/alarms/{id}/acknowledge",
+        Targeted(WritePeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/alarms/{id}/resolve",
+        Targeted(WritePeople),
+        Body::Json,
+        200,
+    ),
 ];
 
 /// Health, metrics and documentation: public, outside the API and page routers.
@@ -626,6 +705,63 @@ impl Fixture {
         langso_app::procedures::create_placement(self.app.db(), &Actor::system("matrix"), input)
             .await
             .unwrap()
+            .id
+    }
+
+    /// A fresh asset of `kind` in `unit`, to act upon.
+    async fn target_asset(&self, unit: Uuid, kind: &str) -> Uuid {
+        let input = langso_app::assets::AssetInput {
+            unit_id: Some(unit),
+            kind: kind.to_owned(),
+            name: format!("Matrix {}", self.next()),
+            place_type: "alley".to_owned(),
+            funding: "state_budget".to_owned(),
+            lamp_type: (kind == "grid_light").then(|| "old_bulb".to_owned()),
+            ..Default::default()
+        };
+        langso_app::assets::create_asset(self.app.db(), &Actor::system("matrix"), &input)
+            .await
+            .unwrap()
+            .id
+    }
+
+    /// A fresh open fault alarm on a new camera in `unit`.
+    async fn target_alarm(&self, unit: Uuid) -> Uuid {
+        let asset = self.target_asset(unit, "camera").await;
+        let system = Actor::system("matrix");
+        let view = langso_app::assets::asset(self.app.db(), &system, asset)
+            .await
+            .unwrap();
+        let target =
+            langso_store::assets::device_targets(self.app.db(), &[view.asset.code.clone()])
+                .await
+                .unwrap()
+                .remove(0);
+        let reading = langso_domain::assets::Reading {
+            asset: view.asset.code,
+            at: None,
+            online: true,
+            battery: None,
+            lamp_on: None,
+            fault: Some("E7".to_owned()),
+            clients: None,
+        };
+        let resolved = langso_app::assets::Resolved {
+            target,
+            reading,
+            at: time::OffsetDateTime::now_utc(),
+        };
+        self.app
+            .state
+            .devices
+            .ingest
+            .submit(vec![resolved])
+            .await
+            .unwrap();
+        langso_app::assets::asset(self.app.db(), &system, asset)
+            .await
+            .unwrap()
+            .alarms[0]
             .id
     }
 
@@ -825,6 +961,41 @@ impl Fixture {
                 (path, body)
             }
             "/api/v1/progress" | "/progress" => (format!("{path}?unit={unit}"), None),
+            // --- assets ---
+            "/api/v1/assets"
+            | "/api/v1/assets/replacement-plan"
+            | "/api/v1/assets/counts"
+            | "/api/v1/alarms"
+                if route.method == "GET" =>
+            {
+                (format!("{path}?unit={unit}"), None)
+            }
+            "/api/v1/assets" => (path, Some(asset_body(unit, "camera"))),
+            "/api/v1/assets/{id}" | "/api/v1/assets/{id}/lamp-replacements" => {
+                let kind = if route.path.ends_with("replacements") {
+                    "grid_light"
+                } else {
+                    "camera"
+                };
+                let asset = self.target_asset(unit, kind).await;
+                let body = match route.method {
+                    "PUT" => Some(asset_body(unit, kind)),
+                    "POST" => Some(json!({"new_type": "solar", "note": "matrix"})),
+                    _ => None,
+                };
+                (path.replace("{id}", &asset.to_string()), body)
+            }
+            "/api/v1/telemetry" => (
+                path,
+                Some(json!({"readings": [{"asset": "X", "online": true}]})),
+            ),
+            "/api/v1/alarms/{id}/acknowledge" | "/api/v1/alarms/{id}/resolve" => {
+                let alarm = self.target_alarm(unit).await;
+                (
+                    path.replace("{id}", &alarm.to_string()),
+                    Some(json!({"note": "matrix"})),
+                )
+            }
             "/logout" => (path, Some(json!({"csrf": csrf}))),
             "/account/password" => (
                 path,
@@ -899,6 +1070,12 @@ fn household_input(village: Uuid, code: &str) -> langso_app::households::Househo
         adults: 2,
         ..Default::default()
     }
+}
+
+fn asset_body(unit: Uuid, kind: &str) -> Value {
+    json!({"unit_id": unit, "kind": kind, "name": "Thiết bị thử", "place_type": "main_road", "funding": "community",
+           "contributors": [{"name": "Hộ ông A", "amount_vnd": 1000000}],
+           "lamp_type": if kind == "grid_light" { Some("old_bulb") } else { None }})
 }
 
 fn household_body(village: Uuid, code: &str) -> Value {
