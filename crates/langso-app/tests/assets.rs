@@ -360,3 +360,91 @@ async fn the_demo_has_alarms_and_people_resolve_them() {
         .unwrap();
     assert!(all.iter().any(|a| a.kind == "wifi"));
 }
+
+#[tokio::test]
+async fn a_full_queue_sheds_instead_of_waiting_and_accepted_readings_are_stored() {
+    let test = demo_db().await;
+    let db = &test.db;
+    let village = langso_app::units::by_code(db, "09805-T01", today())
+        .await
+        .unwrap();
+    let cam = assets::create_asset(db, &op(), &camera(village.id, "SHED-CAM-1"))
+        .await
+        .unwrap();
+    let target = langso_store::assets::device_targets(db, &["SHED-CAM-1".to_owned()])
+        .await
+        .unwrap()
+        .remove(0);
+    // Hold the device's row (PostgreSQL) or the write lock (SQLite): the writer blocks on its
+    // first batch, so the queue (one slot) fills.
+    let mut hold = db.begin().await.unwrap();
+    let row = langso_store::assets::StateRow {
+        asset_id: cam.id,
+        online: true,
+        battery: None,
+        lamp_on: None,
+        fault: None,
+        clients: None,
+        last_seen_at: OffsetDateTime::now_utc() - Duration::hours(1),
+        offline_after: None,
+        heartbeats: 0,
+        silent: false,
+    };
+    langso_store::assets::upsert_states(&mut hold, &[row.clone()])
+        .await
+        .unwrap();
+    hold.commit().await.unwrap();
+    let mut hold = db.begin().await.unwrap();
+    langso_store::assets::upsert_states(&mut hold, &[row])
+        .await
+        .unwrap();
+    let ingest = Ingest::start(
+        db.clone(),
+        IngestConfig {
+            capacity: 1,
+            max_readings: 1,
+        },
+    );
+    let one = || {
+        vec![assets::Resolved {
+            target: target.clone(),
+            reading: reading("SHED-CAM-1", None),
+            at: OffsetDateTime::now_utc(),
+        }]
+    };
+    let tasks: Vec<_> = (0..4)
+        .map(|_| {
+            let ingest = ingest.clone();
+            let batch = one();
+            tokio::spawn(async move { ingest.submit(batch).await })
+        })
+        .collect();
+    // Wait until at least one was refused (the writer holds at most one, the queue one more).
+    let mut shed = 0;
+    for _ in 0..200 {
+        shed = ingest.counters().2;
+        if shed >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(shed >= 2, "4 requests, room for 2: {shed} refused");
+    drop(hold);
+    let mut accepted = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(n) => accepted += n as i64,
+            Err(IngestError::Overloaded) => {}
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(accepted, 4 - shed as i64);
+    let stored = assets::asset(db, &op(), cam.id)
+        .await
+        .unwrap()
+        .state
+        .unwrap()
+        .heartbeats;
+    assert_eq!(stored, accepted, "every accepted reading is stored");
+    ingest.shutdown().await;
+}

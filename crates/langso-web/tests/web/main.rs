@@ -12,4 +12,5 @@ mod posters;
 mod public_guides;
 mod support;
 mod system;
+mod telemetry;
 mod units_api;
