@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod demo;
 mod error;
+pub mod faults;
 pub mod households;
 pub mod procedures;
 pub mod progress;

@@ -5,6 +5,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod faults;
 pub mod households;
 pub mod procedures;
 pub mod text;

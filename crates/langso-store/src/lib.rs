@@ -12,6 +12,7 @@ pub mod audit;
 pub mod auth;
 mod db;
 mod error;
+pub mod faults;
 pub mod households;
 pub mod procedures;
 #[cfg(feature = "testing")]

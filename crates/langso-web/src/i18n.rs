@@ -555,6 +555,29 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
     ("progress.members", "Theo thành viên tổ", "By team member"),
     ("progress.visits", "Lần thăm", "Visits"),
     ("progress.months", "Theo tháng", "By month"),
+    // --- assets ---
+    ("fault.title", "Báo hỏng thiết bị", "Report a fault"),
+    (
+        "fault.asset",
+        "Mã thiết bị (trên tem)",
+        "Asset code (on the sticker)",
+    ),
+    ("fault.service", "Loại sự cố", "What is wrong"),
+    ("fault.description", "Mô tả", "Description"),
+    ("fault.address", "Địa chỉ, vị trí", "Address or place"),
+    (
+        "fault.reporter",
+        "Tên hoặc số điện thoại (không bắt buộc)",
+        "Name or phone (optional)",
+    ),
+    ("fault.send", "Gửi báo hỏng", "Send the report"),
+    ("fault.status", "Tình trạng xử lý", "Status"),
+    ("fault.due", "Hạn xử lý", "Due by"),
+    ("work.new", "Mới tiếp nhận", "New"),
+    ("work.assigned", "Đã giao người xử lý", "Assigned"),
+    ("work.in_progress", "Đang xử lý", "In progress"),
+    ("work.fixed", "Đã sửa xong", "Fixed"),
+    ("work.closed", "Đã đóng", "Closed"),
 ];
 
 impl Lang {

@@ -120,6 +120,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(pages::router(&state.settings))
         .merge(public::router())
+        .merge(public::faults_router(&state.settings))
         .merge(system::router(metrics))
         .merge(api::docs(openapi))
         .fallback(pages::not_found)

@@ -33,3 +33,14 @@ pub const HANDLE: Permission = Permission::WritePeople;
 pub async fn total_heartbeats(db: &crate::Db) -> crate::AppResult<i64> {
     Ok(langso_store::assets::total_heartbeats(db).await?)
 }
+
+/// The kind of the asset with this code, if any (the public form preselects it).
+pub async fn kind_of_code(db: &crate::Db, code: &str) -> crate::AppResult<Option<String>> {
+    let code = code.trim().to_uppercase();
+    if code.is_empty() {
+        return Ok(None);
+    }
+    Ok(langso_store::assets::asset_by_code(db, &code)
+        .await?
+        .map(|a| a.kind))
+}

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod assets;
 pub mod audit;
+pub mod faults;
 pub mod households;
 pub mod placements;
 pub mod procedures;
@@ -55,7 +56,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(placements::router())
         // --- assets ---
         .merge(assets::router())
-        .merge(telemetry::router());
+        .merge(telemetry::router())
+        .merge(faults::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }
 

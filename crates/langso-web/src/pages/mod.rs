@@ -113,6 +113,15 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/thu-tuc/{code}"),
     ("GET", "/lang/{code}"),
     ("GET", "/static/langso.css"),
+    // --- assets ---
+    ("GET", "/bao-hong"),
+    ("POST", "/bao-hong"),
+    ("GET", "/bao-hong/{token}"),
+    ("GET", "/open311/v2/{file}"),
+    ("POST", "/open311/v2/{file}"),
+    ("GET", "/open311/v2/services/{code}"),
+    ("GET", "/open311/v2/requests/{id}"),
+    ("GET", "/open311/v2/tokens/{id}"),
 ];
 
 /// What every page's frame needs: language, where we are, whether this is the demo, who is

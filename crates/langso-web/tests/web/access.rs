@@ -533,6 +533,41 @@ const ROUTES: &[Route] = &[
         Body::Json,
         200,
     ),
+    route(
+        "GET",
+        "/api/v1/work-orders",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/work-orders/{id}",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/work-orders/{id}/transition",
+        Targeted(WritePeople),
+        Body::Json,
+        200,
+    ),
+    route("GET", "/bao-hong", Public, Body::None, 200),
+    route("POST", "/bao-hong", Public, Body::Form, 303),
+    route("GET", "/bao-hong/{token}", Public, Body::None, 200),
+    route("GET", "/open311/v2/{file}", Public, Body::None, 200),
+    route("POST", "/open311/v2/{file}", Public, Body::Form, 201),
+    route(
+        "GET",
+        "/open311/v2/services/{code}",
+        Public,
+        Body::None,
+        200,
+    ),
+    route("GET", "/open311/v2/requests/{id}", Public, Body::None, 200),
+    route("GET", "/open311/v2/tokens/{id}", Public, Body::None, 200),
 ];
 
 /// Health, metrics and documentation: public, outside the API and page routers.
@@ -765,6 +800,23 @@ impl Fixture {
             .id
     }
 
+    /// A fresh work order on a new camera in `unit`.
+    async fn target_order(&self, unit: Uuid) -> langso_app::faults::WorkOrder {
+        let asset = self.target_asset(unit, "camera").await;
+        let view = langso_app::assets::asset(self.app.db(), &Actor::system("matrix"), asset)
+            .await
+            .unwrap();
+        let input = langso_app::faults::NewReport {
+            service_code: "camera".to_owned(),
+            asset_code: Some(view.asset.code),
+            description: "Camera tắt".to_owned(),
+            ..Default::default()
+        };
+        langso_app::faults::submit_report(self.app.db(), &input)
+            .await
+            .unwrap()
+    }
+
     /// A new version of the marriage guide, effective today.
     async fn new_version(&self) -> Value {
         let guide = langso_app::procedures::guide(self.app.db(), "1.000894")
@@ -985,6 +1037,45 @@ impl Fixture {
                 };
                 (path.replace("{id}", &asset.to_string()), body)
             }
+            "/api/v1/work-orders" => (format!("{path}?unit={unit}"), None),
+            "/api/v1/work-orders/{id}" | "/api/v1/work-orders/{id}/transition" => {
+                let order = self.target_order(unit).await;
+                (
+                    path.replace("{id}", &order.id.to_string()),
+                    Some(
+                        json!({"status": "assigned", "assignee": "Anh Hùng điện", "note": "matrix"}),
+                    ),
+                )
+            }
+            "/bao-hong" if route.method == "GET" => (format!("{path}?asset=X"), None),
+            "/bao-hong" => (
+                path,
+                Some(
+                    json!({"service_code": "other", "description": "Đèn tắt", "address": "Ngõ 3"}),
+                ),
+            ),
+            "/bao-hong/{token}" => {
+                let order = self.target_order(unit).await;
+                (path.replace("{token}", &order.token), None)
+            }
+            "/open311/v2/requests/{id}" => {
+                let order = self.target_order(unit).await;
+                (path.replace("{id}", &format!("{}.json", order.id)), None)
+            }
+            "/open311/v2/tokens/{id}" => {
+                let order = self.target_order(unit).await;
+                (path.replace("{id}", &format!("{}.xml", order.token)), None)
+            }
+            "/open311/v2/{file}" if route.method == "GET" => {
+                (path.replace("{file}", "discovery.json"), None)
+            }
+            "/open311/v2/{file}" => (
+                path.replace("{file}", "requests.json"),
+                Some(
+                    json!({"service_code": "other", "description": "Wifi mất", "address_string": "Nhà văn hóa"}),
+                ),
+            ),
+            "/open311/v2/services/{code}" => (path.replace("{code}", "solar_light.xml"), None),
             "/api/v1/telemetry" => (
                 path,
                 Some(json!({"readings": [{"asset": "X", "online": true}]})),

@@ -6,6 +6,7 @@ mod access;
 mod auth;
 mod browser;
 mod households;
+mod open311;
 mod openapi;
 mod pages;
 mod posters;
