@@ -6,6 +6,7 @@
 //! which carries every Vietnamese letter, and wraps lines by measuring with that font.
 
 pub mod chart;
+pub mod map;
 pub mod poster;
 pub mod qr;
 mod wrap;

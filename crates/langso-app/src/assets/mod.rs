@@ -9,6 +9,7 @@
 mod alarms;
 mod devices;
 mod ingest;
+mod map;
 pub mod mqtt;
 mod register;
 
@@ -20,6 +21,7 @@ pub use ingest::*;
 pub use langso_store::assets::{
     AlarmRow, AssetFilter, AssetRow, ChangeRow, ReplacementRow, StateRow,
 };
+pub use map::*;
 pub use register::*;
 
 /// Managing the register.

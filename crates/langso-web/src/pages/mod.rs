@@ -3,6 +3,7 @@
 
 mod account;
 mod admin_users;
+pub(crate) mod assets;
 mod audit;
 mod home;
 mod households;
@@ -70,6 +71,10 @@ pub(crate) fn router(settings: &Settings) -> Router<AppState> {
             "/procedures/{code}/new-version",
             get(procedure_versions::form).post(procedure_versions::publish),
         )
+        // --- assets ---
+        .route("/assets", get(assets::index))
+        .route("/alarms", get(assets::alarms))
+        .route("/alarms/{id}/{action}", post(assets::alarm_action))
         .route("/lang/{code}", get(switch_language))
         .route("/static/langso.css", get(stylesheet))
         .merge(login)
@@ -114,6 +119,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/lang/{code}"),
     ("GET", "/static/langso.css"),
     // --- assets ---
+    ("GET", "/assets"),
+    ("GET", "/alarms"),
+    ("POST", "/alarms/{id}/{action}"),
+    ("GET", "/wifi"),
     ("GET", "/bao-hong"),
     ("POST", "/bao-hong"),
     ("GET", "/bao-hong/{token}"),

@@ -140,3 +140,25 @@ pub(crate) async fn status(
         .into_response(),
     }
 }
+
+#[derive(Template)]
+#[template(path = "wifi.html")]
+struct WifiPage {
+    chrome: Chrome,
+    rows: Vec<(langso_app::assets::AssetRow, &'static str)>,
+}
+
+/// `GET /wifi`: every free wifi point and its state, for residents.
+pub(crate) async fn wifi(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    match langso_app::assets::public_wifi(&state.db).await {
+        Ok(rows) => render(&WifiPage {
+            chrome: chrome(&state, &headers, &uri),
+            rows,
+        }),
+        Err(error) => PageError {
+            error,
+            lang: Lang::from_headers(&headers),
+        }
+        .into_response(),
+    }
+}

@@ -77,6 +77,7 @@ pub(crate) fn faults_router(settings: &crate::Settings) -> Router<AppState> {
         )));
     Router::new()
         .route("/bao-hong/{token}", get(faults::status))
+        .route("/wifi", get(faults::wifi))
         .route("/open311/v2/services/{code}", get(open311::service))
         .route("/open311/v2/requests/{id}", get(open311::request))
         .route("/open311/v2/tokens/{id}", get(open311::token))

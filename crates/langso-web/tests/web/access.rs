@@ -554,6 +554,16 @@ const ROUTES: &[Route] = &[
         Body::Json,
         200,
     ),
+    route("GET", "/assets", Targeted(ReadDashboard), Body::None, 200),
+    route("GET", "/alarms", Targeted(ReadDashboard), Body::None, 200),
+    route(
+        "POST",
+        "/alarms/{id}/{action}",
+        Targeted(WritePeople),
+        Body::Form,
+        303,
+    ),
+    route("GET", "/wifi", Public, Body::None, 200),
     route("GET", "/bao-hong", Public, Body::None, 200),
     route("POST", "/bao-hong", Public, Body::Form, 303),
     route("GET", "/bao-hong/{token}", Public, Body::None, 200),
@@ -1037,7 +1047,15 @@ impl Fixture {
                 };
                 (path.replace("{id}", &asset.to_string()), body)
             }
-            "/api/v1/work-orders" => (format!("{path}?unit={unit}"), None),
+            "/api/v1/work-orders" | "/assets" | "/alarms" => (format!("{path}?unit={unit}"), None),
+            "/alarms/{id}/{action}" => {
+                let alarm = self.target_alarm(unit).await;
+                (
+                    path.replace("{id}", &alarm.to_string())
+                        .replace("{action}", "acknowledge"),
+                    Some(json!({"csrf": csrf})),
+                )
+            }
             "/api/v1/work-orders/{id}" | "/api/v1/work-orders/{id}/transition" => {
                 let order = self.target_order(unit).await;
                 (

@@ -263,3 +263,41 @@ async fn readings_published_to_the_broker_are_stored() {
     driver.abort();
     assert!(app.shutdown().await);
 }
+
+#[tokio::test]
+async fn the_map_shows_assets_coloured_by_status_and_residents_find_wifi() {
+    let app = TestApp::with_demo().await;
+    let session = app.login("admin", langso_app::demo::DEMO_PASSWORD).await;
+    let village = langso_app::units::by_code(app.db(), "09805-T01", langso_app::today())
+        .await
+        .unwrap();
+    let page = |query: String| {
+        let app = &app;
+        let cookie = session.header();
+        async move {
+            let response = app
+                .client
+                .get(format!("{}/assets?unit={}{query}", app.base, village.id))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200);
+            response.text().await.unwrap()
+        }
+    };
+    let all = page(String::new()).await;
+    assert!(all.contains("<svg") && all.contains("class=\"s-ok\""));
+    // The demo makes every 23rd device silent: some village has one; filters narrow the map.
+    let cameras = page("&kind=camera&status=ok".to_owned()).await;
+    let circles = cameras.matches("<circle cx").count();
+    assert!(
+        circles > 6,
+        "the legend has 6 dots, the cameras more: {circles}"
+    );
+    assert!(!cameras.contains("class=\"s-fault\""));
+    let (status, wifi) = app.text("/wifi").await;
+    assert_eq!(status, 200);
+    assert!(wifi.contains("Wifi miễn phí"));
+    assert!(wifi.len() < 50_000);
+}
