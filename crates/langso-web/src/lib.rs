@@ -50,7 +50,17 @@ impl AppState {
     pub fn new(db: Db, settings: Settings) -> AppState {
         let devices = Arc::new(Devices::new(
             db.clone(),
-            Ingest::start(db.clone(), IngestConfig::default()),
+            Ingest::start(
+                db.clone(),
+                IngestConfig {
+                    capacity: if settings.ingest_capacity == 0 {
+                        IngestConfig::default().capacity
+                    } else {
+                        settings.ingest_capacity
+                    },
+                    ..IngestConfig::default()
+                },
+            ),
         ));
         let mut background = Vec::new();
         let every = if settings.offline_check.is_zero() {
@@ -108,6 +118,9 @@ pub struct Settings {
     pub mqtt_url: Option<String>,
     /// How often the offline detector runs (zero: every 10 s).
     pub offline_check: Duration,
+    /// Telemetry requests that may wait for the writer (zero: the default, 2,048); past this
+    /// the server answers 503.
+    pub ingest_capacity: usize,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

@@ -5,6 +5,7 @@
 mod bench;
 mod progress;
 mod qr;
+mod simulate;
 mod user;
 
 use std::net::SocketAddr;
@@ -72,6 +73,12 @@ enum Command {
         #[command(subcommand)]
         command: qr::QrCommand,
     },
+    // --- assets ---
+    /// Simulated devices sending real heartbeats over HTTP or MQTT.
+    Simulate {
+        #[command(subcommand)]
+        command: simulate::SimulateCommand,
+    },
     /// Performance benchmarks (figures and the ratio to a baseline of the same run).
     Bench {
         #[command(subcommand)]
@@ -117,6 +124,7 @@ impl WebOptions {
                 .or_else(|| demo.then(|| DEMO_HOTLINE.to_owned())),
             mqtt_url: self.mqtt_url.clone(),
             offline_check: std::time::Duration::from_secs(self.offline_check.max(1)),
+            ingest_capacity: 0,
         }
     }
 }
@@ -194,6 +202,10 @@ async fn main() -> Result<()> {
             qr::run(&db, command).await
         }
         Command::Bench { command } => bench::run(cli.database_url.as_deref(), command).await,
+        Command::Simulate { command } => {
+            let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
+            simulate::run(&db, command).await
+        }
     }
 }
 
