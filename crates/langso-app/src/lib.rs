@@ -3,12 +3,14 @@
 //! Handlers in langso-web and commands in the binary call these and nothing below them, so
 //! validation, transactions and (from the accounts issue on) the access policy live in one place.
 
+pub mod assets;
 pub mod audit;
 pub mod auth;
 // --- comms ---
 pub mod comms;
 pub mod demo;
 mod error;
+pub mod faults;
 pub mod households;
 pub mod procedures;
 pub mod progress;

@@ -3,9 +3,11 @@
 //! Every other crate speaks in these types. Nothing here knows about databases or HTTP, so the
 //! rules can be tested exhaustively (property tests for text folding, unit codes and dates).
 
+pub mod assets;
 pub mod auth;
 // --- comms ---
 pub mod comms;
+pub mod faults;
 pub mod households;
 pub mod procedures;
 pub mod text;

@@ -6,6 +6,8 @@
 //! which carries every Vietnamese letter, and wraps lines by measuring with that font.
 
 pub mod chart;
+/// The asset map (issue 7): points coloured by status.
+pub mod asset_map;
 pub mod poster;
 pub mod qr;
 pub mod sheet;

@@ -7,12 +7,14 @@
 //!
 //! One module per domain, with the same name as in every other crate.
 
+pub mod assets;
 pub mod audit;
 pub mod auth;
 // --- comms ---
 pub mod comms;
 mod db;
 mod error;
+pub mod faults;
 pub mod households;
 pub mod procedures;
 #[cfg(feature = "testing")]

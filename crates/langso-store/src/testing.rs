@@ -18,6 +18,7 @@ pub struct TestDb {
     pub db: Db,
     _dir: Option<tempfile::TempDir>,
     postgres: Option<(String, String)>,
+    url: String,
 }
 
 impl TestDb {
@@ -40,6 +41,7 @@ impl TestDb {
             db,
             _dir: Some(dir),
             postgres: None,
+            url: format!("sqlite://{}", path.to_string_lossy()),
         })
     }
 
@@ -60,11 +62,26 @@ impl TestDb {
             .await?;
         let db = Db::Postgres(pool);
         db.migrate().await?;
+        let base = admin_url.split('?').next().unwrap_or(&admin_url);
+        let url = match base.rsplit_once('/') {
+            Some((server, _)) if server.contains("://") && !server.ends_with('/') => {
+                format!("{server}/{name}")
+            }
+            _ => format!("{}/{name}", base.trim_end_matches('/')),
+        };
         Ok(TestDb {
             db,
             _dir: None,
             postgres: Some((admin_url, name)),
+            url,
         })
+    }
+}
+
+impl TestDb {
+    /// The URL another process (a spawned `langso serve`) opens this database with.
+    pub fn url(&self) -> &str {
+        &self.url
     }
 }
 

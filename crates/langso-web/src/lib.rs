@@ -21,6 +21,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::{HeaderName, Request};
 use langso_app::Db;
+use langso_app::assets::{Devices, Ingest, IngestConfig};
 use langso_app::procedures::{RecorderConfig, ScanRecorder};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -37,22 +38,64 @@ pub struct AppState {
     pub scans: ScanRecorder,
     /// Public pages and QR tokens kept in memory.
     pub public: Arc<public::PublicCache>,
+    // --- assets ---
+    /// Device tokens and the telemetry writer (group commit).
+    pub devices: Arc<Devices>,
+    /// The offline detector and the MQTT subscriber, ended at shutdown.
+    pub background: Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
 }
 
 impl AppState {
     /// The state over `db`; starts the scan writer, so call it inside the runtime.
     pub fn new(db: Db, settings: Settings) -> AppState {
+        let devices = Arc::new(Devices::new(
+            db.clone(),
+            Ingest::start(
+                db.clone(),
+                IngestConfig {
+                    capacity: if settings.ingest_capacity == 0 {
+                        IngestConfig::default().capacity
+                    } else {
+                        settings.ingest_capacity
+                    },
+                    ..IngestConfig::default()
+                },
+            ),
+        ));
+        let mut background = Vec::new();
+        let every = if settings.offline_check.is_zero() {
+            Duration::from_secs(10)
+        } else {
+            settings.offline_check
+        };
+        background.push(langso_app::assets::start_detector(db.clone(), every));
+        if let Some(url) = &settings.mqtt_url {
+            let id = format!("langso-{}", uuid::Uuid::now_v7().simple());
+            match langso_app::assets::mqtt::start(url, &id, devices.clone()) {
+                Ok(task) => background.push(task),
+                Err(error) => tracing::error!(%error, "MQTT subscriber not started"),
+            }
+        }
         AppState {
             scans: ScanRecorder::start(db.clone(), RecorderConfig::default()),
             db,
             settings: Arc::new(settings),
             public: Arc::new(public::PublicCache::default()),
+            devices,
+            background: Arc::new(std::sync::Mutex::new(background)),
         }
     }
 
-    /// After the server stopped: commits every scan still queued.
+    /// After the server stopped: commits every scan and reading still queued, and stops the
+    /// background tasks.
     pub async fn shutdown(&self) {
+        if let Ok(mut tasks) = self.background.lock() {
+            for task in tasks.drain(..) {
+                task.abort();
+            }
+        }
         self.scans.shutdown().await;
+        self.devices.ingest.shutdown().await;
     }
 }
 
@@ -70,6 +113,14 @@ pub struct Settings {
     pub public_url: String,
     /// The hotline printed on posters.
     pub hotline: Option<String>,
+    // --- assets ---
+    /// An MQTT broker to subscribe to (`mqtt://host:port`) for device telemetry.
+    pub mqtt_url: Option<String>,
+    /// How often the offline detector runs (zero: every 10 s).
+    pub offline_check: Duration,
+    /// Telemetry requests that may wait for the writer (zero: the default, 2,048); past this
+    /// the server answers 503.
+    pub ingest_capacity: usize,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -82,6 +133,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(pages::router(&state.settings))
         .merge(public::router())
+        .merge(public::faults_router(&state.settings))
         .merge(system::router(metrics))
         .merge(api::docs(openapi))
         .fallback(pages::not_found)

@@ -7,6 +7,7 @@ mod bench_households;
 mod households;
 mod progress;
 mod qr;
+mod simulate;
 mod user;
 
 use std::net::SocketAddr;
@@ -74,6 +75,12 @@ enum Command {
         #[command(subcommand)]
         command: qr::QrCommand,
     },
+    // --- assets ---
+    /// Simulated devices sending real heartbeats over HTTP or MQTT.
+    Simulate {
+        #[command(subcommand)]
+        command: simulate::SimulateCommand,
+    },
     /// Performance benchmarks (figures and the ratio to a baseline of the same run).
     Bench {
         #[command(subcommand)]
@@ -104,6 +111,14 @@ struct WebOptions {
     /// The hotline printed on QR posters (the demo uses Hà Nội's 1022).
     #[arg(long, env = "LANGSO_HOTLINE")]
     hotline: Option<String>,
+    // --- assets ---
+    /// An MQTT broker to subscribe to for device telemetry (`mqtt://host:port`), topic
+    /// `langso/{unit}/{asset}/status`.
+    #[arg(long, env = "LANGSO_MQTT_URL")]
+    mqtt_url: Option<String>,
+    /// Seconds between runs of the offline detector.
+    #[arg(long, env = "LANGSO_OFFLINE_CHECK", default_value_t = 10)]
+    offline_check: u64,
 }
 
 impl WebOptions {
@@ -120,6 +135,9 @@ impl WebOptions {
                 .hotline
                 .clone()
                 .or_else(|| demo.then(|| DEMO_HOTLINE.to_owned())),
+            mqtt_url: self.mqtt_url.clone(),
+            offline_check: std::time::Duration::from_secs(self.offline_check.max(1)),
+            ingest_capacity: 0,
         }
     }
 }
@@ -205,6 +223,10 @@ async fn main() -> Result<()> {
         Command::Export { command } => {
             let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
             households::export(&db, command).await
+        }
+        Command::Simulate { command } => {
+            let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
+            simulate::run(&db, command).await
         }
     }
 }

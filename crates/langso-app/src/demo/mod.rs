@@ -4,6 +4,7 @@
 //! [`SEEDS`], so `langso demo` always shows everything built. Only the administrative units
 //! and codes are real; villages and everything below them are generated, and the UI says so.
 
+mod assets;
 mod auth;
 // --- comms ---
 mod comms;
@@ -41,6 +42,8 @@ pub const SEEDS: &[DemoSeed] = &[
     teams::SEED,
     // --- comms ---
     comms::SEED,
+    // --- assets ---
+    assets::SEED,
 ];
 
 /// How many households the demo generates per village: the real demo has about 42,000 in all;
@@ -72,6 +75,9 @@ pub use procedures::HISTORY_DAYS;
 pub use teams::{DEMO_AS_OF, DEMO_CRITERIA_JSON};
 // --- comms ---
 pub use comms::DEMO_GROUPS;
+
+/// The demo's asset figures.
+pub use assets::{CAMERAS_PER_VILLAGE, SOLAR_PER_VILLAGE, WIFI_POINTS};
 
 /// The demo's figures and stages, for other seeds and for tests.
 pub use auth::{DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount};

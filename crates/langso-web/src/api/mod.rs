@@ -2,11 +2,14 @@
 //! `/api/docs` (Swagger UI vendored into the binary: nothing is fetched at build or run time).
 
 pub mod accounts;
+pub mod assets;
 pub mod audit;
 pub mod household_files;
+pub mod faults;
 pub mod households;
 pub mod placements;
 pub mod procedures;
+pub mod telemetry;
 pub mod units;
 // --- comms ---
 pub mod comms;
@@ -57,7 +60,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         // --- households import/export ---
         .merge(household_files::router())
         // --- comms ---
-        .merge(comms::router());
+        .merge(comms::router())
+        // --- assets ---
+        .merge(assets::router())
+        .merge(telemetry::router())
+        .merge(faults::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }
 

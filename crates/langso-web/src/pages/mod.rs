@@ -3,6 +3,7 @@
 
 mod account;
 mod admin_users;
+pub(crate) mod assets;
 mod audit;
 // --- comms ---
 mod comms;
@@ -73,6 +74,10 @@ pub(crate) fn router(settings: &Settings) -> Router<AppState> {
             "/procedures/{code}/new-version",
             get(procedure_versions::form).post(procedure_versions::publish),
         )
+        // --- assets ---
+        .route("/assets", get(assets::index))
+        .route("/alarms", get(assets::alarms))
+        .route("/alarms/{id}/{action}", post(assets::alarm_action))
         .route("/lang/{code}", get(switch_language))
         .route("/static/langso.css", get(stylesheet))
         // --- households import/export ---
@@ -167,6 +172,19 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/a/{code}"),
     ("GET", "/huong-dan"),
     ("GET", "/huong-dan/{slug}"),
+    // --- assets ---
+    ("GET", "/assets"),
+    ("GET", "/alarms"),
+    ("POST", "/alarms/{id}/{action}"),
+    ("GET", "/wifi"),
+    ("GET", "/bao-hong"),
+    ("POST", "/bao-hong"),
+    ("GET", "/bao-hong/{token}"),
+    ("GET", "/open311/v2/{file}"),
+    ("POST", "/open311/v2/{file}"),
+    ("GET", "/open311/v2/services/{code}"),
+    ("GET", "/open311/v2/requests/{id}"),
+    ("GET", "/open311/v2/tokens/{id}"),
 ];
 
 /// What every page's frame needs: language, where we are, whether this is the demo, who is

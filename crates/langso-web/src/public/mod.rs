@@ -8,6 +8,8 @@
 pub mod cache;
 // --- comms ---
 mod comms;
+mod faults;
+mod open311;
 mod views;
 
 use std::sync::Arc;
@@ -63,6 +65,33 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/huong-dan/{slug}", get(comms::howto_page))
 }
 
+// --- assets ---
+/// Fault reports: the residents' form and status page, and Open311 GeoReport v2. Posts are
+/// rate-limited per client address (a burst of 20, then one every 3 s).
+pub(crate) fn faults_router(settings: &crate::Settings) -> Router<AppState> {
+    let limited = |router: Router<AppState>| {
+        crate::security::public_rate_limit(
+            router,
+            20,
+            std::time::Duration::from_secs(3),
+            settings.trust_forwarded,
+            Some(vec![axum::http::Method::POST]),
+        )
+    };
+    let posting = limited(Router::new().route("/bao-hong", get(faults::form).post(faults::submit)))
+        .merge(limited(Router::new().route(
+            "/open311/v2/{file}",
+            get(open311::get_file).post(open311::post_request),
+        )));
+    Router::new()
+        .route("/bao-hong/{token}", get(faults::status))
+        .route("/wifi", get(faults::wifi))
+        .route("/open311/v2/services/{code}", get(open311::service))
+        .route("/open311/v2/requests/{id}", get(open311::request))
+        .route("/open311/v2/tokens/{id}", get(open311::token))
+        .merge(posting)
+}
+
 /// Every public route as (method, path template), for the access-control matrix.
 pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/q/{token}"),
@@ -74,6 +103,15 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/a/{code}"),
     ("GET", "/huong-dan"),
     ("GET", "/huong-dan/{slug}"),
+    // --- assets ---
+    ("GET", "/bao-hong"),
+    ("POST", "/bao-hong"),
+    ("GET", "/bao-hong/{token}"),
+    ("GET", "/open311/v2/{file}"),
+    ("POST", "/open311/v2/{file}"),
+    ("GET", "/open311/v2/services/{code}"),
+    ("GET", "/open311/v2/requests/{id}"),
+    ("GET", "/open311/v2/tokens/{id}"),
 ];
 
 /// `/q/{token}`: records the scan (placement and time, nothing else) and sends the reader to

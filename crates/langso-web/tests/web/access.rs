@@ -625,6 +625,130 @@ const ROUTES: &[Route] = &[
     route("GET", "/a/{code}", Public, Body::None, 200),
     route("GET", "/huong-dan", Public, Body::None, 200),
     route("GET", "/huong-dan/{slug}", Public, Body::None, 200),
+    // --- assets ---
+    route(
+        "GET",
+        "/api/v1/assets",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/assets",
+        Targeted(ManagePlacements),
+        Body::Json,
+        201,
+    ),
+    route(
+        "GET",
+        "/api/v1/assets/{id}",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "PUT",
+        "/api/v1/assets/{id}",
+        Targeted(ManagePlacements),
+        Body::Json,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/assets/{id}/lamp-replacements",
+        Targeted(ManagePlacements),
+        Body::Json,
+        201,
+    ),
+    route(
+        "GET",
+        "/api/v1/assets/replacement-plan",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/assets/counts",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    // Devices only (an lsd_ token): people's sessions are not device tokens.
+    route(
+        "POST",
+        "/api/v1/telemetry",
+        Authenticated(401),
+        Body::Json,
+        401,
+    ),
+    route(
+        "GET",
+        "/api/v1/alarms",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/alarms/{id}/acknowledge",
+        Targeted(WritePeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/alarms/{id}/resolve",
+        Targeted(WritePeople),
+        Body::Json,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/work-orders",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/work-orders/{id}",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/work-orders/{id}/transition",
+        Targeted(WritePeople),
+        Body::Json,
+        200,
+    ),
+    route("GET", "/assets", Targeted(ReadDashboard), Body::None, 200),
+    route("GET", "/alarms", Targeted(ReadDashboard), Body::None, 200),
+    route(
+        "POST",
+        "/alarms/{id}/{action}",
+        Targeted(WritePeople),
+        Body::Form,
+        303,
+    ),
+    route("GET", "/wifi", Public, Body::None, 200),
+    route("GET", "/bao-hong", Public, Body::None, 200),
+    route("POST", "/bao-hong", Public, Body::Form, 303),
+    route("GET", "/bao-hong/{token}", Public, Body::None, 200),
+    route("GET", "/open311/v2/{file}", Public, Body::None, 200),
+    route("POST", "/open311/v2/{file}", Public, Body::Form, 201),
+    route(
+        "GET",
+        "/open311/v2/services/{code}",
+        Public,
+        Body::None,
+        200,
+    ),
+    route("GET", "/open311/v2/requests/{id}", Public, Body::None, 200),
+    route("GET", "/open311/v2/tokens/{id}", Public, Body::None, 200),
 ];
 
 /// Health, metrics and documentation: public, outside the API and page routers.
@@ -801,6 +925,80 @@ impl Fixture {
     }
 
     /// A new version of the marriage guide, effective today.
+    /// A fresh asset of `kind` in `unit`, to act upon.
+    async fn target_asset(&self, unit: Uuid, kind: &str) -> Uuid {
+        let input = langso_app::assets::AssetInput {
+            unit_id: Some(unit),
+            kind: kind.to_owned(),
+            name: format!("Matrix {}", self.next()),
+            place_type: "alley".to_owned(),
+            funding: "state_budget".to_owned(),
+            lamp_type: (kind == "grid_light").then(|| "old_bulb".to_owned()),
+            ..Default::default()
+        };
+        langso_app::assets::create_asset(self.app.db(), &Actor::system("matrix"), &input)
+            .await
+            .unwrap()
+            .id
+    }
+
+    /// A fresh open fault alarm on a new camera in `unit`.
+    async fn target_alarm(&self, unit: Uuid) -> Uuid {
+        let asset = self.target_asset(unit, "camera").await;
+        let system = Actor::system("matrix");
+        let view = langso_app::assets::asset(self.app.db(), &system, asset)
+            .await
+            .unwrap();
+        let target =
+            langso_store::assets::device_targets(self.app.db(), &[view.asset.code.clone()])
+                .await
+                .unwrap()
+                .remove(0);
+        let reading = langso_domain::assets::Reading {
+            asset: view.asset.code,
+            at: None,
+            online: true,
+            battery: None,
+            lamp_on: None,
+            fault: Some("E7".to_owned()),
+            clients: None,
+        };
+        let resolved = langso_app::assets::Resolved {
+            target,
+            reading,
+            at: time::OffsetDateTime::now_utc(),
+        };
+        self.app
+            .state
+            .devices
+            .ingest
+            .submit(vec![resolved])
+            .await
+            .unwrap();
+        langso_app::assets::asset(self.app.db(), &system, asset)
+            .await
+            .unwrap()
+            .alarms[0]
+            .id
+    }
+
+    /// A fresh work order on a new camera in `unit`.
+    async fn target_order(&self, unit: Uuid) -> langso_app::faults::WorkOrder {
+        let asset = self.target_asset(unit, "camera").await;
+        let view = langso_app::assets::asset(self.app.db(), &Actor::system("matrix"), asset)
+            .await
+            .unwrap();
+        let input = langso_app::faults::NewReport {
+            service_code: "camera".to_owned(),
+            asset_code: Some(view.asset.code),
+            description: "Camera tắt".to_owned(),
+            ..Default::default()
+        };
+        langso_app::faults::submit_report(self.app.db(), &input)
+            .await
+            .unwrap()
+    }
+
     async fn new_version(&self) -> Value {
         let guide = langso_app::procedures::guide(self.app.db(), "1.000894")
             .await
@@ -1163,6 +1361,88 @@ impl Fixture {
                 (path.replace("{code}", &code), None)
             }
             "/huong-dan/{slug}" => (path.replace("{slug}", "vssid"), None),
+            // --- assets ---
+            "/api/v1/assets"
+            | "/api/v1/assets/replacement-plan"
+            | "/api/v1/assets/counts"
+            | "/api/v1/alarms"
+                if route.method == "GET" =>
+            {
+                (format!("{path}?unit={unit}"), None)
+            }
+            "/api/v1/assets" => (path, Some(asset_body(unit, "camera"))),
+            "/api/v1/assets/{id}" | "/api/v1/assets/{id}/lamp-replacements" => {
+                let kind = if route.path.ends_with("replacements") {
+                    "grid_light"
+                } else {
+                    "camera"
+                };
+                let asset = self.target_asset(unit, kind).await;
+                let body = match route.method {
+                    "PUT" => Some(asset_body(unit, kind)),
+                    "POST" => Some(json!({"new_type": "solar", "note": "matrix"})),
+                    _ => None,
+                };
+                (path.replace("{id}", &asset.to_string()), body)
+            }
+            "/api/v1/work-orders" | "/assets" | "/alarms" => (format!("{path}?unit={unit}"), None),
+            "/alarms/{id}/{action}" => {
+                let alarm = self.target_alarm(unit).await;
+                (
+                    path.replace("{id}", &alarm.to_string())
+                        .replace("{action}", "acknowledge"),
+                    Some(json!({"csrf": csrf})),
+                )
+            }
+            "/api/v1/work-orders/{id}" | "/api/v1/work-orders/{id}/transition" => {
+                let order = self.target_order(unit).await;
+                (
+                    path.replace("{id}", &order.id.to_string()),
+                    Some(
+                        json!({"status": "assigned", "assignee": "Anh Hùng điện", "note": "matrix"}),
+                    ),
+                )
+            }
+            "/bao-hong" if route.method == "GET" => (format!("{path}?asset=X"), None),
+            "/bao-hong" => (
+                path,
+                Some(
+                    json!({"service_code": "other", "description": "Đèn tắt", "address": "Ngõ 3"}),
+                ),
+            ),
+            "/bao-hong/{token}" => {
+                let order = self.target_order(unit).await;
+                (path.replace("{token}", &order.token), None)
+            }
+            "/open311/v2/requests/{id}" => {
+                let order = self.target_order(unit).await;
+                (path.replace("{id}", &format!("{}.json", order.id)), None)
+            }
+            "/open311/v2/tokens/{id}" => {
+                let order = self.target_order(unit).await;
+                (path.replace("{id}", &format!("{}.xml", order.token)), None)
+            }
+            "/open311/v2/{file}" if route.method == "GET" => {
+                (path.replace("{file}", "discovery.json"), None)
+            }
+            "/open311/v2/{file}" => (
+                path.replace("{file}", "requests.json"),
+                Some(
+                    json!({"service_code": "other", "description": "Wifi mất", "address_string": "Nhà văn hóa"}),
+                ),
+            ),
+            "/open311/v2/services/{code}" => (path.replace("{code}", "solar_light.xml"), None),
+            "/api/v1/telemetry" => (
+                path,
+                Some(json!({"readings": [{"asset": "X", "online": true}]})),
+            ),
+            "/api/v1/alarms/{id}/acknowledge" | "/api/v1/alarms/{id}/resolve" => {
+                let alarm = self.target_alarm(unit).await;
+                (
+                    path.replace("{id}", &alarm.to_string()),
+                    Some(json!({"note": "matrix"})),
+                )
+            }
             "/logout" => (path, Some(json!({"csrf": csrf}))),
             "/account/password" => (
                 path,
@@ -1237,6 +1517,12 @@ fn household_input(village: Uuid, code: &str) -> langso_app::households::Househo
         adults: 2,
         ..Default::default()
     }
+}
+
+fn asset_body(unit: Uuid, kind: &str) -> Value {
+    json!({"unit_id": unit, "kind": kind, "name": "Thiết bị thử", "place_type": "main_road", "funding": "community",
+           "contributors": [{"name": "Hộ ông A", "amount_vnd": 1000000}],
+           "lamp_type": if kind == "grid_light" { Some("old_bulb") } else { None }})
 }
 
 fn household_body(village: Uuid, code: &str) -> Value {

@@ -8,10 +8,12 @@ mod browser;
 // --- comms ---
 mod comms;
 mod households;
+mod open311;
 mod openapi;
 mod pages;
 mod posters;
 mod public_guides;
 mod support;
 mod system;
+mod telemetry;
 mod units_api;

@@ -22,6 +22,11 @@ pub struct TestApp {
 impl TestApp {
     /// A server over a fresh database with the demo built.
     pub async fn with_demo() -> TestApp {
+        TestApp::with_settings(Settings::default()).await
+    }
+
+    /// A server over a fresh demo database with these settings (demo and hotline set).
+    pub async fn with_settings(settings: Settings) -> TestApp {
         let test_db = match TestDb::new().await {
             Ok(db) => db,
             Err(error) => unreachable!("test database: {error}"),
@@ -33,7 +38,7 @@ impl TestApp {
             Settings {
                 demo: true,
                 hotline: Some("1022".to_owned()),
-                ..Settings::default()
+                ..settings
             },
         );
         let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {

@@ -1,0 +1,273 @@
+//! Devices speaking to us: per-device tokens (`lsd_…`, created like any API token with kind
+//! `device`), resolving asset codes, and handing readings to the [`Ingest`] writer.
+//!
+//! A token whose `subject` names an asset code may report for that asset only; a device token
+//! without subject (a gateway) may report for any asset under its unit. Tokens and assets are
+//! kept in memory for a minute, so a heartbeat costs no database read; revoking a device token
+//! therefore takes effect within a minute.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use langso_domain::assets::{MAX_READINGS, Reading};
+use langso_store::assets::{self as store, DeviceTarget};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::ingest::{Ingest, IngestError, Resolved};
+use crate::auth::sha256_hex;
+use crate::{AppError, CellError, Db, today};
+
+/// How long a token or an asset is trusted from memory.
+const TTL: Duration = Duration::from_secs(60);
+/// Entries kept before a cache is emptied (bounded memory whatever devices send).
+const MAX_ENTRIES: usize = 200_000;
+
+/// A device token, as checked.
+#[derive(Clone, Debug)]
+pub struct DeviceCredential {
+    /// The token's id.
+    pub token_id: Uuid,
+    /// The unit whose assets it may report for.
+    pub unit_id: Uuid,
+    /// The one asset code it may report for, if bound to one.
+    pub subject: Option<String>,
+    /// When it stops working.
+    pub expires_at: Option<OffsetDateTime>,
+}
+
+/// Why readings were refused.
+#[derive(Debug, thiserror::Error)]
+pub enum TelemetryError {
+    /// Bad readings, unknown assets or assets the token may not report for (nothing stored).
+    #[error(transparent)]
+    App(#[from] AppError),
+    /// Queue full, stopping, or the database failed.
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+}
+
+struct Cache<K, V> {
+    entries: Mutex<HashMap<K, (V, Instant)>>,
+}
+
+impl<K: std::hash::Hash + Eq, V: Clone> Cache<K, V> {
+    fn new() -> Self {
+        Cache {
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn get(&self, key: &K) -> Option<V> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .get(key)
+            .filter(|(_, at)| at.elapsed() < TTL)
+            .map(|(v, _)| v.clone())
+    }
+
+    fn put(&self, key: K, value: V) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= MAX_ENTRIES {
+                entries.clear();
+            }
+            entries.insert(key, (value, Instant::now()));
+        }
+    }
+}
+
+/// Devices: token checks, asset resolution and the ingest queue.
+pub struct Devices {
+    db: Db,
+    /// The writer.
+    pub ingest: Ingest,
+    tokens: Cache<String, Option<DeviceCredential>>,
+    targets: Cache<String, DeviceTarget>,
+    within: Cache<(Uuid, Uuid), bool>,
+}
+
+impl Devices {
+    /// Over `db`, feeding `ingest`.
+    pub fn new(db: Db, ingest: Ingest) -> Devices {
+        Devices {
+            db,
+            ingest,
+            tokens: Cache::new(),
+            targets: Cache::new(),
+            within: Cache::new(),
+        }
+    }
+
+    /// The device token presented, if it is a live device token.
+    pub async fn authenticate(
+        &self,
+        presented: &str,
+    ) -> Result<Option<DeviceCredential>, AppError> {
+        let hash = sha256_hex(presented.trim());
+        let found = match self.tokens.get(&hash) {
+            Some(found) => found,
+            None => {
+                let row = langso_store::auth::token_by_hash(&self.db, &hash).await?;
+                let found = row
+                    .filter(|t| t.kind == "device" && t.revoked_at.is_none())
+                    .map(|t| DeviceCredential {
+                        token_id: t.id,
+                        unit_id: t.unit_id,
+                        subject: t.subject.map(|s| s.trim().to_uppercase()),
+                        expires_at: t.expires_at,
+                    });
+                self.tokens.put(hash, found.clone());
+                found
+            }
+        };
+        let now = OffsetDateTime::now_utc();
+        Ok(found.filter(|c| c.expires_at.is_none_or(|end| now < end)))
+    }
+
+    async fn target(&self, code: &str) -> Result<Option<DeviceTarget>, AppError> {
+        if let Some(target) = self.targets.get(&code.to_owned()) {
+            return Ok(Some(target));
+        }
+        let found = store::device_targets(&self.db, &[code.to_owned()]).await?;
+        let target = found.into_iter().next();
+        if let Some(target) = &target {
+            self.targets.put(code.to_owned(), target.clone());
+        }
+        Ok(target)
+    }
+
+    async fn may_report(
+        &self,
+        credential: &DeviceCredential,
+        target: &DeviceTarget,
+    ) -> Result<bool, AppError> {
+        if let Some(subject) = &credential.subject {
+            return Ok(*subject == target.code);
+        }
+        let key = (credential.unit_id, target.unit_id);
+        if let Some(ok) = self.within.get(&key) {
+            return Ok(ok);
+        }
+        let ok = credential.unit_id == target.unit_id
+            || langso_store::units::is_within(
+                &self.db,
+                target.unit_id,
+                credential.unit_id,
+                today(),
+            )
+            .await?;
+        self.within.put(key, ok);
+        Ok(ok)
+    }
+
+    /// Checks a batch from an authenticated device and stores it (all or nothing), answering
+    /// only after the commit.
+    pub async fn ingest_http(
+        &self,
+        credential: &DeviceCredential,
+        readings: Vec<Reading>,
+    ) -> Result<usize, TelemetryError> {
+        let resolved = self.resolve(readings, |_| true, Some(credential)).await?;
+        Ok(self.ingest.submit(resolved).await?)
+    }
+
+    /// Stores readings that arrived on `langso/{unit}/{asset}/status`: the asset must be
+    /// registered under that unit code. Waits for room in the queue.
+    pub async fn ingest_topic(
+        &self,
+        unit_code: &str,
+        asset_code: &str,
+        readings: Vec<Reading>,
+    ) -> Result<usize, TelemetryError> {
+        let asset_code = asset_code.trim().to_uppercase();
+        let readings = readings
+            .into_iter()
+            .map(|mut r| {
+                if r.asset.trim().is_empty() {
+                    r.asset.clone_from(&asset_code);
+                }
+                r
+            })
+            .collect();
+        let resolved = self
+            .resolve(
+                readings,
+                |t| t.unit_code == unit_code && t.code == asset_code,
+                None,
+            )
+            .await?;
+        Ok(self.ingest.submit_waiting(resolved).await?)
+    }
+
+    async fn resolve(
+        &self,
+        readings: Vec<Reading>,
+        topic_ok: impl Fn(&DeviceTarget) -> bool,
+        credential: Option<&DeviceCredential>,
+    ) -> Result<Vec<Resolved>, AppError> {
+        if readings.len() > MAX_READINGS {
+            return Err(AppError::Invalid(vec![CellError::new(
+                0,
+                "readings",
+                format!("tối đa {MAX_READINGS} bản tin / at most {MAX_READINGS} readings"),
+            )]));
+        }
+        let now = OffsetDateTime::now_utc();
+        let mut problems = Vec::new();
+        let mut resolved = Vec::with_capacity(readings.len());
+        for (i, reading) in readings.into_iter().enumerate() {
+            let mut reading = match reading.normalise() {
+                Ok(r) => r,
+                Err(e) => {
+                    problems.push(CellError::new(i + 1, "readings", e.to_string()));
+                    continue;
+                }
+            };
+            if reading.asset.is_empty()
+                && let Some(subject) = credential.and_then(|c| c.subject.clone())
+            {
+                reading.asset = subject;
+            }
+            let target = match self.target(&reading.asset).await? {
+                Some(t) => t,
+                None => {
+                    problems.push(CellError::new(
+                        i + 1,
+                        "asset",
+                        format!("không có thiết bị / no such asset: {}", reading.asset),
+                    ));
+                    continue;
+                }
+            };
+            let allowed = topic_ok(&target)
+                && match credential {
+                    Some(c) => self.may_report(c, &target).await?,
+                    None => true,
+                };
+            if !allowed {
+                problems.push(CellError::new(
+                    i + 1,
+                    "asset",
+                    format!(
+                        "thiết bị không thuộc mã truy cập này / not this token's asset: {}",
+                        reading.asset
+                    ),
+                ));
+                continue;
+            }
+            // A clock far ahead would keep a device "online" for ever: cap at arrival time.
+            let at = reading.at.map_or(now, |at| at.min(now));
+            resolved.push(Resolved {
+                target,
+                reading,
+                at,
+            });
+        }
+        if problems.is_empty() {
+            Ok(resolved)
+        } else {
+            Err(AppError::Invalid(problems))
+        }
+    }
+}

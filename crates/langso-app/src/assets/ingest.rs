@@ -1,0 +1,317 @@
+//! Telemetry ingest with group commit: handlers (HTTP batches, MQTT messages) hand readings to
+//! a bounded queue and wait; one writer task takes everything queued, applies it in one
+//! transaction (latest state per device, a ledger row per status change, alarms raised and
+//! cleared, the `alarm:open` counters) and only then answers each sender. A full queue answers
+//! at once with [`IngestError::Overloaded`], so an overloaded server sheds load (HTTP 503)
+//! instead of queueing without bound.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use langso_domain::assets::{DeviceState, OPEN_ALARMS_KEY, Reading, apply};
+use langso_store::assets::{self as store, ChangeRow, DeviceTarget, StateRow};
+use langso_store::households::add_counter;
+use time::OffsetDateTime;
+use tokio::sync::{Mutex, Notify, mpsc, oneshot};
+use tokio::task::JoinHandle;
+use uuid::Uuid;
+
+use crate::Db;
+
+/// How the writer batches.
+#[derive(Clone, Copy, Debug)]
+pub struct IngestConfig {
+    /// Requests (batches of readings) that may wait; past this, new ones are refused.
+    pub capacity: usize,
+    /// The most readings committed in one transaction.
+    pub max_readings: usize,
+}
+
+impl Default for IngestConfig {
+    fn default() -> Self {
+        IngestConfig {
+            capacity: 2_048,
+            max_readings: 5_000,
+        }
+    }
+}
+
+/// Why readings were not stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum IngestError {
+    /// The queue is full: try again shortly.
+    #[error("máy chủ quá tải / server overloaded")]
+    Overloaded,
+    /// The server is shutting down.
+    #[error("máy chủ đang dừng / server stopping")]
+    Stopped,
+    /// The database refused the batch after retries.
+    #[error("không ghi được / could not be stored")]
+    Failed,
+}
+
+/// A reading bound to its device, with the time it counts for.
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    /// The device.
+    pub target: DeviceTarget,
+    /// The reading.
+    pub reading: Reading,
+    /// Its time (the reading's own, or arrival).
+    pub at: OffsetDateTime,
+}
+
+struct Job {
+    readings: Vec<Resolved>,
+    done: oneshot::Sender<Result<usize, IngestError>>,
+}
+
+struct Shared {
+    stop: Notify,
+    worker: Mutex<Option<JoinHandle<()>>>,
+    stored: AtomicU64,
+    commits: AtomicU64,
+    shed: AtomicU64,
+}
+
+/// The handle handlers use; cheap to clone.
+#[derive(Clone)]
+pub struct Ingest {
+    sender: mpsc::Sender<Job>,
+    shared: Arc<Shared>,
+}
+
+impl Ingest {
+    /// Starts the writer task on the current runtime.
+    pub fn start(db: Db, config: IngestConfig) -> Ingest {
+        let (sender, receiver) = mpsc::channel(config.capacity.max(1));
+        let shared = Arc::new(Shared {
+            stop: Notify::new(),
+            worker: Mutex::new(None),
+            stored: AtomicU64::new(0),
+            commits: AtomicU64::new(0),
+            shed: AtomicU64::new(0),
+        });
+        let worker = tokio::spawn(write_loop(
+            db,
+            receiver,
+            shared.clone(),
+            config.max_readings.max(1),
+        ));
+        if let Ok(mut slot) = shared.worker.try_lock() {
+            *slot = Some(worker);
+        }
+        Ingest { sender, shared }
+    }
+
+    /// Queues readings and waits until they are committed; refuses at once when the queue
+    /// is full.
+    pub async fn submit(&self, readings: Vec<Resolved>) -> Result<usize, IngestError> {
+        if readings.is_empty() {
+            return Ok(0);
+        }
+        let (done, wait) = oneshot::channel();
+        match self.sender.try_send(Job { readings, done }) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                self.shared.shed.fetch_add(1, Ordering::Relaxed);
+                return Err(IngestError::Overloaded);
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => return Err(IngestError::Stopped),
+        }
+        wait.await.unwrap_or(Err(IngestError::Stopped))
+    }
+
+    /// Queues readings, waiting for room rather than refusing (MQTT: the broker holds what
+    /// we do not take), and waits for the commit.
+    pub async fn submit_waiting(&self, readings: Vec<Resolved>) -> Result<usize, IngestError> {
+        if readings.is_empty() {
+            return Ok(0);
+        }
+        let (done, wait) = oneshot::channel();
+        self.sender
+            .send(Job { readings, done })
+            .await
+            .map_err(|_| IngestError::Stopped)?;
+        wait.await.unwrap_or(Err(IngestError::Stopped))
+    }
+
+    /// Stops taking readings, commits what is queued, and waits for the writer to end.
+    pub async fn shutdown(&self) {
+        self.shared.stop.notify_one();
+        let worker = self.shared.worker.lock().await.take();
+        if let Some(worker) = worker {
+            let _ = worker.await;
+        }
+    }
+
+    /// (readings stored, transactions committed, requests shed) since start.
+    pub fn counters(&self) -> (u64, u64, u64) {
+        (
+            self.shared.stored.load(Ordering::Relaxed),
+            self.shared.commits.load(Ordering::Relaxed),
+            self.shared.shed.load(Ordering::Relaxed),
+        )
+    }
+}
+
+async fn write_loop(
+    db: Db,
+    mut receiver: mpsc::Receiver<Job>,
+    shared: Arc<Shared>,
+    max_readings: usize,
+) {
+    loop {
+        let first = tokio::select! {
+            biased;
+            job = receiver.recv() => job,
+            () = shared.stop.notified() => {
+                receiver.close();
+                receiver.recv().await
+            }
+        };
+        let Some(first) = first else { break };
+        let mut jobs = vec![first];
+        let mut count = jobs[0].readings.len();
+        while count < max_readings {
+            match receiver.try_recv() {
+                Ok(job) => {
+                    count += job.readings.len();
+                    jobs.push(job);
+                }
+                Err(_) => break,
+            }
+        }
+        let outcome = commit_with_retries(&db, &jobs).await;
+        if outcome.is_ok() {
+            shared.stored.fetch_add(count as u64, Ordering::Relaxed);
+            shared.commits.fetch_add(1, Ordering::Relaxed);
+        }
+        for job in jobs {
+            let n = job.readings.len();
+            let _ = job.done.send(outcome.map(|()| n));
+        }
+    }
+}
+
+async fn commit_with_retries(db: &Db, jobs: &[Job]) -> Result<(), IngestError> {
+    let readings: Vec<&Resolved> = jobs.iter().flat_map(|j| j.readings.iter()).collect();
+    for attempt in 1..=3u32 {
+        match write(db, &readings).await {
+            Ok(()) => return Ok(()),
+            Err(error) => {
+                tracing::warn!(%error, attempt, readings = readings.len(), "telemetry batch failed; retrying");
+                tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt))).await;
+            }
+        }
+    }
+    tracing::error!(
+        readings = readings.len(),
+        "telemetry batch could not be written"
+    );
+    Err(IngestError::Failed)
+}
+
+fn to_domain(row: &StateRow) -> DeviceState {
+    DeviceState {
+        online: row.online,
+        battery: row.battery,
+        lamp_on: row.lamp_on,
+        fault: row.fault.clone(),
+        clients: row.clients,
+        last_seen_at: row.last_seen_at,
+        heartbeats: row.heartbeats,
+        silent: row.silent,
+    }
+}
+
+/// Deadline after which a device counts as silent: twice its interval after its last reading.
+fn deadline(at: OffsetDateTime, heartbeat_seconds: i64) -> Option<OffsetDateTime> {
+    (heartbeat_seconds > 0).then(|| at + time::Duration::seconds(2 * heartbeat_seconds))
+}
+
+enum AlarmOp {
+    Clear(Uuid, &'static str),
+    Raise(Uuid, Uuid, String, OffsetDateTime),
+}
+
+async fn write(db: &Db, readings: &[&Resolved]) -> Result<(), langso_store::StoreError> {
+    let mut tx = db.begin().await?;
+    let mut ids: Vec<Uuid> = readings.iter().map(|r| r.target.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut states: HashMap<Uuid, DeviceState> = store::states_of(&mut tx, &ids)
+        .await?
+        .iter()
+        .map(|row| (row.asset_id, to_domain(row)))
+        .collect();
+    let mut changes = Vec::new();
+    let mut ops = Vec::new();
+    let mut targets: HashMap<Uuid, &DeviceTarget> = HashMap::new();
+    for r in readings {
+        let (next, effects) = apply(states.get(&r.target.id), &r.reading, r.at);
+        if let Some((old, new)) = effects.change {
+            changes.push(ChangeRow {
+                id: Uuid::now_v7(),
+                asset_id: r.target.id,
+                at: r.at,
+                old_status: old,
+                new_status: new,
+            });
+        }
+        if effects.clear_offline {
+            ops.push(AlarmOp::Clear(r.target.id, "offline"));
+        }
+        if effects.clear_fault {
+            ops.push(AlarmOp::Clear(r.target.id, "fault"));
+        }
+        if let Some(code) = effects.raise_fault {
+            ops.push(AlarmOp::Raise(r.target.id, r.target.unit_id, code, r.at));
+        }
+        targets.insert(r.target.id, &r.target);
+        states.insert(r.target.id, next);
+    }
+    let rows: Vec<StateRow> = ids
+        .iter()
+        .filter_map(|id| {
+            let s = states.get(id)?;
+            let target = targets.get(id)?;
+            Some(StateRow {
+                asset_id: *id,
+                online: s.online,
+                battery: s.battery,
+                lamp_on: s.lamp_on,
+                fault: s.fault.clone(),
+                clients: s.clients,
+                last_seen_at: s.last_seen_at,
+                offline_after: deadline(s.last_seen_at, target.heartbeat_seconds),
+                heartbeats: s.heartbeats,
+                silent: s.silent,
+            })
+        })
+        .collect();
+    store::upsert_states(&mut tx, &rows).await?;
+    store::insert_changes(&mut tx, &changes).await?;
+    let mut open: HashMap<Uuid, i64> = HashMap::new();
+    let now = OffsetDateTime::now_utc();
+    for op in ops {
+        match op {
+            AlarmOp::Clear(asset, kind) => {
+                if let Some(unit) = store::clear_open(&mut tx, asset, kind, now).await? {
+                    *open.entry(unit).or_insert(0) -= 1;
+                }
+            }
+            AlarmOp::Raise(asset, unit, code, at) => {
+                store::insert_alarm(&mut tx, Uuid::now_v7(), asset, unit, "fault", &code, at)
+                    .await?;
+                *open.entry(unit).or_insert(0) += 1;
+            }
+        }
+    }
+    for (unit, delta) in open {
+        add_counter(&mut tx, unit, OPEN_ALARMS_KEY, delta).await?;
+    }
+    tx.commit().await
+}

@@ -1,0 +1,345 @@
+//! Fault reports and work orders. A report comes from anyone (the public form behind an
+//! asset's QR sticker, or an Open311 GeoReport v2 client), is linked to the asset it names or
+//! to the nearest asset of its kind within 30 m, and becomes a work order with a due time by
+//! kind. Officers and village teams move it new → assigned → in progress → fixed → closed; the
+//! reporter follows it with a token. Handling needs `WritePeople` on the order's unit.
+
+use langso_domain::assets::{AssetKind, distance_m};
+use langso_domain::faults::{NEAREST_WITHIN_M, WorkStatus, due_hours};
+use langso_store::faults::{self as store, HistoryRow, WorkOrderRow};
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::audit::{self, Change};
+use crate::auth::{Actor, policy, random_token};
+use crate::{AppError, AppResult, CellError, Db, today};
+
+pub use langso_store::faults::{HistoryRow as WorkOrderStep, WorkOrderRow as WorkOrder};
+
+/// Handling work orders.
+pub const HANDLE: langso_domain::auth::Permission = langso_domain::auth::Permission::WritePeople;
+
+/// The services residents may report on: each asset kind, and `other`.
+pub fn services() -> Vec<(&'static str, &'static str, &'static str)> {
+    let mut list: Vec<_> = AssetKind::ALL
+        .iter()
+        .map(|k| {
+            let (vi, en) = match k {
+                AssetKind::Camera => ("Camera an ninh hỏng", "Broken security camera"),
+                AssetKind::SolarLight => ("Đèn năng lượng mặt trời không sáng", "Solar light out"),
+                AssetKind::GridLight => ("Đèn đường không sáng", "Street light out"),
+                AssetKind::Wifi => ("Wifi miễn phí không dùng được", "Free wifi not working"),
+                AssetKind::Loudspeaker => ("Loa truyền thanh hỏng", "Loudspeaker broken"),
+                AssetKind::Billboard => ("Pano hỏng", "Billboard damaged"),
+            };
+            (k.as_str(), vi, en)
+        })
+        .collect();
+    list.push(("other", "Sự cố khác", "Other fault"));
+    list
+}
+
+/// A fault report as received.
+#[derive(Clone, Debug, Default)]
+pub struct NewReport {
+    /// Service code (an asset kind or `other`).
+    pub service_code: String,
+    /// The asset's code, when the reporter came from its QR sticker.
+    pub asset_code: Option<String>,
+    /// Where.
+    pub latitude: Option<f64>,
+    /// Where.
+    pub longitude: Option<f64>,
+    /// Address as written.
+    pub address: String,
+    /// What is wrong.
+    pub description: String,
+    /// A photo's URL.
+    pub media_url: Option<String>,
+    /// Name or contact, optional.
+    pub reporter: String,
+}
+
+/// Records a report as a new work order. Every bad field is named; nothing is written then.
+pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow> {
+    let mut problems = Vec::new();
+    let code = input.service_code.trim();
+    let kind = AssetKind::parse(code).ok();
+    if kind.is_none() && code != "other" {
+        problems.push(CellError::new(
+            0,
+            "service_code",
+            "dịch vụ không có / unknown service",
+        ));
+    }
+    let description = input.description.trim().to_owned();
+    if description.is_empty() || description.chars().count() > 2000 {
+        problems.push(CellError::new(
+            0,
+            "description",
+            "cần 1–2000 ký tự / needs 1–2000 characters",
+        ));
+    }
+    if let Err(e) = langso_domain::procedures::check_coordinates(input.latitude, input.longitude) {
+        problems.push(CellError::new(0, "lat", e.to_string()));
+    }
+    let media = input
+        .media_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty());
+    if media
+        .is_some_and(|m| !(m.starts_with("https://") || m.starts_with("http://")) || m.len() > 500)
+    {
+        problems.push(CellError::new(
+            0,
+            "media_url",
+            "cần địa chỉ http(s) / needs an http(s) URL",
+        ));
+    }
+    if input.address.chars().count() > 300 || input.reporter.chars().count() > 200 {
+        problems.push(CellError::new(0, "address_string", "quá dài / too long"));
+    }
+    let named = input
+        .asset_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    let asset = match named {
+        Some(code) => {
+            let found = langso_store::assets::asset_by_code(db, &code.to_uppercase()).await?;
+            if found.is_none() {
+                problems.push(CellError::new(
+                    0,
+                    "asset",
+                    "không có thiết bị này / no such asset",
+                ));
+            }
+            found.map(|a| (a.id, a.unit_id, a.kind))
+        }
+        None => match (input.latitude, input.longitude) {
+            (Some(lat), Some(lon)) => nearest(db, kind, lat, lon).await?,
+            _ => None,
+        },
+    };
+    if named.is_none() && input.latitude.is_none() && input.address.trim().is_empty() {
+        problems.push(CellError::new(
+            0,
+            "lat",
+            "cần vị trí, địa chỉ hoặc mã thiết bị / needs a location, an address or an asset",
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let service = kind
+        .or_else(|| asset.as_ref().and_then(|a| AssetKind::parse(&a.2).ok()))
+        .map_or("other", AssetKind::as_str);
+    let now = OffsetDateTime::now_utc();
+    let token: String = random_token("")?.chars().take(16).collect();
+    let order = WorkOrderRow {
+        id: Uuid::now_v7(),
+        token,
+        service_code: if code == "other" && asset.is_none() {
+            "other".to_owned()
+        } else {
+            service.to_owned()
+        },
+        asset_id: asset.as_ref().map(|a| a.0),
+        unit_id: asset.as_ref().map(|a| a.1),
+        latitude: input.latitude,
+        longitude: input.longitude,
+        address: input.address.trim().to_owned(),
+        description,
+        media_url: media.map(str::to_owned),
+        reporter: input.reporter.trim().to_owned(),
+        status: WorkStatus::New.as_str().to_owned(),
+        assignee: String::new(),
+        due_at: now + Duration::hours(due_hours(AssetKind::parse(service).ok())),
+        requested_at: now,
+        updated_at: now,
+        asset_code: None,
+    };
+    let mut tx = db.begin().await?;
+    store::insert_order(&mut tx, &order).await?;
+    store::insert_history(&mut tx, order.id, None, "new", "public", "", now).await?;
+    audit::record(
+        &mut tx,
+        &Actor::system("public"),
+        Change {
+            action: "faults.report",
+            target_type: "work_order",
+            target_id: order.id.to_string(),
+            unit_id: order.unit_id,
+            summary: format!(
+                "{} {}",
+                order.service_code,
+                order.asset_id.map(|a| a.to_string()).unwrap_or_default()
+            ),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    store::order(db, order.id).await?.ok_or(AppError::NotFound)
+}
+
+/// The nearest asset (of `kind` when given) within 30 m of a point.
+async fn nearest(
+    db: &Db,
+    kind: Option<AssetKind>,
+    lat: f64,
+    lon: f64,
+) -> AppResult<Option<(Uuid, Uuid, String)>> {
+    // 30 m is about 0.00027° of latitude; longitude degrees shrink with the cosine.
+    let dlat = 0.0003;
+    let dlon = 0.0003 / lat.to_radians().cos().max(0.1);
+    let candidates = store::assets_near(
+        db,
+        kind.map(AssetKind::as_str),
+        (lat - dlat, lat + dlat),
+        (lon - dlon, lon + dlon),
+    )
+    .await?;
+    Ok(candidates
+        .into_iter()
+        .map(|(id, unit, kind, alat, alon)| (distance_m((lat, lon), (alat, alon)), id, unit, kind))
+        .filter(|(d, ..)| *d <= NEAREST_WITHIN_M)
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, id, unit, kind)| (id, unit, kind)))
+}
+
+/// One request, publicly (Open311 `requests/{id}`).
+pub async fn public_request(db: &Db, id: Uuid) -> AppResult<WorkOrderRow> {
+    store::order(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// The request behind a follow-up token, with its history (the reporter's status page).
+pub async fn follow(db: &Db, token: &str) -> AppResult<(WorkOrderRow, Vec<HistoryRow>)> {
+    let order = store::order_by_token(db, token.trim())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let history = store::history(db, order.id).await?;
+    Ok((order, history))
+}
+
+/// Open311 `GET requests`: filters on service, Open311 status (`open`/`closed`) and dates.
+pub async fn public_requests(
+    db: &Db,
+    service_code: Option<&str>,
+    status: Option<&str>,
+    from: Option<OffsetDateTime>,
+    to: Option<OffsetDateTime>,
+) -> AppResult<Vec<WorkOrderRow>> {
+    let statuses: Vec<&str> = match status.map(str::trim) {
+        Some("open") => vec!["new", "assigned", "in_progress"],
+        Some("closed") => vec!["fixed", "closed"],
+        _ => Vec::new(),
+    };
+    Ok(store::public_orders(db, service_code, &statuses, from, to, 1000).await?)
+}
+
+/// Work orders under a unit (for the people who handle them).
+pub async fn orders_under(
+    db: &Db,
+    actor: &Actor,
+    unit: Uuid,
+    status: Option<&str>,
+) -> AppResult<Vec<WorkOrderRow>> {
+    policy::require(db, actor, crate::assets::READ, unit).await?;
+    Ok(store::orders_under(db, unit, today(), status, 1000).await?)
+}
+
+/// One work order with its history.
+pub async fn order(db: &Db, actor: &Actor, id: Uuid) -> AppResult<(WorkOrderRow, Vec<HistoryRow>)> {
+    let found = store::order(db, id).await?.ok_or(AppError::NotFound)?;
+    match found.unit_id {
+        Some(unit) => policy::require(db, actor, crate::assets::READ, unit).await?,
+        None if actor.is_admin() => {}
+        None => return Err(AppError::NotFound),
+    }
+    let history = store::history(db, id).await?;
+    Ok((found, history))
+}
+
+/// Moves a work order one step (or to closed), naming the assignee when assigning.
+pub async fn transition(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    to: &str,
+    assignee: Option<&str>,
+    note: &str,
+) -> AppResult<WorkOrderRow> {
+    let found = store::order(db, id).await?.ok_or(AppError::NotFound)?;
+    match found.unit_id {
+        Some(unit) => policy::require(db, actor, HANDLE, unit).await?,
+        None if actor.is_admin() => {}
+        None => return Err(AppError::NotFound),
+    }
+    let from = WorkStatus::parse(&found.status)
+        .ok_or_else(|| AppError::refused("trạng thái hỏng / corrupt status"))?;
+    let Some(to) = WorkStatus::parse(to) else {
+        return Err(AppError::Invalid(vec![CellError::new(
+            0,
+            "status",
+            "trạng thái không hợp lệ / unknown status",
+        )]));
+    };
+    if !from.may_become(to) {
+        return Err(AppError::Invalid(vec![CellError::new(
+            0,
+            "status",
+            format!(
+                "không chuyển được {} → {} / cannot move {} → {}",
+                from.as_str(),
+                to.as_str(),
+                from.as_str(),
+                to.as_str()
+            ),
+        )]));
+    }
+    let assignee = assignee
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned)
+        .unwrap_or(found.assignee.clone());
+    if to == WorkStatus::Assigned && assignee.is_empty() {
+        return Err(AppError::Invalid(vec![CellError::new(
+            0,
+            "assignee",
+            "cần người xử lý / needs an assignee",
+        )]));
+    }
+    let note: String = note.trim().chars().take(500).collect();
+    let now = OffsetDateTime::now_utc();
+    let mut tx = db.begin().await?;
+    if !store::set_status(&mut tx, id, from.as_str(), to.as_str(), &assignee, now).await? {
+        return Err(AppError::refused(
+            "phiếu vừa được người khác cập nhật / someone else just moved this order",
+        ));
+    }
+    store::insert_history(
+        &mut tx,
+        id,
+        Some(from.as_str()),
+        to.as_str(),
+        &actor.label,
+        &note,
+        now,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Change {
+            action: "faults.transition",
+            target_type: "work_order",
+            target_id: id.to_string(),
+            unit_id: found.unit_id,
+            summary: format!("{} → {} {assignee}", from.as_str(), to.as_str()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    store::order(db, id).await?.ok_or(AppError::NotFound)
+}

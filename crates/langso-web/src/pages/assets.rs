@@ -1,0 +1,179 @@
+//! Officers' asset pages: a unit's assets on an SVG map coloured by status (filters by kind
+//! and status), and the alarms with acknowledge and resolve buttons.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use langso_app::AppError;
+use langso_app::assets::{self as actions, AlarmRow, AssetRow};
+use langso_domain::assets::AssetKind;
+use langso_domain::units::Unit;
+use langso_render::asset_map::{MapPoint, asset_map};
+use uuid::Uuid;
+
+use super::qr::chosen_unit;
+use super::{Chrome, render};
+use crate::AppState;
+use crate::auth::{Authenticated, csrf_ok};
+use crate::error::PageError;
+use crate::i18n::Lang;
+
+/// Status words in legend order.
+pub(crate) const STATUSES: [&str; 6] = ["ok", "fault", "offline", "down", "broken", "unknown"];
+
+#[derive(Template)]
+#[template(path = "assets.html")]
+struct AssetsPage {
+    chrome: Chrome,
+    unit: Unit,
+    kinds: Vec<&'static str>,
+    statuses: Vec<&'static str>,
+    kind: String,
+    status: String,
+    map: String,
+    rows: Vec<(AssetRow, &'static str)>,
+    total: usize,
+}
+
+#[derive(Template)]
+#[template(path = "alarms.html")]
+struct AlarmsPage {
+    chrome: Chrome,
+    unit: Unit,
+    alarms: Vec<AlarmRow>,
+}
+
+impl Chrome {
+    /// The label of an asset kind.
+    pub fn asset_kind(&self, kind: &str) -> &'static str {
+        self.lang.t(&format!("asset.kind.{kind}"))
+    }
+
+    /// The label of a status word.
+    pub fn asset_status(&self, status: &str) -> &'static str {
+        self.lang.t(&format!("asset.status.{status}"))
+    }
+}
+
+fn fail(lang: Lang) -> impl Fn(AppError) -> PageError {
+    move |error| PageError { error, lang }
+}
+
+/// The map of a unit's assets, for pages and the public wifi list.
+pub(crate) fn map_of(chrome: &Chrome, rows: &[(AssetRow, &'static str)]) -> String {
+    let points: Vec<MapPoint> = rows
+        .iter()
+        .filter_map(|(a, status)| {
+            Some(MapPoint {
+                latitude: a.latitude?,
+                longitude: a.longitude?,
+                label: format!("{} — {}", a.code, chrome.asset_status(status)),
+                status: (*status).to_owned(),
+            })
+        })
+        .collect();
+    let legend: Vec<(&str, &str)> = STATUSES
+        .iter()
+        .map(|s| (*s, chrome.asset_status(s)))
+        .collect();
+    asset_map(&points, 720, 480, &legend)
+}
+
+/// `/assets?unit=&kind=&status=`.
+pub(super) async fn index(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    uri: Uri,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let lang = Lang::from_headers(&headers);
+    let unit = chosen_unit(&state, &actor, query.get("unit").map(String::as_str), lang).await?;
+    let pick = |k: &str| {
+        query
+            .get(k)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let kind = pick("kind").filter(|k| AssetKind::parse(k).is_ok());
+    let status = pick("status").filter(|s| STATUSES.contains(&s.as_str()));
+    let rows = actions::assets_with_status(
+        &state.db,
+        &actor,
+        unit.id,
+        kind.as_deref(),
+        status.as_deref(),
+    )
+    .await
+    .map_err(fail(lang))?;
+    let chrome = Chrome::for_request(&state, &headers, &uri, Some(&actor));
+    let map = map_of(&chrome, &rows);
+    let total = rows.len();
+    Ok(render(&AssetsPage {
+        chrome,
+        unit,
+        kinds: AssetKind::ALL.iter().map(|k| k.as_str()).collect(),
+        statuses: STATUSES.to_vec(),
+        kind: kind.unwrap_or_default(),
+        status: status.unwrap_or_default(),
+        map,
+        rows: rows.into_iter().take(300).collect(),
+        total,
+    }))
+}
+
+/// `/alarms?unit=`: open alarms.
+pub(super) async fn alarms(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    uri: Uri,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let lang = Lang::from_headers(&headers);
+    let unit = chosen_unit(&state, &actor, query.get("unit").map(String::as_str), lang).await?;
+    let alarms = actions::alarms_under(&state.db, &actor, unit.id, true, 500)
+        .await
+        .map_err(fail(lang))?;
+    let chrome = Chrome::for_request(&state, &headers, &uri, Some(&actor));
+    Ok(render(&AlarmsPage {
+        chrome,
+        unit,
+        alarms,
+    }))
+}
+
+/// `POST /alarms/{id}/acknowledge` and `…/resolve`.
+pub(super) async fn alarm_action(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    Path((id, action)): Path<(String, String)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let lang = Lang::from_headers(&headers);
+    if !csrf_ok(&actor, form.get("csrf").map_or("", String::as_str)) {
+        return Err(PageError {
+            error: AppError::Forbidden,
+            lang,
+        });
+    }
+    let id = Uuid::parse_str(&id).map_err(|_| PageError {
+        error: AppError::NotFound,
+        lang,
+    })?;
+    let alarm = match action.as_str() {
+        "acknowledge" => actions::acknowledge_alarm(&state.db, &actor, id).await,
+        "resolve" => {
+            let note = form.get("note").map_or("", String::as_str);
+            actions::resolve_alarm(&state.db, &actor, id, note).await
+        }
+        _ => Err(AppError::NotFound),
+    }
+    .map_err(fail(lang))?;
+    Ok(Redirect::to(&format!("/alarms?unit={}", alarm.unit_id)).into_response())
+}
