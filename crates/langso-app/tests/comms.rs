@@ -584,3 +584,113 @@ async fn the_demo_has_569_groups_whose_counters_match_the_roster() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn a_scheduled_announcement_is_published_once_when_its_time_comes() {
+    let test = demo_db().await;
+    let db = &test.db;
+    let village = unit_id(db, "09805-T01").await;
+    let head = person(db, Role::VillageHead, "09805-T01").await;
+    let row = comms::create_announcement(
+        db,
+        &head,
+        &NewAnnouncement {
+            unit_id: Some(village),
+            title: "Họp thôn tối thứ Sáu".into(),
+            body: "Tại nhà văn hóa.".into(),
+            category: "event".into(),
+            publish_at: Some(time::OffsetDateTime::now_utc() + time::Duration::seconds(1)),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        row.status, "scheduled",
+        "a village announcement needs no approval"
+    );
+    let in_feed = |feed: &comms::VillageFeed| feed.items.iter().any(|i| i.id == row.id);
+    assert!(!in_feed(
+        &comms::village_feed(db, "09805-T01").await.unwrap()
+    ));
+    let mut published = 0;
+    for _ in 0..200 {
+        published += comms::publish_due(db).await.unwrap();
+        if published > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(published, 1);
+    assert_eq!(comms::publish_due(db).await.unwrap(), 0, "only once");
+    assert!(in_feed(
+        &comms::village_feed(db, "09805-T01").await.unwrap()
+    ));
+    let view = comms::announcement(db, &head, row.id).await.unwrap();
+    assert_eq!(
+        (view.row.status.as_str(), view.row.villages),
+        ("published", 1)
+    );
+}
+
+#[tokio::test]
+async fn a_household_moving_village_takes_its_coverage_mark_along() {
+    let test = demo_db().await;
+    let db = &test.db;
+    let from = unit_id(db, "09805-T01").await;
+    let to = unit_id(db, "09805-T02").await;
+    let commune = unit_id(db, "09817").await;
+    let covered = |rows: &[comms::CoverageRow], v| coverage_of(rows, v).1;
+    let household = langso_app::households::list_households(db, &op(), Some(from), "", 1000, 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|h| !h.erased)
+        .unwrap();
+    let group = comms::list_groups(db, &op(), from).await.unwrap()[0].id;
+    comms::add_members(db, &op(), group, &[household.id])
+        .await
+        .unwrap();
+    let before = comms::coverage(db, &op(), commune).await.unwrap();
+    let view = langso_app::households::get_household(db, &op(), household.id)
+        .await
+        .unwrap();
+    let r = view.row;
+    let input = langso_app::households::HouseholdInput {
+        unit_id: Some(to),
+        code: r.code,
+        hamlet: r.hamlet,
+        alley: r.alley,
+        house_number: r.house_number,
+        head_name: r.head_name,
+        representative_name: r.representative_name,
+        representative_phone: r.representative_phone.unwrap_or_default(),
+        citizen_id: r.citizen_id.unwrap_or_default(),
+        members: r.members,
+        adults: r.adults,
+        business: r.business,
+        consent_on: r.consent_on,
+        consent_purpose: r.consent_purpose,
+        notes: r.notes,
+    };
+    langso_app::households::update_household(db, &op(), household.id, &input)
+        .await
+        .unwrap();
+    let after = comms::coverage(db, &op(), commune).await.unwrap();
+    assert_eq!(covered(&after, from), covered(&before, from) - 1);
+    assert_eq!(covered(&after, to), covered(&before, to) + 1);
+    for row in after
+        .iter()
+        .filter(|r| r.unit_id == from || r.unit_id == to)
+    {
+        let uncovered = comms::uncovered(db, &op(), row.unit_id, 5000)
+            .await
+            .unwrap();
+        assert_eq!(
+            row.covered + uncovered.len() as i64,
+            row.households,
+            "{}",
+            row.code
+        );
+    }
+}

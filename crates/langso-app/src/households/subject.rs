@@ -47,6 +47,12 @@ pub async fn subject_export(db: &Db, actor: &Actor, id: Uuid) -> AppResult<Value
         .filter(|e| e.target_id == row.code)
         .map(|e| json!({"at": e.at.to_string(), "actor": e.actor_label, "action": e.action, "summary": e.summary}))
         .collect();
+    // --- comms ---
+    let groups: Vec<Value> = langso_store::comms::groups_of_household(db, id)
+        .await?
+        .into_iter()
+        .map(|g| json!({"group": g.name, "platform": g.platform}))
+        .collect();
     let export = json!({
         "household": {
             "id": row.id, "code": row.code, "hamlet": row.hamlet, "alley": row.alley,
@@ -60,6 +66,7 @@ pub async fn subject_export(db: &Db, actor: &Actor, id: Uuid) -> AppResult<Value
         "indicators": values,
         "visits": visits,
         "history": history,
+        "groups": groups,
     });
     audit::record_alone(
         db,
