@@ -63,8 +63,9 @@ async fn the_demo_dashboard_reproduces_the_article_and_reports_open() {
     );
     // The article's 569 village groups (comms demo seed).
     assert_eq!(f.groups, 569);
-    // Capabilities not built here read as zero, not missing.
-    assert_eq!((f.wifi_points, f.cameras, f.solar_lights), (0, 0, 0));
+    // The small assets demo: per village one wifi point, three cameras, two solar lights (the
+    // full demo adds up to the article's 156, 2,700+ and 1,800+).
+    assert_eq!((f.wifi_points, f.cameras, f.solar_lights), (101, 303, 202));
     assert_eq!(d.children.len(), 16);
     assert!(
         d.children
