@@ -7,6 +7,10 @@ pub mod households;
 pub mod placements;
 pub mod procedures;
 pub mod units;
+// --- teams, criteria, dashboard ---
+pub mod criteria;
+pub mod dashboard;
+pub mod teams;
 
 use axum::Router;
 use utoipa::OpenApi;
@@ -50,7 +54,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(households::router())
         .merge(procedures::router())
-        .merge(placements::router());
+        .merge(placements::router())
+        // --- teams, criteria, dashboard ---
+        .merge(teams::router())
+        .merge(criteria::router())
+        .merge(dashboard::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }
 

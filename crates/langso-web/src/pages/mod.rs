@@ -11,6 +11,8 @@ mod procedure_versions;
 mod qr;
 mod qr_analytics;
 mod units;
+// --- dashboard ---
+mod dashboard;
 
 use askama::Template;
 use axum::Router;
@@ -72,6 +74,8 @@ pub(crate) fn router(settings: &Settings) -> Router<AppState> {
         )
         .route("/lang/{code}", get(switch_language))
         .route("/static/langso.css", get(stylesheet))
+        // --- dashboard ---
+        .route("/dashboard", get(dashboard::show))
         .merge(login)
 }
 
@@ -113,6 +117,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/thu-tuc/{code}"),
     ("GET", "/lang/{code}"),
     ("GET", "/static/langso.css"),
+    // --- dashboard ---
+    ("GET", "/dashboard"),
 ];
 
 /// What every page's frame needs: language, where we are, whether this is the demo, who is
