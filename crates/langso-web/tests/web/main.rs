@@ -9,6 +9,8 @@ mod households;
 mod openapi;
 mod pages;
 mod posters;
+// --- teams, criteria, dashboard ---
+mod programme;
 mod public_guides;
 mod support;
 mod system;
