@@ -3,6 +3,8 @@
 //! Configuration: command-line flags, then `LANGSO_…` environment variables, then defaults.
 
 mod bench;
+// --- dashboard ---
+mod bench_dashboard;
 mod progress;
 mod qr;
 mod user;

@@ -204,7 +204,7 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
             children[*child].recognised += i64::from(is_smart);
         }
     }
-    for (child, key, value) in counter_store::counters_by_child(db, unit, date).await? {
+    for (child, key, value) in criteria_store::coverage_by_child(db, unit, date).await? {
         if let Some(i) = index.get(&child) {
             match key.as_str() {
                 "households" => children[*i].households = value,
