@@ -120,6 +120,27 @@ pub async fn run(database_url: Option<&str>, rounds: usize) -> Result<()> {
         p(&mut map_l, 0.95),
         check.figures.villages
     );
+    for (name, pdf) in [
+        ("report XLSX, commune", false),
+        ("report PDF, commune", true),
+    ] {
+        let mut latencies = Vec::new();
+        for _ in 0..5 {
+            let start = Instant::now();
+            if pdf {
+                dashboard::monthly_report_pdf(&db, &actor, commune, today()).await?;
+            } else {
+                dashboard::monthly_report_xlsx(&db, &actor, commune, today()).await?;
+            }
+            latencies.push(start.elapsed());
+        }
+        let _ = writeln!(
+            out,
+            "{name:<26} p50 {:>7.2} ms   max {:>7.2} ms   target < 1000 ms",
+            p(&mut latencies, 0.5),
+            p(&mut latencies, 1.0)
+        );
+    }
     print!("{out}");
     Ok(())
 }
