@@ -88,7 +88,7 @@ impl LineChart {
         }
         let every = (n / 8).max(1);
         for (i, label) in self.labels.iter().enumerate() {
-            if i % every == 0 || i + 1 == n {
+            if i.is_multiple_of(every) || i + 1 == n {
                 let _ = write!(
                     out,
                     "<text x=\"{x:.1}\" y=\"{y}\" text-anchor=\"middle\" fill=\"#505a5f\">{l}</text>",

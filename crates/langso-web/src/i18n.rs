@@ -823,6 +823,84 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
         "Các điểm wifi miễn phí cho người dân, kèm tình trạng hiện tại.",
         "Free wifi points for residents, with their current state.",
     ),
+    // --- teams, criteria, dashboard ---
+    ("nav.dashboard", "Bảng điều khiển", "Dashboard"),
+    (
+        "dashboard.title",
+        "Chương trình thôn thông minh",
+        "Smart-village programme",
+    ),
+    ("dashboard.as_of", "Số liệu tính đến ngày", "Figures as of"),
+    ("dashboard.show", "Xem", "Show"),
+    (
+        "dashboard.report_xlsx",
+        "Báo cáo tháng (Excel)",
+        "Monthly report (Excel)",
+    ),
+    (
+        "dashboard.report_pdf",
+        "Báo cáo tháng (PDF)",
+        "Monthly report (PDF)",
+    ),
+    (
+        "dashboard.commune_teams",
+        "Tổ CNSCĐ cấp xã",
+        "Commune digital teams",
+    ),
+    (
+        "dashboard.village_teams",
+        "Tổ CNSCĐ thôn, tổ dân phố, cụm dân cư",
+        "Village-level digital teams",
+    ),
+    ("dashboard.members", "Thành viên tổ CNSCĐ", "Team members"),
+    (
+        "dashboard.smart_villages",
+        "Thôn thông minh",
+        "Smart villages",
+    ),
+    ("dashboard.groups", "Nhóm Zalo của thôn", "Village groups"),
+    (
+        "dashboard.wifi",
+        "Điểm wifi công cộng miễn phí",
+        "Free public wifi points",
+    ),
+    ("dashboard.cameras", "Camera an ninh", "Security cameras"),
+    (
+        "dashboard.solar",
+        "Đèn năng lượng mặt trời",
+        "Solar street lights",
+    ),
+    (
+        "dashboard.qr_procedures",
+        "Thủ tục hành chính có mã QR",
+        "Procedures with QR guides",
+    ),
+    (
+        "dashboard.coverage",
+        "Hộ đã đến tận nhà",
+        "Households visited door to door",
+    ),
+    (
+        "dashboard.outreach",
+        "Tập huấn · hội nghị · pano · phát thanh",
+        "Trainings · conferences · billboards · broadcasts",
+    ),
+    (
+        "dashboard.map",
+        "Bản đồ thôn theo trạng thái",
+        "Villages by status",
+    ),
+    ("dashboard.by_unit", "Theo đơn vị", "By unit"),
+    (
+        "dashboard.progress",
+        "Tiến độ đến hộ theo thời gian",
+        "Door-to-door progress over time",
+    ),
+    (
+        "dashboard.indicators",
+        "Tỉ lệ theo chỉ số",
+        "Indicator shares",
+    ),
 ];
 
 impl Lang {

@@ -55,6 +55,14 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 32)]
         connections: usize,
     },
+    // --- dashboard ---
+    /// The programme dashboard over 1,000,000 households in 100 communes: p95 for a commune
+    /// and for the province against DESIGN.md's targets.
+    Dashboard {
+        /// Dashboards computed per unit.
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
+    },
 }
 
 /// Runs a benchmark. Without `--database-url`, a fresh SQLite demo in a temporary folder.
@@ -74,6 +82,10 @@ pub async fn run(database_url: Option<&str>, command: BenchCommand) -> Result<()
             seconds,
             connections,
         } => ingest::run(database_url, seconds, connections.max(1)).await,
+        // --- dashboard ---
+        BenchCommand::Dashboard { rounds } => {
+            crate::bench_dashboard::run(database_url, rounds.max(1)).await
+        }
     }
 }
 

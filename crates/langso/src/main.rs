@@ -5,6 +5,8 @@
 mod bench;
 mod bench_households;
 mod households;
+// --- dashboard ---
+mod bench_dashboard;
 mod progress;
 mod qr;
 mod simulate;

@@ -148,18 +148,20 @@ pub async fn require_as_of(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> Ap
 pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppResult<Dashboard> {
     require_as_of(db, actor, unit, date).await?;
     let this = unit_store::get(db, unit).await?.ok_or(AppError::NotFound)?;
-    let path = unit_store::ancestors(db, unit, date)
-        .await?
-        .into_iter()
-        .map(|u| u.name)
-        .collect();
-    let counters: BTreeMap<String, i64> = counter_store::counters_under(db, unit, date)
-        .await?
-        .into_iter()
-        .collect();
+    // The reads are independent: run them side by side on the pool (the province's sum of
+    // one row per village and key is the long one).
+    let (path, counters, tree, recognition, coverage, qr) = tokio::try_join!(
+        unit_store::ancestors(db, unit, date),
+        counter_store::counters_under(db, unit, date),
+        unit_store::subtree(db, unit, date, 6),
+        criteria_store::recognition_under(db, unit, date),
+        criteria_store::coverage_by_child(db, unit, date),
+        langso_store::procedures::procedures_with_qr(db, unit, date),
+    )?;
+    let path: Vec<String> = path.into_iter().map(|u| u.name).collect();
+    let counters: BTreeMap<String, i64> = counters.into_iter().collect();
     let get = |key: &str| counters.get(key).copied().unwrap_or(0);
     // The tree on the day: which village sits under which child.
-    let tree = unit_store::subtree(db, unit, date, 6).await?;
     let mut top_of: HashMap<Uuid, Uuid> = HashMap::new();
     let mut children = Vec::new();
     for node in &tree {
@@ -179,8 +181,7 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
             top_of.insert(node.unit.id, top);
         }
     }
-    let recognised: HashMap<Uuid, bool> = criteria_store::recognition_under(db, unit, date)
-        .await?
+    let recognised: HashMap<Uuid, bool> = recognition
         .into_iter()
         .map(|(id, status)| {
             (
@@ -204,7 +205,7 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
             children[*child].recognised += i64::from(is_smart);
         }
     }
-    for (child, key, value) in counter_store::counters_by_child(db, unit, date).await? {
+    for (child, key, value) in coverage {
         if let Some(i) = index.get(&child) {
             match key.as_str() {
                 "households" => children[*i].households = value,
@@ -245,7 +246,7 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
         wifi_points: get("asset:wifi"),
         cameras: get("asset:camera"),
         solar_lights: get("asset:solar_light"),
-        procedures_with_qr: langso_store::procedures::procedures_with_qr(db, unit, date).await?,
+        procedures_with_qr: qr,
         households: get("households"),
         visited: get("visited"),
         coverage: ratio(get("visited"), get("households")),

@@ -13,7 +13,8 @@ use langso_domain::teams::{
 };
 use langso_domain::units::Level;
 use langso_store::households::add_counter;
-use langso_store::teams::{self as store, MemberRow, OutreachRow, TeamRow};
+use langso_store::teams as store;
+pub use langso_store::teams::{MemberRow, OutreachRow, TeamRow};
 use langso_store::units as unit_store;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;

@@ -295,3 +295,22 @@ pub async fn placements_per_unit(
         on_exec!(ex, e => sqlx::query_as(sql).bind(root).bind(date).fetch_all(e).await)?,
     ))
 }
+
+/// `households` and `visited` of each child of `parent` on `date`, summed over its subtree:
+/// the per-commune bars read two keys per village instead of every key.
+pub async fn coverage_by_child(
+    ex: impl Into<Exec<'_>>,
+    parent: Uuid,
+    date: Date,
+) -> StoreResult<Vec<(Uuid, String, i64)>> {
+    let sql = concat!(
+        "SELECT p.unit_id, k.key, CAST(SUM(k.value) AS BIGINT) FROM unit_parents p ",
+        "JOIN unit_closure c ON c.ancestor_id = p.unit_id AND ",
+        covers!("c", "$2"),
+        " JOIN unit_counters k ON k.unit_id = c.descendant_id AND k.key IN ('households', 'visited') ",
+        "WHERE p.parent_id = $1 AND ",
+        covers!("p", "$2"),
+        " GROUP BY p.unit_id, k.key"
+    );
+    Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(parent).bind(date).fetch_all(e).await)?)
+}

@@ -13,6 +13,10 @@ pub mod telemetry;
 pub mod units;
 // --- comms ---
 pub mod comms;
+// --- teams, criteria, dashboard ---
+pub mod criteria;
+pub mod dashboard;
+pub mod teams;
 
 use axum::Router;
 use utoipa::OpenApi;
@@ -64,7 +68,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         // --- assets ---
         .merge(assets::router())
         .merge(telemetry::router())
-        .merge(faults::router());
+        .merge(faults::router())
+        // --- teams, criteria, dashboard ---
+        .merge(teams::router())
+        .merge(criteria::router())
+        .merge(dashboard::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }
 

@@ -15,6 +15,8 @@ mod procedure_versions;
 mod qr;
 mod qr_analytics;
 mod units;
+// --- dashboard ---
+mod dashboard;
 
 use askama::Template;
 use axum::Router;
@@ -108,6 +110,8 @@ pub(crate) fn router(settings: &Settings) -> Router<AppState> {
         )
         .route("/announcements/{id}", get(comms::show))
         .route("/announcements/{id}/decision", post(comms::decide))
+        // --- dashboard ---
+        .route("/dashboard", get(dashboard::show))
         .merge(login)
 }
 
@@ -185,6 +189,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/open311/v2/services/{code}"),
     ("GET", "/open311/v2/requests/{id}"),
     ("GET", "/open311/v2/tokens/{id}"),
+    // --- dashboard ---
+    ("GET", "/dashboard"),
 ];
 
 /// What every page's frame needs: language, where we are, whether this is the demo, who is

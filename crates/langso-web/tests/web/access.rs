@@ -25,6 +25,12 @@ enum Access {
     Listing(Permission),
     /// Acts on something in a unit: scope and permission decide.
     Targeted(Permission),
+    // --- teams, criteria, dashboard ---
+    /// Acts on a unit but needs the permission held on a province (recognition decisions):
+    /// in scope without a province role answers 403.
+    ByProvince(Permission),
+    /// Acts on a province itself (criteria sets): only a province role reaches it.
+    OnProvince(Permission),
 }
 
 /// How the request is made.
@@ -749,6 +755,157 @@ const ROUTES: &[Route] = &[
     ),
     route("GET", "/open311/v2/requests/{id}", Public, Body::None, 200),
     route("GET", "/open311/v2/tokens/{id}", Public, Body::None, 200),
+    // --- teams, criteria, dashboard ---
+    route(
+        "GET",
+        "/api/v1/teams",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    // The sample body lacks a decision number: allowed callers get 422, others 403/404.
+    route(
+        "POST",
+        "/api/v1/teams",
+        Targeted(ManageProgramme),
+        Body::Json,
+        422,
+    ),
+    route(
+        "GET",
+        "/api/v1/teams/{id}",
+        Targeted(ReadPeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/teams/{id}/members",
+        Targeted(ManageProgramme),
+        Body::Json,
+        201,
+    ),
+    route(
+        "GET",
+        "/api/v1/outreach",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/outreach",
+        Targeted(ManageProgramme),
+        Body::Json,
+        201,
+    ),
+    route(
+        "GET",
+        "/api/v1/criteria-sets",
+        Authenticated(200),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/api/v1/criteria-sets",
+        OnProvince(ManageProgramme),
+        Body::Json,
+        201,
+    ),
+    route(
+        "GET",
+        "/api/v1/criteria-sets/{id}",
+        Authenticated(200),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/evaluation",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/villages/{id}/recognition",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    // The sample villages do not meet the demo criteria / are already recognised / the
+    // revocation lacks its reason: allowed callers get 422, after the access check.
+    route(
+        "POST",
+        "/api/v1/villages/{id}/recognition/propose",
+        Targeted(ManageProgramme),
+        Body::Json,
+        422,
+    ),
+    route(
+        "POST",
+        "/api/v1/villages/{id}/recognition/approve",
+        ByProvince(ManageProgramme),
+        Body::Json,
+        422,
+    ),
+    route(
+        "POST",
+        "/api/v1/villages/{id}/recognition/revoke",
+        ByProvince(ManageProgramme),
+        Body::Json,
+        422,
+    ),
+    route(
+        "POST",
+        "/api/v1/villages/{id}/evidence",
+        Targeted(ManageProgramme),
+        Body::Json,
+        201,
+    ),
+    route(
+        "POST",
+        "/api/v1/evidence/{id}/approve",
+        Targeted(ManageProgramme),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/dashboard",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/dashboard/map.svg",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/reports/monthly.xlsx",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/reports/monthly.pdf",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/dashboard",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
 ];
 
 /// Health, metrics and documentation: public, outside the API and page routers.
@@ -949,11 +1106,13 @@ impl Fixture {
         let view = langso_app::assets::asset(self.app.db(), &system, asset)
             .await
             .unwrap();
-        let target =
-            langso_store::assets::device_targets(self.app.db(), &[view.asset.code.clone()])
-                .await
-                .unwrap()
-                .remove(0);
+        let target = langso_store::assets::device_targets(
+            self.app.db(),
+            std::slice::from_ref(&view.asset.code),
+        )
+        .await
+        .unwrap()
+        .remove(0);
         let reading = langso_domain::assets::Reading {
             asset: view.asset.code,
             at: None,
@@ -997,6 +1156,38 @@ impl Fixture {
         langso_app::faults::submit_report(self.app.db(), &input)
             .await
             .unwrap()
+    }
+
+    // --- teams, criteria, dashboard ---
+    /// A digital team at or under `unit` (the demo has one in every village).
+    async fn team_in(&self, unit: Uuid) -> Uuid {
+        langso_app::teams::list_teams(self.app.db(), &Actor::system("matrix"), unit)
+            .await
+            .unwrap()[0]
+            .team
+            .id
+    }
+
+    /// Fresh evidence for the demo set's manual criterion in a village under `unit`.
+    async fn evidence_in(&self, unit: Uuid) -> Uuid {
+        let village = self.village_in(unit).await;
+        let set = langso_app::criteria::list_sets(self.app.db())
+            .await
+            .unwrap()[0]
+            .id;
+        langso_app::criteria::upload_evidence(
+            self.app.db(),
+            &Actor::system("matrix"),
+            village,
+            set,
+            "TC11",
+            "may-tinh.jpg",
+            "image/jpeg",
+            b"photo",
+        )
+        .await
+        .unwrap()
+        .id
     }
 
     async fn new_version(&self) -> Value {
@@ -1443,6 +1634,65 @@ impl Fixture {
                     Some(json!({"note": "matrix"})),
                 )
             }
+            // --- teams, criteria, dashboard ---
+            "/api/v1/teams" | "/api/v1/outreach" if route.method == "POST" => {
+                let body = if route.path == "/api/v1/teams" {
+                    json!({"unit_id": unit, "decision_number": "", "decision_date": "2024-01-01"})
+                } else {
+                    json!({"unit_id": unit, "kind": "training", "held_on": "2024-05-01", "topic": format!("Tập huấn {n}"), "attendance": 30})
+                };
+                (path, Some(body))
+            }
+            "/api/v1/teams"
+            | "/api/v1/outreach"
+            | "/api/v1/evaluation"
+            | "/api/v1/dashboard"
+            | "/api/v1/dashboard/map.svg"
+            | "/api/v1/reports/monthly.xlsx"
+            | "/api/v1/reports/monthly.pdf"
+            | "/dashboard" => (format!("{path}?unit={unit}"), None),
+            "/api/v1/teams/{id}" | "/api/v1/teams/{id}/members" => {
+                let team = self.team_in(unit).await;
+                let body = json!({"full_name": format!("Thành viên {n}"), "role": "member", "affiliation": "youth_union", "phone": "0912345678"});
+                (path.replace("{id}", &team.to_string()), Some(body))
+            }
+            "/api/v1/criteria-sets" if route.method == "POST" => (
+                path,
+                Some(serde_json::from_str(langso_app::demo::DEMO_CRITERIA_JSON).unwrap()),
+            ),
+            "/api/v1/criteria-sets/{id}" => {
+                let set = langso_app::criteria::list_sets(self.app.db())
+                    .await
+                    .unwrap()[0]
+                    .id;
+                (path.replace("{id}", &set.to_string()), None)
+            }
+            "/api/v1/villages/{id}/recognition"
+            | "/api/v1/villages/{id}/recognition/propose"
+            | "/api/v1/villages/{id}/recognition/approve"
+            | "/api/v1/villages/{id}/recognition/revoke" => {
+                let village = self.village_in(unit).await;
+                let body = json!({"decision_number": format!("{n}/QĐ-UBND"), "decision_date": "2025-01-02", "note": ""});
+                (path.replace("{id}", &village.to_string()), Some(body))
+            }
+            "/api/v1/villages/{id}/evidence" => {
+                let village = self.village_in(unit).await;
+                let set = langso_app::criteria::list_sets(self.app.db())
+                    .await
+                    .unwrap()[0]
+                    .id;
+                (
+                    format!(
+                        "{}?set={set}&criterion=TC11&file_name=may-tinh.json",
+                        path.replace("{id}", &village.to_string())
+                    ),
+                    Some(json!({"photo": "máy tính tại nhà văn hóa"})),
+                )
+            }
+            "/api/v1/evidence/{id}/approve" => {
+                let evidence = self.evidence_in(unit).await;
+                (path.replace("{id}", &evidence.to_string()), None)
+            }
             "/logout" => (path, Some(json!({"csrf": csrf}))),
             "/account/password" => (
                 path,
@@ -1558,6 +1808,19 @@ fn expected(route: &Route, role: Role, relation: Relation) -> u16 {
             }
         }
         Targeted(permission) => match (in_scope, role.allows(permission)) {
+            (true, true) => route.ok,
+            (true, false) => 403,
+            (false, _) => 404,
+        },
+        // The fixture gives only the administrator a role on a province (Hà Nội).
+        ByProvince(permission) => {
+            match (in_scope, role.allows(permission) && role == Role::Admin) {
+                (true, true) => route.ok,
+                (true, false) => 403,
+                (false, _) => 404,
+            }
+        }
+        OnProvince(permission) => match (role == Role::Admin, role.allows(permission)) {
             (true, true) => route.ok,
             (true, false) => 403,
             (false, _) => 404,

@@ -12,6 +12,8 @@ mod open311;
 mod openapi;
 mod pages;
 mod posters;
+// --- teams, criteria, dashboard ---
+mod programme;
 mod public_guides;
 mod support;
 mod system;

@@ -1,0 +1,87 @@
+//! The programme dashboard page: headline figures, charts and the village map drawn on the
+//! server as SVG (no script), an "as of" date that shows the tree of that day, and links to
+//! the monthly report in Excel and PDF.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
+use langso_app::dashboard::{self as actions, Dashboard};
+use langso_app::{AppError, today};
+use langso_domain::units::parse_date;
+use serde::Deserialize;
+use time::Date;
+
+use super::{Chrome, render};
+use crate::AppState;
+use crate::auth::Authenticated;
+use crate::error::PageError;
+use crate::i18n::Lang;
+
+/// `?unit=<id or code>&date=YYYY-MM-DD`.
+#[derive(Deserialize)]
+pub(super) struct DashboardQuery {
+    unit: Option<String>,
+    date: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    chrome: Chrome,
+    d: Dashboard,
+    unit_param: String,
+    month: String,
+    months_svg: String,
+    children_svg: String,
+    indicators_svg: String,
+    map_svg: String,
+}
+
+impl DashboardPage {
+    fn percent(&self, share: &f64) -> String {
+        format!("{:.0}%", share * 100.0)
+    }
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    uri: Uri,
+    Query(query): Query<DashboardQuery>,
+) -> Result<Response, PageError> {
+    let lang = Lang::from_headers(&headers);
+    let fail = |error| PageError { error, lang };
+    let date: Date = match query.date.as_deref().filter(|d| !d.trim().is_empty()) {
+        Some(text) => parse_date(text).map_err(|e| fail(AppError::refused(e.to_string())))?,
+        None => today(),
+    };
+    let unit = match query.unit.as_deref().filter(|u| !u.trim().is_empty()) {
+        Some(text) => crate::api::dashboard::resolve_unit(&state.db, Some(text), date)
+            .await
+            .map_err(|e| fail(e.0))?,
+        None => actor
+            .grants
+            .first()
+            .map(|g| g.unit_id)
+            .ok_or(fail(AppError::Forbidden))?,
+    };
+    let d = actions::dashboard(&state.db, &actor, unit, date)
+        .await
+        .map_err(fail)?;
+    let map_svg = actions::map_svg(&state.db, &actor, unit, date)
+        .await
+        .map_err(fail)?;
+    let chrome = Chrome::for_request(&state, &headers, &uri, Some(&actor));
+    Ok(render(&DashboardPage {
+        chrome,
+        unit_param: unit.to_string(),
+        month: format!("{:04}-{:02}", date.year(), u8::from(date.month())),
+        months_svg: actions::months_chart(&d),
+        children_svg: actions::children_chart(&d),
+        indicators_svg: actions::indicator_chart(&d),
+        map_svg,
+        d,
+    }))
+}
