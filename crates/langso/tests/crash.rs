@@ -306,15 +306,15 @@ async fn simulated_devices_report_and_silent_ones_raise_one_alarm_each() {
             test.url(),
         ])
         .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .status()
+        .output()
         .unwrap();
-    assert!(status.success());
+    let printed = String::from_utf8_lossy(&status.stdout).to_string();
+    assert!(status.status.success(), "{printed}");
     // Every fourth device spoke once and fell silent; the others spoke twice.
     let silent: Vec<usize> = (0..12).filter(|i| (i + 1) % 4 == 0).collect();
     for (i, id) in ids.iter().enumerate() {
         let want = if silent.contains(&i) { 1 } else { 2 };
-        assert_eq!(stored(&test, *id).await, want, "device {i}");
+        assert_eq!(stored(&test, *id).await, want, "device {i}: {printed}");
     }
     // The detector (every second) raises exactly one offline alarm per silent device.
     let mut alarms = Vec::new();
