@@ -219,6 +219,8 @@ async fn readings(db: &Db, root: Uuid) -> AppResult<()> {
         .collect();
     let codes: Vec<String> = devices.iter().map(|a| a.code.clone()).collect();
     let targets = store::device_targets(db, &codes).await?;
+    let kinds: std::collections::HashMap<Uuid, &str> =
+        devices.iter().map(|a| (a.id, a.kind.as_str())).collect();
     let now = OffsetDateTime::now_utc();
     let ingest = Ingest::start(db.clone(), IngestConfig::default());
     for (chunk_index, chunk) in targets.chunks(500).enumerate() {
@@ -228,13 +230,10 @@ async fn readings(db: &Db, root: Uuid) -> AppResult<()> {
             .map(|(j, target)| {
                 let i = chunk_index * 500 + j;
                 let silent = i % 23 == 0;
-                let kind = AssetKind::parse(
-                    &devices
-                        .iter()
-                        .find(|a| a.id == target.id)
-                        .map_or("camera", |a| a.kind.as_str()),
-                )
-                .unwrap_or(AssetKind::Camera);
+                let kind = kinds
+                    .get(&target.id)
+                    .and_then(|k| AssetKind::parse(k).ok())
+                    .unwrap_or(AssetKind::Camera);
                 Resolved {
                     target: target.clone(),
                     reading: Reading {
