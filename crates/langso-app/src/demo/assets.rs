@@ -60,6 +60,7 @@ async fn run(db: &Db, progress: &dyn Progress) -> AppResult<()> {
     };
     let extra_wifi = WIFI_POINTS.saturating_sub(villages.len());
     progress.start("thiết bị / assets", villages.len() as u64);
+    let mut all = Vec::new();
     for (v, village) in villages.iter().enumerate() {
         let mut inputs = Vec::new();
         let at = |i: usize| {
@@ -178,9 +179,11 @@ async fn run(db: &Db, progress: &dyn Progress) -> AppResult<()> {
                 "active",
             );
         }
-        import_assets(db, &actor, &inputs, false).await?;
+        all.extend(inputs);
         progress.advance(1);
     }
+    // One import, one audit entry, for the whole register.
+    import_assets(db, &actor, &all, false).await?;
     history(db, hanoi.id).await?;
     readings(db, hanoi.id).await
 }
