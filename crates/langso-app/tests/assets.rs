@@ -390,7 +390,7 @@ async fn a_full_queue_sheds_instead_of_waiting_and_accepted_readings_are_stored(
         heartbeats: 0,
         silent: false,
     };
-    langso_store::assets::upsert_states(&mut hold, &[row.clone()])
+    langso_store::assets::upsert_states(&mut hold, std::slice::from_ref(&row))
         .await
         .unwrap();
     hold.commit().await.unwrap();
@@ -447,4 +447,55 @@ async fn a_full_queue_sheds_instead_of_waiting_and_accepted_readings_are_stored(
         .heartbeats;
     assert_eq!(stored, accepted, "every accepted reading is stored");
     ingest.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_csv_register_imports_all_or_nothing() {
+    let test = demo_db().await;
+    let db = &test.db;
+    let good = "\u{feff}code,unit_code,kind,name,place_type,latitude,longitude,installed_on,funding,keeper,contributors\n\
+                CSV-CAM-1,09805-T01,camera,Camera cổng làng,intersection,21.09,105.67,2024-05-01,community,Trưởng thôn,Hộ ông A:2000000; Công ty B:5.000.000\n\
+                ,09805-T01,wifi,Wifi nhà văn hóa,cultural_house,,,,company,,\n";
+    let before = counter(db, "09805-T01", "asset:camera").await;
+    let dry = assets::import_assets_csv(db, &op(), good.as_bytes(), true)
+        .await
+        .unwrap();
+    assert_eq!((dry.rows, dry.created), (2, 0));
+    assert_eq!(counter(db, "09805-T01", "asset:camera").await, before);
+    let done = assets::import_assets_csv(db, &op(), good.as_bytes(), false)
+        .await
+        .unwrap();
+    assert_eq!(done.created, 2);
+    assert_eq!(counter(db, "09805-T01", "asset:camera").await, before + 1);
+    let cam = langso_store::assets::asset_by_code(db, "CSV-CAM-1")
+        .await
+        .unwrap()
+        .unwrap();
+    let view = assets::asset(db, &op(), cam.id).await.unwrap();
+    assert_eq!(view.contributors[1], ("Công ty B".to_owned(), 5_000_000));
+
+    let bad = "code,unit_code,kind,name,place_type,latitude,funding,installed_on\n\
+               CSV-CAM-2,09805-T01,camera,Camera,alley,abc,community,2024-13-40\n\
+               CSV-CAM-3,09805-T01,camera,Camera,alley,,community,\n";
+    match assets::import_assets_csv(db, &op(), bad.as_bytes(), false).await {
+        Err(AppError::Invalid(problems)) => {
+            assert!(
+                problems
+                    .iter()
+                    .any(|p| p.row == 2 && p.column == "latitude")
+            );
+            assert!(
+                problems
+                    .iter()
+                    .any(|p| p.row == 2 && p.column == "installed_on")
+            );
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(
+        langso_store::assets::asset_by_code(db, "CSV-CAM-3")
+            .await
+            .unwrap()
+            .is_none()
+    );
 }

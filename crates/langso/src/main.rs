@@ -78,6 +78,11 @@ enum Command {
         command: qr::QrCommand,
     },
     // --- assets ---
+    /// The asset register: import from CSV, all or nothing.
+    Assets {
+        #[command(subcommand)]
+        command: AssetsCommand,
+    },
     /// Simulated devices sending real heartbeats over HTTP or MQTT.
     Simulate {
         #[command(subcommand)]
@@ -142,6 +147,20 @@ impl WebOptions {
             ingest_capacity: 0,
         }
     }
+}
+
+// --- assets ---
+#[derive(Subcommand)]
+enum AssetsCommand {
+    /// Import assets from CSV (code,unit_code,kind,name,place_type,latitude,longitude,
+    /// installed_on,funding,keeper,status,lamp_type,heartbeat_seconds,contributors,notes).
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+        /// Check everything and report, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -225,6 +244,25 @@ async fn main() -> Result<()> {
         Command::Export { command } => {
             let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
             households::export(&db, command).await
+        }
+        Command::Assets {
+            command: AssetsCommand::Import { file, dry_run },
+        } => {
+            let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
+            let input = std::fs::File::open(&file)
+                .with_context(|| format!("cannot open {}", file.display()))?;
+            let done = langso_app::assets::import_assets_csv(&db, &operator(), input, dry_run)
+                .await
+                .map_err(report)?;
+            println!(
+                "{} dòng, {} thiết bị mới / {} rows, {} assets created{}",
+                done.rows,
+                done.created,
+                done.rows,
+                done.created,
+                if dry_run { " (dry run)" } else { "" }
+            );
+            Ok(())
         }
         Command::Simulate { command } => {
             let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;

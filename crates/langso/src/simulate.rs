@@ -76,7 +76,8 @@ pub async fn run(db: &Db, command: SimulateCommand) -> Result<()> {
         bail!("no reporting device in the register");
     }
     let codes: Vec<String> = devices.iter().map(|a| a.code.clone()).collect();
-    let targets = langso_store::assets::device_targets(db, &codes).await?;
+    let mut targets = langso_store::assets::device_targets(db, &codes).await?;
+    targets.sort_by(|a, b| a.code.cmp(&b.code));
     let every = |share: f64| {
         if share <= 0.0 {
             usize::MAX

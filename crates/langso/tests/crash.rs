@@ -4,6 +4,8 @@
 //!   every acknowledged heartbeat is in the database;
 //! - devices that disconnect mid-request leave nothing locked: the server keeps answering.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Spawned servers are waited for by `Server`'s Drop (and a panic ends the test anyway).
+#![allow(clippy::zombie_processes)]
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -229,4 +231,116 @@ async fn dropped_connections_leave_nothing_locked() {
         .await
         .unwrap();
     assert_eq!(health.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simulated_devices_report_and_silent_ones_raise_one_alarm_each() {
+    let (test, _, _) = setup(1).await;
+    let village = langso_app::units::by_code(&test.db, "09805-T01", today())
+        .await
+        .unwrap();
+    // Twelve cameras reporting every second; their codes sort first, so the simulator takes them.
+    let mut ids = Vec::new();
+    for i in 0..12 {
+        let input = assets::AssetInput {
+            code: format!("00SIM-{i:02}"),
+            unit_id: Some(village.id),
+            kind: "camera".into(),
+            name: "Camera mô phỏng".into(),
+            place_type: "alley".into(),
+            funding: "state_budget".into(),
+            heartbeat_seconds: Some(1),
+            ..Default::default()
+        };
+        ids.push(
+            assets::create_asset(&test.db, &Actor::system("t"), &input)
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_langso"))
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--database-url",
+            test.url(),
+            "--offline-check",
+            "1",
+        ])
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    for _ in 0..400 {
+        if reqwest::get(format!("{}/healthz", server.base))
+            .await
+            .is_ok()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let status = Command::new(env!("CARGO_BIN_EXE_langso"))
+        .args([
+            "simulate",
+            "devices",
+            "--count",
+            "12",
+            "--interval",
+            "1",
+            "--rounds",
+            "2",
+            "--silent",
+            "0.25",
+            "--failing",
+            "0",
+            "--server",
+            &server.base,
+            "--database-url",
+            test.url(),
+        ])
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&status.stdout).to_string();
+    assert!(status.status.success(), "{printed}");
+    // Every fourth device spoke once and fell silent; the others spoke twice.
+    let silent: Vec<usize> = (0..12).filter(|i| (i + 1) % 4 == 0).collect();
+    for (i, id) in ids.iter().enumerate() {
+        let want = if silent.contains(&i) { 1 } else { 2 };
+        assert_eq!(stored(&test, *id).await, want, "device {i}: {printed}");
+    }
+    // The detector (every second) raises exactly one offline alarm per silent device.
+    let mut alarms = Vec::new();
+    for _ in 0..200 {
+        alarms = Vec::new();
+        for i in &silent {
+            let view = assets::asset(&test.db, &Actor::system("t"), ids[*i])
+                .await
+                .unwrap();
+            alarms.push(view.alarms.iter().filter(|a| a.kind == "offline").count());
+        }
+        if alarms.iter().all(|n| *n >= 1) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(2500)).await; // more detector runs change nothing
+    for i in &silent {
+        let view = assets::asset(&test.db, &Actor::system("t"), ids[*i])
+            .await
+            .unwrap();
+        let offline: Vec<_> = view.alarms.iter().filter(|a| a.kind == "offline").collect();
+        assert_eq!(offline.len(), 1, "device {i}: {alarms:?}");
+        assert!(offline[0].open);
+    }
+    drop(server);
 }

@@ -8,6 +8,7 @@
 
 mod alarms;
 mod devices;
+mod import;
 mod ingest;
 mod map;
 pub mod mqtt;
@@ -17,6 +18,7 @@ use langso_domain::auth::Permission;
 
 pub use alarms::*;
 pub use devices::*;
+pub use import::*;
 pub use ingest::*;
 pub use langso_store::assets::{
     AlarmRow, AssetFilter, AssetRow, ChangeRow, ReplacementRow, StateRow,

@@ -599,3 +599,30 @@ pub async fn replacement_plan(
         done,
     })
 }
+
+/// The QR sticker of an asset as SVG: it encodes `{public_url}/bao-hong?asset={code}`, the
+/// public fault form with the asset filled in.
+pub async fn sticker_svg(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    public_url: &str,
+    size: u32,
+) -> AppResult<String> {
+    let asset = store::asset(db, id).await?.ok_or(AppError::NotFound)?;
+    policy::require(db, actor, READ, asset.unit_id).await?;
+    if !langso_render::qr::SIZE_RANGE.contains(&size) {
+        return Err(AppError::Invalid(vec![CellError::new(
+            0,
+            "size",
+            "128–2048",
+        )]));
+    }
+    let url = format!(
+        "{}/bao-hong?asset={}",
+        public_url.trim_end_matches('/'),
+        asset.code
+    );
+    let matrix = langso_render::qr::QrMatrix::encode(&url, langso_render::qr::Correction::Medium)?;
+    Ok(matrix.svg(size))
+}

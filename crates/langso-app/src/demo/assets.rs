@@ -60,6 +60,7 @@ async fn run(db: &Db, progress: &dyn Progress) -> AppResult<()> {
     };
     let extra_wifi = WIFI_POINTS.saturating_sub(villages.len());
     progress.start("thiết bị / assets", villages.len() as u64);
+    let mut all = Vec::new();
     for (v, village) in villages.iter().enumerate() {
         let mut inputs = Vec::new();
         let at = |i: usize| {
@@ -178,9 +179,11 @@ async fn run(db: &Db, progress: &dyn Progress) -> AppResult<()> {
                 "active",
             );
         }
-        import_assets(db, &actor, &inputs, false).await?;
+        all.extend(inputs);
         progress.advance(1);
     }
+    // One import, one audit entry, for the whole register.
+    import_assets(db, &actor, &all, false).await?;
     history(db, hanoi.id).await?;
     readings(db, hanoi.id).await
 }
@@ -219,6 +222,8 @@ async fn readings(db: &Db, root: Uuid) -> AppResult<()> {
         .collect();
     let codes: Vec<String> = devices.iter().map(|a| a.code.clone()).collect();
     let targets = store::device_targets(db, &codes).await?;
+    let kinds: std::collections::HashMap<Uuid, &str> =
+        devices.iter().map(|a| (a.id, a.kind.as_str())).collect();
     let now = OffsetDateTime::now_utc();
     let ingest = Ingest::start(db.clone(), IngestConfig::default());
     for (chunk_index, chunk) in targets.chunks(500).enumerate() {
@@ -228,13 +233,10 @@ async fn readings(db: &Db, root: Uuid) -> AppResult<()> {
             .map(|(j, target)| {
                 let i = chunk_index * 500 + j;
                 let silent = i % 23 == 0;
-                let kind = AssetKind::parse(
-                    devices
-                        .iter()
-                        .find(|a| a.id == target.id)
-                        .map_or("camera", |a| a.kind.as_str()),
-                )
-                .unwrap_or(AssetKind::Camera);
+                let kind = kinds
+                    .get(&target.id)
+                    .and_then(|k| AssetKind::parse(k).ok())
+                    .unwrap_or(AssetKind::Camera);
                 Resolved {
                     target: target.clone(),
                     reading: Reading {

@@ -24,6 +24,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_assets, create_asset))
         .routes(routes!(get_asset, update_asset))
         .routes(routes!(replace_lamp))
+        .routes(routes!(sticker_svg))
         .routes(routes!(replacement_plan))
         .routes(routes!(asset_counts))
 }
@@ -481,4 +482,34 @@ async fn asset_counts(
         total: dto(unit, total),
         children: children.into_iter().map(|(id, c)| dto(id, c)).collect(),
     }))
+}
+
+/// Sticker size.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SizeParam {
+    /// Width in pixels, 128 to 2048 (default 512).
+    size: Option<u32>,
+}
+
+/// The asset's QR sticker (SVG): it opens the public fault form with the asset filled in.
+#[utoipa::path(get, path = "/assets/{id}/qr.svg", tag = "assets", params(("id" = Uuid, Path), SizeParam),
+    responses((status = 200, content_type = "image/svg+xml"), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn sticker_svg(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    Query(q): Query<SizeParam>,
+    headers: axum::http::HeaderMap,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let settings = super::placements::poster_settings(&state, &headers);
+    let svg = actions::sticker_svg(
+        &state.db,
+        &actor,
+        parse_id(&id)?,
+        &settings.public_url,
+        q.size.unwrap_or(512),
+    )
+    .await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }

@@ -681,6 +681,13 @@ const ROUTES: &[Route] = &[
         Body::None,
         200,
     ),
+    route(
+        "GET",
+        "/api/v1/assets/{id}/qr.svg",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
     // Devices only (an lsd_ token): people's sessions are not device tokens.
     route(
         "POST",
@@ -1562,7 +1569,9 @@ impl Fixture {
                 (format!("{path}?unit={unit}"), None)
             }
             "/api/v1/assets" => (path, Some(asset_body(unit, "camera"))),
-            "/api/v1/assets/{id}" | "/api/v1/assets/{id}/lamp-replacements" => {
+            "/api/v1/assets/{id}"
+            | "/api/v1/assets/{id}/lamp-replacements"
+            | "/api/v1/assets/{id}/qr.svg" => {
                 let kind = if route.path.ends_with("replacements") {
                     "grid_light"
                 } else {
