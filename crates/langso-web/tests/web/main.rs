@@ -5,6 +5,7 @@
 mod access;
 mod auth;
 mod browser;
+mod household_files;
 mod households;
 mod openapi;
 mod pages;
