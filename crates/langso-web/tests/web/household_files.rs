@@ -31,7 +31,8 @@ fn office_file(village: &str, bad: bool) -> Vec<u8> {
     for (c, h) in headers.iter().enumerate() {
         sheet.write_string(0, c as u16, *h).unwrap();
     }
-    let rows: [(f64, &str, &str, &str, Option<f64>, Option<&str>); 2] = [
+    type Row<'a> = (f64, &'a str, &'a str, &'a str, Option<f64>, Option<&'a str>);
+    let rows: [Row; 2] = [
         (
             3.0,
             village,
