@@ -153,12 +153,14 @@ pub async fn import(count: usize) -> Result<()> {
     }
     import_db.close().await;
 
-    // The raw baseline: the same rows, ready-made, in multi-row INSERTs in one transaction.
+    // The raw baseline: the same rows, ready-made, in multi-row INSERTs in one transaction,
+    // with the same SQLite settings as the import.
     let raw_db = units_only(&dir.path().join("raw.db").to_string_lossy()).await?;
     let (commune, village_list) = villages(&raw_db).await?;
     let now = OffsetDateTime::now_utc();
     let started = Instant::now();
     let mut tx = raw_db.begin().await?;
+    langso_store::households::widen_cache_for_bulk_load(&mut tx).await?;
     let mut batch = Vec::with_capacity(1000);
     for i in 0..count {
         let (code, v, head, phone, members, adults, alley, house) =

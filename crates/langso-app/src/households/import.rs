@@ -734,7 +734,9 @@ pub async fn import_households(
     let mut tx: Option<Tx> = if dry_run {
         None
     } else {
-        Some(db.begin().await?)
+        let mut tx = db.begin().await?;
+        store::widen_cache_for_bulk_load(&mut tx).await?;
+        Some(tx)
     };
     let mut since_tick = 0u64;
     while let Some(next) = rows.next_row() {

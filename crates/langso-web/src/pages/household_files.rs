@@ -69,6 +69,9 @@ pub(super) async fn form(
     uri: Uri,
     Query(query): Query<UnitQuery>,
 ) -> Result<Response, PageError> {
+    let lang = Lang::from_headers(&headers);
+    langso_app::auth::policy::scope(&actor, langso_domain::auth::Permission::WritePeople)
+        .map_err(|error| PageError { error, lang })?;
     let unit = match query.unit.filter(|u| !u.trim().is_empty()) {
         Some(unit) => unit,
         None => default_unit(&state.db, &actor).await,

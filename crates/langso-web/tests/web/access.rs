@@ -39,6 +39,8 @@ enum Body {
     None,
     Json,
     Form,
+    /// multipart/form-data; a `file` key becomes a file part.
+    Multipart,
 }
 
 struct Route {
@@ -913,6 +915,49 @@ const ROUTES: &[Route] = &[
         Body::None,
         200,
     ),
+    // --- households import/export ---
+    route(
+        "POST",
+        "/api/v1/households/import",
+        Targeted(WritePeople),
+        Body::Multipart,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/households/export",
+        Targeted(ExportPeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/households/import",
+        Listing(WritePeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/households/import",
+        Targeted(WritePeople),
+        Body::Multipart,
+        200,
+    ),
+    route(
+        "POST",
+        "/households/import/{id}/confirm",
+        Targeted(WritePeople),
+        Body::Form,
+        200,
+    ),
+    route(
+        "GET",
+        "/households/export",
+        Targeted(ExportPeople),
+        Body::None,
+        200,
+    ),
 ];
 
 /// Health, metrics and documentation: public, outside the API and page routers.
@@ -1453,6 +1498,67 @@ impl Fixture {
                 };
                 (path, body)
             }
+            // --- households import/export ---
+            "/api/v1/households/import" | "/households/import" if route.method == "POST" => {
+                let village = self.village_in(unit).await;
+                let file =
+                    format!("Mã hộ,Họ và tên chủ hộ,Số thành viên\nIMP-{n},Nguyễn Văn Thử,3\n");
+                let path = if route.path.starts_with("/api/") {
+                    format!("{path}?unit={village}&dry_run=true")
+                } else {
+                    path
+                };
+                (
+                    path,
+                    Some(json!({"csrf": csrf, "unit": village.to_string(), "file": file})),
+                )
+            }
+            "/households/import/{id}/confirm" => {
+                let village = self.village_in(unit).await.to_string();
+                let file =
+                    format!("Mã hộ,Họ và tên chủ hộ,Số thành viên\nCF-{n},Nguyễn Văn Thử,3\n");
+                let db = self.app.db();
+                let own = match player {
+                    Some(p) => langso_app::auth::actor_for_session(db, &p.session)
+                        .await
+                        .unwrap(),
+                    None => None,
+                };
+                let mut id = None;
+                if let Some(actor) = own {
+                    id = langso_app::households::preview_upload(
+                        db,
+                        &actor,
+                        &village,
+                        "m.csv",
+                        file.clone().into_bytes(),
+                    )
+                    .await
+                    .ok()
+                    .and_then(|p| p.upload_id);
+                }
+                let id = match id {
+                    Some(id) => id,
+                    None => langso_app::households::preview_upload(
+                        db,
+                        &Actor::system("matrix"),
+                        &village,
+                        "m.csv",
+                        file.into_bytes(),
+                    )
+                    .await
+                    .unwrap()
+                    .upload_id
+                    .unwrap(),
+                };
+                (
+                    path.replace("{id}", &id.to_string()),
+                    Some(json!({"csrf": csrf})),
+                )
+            }
+            "/api/v1/households/export" | "/households/export" => {
+                (format!("{path}?unit={unit}&format=xlsx"), None)
+            }
             "/api/v1/progress" | "/progress" => (format!("{path}?unit={unit}"), None),
             // --- comms ---
             "/api/v1/groups"
@@ -1753,6 +1859,21 @@ impl Fixture {
         }
         request = match (route.body, body) {
             (Body::Json, Some(body)) => request.json(&body),
+            (Body::Multipart, Some(body)) => {
+                let mut form = reqwest::multipart::Form::new();
+                for (key, value) in body.as_object().unwrap() {
+                    let text = value.as_str().unwrap_or_default().to_owned();
+                    form = if key == "file" {
+                        form.part(
+                            "file",
+                            reqwest::multipart::Part::bytes(text.into_bytes()).file_name("m.csv"),
+                        )
+                    } else {
+                        form.text(key.clone(), text)
+                    };
+                }
+                request.multipart(form)
+            }
             (Body::Form, Some(body)) | (Body::None, Some(body)) if route.method == "POST" => {
                 request.form(&body)
             }
