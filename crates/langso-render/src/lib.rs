@@ -5,9 +5,9 @@
 //! URLs, numbers) and get bytes back. Text is Vietnamese first, so every PDF embeds DejaVu Sans,
 //! which carries every Vietnamese letter, and wraps lines by measuring with that font.
 
-pub mod chart;
 /// The asset map (issue 7): points coloured by status.
 pub mod asset_map;
+pub mod chart;
 pub mod poster;
 pub mod qr;
 pub mod sheet;

@@ -3,10 +3,12 @@
 //! a scope root and only return households under it.
 
 mod announcements;
+mod events;
 mod groups;
 mod outbox;
 
 pub use announcements::*;
+pub use events::*;
 pub use groups::*;
 pub use outbox::*;
 

@@ -4,8 +4,8 @@
 pub mod accounts;
 pub mod assets;
 pub mod audit;
-pub mod household_files;
 pub mod faults;
+pub mod household_files;
 pub mod households;
 pub mod placements;
 pub mod procedures;
