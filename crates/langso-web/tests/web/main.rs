@@ -17,3 +17,5 @@ mod support;
 mod system;
 mod telemetry;
 mod units_api;
+// --- comms follow-ups (issue 8b) ---
+mod comms_events;
