@@ -15,6 +15,8 @@ mod procedure_versions;
 mod qr;
 mod qr_analytics;
 mod units;
+// --- webhooks page (issue 8b) ---
+mod webhooks;
 
 use askama::Template;
 use axum::Router;
@@ -108,6 +110,10 @@ pub(crate) fn router(settings: &Settings) -> Router<AppState> {
         )
         .route("/announcements/{id}", get(comms::show))
         .route("/announcements/{id}/decision", post(comms::decide))
+        // --- webhooks page (issue 8b) ---
+        .route("/webhooks", get(webhooks::index).post(webhooks::create))
+        .route("/webhooks/{id}", get(webhooks::show))
+        .route("/webhooks/{id}/deactivate", post(webhooks::deactivate))
         .merge(login)
 }
 
@@ -185,6 +191,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/open311/v2/services/{code}"),
     ("GET", "/open311/v2/requests/{id}"),
     ("GET", "/open311/v2/tokens/{id}"),
+    // --- webhooks page (issue 8b) ---
+    ("GET", "/webhooks"),
+    ("POST", "/webhooks"),
+    ("GET", "/webhooks/{id}"),
+    ("POST", "/webhooks/{id}/deactivate"),
 ];
 
 /// What every page's frame needs: language, where we are, whether this is the demo, who is
