@@ -19,3 +19,4 @@ mod telemetry;
 mod units_api;
 // --- comms follow-ups (issue 8b) ---
 mod comms_events;
+mod webhook_pages;
