@@ -390,7 +390,7 @@ async fn a_full_queue_sheds_instead_of_waiting_and_accepted_readings_are_stored(
         heartbeats: 0,
         silent: false,
     };
-    langso_store::assets::upsert_states(&mut hold, &[row.clone()])
+    langso_store::assets::upsert_states(&mut hold, std::slice::from_ref(&row))
         .await
         .unwrap();
     hold.commit().await.unwrap();

@@ -87,7 +87,7 @@ fn generated(
             GIVEN[(i / 8) % GIVEN.len()]
         ),
         // Every other phone has lost its leading 0, as Excel does to numbers.
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             format!("09{:08}", i % 100_000_000)
         } else {
             format!("9{:08}", i % 100_000_000)

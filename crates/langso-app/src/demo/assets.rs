@@ -229,7 +229,7 @@ async fn readings(db: &Db, root: Uuid) -> AppResult<()> {
                 let i = chunk_index * 500 + j;
                 let silent = i % 23 == 0;
                 let kind = AssetKind::parse(
-                    &devices
+                    devices
                         .iter()
                         .find(|a| a.id == target.id)
                         .map_or("camera", |a| a.kind.as_str()),

@@ -985,11 +985,13 @@ impl Fixture {
         let view = langso_app::assets::asset(self.app.db(), &system, asset)
             .await
             .unwrap();
-        let target =
-            langso_store::assets::device_targets(self.app.db(), &[view.asset.code.clone()])
-                .await
-                .unwrap()
-                .remove(0);
+        let target = langso_store::assets::device_targets(
+            self.app.db(),
+            std::slice::from_ref(&view.asset.code),
+        )
+        .await
+        .unwrap()
+        .remove(0);
         let reading = langso_domain::assets::Reading {
             asset: view.asset.code,
             at: None,
