@@ -901,8 +901,51 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
         "Tỉ lệ theo chỉ số",
         "Indicator shares",
     ),
+    // --- webhooks page (issue 8b) ---
+    ("webhooks.title", "Điểm nhận webhook", "Webhook endpoints"),
+    (
+        "webhooks.intro",
+        "Bộ chuyển tiếp (Zalo OA, cổng SMS) nhận thông báo của đơn vị dưới dạng JSON có ký HMAC.",
+        "Adapters (Zalo OA, SMS gateway) receive the unit's announcements as HMAC-signed JSON.",
+    ),
+    (
+        "webhooks.none",
+        "Chưa có điểm nhận nào.",
+        "No endpoints yet.",
+    ),
+    ("webhooks.name", "Tên", "Name"),
+    ("webhooks.url", "Địa chỉ", "Address"),
+    ("webhooks.state", "Trạng thái", "State"),
+    ("webhooks.active", "Đang nhận", "Active"),
+    ("webhooks.inactive", "Đã tắt", "Switched off"),
+    ("webhooks.new", "Thêm điểm nhận", "Add an endpoint"),
+    (
+        "webhooks.secret",
+        "Khóa bí mật (để trống để tự tạo)",
+        "Secret (leave empty to generate one)",
+    ),
+    ("webhooks.create", "Thêm", "Add"),
+    (
+        "webhooks.secret_once",
+        "Khóa bí mật chỉ hiện một lần này; hãy chép vào bộ chuyển tiếp.",
+        "The secret is shown this once; copy it into the adapter.",
+    ),
+    ("webhooks.deactivate", "Tắt điểm nhận", "Switch off"),
+    (
+        "webhooks.attempts",
+        "Các lần gửi gần đây",
+        "Recent delivery attempts",
+    ),
+    (
+        "webhooks.no_attempts",
+        "Chưa gửi lần nào.",
+        "No attempts yet.",
+    ),
+    ("webhooks.at", "Lúc", "At"),
+    ("webhooks.status", "Mã HTTP", "HTTP status"),
+    ("webhooks.error", "Lỗi", "Error"),
+    ("webhooks.duration", "Thời gian", "Duration"),
 ];
-
 impl Lang {
     /// The catalogue text for `key`; "?" if missing (a test checks every key templates name).
     pub fn t(self, key: &str) -> &'static str {

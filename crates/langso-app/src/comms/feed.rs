@@ -1,9 +1,10 @@
 //! A village's public feed: the announcements that reached it, and public outreach events.
 
 use langso_domain::comms::render_body;
+use langso_domain::teams::OutreachKind;
 use langso_domain::units::{Level, Unit};
 use langso_store::comms as store;
-use time::OffsetDateTime;
+use time::{OffsetDateTime, UtcOffset};
 use uuid::Uuid;
 
 use crate::{AppError, AppResult, Db, today};
@@ -61,12 +62,38 @@ pub async fn village_feed(db: &Db, code: &str) -> AppResult<VillageFeed> {
     Ok(VillageFeed { village, items })
 }
 
-/// Public outreach events of the village (and the units above it) as feed entries.
+/// Public outreach events of the village (and the units above it) as feed entries, up to 50.
 ///
-/// The outreach events table belongs to the outreach domain (issue 5), which is built in
-/// parallel: until it lands this returns nothing. Joining it means reading the public events
-/// whose unit is the village or one of its ancestors and mapping each to a [`FeedItem`] with
-/// category `event`; nothing else in the feed changes.
-pub async fn public_events(_db: &Db, _village: Uuid) -> AppResult<Vec<FeedItem>> {
-    Ok(Vec::new())
+/// An event has a day, not an instant: it is dated at the start of that day in Vietnam (UTC+7)
+/// so it sorts among announcements by the day it was held. The entry links to nothing; its
+/// body says who held it, what kind it was and how many people it reached.
+pub async fn public_events(db: &Db, village: Uuid) -> AppResult<Vec<FeedItem>> {
+    let rows = store::public_events_for_village(db, village, today(), 50).await?;
+    Ok(rows
+        .into_iter()
+        .map(|e| {
+            let kind = OutreachKind::parse(&e.kind)
+                .map(|k| k.label_vi().to_owned())
+                .unwrap_or_else(|_| e.kind.clone());
+            let body = format!(
+                "{kind} – {} – {}: {} người tham dự.",
+                e.unit_name, e.held_on, e.attendance
+            );
+            FeedItem {
+                id: e.id,
+                title: e.topic,
+                body_html: render_body(&body),
+                category: "event".to_owned(),
+                link: None,
+                short_code: None,
+                published_at: e.held_on.midnight().assume_offset(VIETNAM),
+            }
+        })
+        .collect())
 }
+
+/// Vietnam's offset (no daylight saving).
+const VIETNAM: UtcOffset = match UtcOffset::from_hms(7, 0, 0) {
+    Ok(o) => o,
+    Err(_) => UtcOffset::UTC,
+};

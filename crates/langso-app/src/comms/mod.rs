@@ -29,4 +29,6 @@ pub use guides::{GUIDES, Guide, guide};
 pub use langso_store::comms::{
     AnnouncementRow, AttemptRow, CoverageRow, GroupRow, MemberRow, OutboxRow, WebhookRow,
 };
-pub use webhooks::{NewWebhook, create_webhook, list_webhooks};
+pub use webhooks::{
+    NewWebhook, WebhookDetail, create_webhook, deactivate_webhook, list_webhooks, webhook,
+};

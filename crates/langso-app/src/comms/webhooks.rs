@@ -3,7 +3,7 @@
 //! needs the accounts right.
 
 use langso_domain::auth::Permission;
-use langso_store::comms::{self as store, WebhookRow};
+use langso_store::comms::{self as store, AttemptRow, WebhookRow};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -101,4 +101,52 @@ pub async fn list_webhooks(db: &Db, actor: &Actor, unit: Uuid) -> AppResult<Vec<
             w
         })
         .collect())
+}
+
+/// An endpoint (secret blanked) with its latest delivery attempts, newest first.
+#[derive(Clone, Debug)]
+pub struct WebhookDetail {
+    /// The endpoint.
+    pub webhook: WebhookRow,
+    /// Up to 50 attempts.
+    pub attempts: Vec<AttemptRow>,
+}
+
+/// One endpoint and its recent attempts, so whoever manages it sees why a receiver is failing.
+pub async fn webhook(db: &Db, actor: &Actor, id: Uuid) -> AppResult<WebhookDetail> {
+    let mut webhook = store::get_webhook(db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    policy::require(db, actor, Permission::ManageAccounts, webhook.unit_id).await?;
+    webhook.secret = String::new();
+    let attempts = store::webhook_attempts(db, id, 50).await?;
+    Ok(WebhookDetail { webhook, attempts })
+}
+
+/// Switches an endpoint off: it gets no new messages (those already queued still go out, so
+/// a receiver never misses one it was promised). Switching off twice changes nothing.
+pub async fn deactivate_webhook(db: &Db, actor: &Actor, id: Uuid) -> AppResult<WebhookRow> {
+    let mut row = store::get_webhook(db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    policy::require(db, actor, Permission::ManageAccounts, row.unit_id).await?;
+    let mut tx = db.begin().await?;
+    if store::deactivate_webhook(&mut tx, id).await? {
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "webhook.deactivate",
+                target_type: "webhook",
+                target_id: row.id.to_string(),
+                unit_id: Some(row.unit_id),
+                summary: format!("{} → {}", row.name, row.url),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    row.active = false;
+    row.secret = String::new();
+    Ok(row)
 }

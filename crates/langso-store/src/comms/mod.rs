@@ -3,12 +3,16 @@
 //! a scope root and only return households under it.
 
 mod announcements;
+mod events;
 mod groups;
 mod outbox;
+mod webhook_admin;
 
 pub use announcements::*;
+pub use events::*;
 pub use groups::*;
 pub use outbox::*;
+pub use webhook_admin::*;
 
 /// Milliseconds since the Unix epoch: how instants that SQL compares are stored.
 pub fn millis(at: time::OffsetDateTime) -> i64 {

@@ -49,6 +49,8 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_announcement))
         .routes(routes!(decide))
         .routes(routes!(list_webhooks, create_webhook))
+        // --- webhook page follow-up (issue 8b) ---
+        .routes(routes!(deactivate_webhook))
 }
 
 /// A village group.
@@ -612,4 +614,16 @@ async fn create_webhook(
     };
     let row = actions::create_webhook(&state.db, &actor, &input).await?;
     Ok((StatusCode::CREATED, Json(row.into())))
+}
+
+/// Switches a webhook endpoint off: no new messages; those already queued still go out.
+#[utoipa::path(post, path = "/webhooks/{id}/deactivate", tag = "comms", params(("id" = Uuid, Path)),
+    responses((status = 200, body = WebhookDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn deactivate_webhook(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<WebhookDto>, ApiError> {
+    let row = actions::deactivate_webhook(&state.db, &actor, parse_id(&id)?).await?;
+    Ok(Json(row.into()))
 }

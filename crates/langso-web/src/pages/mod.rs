@@ -17,6 +17,8 @@ mod qr_analytics;
 mod units;
 // --- dashboard ---
 mod dashboard;
+// --- webhooks page (issue 8b) ---
+mod webhooks;
 
 use askama::Template;
 use axum::Router;
@@ -112,6 +114,10 @@ pub(crate) fn router(settings: &Settings) -> Router<AppState> {
         .route("/announcements/{id}/decision", post(comms::decide))
         // --- dashboard ---
         .route("/dashboard", get(dashboard::show))
+        // --- webhooks page (issue 8b) ---
+        .route("/webhooks", get(webhooks::index).post(webhooks::create))
+        .route("/webhooks/{id}", get(webhooks::show))
+        .route("/webhooks/{id}/deactivate", post(webhooks::deactivate))
         .merge(login)
 }
 
@@ -191,6 +197,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/open311/v2/tokens/{id}"),
     // --- dashboard ---
     ("GET", "/dashboard"),
+    // --- webhooks page (issue 8b) ---
+    ("GET", "/webhooks"),
+    ("POST", "/webhooks"),
+    ("GET", "/webhooks/{id}"),
+    ("POST", "/webhooks/{id}/deactivate"),
 ];
 
 /// What every page's frame needs: language, where we are, whether this is the demo, who is

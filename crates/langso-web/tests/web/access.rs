@@ -958,6 +958,42 @@ const ROUTES: &[Route] = &[
         Body::None,
         200,
     ),
+    // --- webhooks page (issue 8b) ---
+    route(
+        "POST",
+        "/api/v1/webhooks/{id}/deactivate",
+        Targeted(ManageAccounts),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/webhooks",
+        Targeted(ManageAccounts),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/webhooks",
+        Targeted(ManageAccounts),
+        Body::Form,
+        200,
+    ),
+    route(
+        "GET",
+        "/webhooks/{id}",
+        Targeted(ManageAccounts),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/webhooks/{id}/deactivate",
+        Targeted(ManageAccounts),
+        Body::Form,
+        303,
+    ),
 ];
 
 /// Health, metrics and documentation: public, outside the API and page routers.
@@ -1807,6 +1843,32 @@ impl Fixture {
             "/api/v1/evidence/{id}/approve" => {
                 let evidence = self.evidence_in(unit).await;
                 (path.replace("{id}", &evidence.to_string()), None)
+            }
+            // --- webhooks page (issue 8b) ---
+            "/webhooks" if route.method == "GET" => (format!("{path}?unit={unit}"), None),
+            "/webhooks" => (
+                path,
+                Some(
+                    json!({"csrf": csrf, "unit": unit, "name": format!("SMS {n}"), "url": "http://127.0.0.1:9/sms"}),
+                ),
+            ),
+            "/api/v1/webhooks/{id}/deactivate" | "/webhooks/{id}" | "/webhooks/{id}/deactivate" => {
+                let input = langso_app::comms::NewWebhook {
+                    unit_id: Some(unit),
+                    name: format!("Zalo OA {n}"),
+                    url: "http://127.0.0.1:9/hook".to_owned(),
+                    secret: String::new(),
+                };
+                let hook = langso_app::comms::create_webhook(
+                    self.app.db(),
+                    &Actor::system("matrix"),
+                    &input,
+                )
+                .await
+                .unwrap();
+                let body = (route.method == "POST" && !route.path.starts_with("/api/"))
+                    .then(|| json!({"csrf": csrf}));
+                (path.replace("{id}", &hook.id.to_string()), body)
             }
             "/logout" => (path, Some(json!({"csrf": csrf}))),
             "/account/password" => (

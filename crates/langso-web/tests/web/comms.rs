@@ -19,15 +19,15 @@ const PASSWORD: &str = "mật khẩu thử nghiệm";
 
 /// One element of an Atom document: its path, attributes and text.
 #[derive(Debug, Default, Clone)]
-struct Element {
-    path: String,
-    attributes: Vec<(String, String)>,
-    text: String,
+pub(crate) struct Element {
+    pub(crate) path: String,
+    pub(crate) attributes: Vec<(String, String)>,
+    pub(crate) text: String,
 }
 
 /// Parses the whole document (quick-xml checks that every end tag matches its start) into
 /// elements with their text, entities resolved.
-fn parse_xml(xml: &str) -> Vec<Element> {
+pub(crate) fn parse_xml(xml: &str) -> Vec<Element> {
     let mut reader = Reader::from_str(xml);
     let mut stack: Vec<Element> = Vec::new();
     let mut done = Vec::new();

@@ -20,3 +20,6 @@ mod support;
 mod system;
 mod telemetry;
 mod units_api;
+// --- comms follow-ups (issue 8b) ---
+mod comms_events;
+mod webhook_pages;
