@@ -21,7 +21,7 @@ pub mod procedures;
 pub mod testing;
 pub mod units;
 
-pub use db::{Db, Exec, Tx, wipe_postgres};
+pub use db::{Db, Exec, Tx, WriteTurn, wipe_postgres};
 pub use error::StoreError;
 
 /// Result of a store call.

@@ -110,7 +110,7 @@ pub async fn count_visits(ex: impl Into<Exec<'_>>) -> StoreResult<i64> {
 /// a million rows into four indexes otherwise re-reads the same index pages from the file over
 /// and over. PostgreSQL sizes its own buffers; nothing to do there.
 pub async fn widen_cache_for_bulk_load(tx: &mut Tx) -> StoreResult<()> {
-    if let Tx::Sqlite(transaction) = tx {
+    if let Tx::Sqlite(transaction, _) = tx {
         sqlx::query("PRAGMA cache_size = -32768")
             .execute(&mut **transaction)
             .await?;

@@ -157,7 +157,7 @@ async fn guides_and_scans_keep_answering_while_the_database_is_busy() {
     let mut held_sqlite = Vec::new();
     let mut held_postgres = Vec::new();
     match app.db() {
-        langso_app::Db::Sqlite(pool) => {
+        langso_app::Db::Sqlite(pool, _) => {
             for _ in 0..pool.options().get_max_connections() {
                 held_sqlite.push(pool.acquire().await.unwrap());
             }
