@@ -43,6 +43,9 @@ pub struct AppState {
     pub devices: Arc<Devices>,
     /// The offline detector and the MQTT subscriber, ended at shutdown.
     pub background: Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+    // --- households ---
+    /// Door-to-door visits, committed in groups by one writer task.
+    pub visits: langso_app::households::VisitWriter,
 }
 
 impl AppState {
@@ -76,6 +79,7 @@ impl AppState {
                 Err(error) => tracing::error!(%error, "MQTT subscriber not started"),
             }
         }
+        let visits = langso_app::households::VisitWriter::start(db.clone());
         AppState {
             scans: ScanRecorder::start(db.clone(), RecorderConfig::default()),
             db,
@@ -83,6 +87,7 @@ impl AppState {
             public: Arc::new(public::PublicCache::default()),
             devices,
             background: Arc::new(std::sync::Mutex::new(background)),
+            visits,
         }
     }
 
@@ -96,6 +101,7 @@ impl AppState {
         }
         self.scans.shutdown().await;
         self.devices.ingest.shutdown().await;
+        self.visits.shutdown().await;
     }
 }
 

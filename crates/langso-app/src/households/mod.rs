@@ -14,6 +14,7 @@ mod register;
 pub mod sheet;
 mod subject;
 mod uploads;
+mod visit_writer;
 mod visits;
 
 pub use catalogue::{Indicator, catalogue, ensure_catalogue};
@@ -27,4 +28,7 @@ pub use register::{
 };
 pub use subject::{erase_household, subject_export};
 pub use uploads::{MAX_UPLOAD, Preview, confirm_upload, preview_upload};
-pub use visits::{VisitInput, assign, my_round, record_visit, visits_of};
+pub use visit_writer::VisitWriter;
+pub use visits::{
+    CheckedVisit, VisitInput, assign, check_visit, my_round, record_visit, visits_of,
+};

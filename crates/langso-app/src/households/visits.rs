@@ -37,6 +37,26 @@ pub struct VisitInput {
     pub notes: String,
 }
 
+/// A visit that passed every check and may be written: by [`record_visit`] in its own
+/// transaction, or by the [`super::VisitWriter`] together with other visits (group commit).
+#[derive(Clone, Debug)]
+pub struct CheckedVisit {
+    household: HouseholdRow,
+    visit: VisitRow,
+    values: BTreeMap<String, i64>,
+    actor: Actor,
+}
+
+impl CheckedVisit {
+    /// The visit as it will be stored.
+    pub fn visit(&self) -> &VisitRow {
+        &self.visit
+    }
+}
+
+/// Counter deltas gathered while writing visits, added once per (village, key) before commit.
+pub(crate) type CounterDeltas = BTreeMap<(Uuid, String), i64>;
+
 /// Records a visit: appends it, sets the household's values, moves the village counters and
 /// writes the audit entry, in one transaction. A visit whose id was already recorded changes
 /// nothing (the phone retried).
@@ -46,6 +66,23 @@ pub async fn record_visit(
     household: Uuid,
     input: &VisitInput,
 ) -> AppResult<VisitRow> {
+    let checked = check_visit(db, actor, household, input).await?;
+    let mut tx = db.begin().await?;
+    let mut counters = CounterDeltas::new();
+    write_visit(&mut tx, &checked, &mut counters).await?;
+    store::add_counters(&mut tx, &counters).await?;
+    tx.commit().await?;
+    Ok(checked.visit)
+}
+
+/// Checks a visit before any write: the household exists and is in the actor's scope, the
+/// dates are sensible, every value fits its indicator, every help code is known.
+pub async fn check_visit(
+    db: &Db,
+    actor: &Actor,
+    household: Uuid,
+    input: &VisitInput,
+) -> AppResult<CheckedVisit> {
     let row = store::get_household(db, household)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -114,29 +151,67 @@ pub async fn record_visit(
         notes: input.notes.trim().chars().take(1000).collect(),
         created_at: OffsetDateTime::now_utc(),
     };
-    let mut tx = db.begin().await?;
-    if !store::insert_visit(&mut tx, &visit).await? {
-        return Ok(visit);
+    Ok(CheckedVisit {
+        household: row,
+        visit,
+        values: input.values.clone(),
+        actor: actor.clone(),
+    })
+}
+
+/// Writes a checked visit inside `tx`: the ledger row, the household's changed values, its
+/// last visit and follow-up, and the audit entry; the counter deltas go to `counters` for the
+/// caller to add before commit. A visit id already in the ledger writes nothing.
+pub(crate) async fn write_visit(
+    tx: &mut langso_store::Tx,
+    checked: &CheckedVisit,
+    counters: &mut CounterDeltas,
+) -> AppResult<()> {
+    let CheckedVisit {
+        household: row,
+        visit,
+        values,
+        actor,
+    } = checked;
+    if !store::insert_visit(tx, visit).await? {
+        return Ok(());
     }
-    let current: BTreeMap<String, i64> = store::household_values(&mut tx, row.id)
+    let current: BTreeMap<String, i64> = store::household_values(&mut *tx, row.id)
         .await?
         .into_iter()
         .collect();
+    let mut set = Vec::new();
     let mut changes = Vec::new();
-    for (code, value) in &input.values {
-        let old = current.get(code).copied().unwrap_or(0);
-        if old != *value || !current.contains_key(code) {
-            store::set_value(&mut tx, row.id, code, *value).await?;
-            store::add_counter(&mut tx, row.unit_id, &format!("ind:{code}"), value - old).await?;
-            if old != *value {
-                changes.push(format!("{code}: {old} → {value}"));
-            }
+    for (code, value) in values {
+        let old = current.get(code).copied();
+        if old == Some(*value) {
+            continue;
+        }
+        set.push((row.id, code.clone(), *value));
+        *counters
+            .entry((row.unit_id, format!("ind:{code}")))
+            .or_default() += value - old.unwrap_or(0);
+        if old.unwrap_or(0) != *value {
+            changes.push(format!("{code}: {} → {value}", old.unwrap_or(0)));
         }
     }
-    count_visit(&mut tx, &row, &visit).await?;
-    store::mark_visited(&mut tx, row.id, visited_on, input.follow_up_on).await?;
+    store::upsert_values(tx, &set).await?;
+    let mut count = |key: String| *counters.entry((row.unit_id, key)).or_default() += 1;
+    if store::mark_first_visit(tx, row.id, visit.visited_on).await? {
+        count("visited".to_owned());
+    }
+    count("visits".to_owned());
+    if let Some(user) = visit.visitor_id {
+        count(format!("visits:{user}"));
+    }
+    count(format!(
+        "month:{:04}-{:02}",
+        visit.visited_on.year(),
+        u8::from(visit.visited_on.month())
+    ));
+    store::mark_visited(tx, row.id, visit.visited_on, visit.follow_up_on).await?;
     audit::record(
-        &mut tx,
+        tx,
         actor,
         Change {
             action: "household.visit",
@@ -144,37 +219,14 @@ pub async fn record_visit(
             target_id: row.code.clone(),
             unit_id: Some(row.unit_id),
             summary: format!(
-                "{visited_on}; {}; help: {}",
+                "{}; {}; help: {}",
+                visit.visited_on,
                 changes.join(", "),
                 visit.help_given
             ),
         },
     )
     .await?;
-    tx.commit().await?;
-    Ok(visit)
-}
-
-/// The visit counters: households visited at least once, visits in all, per team member and
-/// per month (progress over time).
-async fn count_visit(
-    tx: &mut langso_store::Tx,
-    row: &HouseholdRow,
-    visit: &VisitRow,
-) -> AppResult<()> {
-    if row.last_visit_on.is_none() {
-        store::add_counter(tx, row.unit_id, "visited", 1).await?;
-    }
-    store::add_counter(tx, row.unit_id, "visits", 1).await?;
-    if let Some(user) = visit.visitor_id {
-        store::add_counter(tx, row.unit_id, &format!("visits:{user}"), 1).await?;
-    }
-    let month = format!(
-        "month:{:04}-{:02}",
-        visit.visited_on.year(),
-        u8::from(visit.visited_on.month())
-    );
-    store::add_counter(tx, row.unit_id, &month, 1).await?;
     Ok(())
 }
 

@@ -52,6 +52,16 @@ pub async fn visits_of(ex: impl Into<Exec<'_>>, household: Uuid) -> StoreResult<
     Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(household).fetch_all(e).await)?)
 }
 
+/// Marks a never-visited household as visited on `on`; true if this was its first visit.
+/// The condition sits in the UPDATE, so two writers racing on one household count it once
+/// (PostgreSQL re-checks the row after the first commits; SQLite writers take turns).
+pub async fn mark_first_visit(tx: &mut Tx, household: Uuid, on: Date) -> StoreResult<bool> {
+    let sql = "UPDATE households SET last_visit_on = $2 WHERE id = $1 AND last_visit_on IS NULL";
+    let changed = on_tx!(tx, c => sqlx::query(sql).bind(household).bind(on)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(changed > 0)
+}
+
 /// Records the visit's outcome on the household: last visit and next follow-up.
 pub async fn mark_visited(
     tx: &mut Tx,

@@ -421,7 +421,7 @@ async fn record_visit(
         follow_up_on: body.follow_up_on,
         notes: body.notes,
     };
-    let visit = actions::record_visit(&state.db, &actor, parse_id(&id)?, &input).await?;
+    let visit = state.visits.record(&actor, parse_id(&id)?, &input).await?;
     Ok((StatusCode::CREATED, Json(visit.into())))
 }
 

@@ -322,7 +322,7 @@ pub(super) async fn visit_submit(
         follow_up_on,
         notes: get("notes").unwrap_or_default(),
     };
-    match actions::record_visit(&state.db, &actor, id, &input).await {
+    match state.visits.record(&actor, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/households/{id}")).into_response()),
         Err(AppError::Invalid(problems)) => {
             let messages = problems.iter().map(ToString::to_string).collect();
