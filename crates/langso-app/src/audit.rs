@@ -26,7 +26,13 @@ pub struct Change<'a> {
 
 /// Records `change` by `actor` inside the change's own transaction.
 pub async fn record(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> AppResult<()> {
-    let entry = AuditRow {
+    store::record(tx, &entry(actor, change)).await?;
+    Ok(())
+}
+
+/// The log entry for `change` by `actor`, for writers that record many at once.
+pub fn entry(actor: &Actor, change: Change<'_>) -> AuditRow {
+    AuditRow {
         id: Uuid::now_v7(),
         at: OffsetDateTime::now_utc(),
         actor_id: actor.user_id,
@@ -36,9 +42,7 @@ pub async fn record(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> AppResult
         target_id: change.target_id,
         unit_id: change.unit_id,
         summary: change.summary,
-    };
-    store::record(tx, &entry).await?;
-    Ok(())
+    }
 }
 
 /// Records a change that is its own transaction (an export, an unmasked view).

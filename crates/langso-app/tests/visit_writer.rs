@@ -144,7 +144,9 @@ async fn concurrent_visits_through_the_writer_count_exactly_once() {
     );
     let mut ledger = 0;
     for (n, &household) in ids.iter().enumerate() {
-        let visits = households::visits_of(db, &officer, household).await.unwrap();
+        let visits = households::visits_of(db, &officer, household)
+            .await
+            .unwrap();
         ledger += visits.len();
         let values: BTreeMap<String, i64> =
             langso_store::households::household_values(db, household)
@@ -156,7 +158,12 @@ async fn concurrent_visits_through_the_writer_count_exactly_once() {
     }
     assert_eq!(ledger, HOUSEHOLDS * VISITS_EACH);
     // After shutdown the writer takes nothing more, and says so.
-    assert!(writer.record(&officer, ids[0], &retry_free()).await.is_err());
+    assert!(
+        writer
+            .record(&officer, ids[0], &retry_free())
+            .await
+            .is_err()
+    );
 }
 
 fn retry_free() -> VisitInput {

@@ -39,6 +39,26 @@ pub async fn record(tx: &mut Tx, entry: &AuditRow) -> StoreResult<()> {
     Ok(())
 }
 
+/// Writes many entries in one statement (a group of visits committed together).
+pub async fn record_many(tx: &mut Tx, entries: &[AuditRow]) -> StoreResult<()> {
+    // Nine parameters a row: well under SQLite's bound-parameter limit.
+    for chunk in entries.chunks(1_000) {
+        on_tx!(tx, c => {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO audit_log (id, at, actor_id, actor_label, action, target_type, target_id, \
+                 unit_id, summary) ",
+            );
+            q.push_values(chunk, |mut b, e| {
+                b.push_bind(e.id).push_bind(e.at).push_bind(e.actor_id).push_bind(e.actor_label.clone())
+                    .push_bind(e.action.clone()).push_bind(e.target_type.clone())
+                    .push_bind(e.target_id.clone()).push_bind(e.unit_id).push_bind(e.summary.clone());
+            });
+            q.build().execute(&mut *c).await.map(|_| ())
+        })?;
+    }
+    Ok(())
+}
+
 /// Filters for reading the log.
 #[derive(Clone, Debug, Default)]
 pub struct AuditFilter {

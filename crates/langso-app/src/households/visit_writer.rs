@@ -1,9 +1,10 @@
 //! Visits with group commit. Thirty phones submitting at once would otherwise take thirty
 //! turns at SQLite's single writer, each paying for its own BEGIN, COMMIT and counter
 //! updates. Handlers check a visit themselves (scope, values: reads that run in parallel),
-//! then hand it to one writer task, which writes everything queued in one transaction, adds
-//! the counter deltas once per (village, key), commits, and only then answers each sender: a
-//! visit is acknowledged after it is durable, as before.
+//! then hand it to one writer task, which writes everything queued in one transaction with a
+//! fixed number of statements (multi-row inserts and updates; counter deltas once per
+//! village and key), commits, and only then answers each sender: a visit is acknowledged after
+//! it is durable, as before.
 //!
 //! If a batch fails, its visits are written again one by one, each in its own transaction,
 //! so one bad visit never costs the others theirs.
@@ -11,12 +12,12 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use langso_store::households::{self as store, VisitRow};
+use langso_store::households::VisitRow;
 use tokio::sync::{Mutex, Notify, mpsc, oneshot};
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
-use super::visits::{CheckedVisit, CounterDeltas, VisitInput, check_visit, write_visit};
+use super::visits::{CheckedVisit, VisitInput, check_visit, write_visits};
 use crate::auth::Actor;
 use crate::{AppError, AppResult, Db};
 
@@ -121,7 +122,9 @@ async fn write_loop(db: Db, mut receiver: mpsc::Receiver<Job>, shared: Arc<Share
         }
         match write_batch(&db, &jobs).await {
             Ok(()) => {
-                shared.written.fetch_add(jobs.len() as u64, Ordering::Relaxed);
+                shared
+                    .written
+                    .fetch_add(jobs.len() as u64, Ordering::Relaxed);
                 shared.commits.fetch_add(1, Ordering::Relaxed);
                 for job in jobs {
                     let _ = job.done.send(Ok(job.visit.visit().clone()));
@@ -146,11 +149,8 @@ async fn write_loop(db: Db, mut receiver: mpsc::Receiver<Job>, shared: Arc<Share
 
 async fn write_batch(db: &Db, jobs: &[Job]) -> AppResult<()> {
     let mut tx = db.begin().await?;
-    let mut counters = CounterDeltas::new();
-    for job in jobs {
-        write_visit(&mut tx, &job.visit, &mut counters).await?;
-    }
-    store::add_counters(&mut tx, &counters).await?;
+    let visits: Vec<&CheckedVisit> = jobs.iter().map(|job| &job.visit).collect();
+    write_visits(&mut tx, &visits).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,12 +1,14 @@
 //! Door-to-door visits: the append-only ledger, the household's current values and the
 //! village counters, all changed in one transaction; rounds and assignments.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use langso_domain::auth::Permission;
 use langso_domain::households::HELP_KINDS;
+use langso_store::Tx;
+use langso_store::audit as audit_store;
 use langso_store::auth as auth_store;
-use langso_store::households::{self as store, HouseholdRow, VisitRow};
+use langso_store::households::{self as store, HouseholdRow, VisitMark, VisitRow};
 use langso_store::units as unit_store;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -54,9 +56,6 @@ impl CheckedVisit {
     }
 }
 
-/// Counter deltas gathered while writing visits, added once per (village, key) before commit.
-pub(crate) type CounterDeltas = BTreeMap<(Uuid, String), i64>;
-
 /// Records a visit: appends it, sets the household's values, moves the village counters and
 /// writes the audit entry, in one transaction. A visit whose id was already recorded changes
 /// nothing (the phone retried).
@@ -68,9 +67,7 @@ pub async fn record_visit(
 ) -> AppResult<VisitRow> {
     let checked = check_visit(db, actor, household, input).await?;
     let mut tx = db.begin().await?;
-    let mut counters = CounterDeltas::new();
-    write_visit(&mut tx, &checked, &mut counters).await?;
-    store::add_counters(&mut tx, &counters).await?;
+    write_visits(&mut tx, &[&checked]).await?;
     tx.commit().await?;
     Ok(checked.visit)
 }
@@ -159,74 +156,109 @@ pub async fn check_visit(
     })
 }
 
-/// Writes a checked visit inside `tx`: the ledger row, the household's changed values, its
-/// last visit and follow-up, and the audit entry; the counter deltas go to `counters` for the
-/// caller to add before commit. A visit id already in the ledger writes nothing.
-pub(crate) async fn write_visit(
-    tx: &mut langso_store::Tx,
-    checked: &CheckedVisit,
-    counters: &mut CounterDeltas,
-) -> AppResult<()> {
-    let CheckedVisit {
-        household: row,
-        visit,
-        values,
-        actor,
-    } = checked;
-    if !store::insert_visit(tx, visit).await? {
-        return Ok(());
-    }
-    let current: BTreeMap<String, i64> = store::household_values(&mut *tx, row.id)
+/// Writes checked visits inside `tx`, in a fixed number of statements however many there
+/// are: the ledger rows, the households' changed values, their last visit and follow-up, the
+/// audit entries and the village counters. Visits are applied in order, so two visits of one
+/// household in the same group end as if written one after the other. A visit id already in
+/// the ledger writes nothing (the phone retried).
+pub(crate) async fn write_visits(tx: &mut Tx, visits: &[&CheckedVisit]) -> AppResult<()> {
+    let mut seen = BTreeSet::new();
+    let unique: Vec<&CheckedVisit> = visits
+        .iter()
+        .copied()
+        .filter(|c| seen.insert(c.visit.id))
+        .collect();
+    let rows: Vec<VisitRow> = unique.iter().map(|c| c.visit.clone()).collect();
+    let inserted: BTreeSet<Uuid> = store::insert_new_visits(tx, &rows)
         .await?
         .into_iter()
         .collect();
-    let mut set = Vec::new();
-    let mut changes = Vec::new();
-    for (code, value) in values {
-        let old = current.get(code).copied();
-        if old == Some(*value) {
-            continue;
+    let new: Vec<&CheckedVisit> = unique
+        .into_iter()
+        .filter(|c| inserted.contains(&c.visit.id))
+        .collect();
+    let Some(earliest) = new.iter().map(|c| c.visit.visited_on).min() else {
+        return Ok(());
+    };
+    let households: Vec<Uuid> = new
+        .iter()
+        .map(|c| c.household.id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut current: BTreeMap<(Uuid, String), i64> = store::values_of_households(tx, &households)
+        .await?
+        .into_iter()
+        .map(|(household, code, value)| ((household, code), value))
+        .collect();
+    let mut set = BTreeMap::new();
+    let mut counters: BTreeMap<(Uuid, String), i64> = BTreeMap::new();
+    let mut marks: BTreeMap<Uuid, VisitMark> = BTreeMap::new();
+    let mut entries = Vec::with_capacity(new.len());
+    for checked in &new {
+        let (row, visit) = (&checked.household, &checked.visit);
+        let mut changes = Vec::new();
+        for (code, value) in &checked.values {
+            let key = (row.id, code.clone());
+            let old = current.get(&key).copied();
+            if old == Some(*value) {
+                continue;
+            }
+            *counters
+                .entry((row.unit_id, format!("ind:{code}")))
+                .or_default() += value - old.unwrap_or(0);
+            if old.unwrap_or(0) != *value {
+                changes.push(format!("{code}: {} → {value}", old.unwrap_or(0)));
+            }
+            current.insert(key.clone(), *value);
+            set.insert(key, *value);
         }
-        set.push((row.id, code.clone(), *value));
-        *counters
-            .entry((row.unit_id, format!("ind:{code}")))
-            .or_default() += value - old.unwrap_or(0);
-        if old.unwrap_or(0) != *value {
-            changes.push(format!("{code}: {} → {value}", old.unwrap_or(0)));
+        let mut count = |key: String| *counters.entry((row.unit_id, key)).or_default() += 1;
+        count("visits".to_owned());
+        if let Some(user) = visit.visitor_id {
+            count(format!("visits:{user}"));
         }
+        count(format!(
+            "month:{:04}-{:02}",
+            visit.visited_on.year(),
+            u8::from(visit.visited_on.month())
+        ));
+        let mark = marks.entry(row.id).or_insert(VisitMark {
+            household: row.id,
+            visited_on: visit.visited_on,
+            follow_up_on: None,
+        });
+        mark.visited_on = mark.visited_on.max(visit.visited_on);
+        mark.follow_up_on = visit.follow_up_on;
+        entries.push(audit::entry(
+            &checked.actor,
+            Change {
+                action: "household.visit",
+                target_type: "household",
+                target_id: row.code.clone(),
+                unit_id: Some(row.unit_id),
+                summary: format!(
+                    "{}; {}; help: {}",
+                    visit.visited_on,
+                    changes.join(", "),
+                    visit.help_given
+                ),
+            },
+        ));
     }
+    let set: Vec<(Uuid, String, i64)> = set.into_iter().map(|((h, c), v)| (h, c, v)).collect();
     store::upsert_values(tx, &set).await?;
-    let mut count = |key: String| *counters.entry((row.unit_id, key)).or_default() += 1;
-    if store::mark_first_visit(tx, row.id, visit.visited_on).await? {
-        count("visited".to_owned());
+    for household in store::mark_first_visits(tx, &households, earliest).await? {
+        if let Some(checked) = new.iter().find(|c| c.household.id == household) {
+            *counters
+                .entry((checked.household.unit_id, "visited".to_owned()))
+                .or_default() += 1;
+        }
     }
-    count("visits".to_owned());
-    if let Some(user) = visit.visitor_id {
-        count(format!("visits:{user}"));
-    }
-    count(format!(
-        "month:{:04}-{:02}",
-        visit.visited_on.year(),
-        u8::from(visit.visited_on.month())
-    ));
-    store::mark_visited(tx, row.id, visit.visited_on, visit.follow_up_on).await?;
-    audit::record(
-        tx,
-        actor,
-        Change {
-            action: "household.visit",
-            target_type: "household",
-            target_id: row.code.clone(),
-            unit_id: Some(row.unit_id),
-            summary: format!(
-                "{}; {}; help: {}",
-                visit.visited_on,
-                changes.join(", "),
-                visit.help_given
-            ),
-        },
-    )
-    .await?;
+    let marks: Vec<VisitMark> = marks.into_values().collect();
+    store::mark_visits(tx, &marks).await?;
+    audit_store::record_many(tx, &entries).await?;
+    store::add_counters(tx, &counters).await?;
     Ok(())
 }
 

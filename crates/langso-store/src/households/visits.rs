@@ -32,18 +32,6 @@ pub struct VisitRow {
     pub created_at: OffsetDateTime,
 }
 
-/// Appends a visit; false when a visit with this id exists already (a phone retrying).
-pub async fn insert_visit(tx: &mut Tx, visit: &VisitRow) -> StoreResult<bool> {
-    let sql = "INSERT INTO visits (id, household_id, unit_id, visited_on, visitor_id, visitor_label, \
-               observed, help_given, follow_up_on, notes, created_at) VALUES ($1, $2, $3, $4, $5, $6, \
-               $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING";
-    let inserted = on_tx!(tx, c => sqlx::query(sql).bind(visit.id).bind(visit.household_id)
-        .bind(visit.unit_id).bind(visit.visited_on).bind(visit.visitor_id).bind(&visit.visitor_label)
-        .bind(&visit.observed).bind(&visit.help_given).bind(visit.follow_up_on).bind(&visit.notes)
-        .bind(visit.created_at).execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    Ok(inserted > 0)
-}
-
 /// A household's visits, newest first.
 pub async fn visits_of(ex: impl Into<Exec<'_>>, household: Uuid) -> StoreResult<Vec<VisitRow>> {
     let sql = "SELECT id, household_id, unit_id, visited_on, visitor_id, visitor_label, observed, \
@@ -52,27 +40,115 @@ pub async fn visits_of(ex: impl Into<Exec<'_>>, household: Uuid) -> StoreResult<
     Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(household).fetch_all(e).await)?)
 }
 
-/// Marks a never-visited household as visited on `on`; true if this was its first visit.
-/// The condition sits in the UPDATE, so two writers racing on one household count it once
-/// (PostgreSQL re-checks the row after the first commits; SQLite writers take turns).
-pub async fn mark_first_visit(tx: &mut Tx, household: Uuid, on: Date) -> StoreResult<bool> {
-    let sql = "UPDATE households SET last_visit_on = $2 WHERE id = $1 AND last_visit_on IS NULL";
-    let changed = on_tx!(tx, c => sqlx::query(sql).bind(household).bind(on)
-        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    Ok(changed > 0)
+/// Appends visits, skipping ids already in the ledger (phones retrying); returns the ids
+/// that were new.
+pub async fn insert_new_visits(tx: &mut Tx, visits: &[VisitRow]) -> StoreResult<Vec<Uuid>> {
+    let mut inserted = Vec::with_capacity(visits.len());
+    // Eleven parameters a row: well under SQLite's bound-parameter limit.
+    for chunk in visits.chunks(1_000) {
+        let ids: Vec<(Uuid,)> = on_tx!(tx, c => {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO visits (id, household_id, unit_id, visited_on, visitor_id, visitor_label, \
+                 observed, help_given, follow_up_on, notes, created_at) ",
+            );
+            q.push_values(chunk, |mut b, v| {
+                b.push_bind(v.id).push_bind(v.household_id).push_bind(v.unit_id).push_bind(v.visited_on)
+                    .push_bind(v.visitor_id).push_bind(v.visitor_label.clone()).push_bind(v.observed.clone())
+                    .push_bind(v.help_given.clone()).push_bind(v.follow_up_on).push_bind(v.notes.clone())
+                    .push_bind(v.created_at);
+            });
+            q.push(" ON CONFLICT (id) DO NOTHING RETURNING id");
+            q.build_query_as().fetch_all(&mut *c).await
+        })?;
+        inserted.extend(ids.into_iter().map(|(id,)| id));
+    }
+    Ok(inserted)
 }
 
-/// Records the visit's outcome on the household: last visit and next follow-up.
-pub async fn mark_visited(
+/// The current indicator values of several households: (household, indicator, value).
+pub async fn values_of_households(
     tx: &mut Tx,
-    household: Uuid,
-    on: Date,
-    follow_up: Option<Date>,
-) -> StoreResult<()> {
-    let sql = "UPDATE households SET last_visit_on = CASE WHEN last_visit_on IS NULL OR last_visit_on < $2 \
-               THEN $2 ELSE last_visit_on END, follow_up_on = $3, updated_at = $4 WHERE id = $1";
-    on_tx!(tx, c => sqlx::query(sql).bind(household).bind(on).bind(follow_up)
-        .bind(OffsetDateTime::now_utc()).execute(&mut *c).await.map(|_| ()))?;
+    households: &[Uuid],
+) -> StoreResult<Vec<(Uuid, String, i64)>> {
+    let mut rows = Vec::new();
+    for chunk in households.chunks(1_000) {
+        let mut part: Vec<(Uuid, String, i64)> = on_tx!(tx, c => {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT household_id, indicator, value FROM household_indicators WHERE household_id IN (",
+            );
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            q.push(")");
+            q.build_query_as().fetch_all(&mut *c).await
+        })?;
+        rows.append(&mut part);
+    }
+    Ok(rows)
+}
+
+/// Marks never-visited households as visited (on `earliest`, a date no later than any of
+/// their visits, which [`mark_visits`] then moves forward); returns those that were never
+/// visited before. The condition sits in the UPDATE, so two writers racing on one household
+/// count it once (PostgreSQL re-checks the row after the first commits; SQLite writers take
+/// turns).
+pub async fn mark_first_visits(
+    tx: &mut Tx,
+    households: &[Uuid],
+    earliest: Date,
+) -> StoreResult<Vec<Uuid>> {
+    let mut first = Vec::new();
+    for chunk in households.chunks(1_000) {
+        let mut part: Vec<(Uuid,)> = on_tx!(tx, c => {
+            let mut q = sqlx::QueryBuilder::new("UPDATE households SET last_visit_on = ");
+            q.push_bind(earliest);
+            q.push(" WHERE last_visit_on IS NULL AND id IN (");
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            q.push(") RETURNING id");
+            q.build_query_as().fetch_all(&mut *c).await
+        })?;
+        first.extend(part.drain(..).map(|(id,)| id));
+    }
+    Ok(first)
+}
+
+/// A household's outcome of the visits written together: its latest visit day and the
+/// follow-up asked for by the last of them.
+#[derive(Clone, Copy, Debug)]
+pub struct VisitMark {
+    /// The household.
+    pub household: Uuid,
+    /// Its latest visit among those written.
+    pub visited_on: Date,
+    /// The follow-up the last of them asked for.
+    pub follow_up_on: Option<Date>,
+}
+
+/// Records visits' outcomes on their households in one statement: the last visit moves
+/// forward (never back), the follow-up is replaced. One mark per household.
+pub async fn mark_visits(tx: &mut Tx, marks: &[VisitMark]) -> StoreResult<()> {
+    let now = OffsetDateTime::now_utc();
+    for chunk in marks.chunks(1_000) {
+        on_tx!(tx, c => {
+            // VALUES columns are column1… in both dialects (SQLite takes no alias list).
+            let mut q = sqlx::QueryBuilder::new(
+                "UPDATE households SET last_visit_on = CASE WHEN households.last_visit_on IS NULL \
+                 OR households.last_visit_on < v.column2 THEN v.column2 ELSE households.last_visit_on END, \
+                 follow_up_on = v.column3, updated_at = ",
+            );
+            q.push_bind(now);
+            q.push(" FROM (");
+            q.push_values(chunk, |mut b, m| {
+                b.push_bind(m.household).push_bind(m.visited_on).push_bind(m.follow_up_on);
+            });
+            q.push(") AS v WHERE households.id = v.column1");
+            q.build().execute(&mut *c).await.map(|_| ())
+        })?;
+    }
     Ok(())
 }
 
