@@ -176,7 +176,8 @@ pub async fn actor_for_session(db: &Db, cookie: &str) -> AppResult<Option<Actor>
 
 /// The actor behind an API token, if it is known, not revoked and not expired.
 pub async fn actor_for_token(db: &Db, presented: &str) -> AppResult<Option<Actor>> {
-    let Some(token) = store::token_by_hash(db, &sha256_hex(presented)).await? else {
+    let Some((token, unit_name)) = store::token_and_unit_name(db, &sha256_hex(presented)).await?
+    else {
         return Ok(None);
     };
     let now = OffsetDateTime::now_utc();
@@ -189,10 +190,6 @@ pub async fn actor_for_token(db: &Db, presented: &str) -> AppResult<Option<Actor
     if token.last_used_at.is_none_or(|at| now - at > TOUCH_EVERY) {
         store::touch_token(db, token.id, now).await?;
     }
-    let unit_name = langso_store::units::get(db, token.unit_id)
-        .await?
-        .map(|u| u.name)
-        .unwrap_or_default();
     let grants = vec![Grant {
         role,
         unit_id: token.unit_id,

@@ -6,25 +6,34 @@
 //! village and key), commits, and only then answers each sender: a visit is acknowledged after
 //! it is durable, as before.
 //!
+//! Today's indicator catalogue is kept for [`CATALOGUE_TTL`], so checking a visit reads only
+//! the household and the actor's scope.
+//!
 //! If a batch fails, its visits are written again one by one, each in its own transaction,
 //! so one bad visit never costs the others theirs.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use langso_store::households::VisitRow;
+use time::Date;
 use tokio::sync::{Mutex, Notify, mpsc, oneshot};
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
+use super::catalogue::{Indicator, catalogue};
 use super::visits::{CheckedVisit, VisitInput, check_visit, write_visits};
 use crate::auth::Actor;
-use crate::{AppError, AppResult, Db};
+use crate::{AppError, AppResult, Db, today};
 
 /// Visits that may wait for the writer; past this, senders wait for room.
 const CAPACITY: usize = 1_024;
 /// The most visits written in one transaction.
 const MAX_BATCH: usize = 256;
+/// How long today's indicator catalogue is kept: a new catalogue version (rare, dated) is
+/// seen within this time.
+const CATALOGUE_TTL: Duration = Duration::from_secs(30);
 
 struct Job {
     visit: CheckedVisit,
@@ -36,6 +45,7 @@ struct Shared {
     worker: Mutex<Option<JoinHandle<()>>>,
     written: AtomicU64,
     commits: AtomicU64,
+    catalogue: std::sync::Mutex<Option<(Date, Instant, Arc<Vec<Indicator>>)>>,
 }
 
 /// The handle handlers use to record visits; cheap to clone.
@@ -55,6 +65,7 @@ impl VisitWriter {
             worker: Mutex::new(None),
             written: AtomicU64::new(0),
             commits: AtomicU64::new(0),
+            catalogue: std::sync::Mutex::new(None),
         });
         let worker = tokio::spawn(write_loop(db.clone(), receiver, shared.clone()));
         if let Ok(mut slot) = shared.worker.try_lock() {
@@ -71,13 +82,30 @@ impl VisitWriter {
         household: Uuid,
         input: &VisitInput,
     ) -> AppResult<VisitRow> {
-        let visit = check_visit(&self.db, actor, household, input).await?;
+        let todays = self.todays_catalogue().await?;
+        let visit = check_visit(&self.db, actor, household, input, Some(todays)).await?;
         let (done, answer) = oneshot::channel();
         self.sender
             .send(Job { visit, done })
             .await
             .map_err(|_| stopped())?;
         answer.await.unwrap_or_else(|_| Err(stopped()))
+    }
+
+    async fn todays_catalogue(&self) -> AppResult<Arc<Vec<Indicator>>> {
+        let day = today();
+        if let Ok(slot) = self.shared.catalogue.lock()
+            && let Some((date, fetched, list)) = slot.as_ref()
+            && *date == day
+            && fetched.elapsed() < CATALOGUE_TTL
+        {
+            return Ok(list.clone());
+        }
+        let list = Arc::new(catalogue(&self.db, day).await?);
+        if let Ok(mut slot) = self.shared.catalogue.lock() {
+            *slot = Some((day, Instant::now(), list.clone()));
+        }
+        Ok(list)
     }
 
     /// Stops taking visits, writes what is queued, and waits for the writer to end.

@@ -2,6 +2,7 @@
 //! village counters, all changed in one transaction; rounds and assignments.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use langso_domain::auth::Permission;
 use langso_domain::households::HELP_KINDS;
@@ -13,7 +14,7 @@ use langso_store::units as unit_store;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use super::catalogue::catalogue;
+use super::catalogue::{Indicator, catalogue};
 use super::register::masked;
 use crate::audit::{self, Change};
 use crate::auth::{Actor, policy};
@@ -65,7 +66,7 @@ pub async fn record_visit(
     household: Uuid,
     input: &VisitInput,
 ) -> AppResult<VisitRow> {
-    let checked = check_visit(db, actor, household, input).await?;
+    let checked = check_visit(db, actor, household, input, None).await?;
     let mut tx = db.begin().await?;
     write_visits(&mut tx, &[&checked]).await?;
     tx.commit().await?;
@@ -73,12 +74,15 @@ pub async fn record_visit(
 }
 
 /// Checks a visit before any write: the household exists and is in the actor's scope, the
-/// dates are sensible, every value fits its indicator, every help code is known.
+/// dates are sensible, every value fits its indicator, every help code is known. `today_s`
+/// is today's indicator catalogue when the caller keeps it (the visit writer); otherwise, or
+/// for a visit on another day, the catalogue is read.
 pub async fn check_visit(
     db: &Db,
     actor: &Actor,
     household: Uuid,
     input: &VisitInput,
+    todays: Option<Arc<Vec<Indicator>>>,
 ) -> AppResult<CheckedVisit> {
     let row = store::get_household(db, household)
         .await?
@@ -101,7 +105,10 @@ pub async fn check_visit(
             "hẹn lại phải sau ngày thăm / the follow-up must come after the visit",
         ));
     }
-    let indicators = catalogue(db, visited_on.min(today)).await?;
+    let indicators = match todays {
+        Some(list) if visited_on == today => list,
+        _ => Arc::new(catalogue(db, visited_on.min(today)).await?),
+    };
     for (code, value) in &input.values {
         match indicators.iter().find(|i| &i.code == code) {
             None => errors.push(CellError::new(
