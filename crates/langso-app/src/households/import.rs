@@ -1,7 +1,8 @@
 //! Importing the household register from the files offices already keep (CSV or XLSX).
 //!
-//! One pass over the file, streamed: each row is parsed, checked and (unless this is a dry run)
-//! written in batches of multi-row INSERTs inside one transaction; counters are summed in memory
+//! One pass over the file, streamed: each row is parsed and checked, and (unless this is a dry
+//! run) handed in batches to a writer task that inserts them with multi-row INSERTs inside one
+//! transaction while the next batch is being checked; counters are summed in memory
 //! and written once at the end. Any bad cell anywhere means the transaction is rolled back and
 //! every bad cell is reported by row and column, so the commit is all-or-nothing. Rows whose
 //! household code already exists in the commune update that household, and only if something
@@ -426,6 +427,44 @@ struct Pass<'a> {
 }
 
 const BATCH: usize = 1_000;
+/// Batches checked but not yet written; bounds memory when the disk is slower than parsing.
+const WRITES_AHEAD: usize = 4;
+
+/// What the writer task is handed.
+enum Write {
+    /// New households.
+    Create(Vec<HouseholdRow>),
+    /// (old, new) of a household whose register fields changed.
+    Update(Box<(HouseholdRow, HouseholdRow)>),
+}
+
+/// Hands work to the writer; if it has stopped, its error surfaces when it is joined.
+async fn send(writer: &Option<(tokio::sync::mpsc::Sender<Write>, WriterTask)>, work: Write) {
+    if let Some((sender, _)) = writer {
+        let _ = sender.send(work).await;
+    }
+}
+
+type WriterTask = tokio::task::JoinHandle<AppResult<Tx>>;
+
+/// Writes what the checking pass hands over, in the import's one transaction, and gives the
+/// transaction back to be committed (or dropped, rolling back, if a bad cell turned up). Stops
+/// at the first database error, which the import then reports.
+async fn write_loop(mut tx: Tx, mut receiver: tokio::sync::mpsc::Receiver<Write>) -> AppResult<Tx> {
+    while let Some(work) = receiver.recv().await {
+        match work {
+            Write::Create(rows) => store::insert_households(&mut tx, &rows).await?,
+            Write::Update(pair) => {
+                let (old, new) = *pair;
+                store::update_household(&mut tx, &new).await?;
+                if new.unit_id != old.unit_id {
+                    move_indicator_counters(&mut tx, &old, new.unit_id).await?;
+                }
+            }
+        }
+    }
+    Ok(tx)
+}
 
 impl Pass<'_> {
     /// Checks one row; returns what to write: a new household, or (old, new) for an update.
@@ -731,12 +770,15 @@ pub async fn import_households(
         },
         rows.total(),
     );
-    let mut tx: Option<Tx> = if dry_run {
+    // Checking rows (here) and writing them (the writer task, on its own transaction) run
+    // side by side: while SQLite inserts one batch, the next is parsed and checked.
+    let writer = if dry_run {
         None
     } else {
         let mut tx = db.begin().await?;
         store::widen_cache_for_bulk_load(&mut tx).await?;
-        Some(tx)
+        let (sender, receiver) = tokio::sync::mpsc::channel(WRITES_AHEAD);
+        Some((sender, tokio::spawn(write_loop(tx, receiver))))
     };
     let mut since_tick = 0u64;
     while let Some(next) = rows.next_row() {
@@ -773,22 +815,29 @@ pub async fn import_households(
                 new.last_visit_on = old.last_visit_on;
                 pass.count(&old, -1);
                 pass.count(&new, 1);
-                if let Some(tx) = tx.as_mut().filter(|_| pass.errors.is_empty()) {
-                    store::update_household(tx, &new).await?;
-                    if new.unit_id != old.unit_id {
-                        move_indicator_counters(tx, &old, new.unit_id).await?;
-                    }
+                if pass.errors.is_empty() {
+                    send(&writer, Write::Update(Box::new((old, new)))).await;
                 }
             }
         }
         if pass.created.len() >= BATCH {
-            if let Some(tx) = tx.as_mut().filter(|_| pass.errors.is_empty()) {
-                store::insert_households(tx, &pass.created).await?;
+            let batch = std::mem::replace(&mut pass.created, Vec::with_capacity(BATCH));
+            if pass.errors.is_empty() {
+                send(&writer, Write::Create(batch)).await;
             }
-            pass.created.clear();
         }
     }
     progress.advance(since_tick);
+    let tx = match writer {
+        None => None,
+        Some((sender, task)) => {
+            drop(sender);
+            let written = task
+                .await
+                .map_err(|e| AppError::Internal(format!("import writer: {e}")))?;
+            Some(written?)
+        }
+    };
     if !pass.errors.is_empty() {
         // Dropping the transaction rolls back whatever was written.
         drop(tx);

@@ -21,13 +21,15 @@ pub async fn insert_households(tx: &mut Tx, rows: &[HouseholdRow]) -> StoreResul
                  business, consent_on, consent_purpose, notes, search_key, assigned_to, follow_up_on, \
                  last_visit_on, erased, created_at, updated_at) ",
             );
+            // Strings are bound by reference: a million rows would otherwise copy every
+            // cell once more before SQLite copies it again.
             q.push_values(chunk, |mut b, r| {
-                b.push_bind(r.id).push_bind(r.unit_id).push_bind(r.commune_id).push_bind(r.code.clone())
-                    .push_bind(r.hamlet.clone()).push_bind(r.alley.clone()).push_bind(r.house_number.clone())
-                    .push_bind(r.head_name.clone()).push_bind(r.representative_name.clone())
-                    .push_bind(r.representative_phone.clone()).push_bind(r.citizen_id.clone())
+                b.push_bind(r.id).push_bind(r.unit_id).push_bind(r.commune_id).push_bind(r.code.as_str())
+                    .push_bind(r.hamlet.as_str()).push_bind(r.alley.as_str()).push_bind(r.house_number.as_str())
+                    .push_bind(r.head_name.as_str()).push_bind(r.representative_name.as_str())
+                    .push_bind(r.representative_phone.as_deref()).push_bind(r.citizen_id.as_deref())
                     .push_bind(r.members).push_bind(r.adults).push_bind(r.business).push_bind(r.consent_on)
-                    .push_bind(r.consent_purpose.clone()).push_bind(r.notes.clone()).push_bind(search_key(r))
+                    .push_bind(r.consent_purpose.as_str()).push_bind(r.notes.as_str()).push_bind(search_key(r))
                     .push_bind(r.assigned_to).push_bind(r.follow_up_on).push_bind(r.last_visit_on)
                     .push_bind(r.erased).push_bind(r.created_at).push_bind(r.updated_at);
             });
