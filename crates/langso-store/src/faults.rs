@@ -212,3 +212,45 @@ pub async fn assets_near(
         .bind(kind).fetch_all(e).await)?,
     )
 }
+
+/// A photo attached to a fault report.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct PhotoRow {
+    /// The work order.
+    pub work_order_id: Uuid,
+    /// `image/jpeg`, `image/png` or `image/webp`, from the bytes.
+    pub content_type: String,
+    /// The bytes.
+    pub content: Vec<u8>,
+    /// When.
+    pub created_at: OffsetDateTime,
+}
+
+/// Keeps a report's photo.
+pub async fn insert_photo(tx: &mut Tx, photo: &PhotoRow) -> StoreResult<()> {
+    let sql = "INSERT INTO work_order_photos (work_order_id, content_type, content, created_at) \
+               VALUES ($1, $2, $3, $4)";
+    on_tx!(tx, c => sqlx::query(sql).bind(photo.work_order_id).bind(&photo.content_type)
+        .bind(&photo.content).bind(photo.created_at).execute(&mut *c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// A report's photo, if it has one.
+pub async fn photo(ex: impl Into<Exec<'_>>, order: Uuid) -> StoreResult<Option<PhotoRow>> {
+    let sql = "SELECT work_order_id, content_type, content, created_at FROM work_order_photos \
+               WHERE work_order_id = $1";
+    Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(order).fetch_optional(e).await)?)
+}
+
+/// Whether a report has a photo (without reading it).
+pub async fn has_photo(ex: impl Into<Exec<'_>>, order: Uuid) -> StoreResult<bool> {
+    let sql = "SELECT COUNT(*) FROM work_order_photos WHERE work_order_id = $1";
+    let n: i64 = on_exec!(ex.into(), e => sqlx::query_scalar(sql).bind(order).fetch_one(e).await)?;
+    Ok(n > 0)
+}
+
+/// Photos stored (tests check that a refused upload wrote nothing).
+pub async fn count_photos(ex: impl Into<Exec<'_>>) -> StoreResult<i64> {
+    let sql = "SELECT COUNT(*) FROM work_order_photos";
+    Ok(on_exec!(ex.into(), e => sqlx::query_scalar(sql).fetch_one(e).await)?)
+}

@@ -945,6 +945,23 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
     ("webhooks.status", "Mã HTTP", "HTTP status"),
     ("webhooks.error", "Lỗi", "Error"),
     ("webhooks.duration", "Thời gian", "Duration"),
+    // --- assets pages (issue 7c) ---
+    (
+        "assetimport.title",
+        "Nhập danh sách thiết bị",
+        "Import assets",
+    ),
+    (
+        "assetimport.help",
+        "Tệp Excel (.xlsx, trang tính đầu tiên) hoặc CSV; các cột theo thứ tự bất kỳ: Mã thiết bị, Mã thôn, Loại thiết bị, Tên, Loại vị trí, Vĩ độ, Kinh độ, Ngày lắp đặt, Nguồn kinh phí, Người quản lý, Trạng thái, Loại bóng, Người đóng góp (Tên: số tiền; …), Ghi chú. Có lỗi ở bất kỳ ô nào thì không nhập dòng nào.",
+        "An Excel file (.xlsx, first sheet) or CSV; columns in any order: code, unit code, kind, name, place type, latitude, longitude, installed on, funding, keeper, status, lamp type, contributors (Name: amount; …), notes. A bad cell anywhere means no row is imported.",
+    ),
+    (
+        "assetimport.ready",
+        "không có lỗi, sẵn sàng nhập.",
+        "no problem found, ready to import.",
+    ),
+    ("assetimport.done", "Đã nhập", "Imported"),
 ];
 impl Lang {
     /// The catalogue text for `key`; "?" if missing (a test checks every key templates name).

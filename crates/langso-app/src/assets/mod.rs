@@ -13,6 +13,7 @@ mod ingest;
 mod map;
 pub mod mqtt;
 mod register;
+mod uploads;
 
 use langso_domain::auth::Permission;
 
@@ -25,6 +26,7 @@ pub use langso_store::assets::{
 };
 pub use map::*;
 pub use register::*;
+pub use uploads::*;
 
 /// Managing the register.
 pub const MANAGE: Permission = Permission::ManagePlacements;

@@ -19,6 +19,8 @@ mod units;
 mod dashboard;
 // --- webhooks page (issue 8b) ---
 mod webhooks;
+// --- assets pages (issue 7c) ---
+mod asset_import;
 
 use askama::Template;
 use axum::Router;
@@ -118,6 +120,16 @@ pub(crate) fn router(settings: &Settings) -> Router<AppState> {
         .route("/webhooks", get(webhooks::index).post(webhooks::create))
         .route("/webhooks/{id}", get(webhooks::show))
         .route("/webhooks/{id}/deactivate", post(webhooks::deactivate))
+        // --- assets pages (issue 7c) ---
+        .route(
+            "/assets/import",
+            get(asset_import::form).post(asset_import::upload).layer(
+                axum::extract::DefaultBodyLimit::max(
+                    langso_app::assets::MAX_ASSET_UPLOAD + 64 * 1024,
+                ),
+            ),
+        )
+        .route("/assets/import/{id}/confirm", post(asset_import::confirm))
         .merge(login)
 }
 
@@ -202,6 +214,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/webhooks"),
     ("GET", "/webhooks/{id}"),
     ("POST", "/webhooks/{id}/deactivate"),
+    // --- assets pages (issue 7c) ---
+    ("GET", "/assets/import"),
+    ("POST", "/assets/import"),
+    ("POST", "/assets/import/{id}/confirm"),
 ];
 
 /// What every page's frame needs: language, where we are, whether this is the demo, who is

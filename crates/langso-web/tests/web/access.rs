@@ -994,6 +994,35 @@ const ROUTES: &[Route] = &[
         Body::Form,
         303,
     ),
+    // --- assets pages (issue 7c) ---
+    route(
+        "POST",
+        "/api/v1/assets/import",
+        Targeted(ManagePlacements),
+        Body::Multipart,
+        200,
+    ),
+    route(
+        "GET",
+        "/assets/import",
+        Listing(ManagePlacements),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/assets/import",
+        Targeted(ManagePlacements),
+        Body::Multipart,
+        200,
+    ),
+    route(
+        "POST",
+        "/assets/import/{id}/confirm",
+        Targeted(ManagePlacements),
+        Body::Form,
+        200,
+    ),
 ];
 
 /// Health, metrics and documentation: public, outside the API and page routers.
@@ -1227,6 +1256,20 @@ impl Fixture {
             .unwrap()
             .alarms[0]
             .id
+    }
+
+    // --- assets pages (issue 7c) ---
+    /// A one-row asset register (CSV, Vietnamese headers) for a village at or under `unit`.
+    async fn asset_file(&self, unit: Uuid, n: usize) -> String {
+        let village = self.village_in(unit).await;
+        let code = langso_store::units::get(self.app.db(), village)
+            .await
+            .unwrap()
+            .unwrap()
+            .code;
+        format!(
+            "Mã thôn,Loại thiết bị,Tên,Vị trí,Nguồn kinh phí,Mã thiết bị\n{code},Camera an ninh,Camera thử,Ngõ,Ngân sách,MX-{n}\n"
+        )
     }
 
     /// A fresh work order on a new camera in `unit`.
@@ -1869,6 +1912,51 @@ impl Fixture {
                 let body = (route.method == "POST" && !route.path.starts_with("/api/"))
                     .then(|| json!({"csrf": csrf}));
                 (path.replace("{id}", &hook.id.to_string()), body)
+            }
+            // --- assets pages (issue 7c) ---
+            "/api/v1/assets/import" | "/assets/import" if route.method == "POST" => {
+                let file = self.asset_file(unit, n).await;
+                let path = if route.path.starts_with("/api/") {
+                    format!("{path}?dry_run=true")
+                } else {
+                    path
+                };
+                (path, Some(json!({"csrf": csrf, "file": file})))
+            }
+            "/assets/import/{id}/confirm" => {
+                let file = self.asset_file(unit, n).await.into_bytes();
+                let db = self.app.db();
+                let own = match player {
+                    Some(p) => langso_app::auth::actor_for_session(db, &p.session)
+                        .await
+                        .unwrap(),
+                    None => None,
+                };
+                let mut id = None;
+                if let Some(actor) = own {
+                    id =
+                        langso_app::assets::preview_asset_upload(db, &actor, "m.csv", file.clone())
+                            .await
+                            .ok()
+                            .and_then(|p| p.upload_id);
+                }
+                let id = match id {
+                    Some(id) => id,
+                    None => langso_app::assets::preview_asset_upload(
+                        db,
+                        &Actor::system("matrix"),
+                        "m.csv",
+                        file,
+                    )
+                    .await
+                    .unwrap()
+                    .upload_id
+                    .unwrap(),
+                };
+                (
+                    path.replace("{id}", &id.to_string()),
+                    Some(json!({"csrf": csrf})),
+                )
             }
             "/logout" => (path, Some(json!({"csrf": csrf}))),
             "/account/password" => (

@@ -1,0 +1,159 @@
+//! Asset and work-order pages over real HTTP: the XLSX register import (API and the upload →
+//! preview → confirm page), the public fault form with a photo, the asset and work-order pages
+//! an officer uses to drive an order to closed.
+
+use langso_app::demo::DEMO_PASSWORD;
+use reqwest::multipart::{Form, Part};
+use rust_xlsxwriter::Workbook;
+use serde_json::Value;
+
+use crate::support::{Session, TestApp, hidden};
+
+const VILLAGE: &str = "09805-T01";
+
+/// An office's register: a title row, Vietnamese headers in their own order.
+fn register(code: &str, kind: &str) -> Vec<u8> {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "DANH SÁCH THIẾT BỊ").unwrap();
+    let headers = [
+        " Loại thiết bị",
+        "Tên",
+        "Mã thôn",
+        "Mã thiết bị",
+        "Vị trí",
+        "Nguồn kinh phí",
+    ];
+    let row = [
+        kind,
+        "Camera cổng làng",
+        VILLAGE,
+        code,
+        "Ngã tư",
+        "Xã hội hóa",
+    ];
+    for (c, (h, v)) in headers.iter().zip(row).enumerate() {
+        sheet.write_string(1, c as u16, *h).unwrap();
+        sheet.write_string(2, c as u16, v).unwrap();
+    }
+    book.save_to_buffer().unwrap()
+}
+
+fn form_with(file: Vec<u8>, csrf: &str) -> Form {
+    Form::new()
+        .text("csrf", csrf.to_owned())
+        .part("file", Part::bytes(file).file_name("thiet-bi.xlsx"))
+}
+
+async fn asset_exists(app: &TestApp, code: &str) -> bool {
+    langso_store::assets::asset_by_code(app.db(), code)
+        .await
+        .unwrap()
+        .is_some()
+}
+
+async fn page(app: &TestApp, session: &Session, path: &str) -> (u16, String) {
+    let response = app
+        .client
+        .get(format!("{}{path}", app.base))
+        .header("cookie", session.header())
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn an_xlsx_register_is_checked_previewed_and_confirmed() {
+    let app = TestApp::with_demo().await;
+    let officer = app.login("canbo.odien", DEMO_PASSWORD).await;
+
+    // The API: a refused file names the cell and writes nothing; a dry run writes nothing.
+    let api = |file: Vec<u8>, dry_run: bool| {
+        app.client
+            .post(format!(
+                "{}/api/v1/assets/import?dry_run={dry_run}",
+                app.base
+            ))
+            .header("cookie", officer.header())
+            .header("x-csrf-token", officer.csrf.clone())
+            .multipart(form_with(file, ""))
+            .send()
+    };
+    let refused = api(register("WEB-CAM-1", "drone"), false).await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let problem: Value = refused.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["row"], 3, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "Loại thiết bị", "{problem}");
+    assert!(!asset_exists(&app, "WEB-CAM-1").await);
+    let dry: Value = api(register("WEB-CAM-1", "Camera an ninh"), true)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (dry["rows"].as_i64(), dry["created"].as_i64()),
+        (Some(1), Some(0))
+    );
+    assert!(!asset_exists(&app, "WEB-CAM-1").await);
+    let done = api(register("WEB-CAM-1", "Camera an ninh"), false)
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 200);
+    assert!(asset_exists(&app, "WEB-CAM-1").await);
+
+    // The page: a bad file shows its errors and no confirm button.
+    let (status, form) = page(&app, &officer, "/assets/import").await;
+    assert_eq!(status, 200);
+    let csrf = hidden(&form, "csrf");
+    let upload = |file: Vec<u8>| {
+        app.client
+            .post(format!("{}/assets/import", app.base))
+            .header("cookie", officer.header())
+            .multipart(form_with(file, &csrf))
+            .send()
+    };
+    let refused = upload(register("WEB-CAM-2", "drone"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(refused.contains("id=\"import-errors\""), "{refused}");
+    assert!(refused.contains("drone"));
+    assert!(!refused.contains("/confirm"));
+    let preview = upload(register("WEB-CAM-2", "camera"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(preview.contains("id=\"import-counts\""), "{preview}");
+    assert!(
+        !asset_exists(&app, "WEB-CAM-2").await,
+        "preview writes nothing"
+    );
+    let action = preview
+        .split("action=\"/assets/import/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap();
+    let confirmed = app
+        .client
+        .post(format!("{}/assets/import/{action}", app.base))
+        .header("cookie", officer.header())
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirmed.status(), 200);
+    assert!(
+        confirmed
+            .text()
+            .await
+            .unwrap()
+            .contains("id=\"import-done\"")
+    );
+    assert!(asset_exists(&app, "WEB-CAM-2").await);
+}
