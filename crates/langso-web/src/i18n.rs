@@ -962,6 +962,11 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
         "no problem found, ready to import.",
     ),
     ("assetimport.done", "Đã nhập", "Imported"),
+    (
+        "fault.photo",
+        "Ảnh (không bắt buộc; JPEG, PNG hoặc WebP, tối đa 5 MB)",
+        "Photo (optional; JPEG, PNG or WebP, 5 MB at most)",
+    ),
 ];
 impl Lang {
     /// The catalogue text for `key`; "?" if missing (a test checks every key templates name).

@@ -5,7 +5,7 @@
 //! reporter follows it with a token. Handling needs `WritePeople` on the order's unit.
 
 use langso_domain::assets::{AssetKind, distance_m};
-use langso_domain::faults::{NEAREST_WITHIN_M, WorkStatus, due_hours};
+use langso_domain::faults::{MAX_PHOTO_BYTES, NEAREST_WITHIN_M, WorkStatus, due_hours, photo_type};
 use langso_store::faults::{self as store, HistoryRow, WorkOrderRow};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -58,6 +58,8 @@ pub struct NewReport {
     pub media_url: Option<String>,
     /// Name or contact, optional.
     pub reporter: String,
+    /// A photo's bytes (JPEG, PNG or WebP, at most [`MAX_PHOTO_BYTES`]), optional.
+    pub photo: Option<Vec<u8>>,
 }
 
 /// Records a report as a new work order. Every bad field is named; nothing is written then.
@@ -100,6 +102,28 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
     if input.address.chars().count() > 300 || input.reporter.chars().count() > 200 {
         problems.push(CellError::new(0, "address_string", "quá dài / too long"));
     }
+    let photo = match input.photo.as_deref().filter(|p| !p.is_empty()) {
+        None => None,
+        Some(bytes) if bytes.len() > MAX_PHOTO_BYTES => {
+            problems.push(CellError::new(
+                0,
+                "photo",
+                "ảnh quá lớn (tối đa 5 MB) / photo too large (5 MB at most)",
+            ));
+            None
+        }
+        Some(bytes) => match photo_type(bytes) {
+            Some(content_type) => Some((content_type, bytes.to_vec())),
+            None => {
+                problems.push(CellError::new(
+                    0,
+                    "photo",
+                    "ảnh phải là JPEG, PNG hoặc WebP / the photo must be a JPEG, PNG or WebP image",
+                ));
+                None
+            }
+        },
+    };
     let named = input
         .asset_code
         .as_deref()
@@ -163,6 +187,18 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
     let mut tx = db.begin().await?;
     store::insert_order(&mut tx, &order).await?;
     store::insert_history(&mut tx, order.id, None, "new", "public", "", now).await?;
+    if let Some((content_type, content)) = photo {
+        store::insert_photo(
+            &mut tx,
+            &store::PhotoRow {
+                work_order_id: order.id,
+                content_type: content_type.to_owned(),
+                content,
+                created_at: now,
+            },
+        )
+        .await?;
+    }
     audit::record(
         &mut tx,
         &Actor::system("public"),
@@ -342,4 +378,15 @@ pub async fn transition(
     .await?;
     tx.commit().await?;
     store::order(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// The photo of a work order, for the people who may read the order.
+pub async fn photo(db: &Db, actor: &Actor, id: Uuid) -> AppResult<store::PhotoRow> {
+    order(db, actor, id).await?;
+    store::photo(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// Whether a work order has a photo.
+pub async fn has_photo(db: &Db, id: Uuid) -> AppResult<bool> {
+    Ok(store::has_photo(db, id).await?)
 }

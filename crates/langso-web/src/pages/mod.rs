@@ -21,6 +21,7 @@ mod dashboard;
 mod webhooks;
 // --- assets pages (issue 7c) ---
 mod asset_import;
+mod work_orders;
 
 use askama::Template;
 use axum::Router;
@@ -130,6 +131,7 @@ pub(crate) fn router(settings: &Settings) -> Router<AppState> {
             ),
         )
         .route("/assets/import/{id}/confirm", post(asset_import::confirm))
+        .route("/work-orders/{id}/photo", get(work_orders::photo))
         .merge(login)
 }
 
@@ -218,6 +220,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/assets/import"),
     ("POST", "/assets/import"),
     ("POST", "/assets/import/{id}/confirm"),
+    ("GET", "/work-orders/{id}/photo"),
 ];
 
 /// What every page's frame needs: language, where we are, whether this is the demo, who is

@@ -1023,6 +1023,13 @@ const ROUTES: &[Route] = &[
         Body::Form,
         200,
     ),
+    route(
+        "GET",
+        "/work-orders/{id}/photo",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
 ];
 
 /// Health, metrics and documentation: public, outside the API and page routers.
@@ -1282,6 +1289,16 @@ impl Fixture {
             service_code: "camera".to_owned(),
             asset_code: Some(view.asset.code),
             description: "Camera tắt".to_owned(),
+            reporter: "Chị Lan 0912345678".to_owned(),
+            photo: Some(
+                langso_render::qr::QrMatrix::encode(
+                    "matrix",
+                    langso_render::qr::Correction::Medium,
+                )
+                .unwrap()
+                .png(128)
+                .unwrap(),
+            ),
             ..Default::default()
         };
         langso_app::faults::submit_report(self.app.db(), &input)
@@ -1957,6 +1974,10 @@ impl Fixture {
                     path.replace("{id}", &id.to_string()),
                     Some(json!({"csrf": csrf})),
                 )
+            }
+            "/work-orders/{id}/photo" => {
+                let order = self.target_order(unit).await;
+                (path.replace("{id}", &order.id.to_string()), None)
             }
             "/logout" => (path, Some(json!({"csrf": csrf}))),
             "/account/password" => (

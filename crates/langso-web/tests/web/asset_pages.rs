@@ -157,3 +157,107 @@ async fn an_xlsx_register_is_checked_previewed_and_confirmed() {
     );
     assert!(asset_exists(&app, "WEB-CAM-2").await);
 }
+
+/// A real PNG (a QR code rendered by langso-render).
+fn png() -> Vec<u8> {
+    langso_render::qr::QrMatrix::encode("anh thu", langso_render::qr::Correction::Medium)
+        .unwrap()
+        .png(128)
+        .unwrap()
+}
+
+/// A camera of the demo village, for the sticker link.
+async fn demo_camera(app: &TestApp) -> String {
+    let village = langso_app::units::by_code(app.db(), VILLAGE, langso_app::today())
+        .await
+        .unwrap();
+    let filter = langso_app::assets::AssetFilter {
+        kind: Some("camera".into()),
+        ..Default::default()
+    };
+    langso_store::assets::assets_under(app.db(), village.id, langso_app::today(), &filter, 1)
+        .await
+        .unwrap()
+        .remove(0)
+        .code
+}
+
+fn report(asset: &str, photo: Vec<u8>, name: &str) -> Form {
+    Form::new()
+        .text("asset", asset.to_owned())
+        .text("service_code", "camera")
+        .text("description", "Camera cổng làng tắt từ tối qua")
+        .text("reporter", "Chị Lan 0912345678")
+        .part("photo", Part::bytes(photo).file_name(name.to_owned()))
+}
+
+async fn stored(app: &TestApp) -> (usize, i64) {
+    let orders = langso_app::faults::public_requests(app.db(), None, None, None, None)
+        .await
+        .unwrap()
+        .len();
+    let photos = langso_store::faults::count_photos(app.db()).await.unwrap();
+    (orders, photos)
+}
+
+#[tokio::test]
+async fn a_fault_photo_is_checked_by_content_and_size_and_shown_to_officers() {
+    let app = TestApp::with_demo().await;
+    let camera = demo_camera(&app).await;
+    let post = |form: Form| {
+        app.client
+            .post(format!("{}/bao-hong", app.base))
+            .multipart(form)
+            .send()
+    };
+    let before = stored(&app).await;
+
+    // A text file renamed .jpg: refused, bilingual, nothing written.
+    let fake = post(report(&camera, b"not a photo at all".to_vec(), "anh.jpg"))
+        .await
+        .unwrap();
+    assert_eq!(fake.status(), 422);
+    let body = fake.text().await.unwrap();
+    assert!(body.contains("JPEG, PNG"), "{body}");
+    assert_eq!(stored(&app).await, before);
+
+    // Over 5 MB: refused early with 413, nothing written.
+    let mut big = png();
+    big.resize(6 * 1024 * 1024, 0);
+    let large = post(report(&camera, big, "anh.png")).await.unwrap();
+    assert_eq!(large.status(), 413);
+    assert!(large.text().await.unwrap().contains("5 MB"));
+    assert_eq!(stored(&app).await, before);
+
+    // A real PNG: accepted; the officer sees it on the order, strangers do not.
+    let photo = png();
+    let sent = app
+        .client
+        .post(format!("{}/bao-hong", app.base))
+        .multipart(report(&camera, photo.clone(), "anh.png"))
+        .send()
+        .await
+        .unwrap();
+    assert!(sent.status().is_success() || sent.status().is_redirection());
+    assert_eq!(stored(&app).await, (before.0 + 1, before.1 + 1));
+    let order = langso_app::faults::public_requests(app.db(), None, None, None, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .max_by_key(|o| o.requested_at)
+        .unwrap();
+    let officer = app.login("canbo.odien", DEMO_PASSWORD).await;
+    let served = app
+        .client
+        .get(format!("{}/work-orders/{}/photo", app.base, order.id))
+        .header("cookie", officer.header())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert_eq!(served.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(served.bytes().await.unwrap().to_vec(), photo);
+    let anonymous = app.get(&format!("/work-orders/{}/photo", order.id)).await;
+    assert_ne!(anonymous.status(), 200);
+}
