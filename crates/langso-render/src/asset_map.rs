@@ -30,6 +30,18 @@ pub fn status_colour(status: &str) -> &'static str {
 
 /// Draws the points in a `width` × `height` SVG with a legend of `legend` (status, label).
 pub fn asset_map(points: &[MapPoint], width: u32, height: u32, legend: &[(&str, &str)]) -> String {
+    asset_map_linked(points, &[], width, height, legend)
+}
+
+/// [`asset_map`] with each point a link: `links[i]` is the address of `points[i]` (none when
+/// missing or empty), so an officer goes from a dot on the map to the asset's page.
+pub fn asset_map_linked(
+    points: &[MapPoint],
+    links: &[String],
+    width: u32,
+    height: u32,
+    legend: &[(&str, &str)],
+) -> String {
     let (w, h) = (f64::from(width), f64::from(height));
     let margin = 12.0;
     let legend_h = 22.0;
@@ -49,15 +61,22 @@ pub fn asset_map(points: &[MapPoint], width: u32, height: u32, legend: &[(&str, 
         let span_x = ((lon1 - lon0) * shrink).max(1e-6);
         let span_y = (lat1 - lat0).max(1e-6);
         let scale = ((w - 2.0 * margin) / span_x).min((h - 2.0 * margin - legend_h) / span_y);
-        for p in points {
+        for (i, p) in points.iter().enumerate() {
             let x = margin + (p.longitude - lon0) * shrink * scale;
             let y = h - margin - legend_h - (p.latitude - lat0) * scale;
+            let link = links.get(i).filter(|l| !l.is_empty());
+            if let Some(link) = link {
+                svg.push_str(&format!("<a href=\"{}\">", xml_escape(link)));
+            }
             svg.push_str(&format!(
                 "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3.5\" fill=\"{}\" class=\"s-{}\"><title>{}</title></circle>",
                 status_colour(&p.status),
                 xml_escape(&p.status),
                 xml_escape(&p.label)
             ));
+            if link.is_some() {
+                svg.push_str("</a>");
+            }
         }
     }
     let mut x = margin;

@@ -254,3 +254,42 @@ pub async fn count_photos(ex: impl Into<Exec<'_>>) -> StoreResult<i64> {
     let sql = "SELECT COUNT(*) FROM work_order_photos";
     Ok(on_exec!(ex.into(), e => sqlx::query_scalar(sql).fetch_one(e).await)?)
 }
+
+/// Work orders under `root`, newest first, filtered by status and by service (asset kind).
+pub async fn orders_filtered(
+    ex: impl Into<Exec<'_>>,
+    root: Uuid,
+    date: time::Date,
+    status: Option<&str>,
+    service: Option<&str>,
+    limit: i64,
+) -> StoreResult<Vec<WorkOrderRow>> {
+    let sql = concat!(
+        "SELECT ",
+        order_cols!(),
+        " FROM work_orders w LEFT JOIN assets a ON a.id = w.asset_id",
+        " JOIN unit_closure c ON c.descendant_id = w.unit_id AND c.ancestor_id = $1",
+        " AND c.valid_from <= $2 AND (c.valid_to IS NULL OR c.valid_to >= $2)",
+        " WHERE ($3 IS NULL OR w.status = $3) AND ($4 IS NULL OR w.service_code = $4)",
+        " ORDER BY w.requested_at DESC LIMIT $5"
+    );
+    Ok(
+        on_exec!(ex.into(), e => sqlx::query_as(sql).bind(root).bind(date).bind(status)
+        .bind(service).bind(limit).fetch_all(e).await)?,
+    )
+}
+
+/// The work orders of one asset, newest first.
+pub async fn orders_of_asset(
+    ex: impl Into<Exec<'_>>,
+    asset: Uuid,
+    limit: i64,
+) -> StoreResult<Vec<WorkOrderRow>> {
+    let sql = concat!(
+        "SELECT ",
+        order_cols!(),
+        " FROM work_orders w LEFT JOIN assets a ON a.id = w.asset_id",
+        " WHERE w.asset_id = $1 ORDER BY w.requested_at DESC LIMIT $2"
+    );
+    Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(asset).bind(limit).fetch_all(e).await)?)
+}

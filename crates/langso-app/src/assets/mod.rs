@@ -50,3 +50,13 @@ pub async fn kind_of_code(db: &crate::Db, code: &str) -> crate::AppResult<Option
         .await?
         .map(|a| a.kind))
 }
+
+/// The id of the asset with this code, if any (pages address assets by code too).
+pub async fn id_of_code(db: &crate::Db, code: &str) -> crate::AppResult<Option<uuid::Uuid>> {
+    let Ok(code) = langso_domain::assets::validate_code(code) else {
+        return Ok(None);
+    };
+    Ok(langso_store::assets::asset_by_code(db, &code)
+        .await?
+        .map(|a| a.id))
+}

@@ -390,3 +390,81 @@ pub async fn photo(db: &Db, actor: &Actor, id: Uuid) -> AppResult<store::PhotoRo
 pub async fn has_photo(db: &Db, id: Uuid) -> AppResult<bool> {
     Ok(store::has_photo(db, id).await?)
 }
+
+/// Work orders under a unit, newest first, by status and kind (service), at most `limit`.
+pub async fn orders_filtered(
+    db: &Db,
+    actor: &Actor,
+    unit: Uuid,
+    status: Option<&str>,
+    service: Option<&str>,
+    limit: i64,
+) -> AppResult<Vec<WorkOrderRow>> {
+    policy::require(db, actor, crate::assets::READ, unit).await?;
+    Ok(store::orders_filtered(db, unit, today(), status, service, limit.clamp(1, 5000)).await?)
+}
+
+/// The work orders of one asset, newest first.
+pub async fn orders_of_asset(db: &Db, actor: &Actor, asset: Uuid) -> AppResult<Vec<WorkOrderRow>> {
+    let found = langso_store::assets::asset(db, asset)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    policy::require(db, actor, crate::assets::READ, found.unit_id).await?;
+    Ok(store::orders_of_asset(db, asset, 200).await?)
+}
+
+/// A work order as the officers who handle it see it.
+#[derive(Clone, Debug)]
+pub struct OrderView {
+    /// The order.
+    pub order: WorkOrderRow,
+    /// Its steps, oldest first.
+    pub history: Vec<HistoryRow>,
+    /// The reporter's name and contact, for those who may handle the order: numbers and
+    /// addresses masked unless the `pii` right; `None` for readers who may not handle it.
+    pub contact: Option<String>,
+    /// The actor may move the order.
+    pub may_handle: bool,
+    /// The report carries a photo.
+    pub has_photo: bool,
+}
+
+/// The reporter's contact with every word that holds a digit or an `@` (phone, e-mail, ID)
+/// masked: a name is needed to greet the reporter, the number only by those with the right.
+pub fn masked_contact(reporter: &str) -> String {
+    reporter
+        .split_whitespace()
+        .map(|word| {
+            if word.chars().any(|c| c.is_ascii_digit() || c == '@') {
+                langso_domain::auth::mask_personal(word)
+            } else {
+                word.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One work order for an officer's page.
+pub async fn order_view(db: &Db, actor: &Actor, id: Uuid) -> AppResult<OrderView> {
+    let (order, history) = order(db, actor, id).await?;
+    let may_handle = match order.unit_id {
+        Some(unit) => policy::require(db, actor, HANDLE, unit).await.is_ok(),
+        None => actor.is_admin(),
+    };
+    let contact = may_handle.then(|| {
+        if actor.pii {
+            order.reporter.clone()
+        } else {
+            masked_contact(&order.reporter)
+        }
+    });
+    let has_photo = store::has_photo(db, id).await?;
+    Ok(OrderView {
+        order,
+        history,
+        contact,
+        may_handle,
+        has_photo,
+    })
+}

@@ -21,6 +21,7 @@ mod dashboard;
 mod webhooks;
 // --- assets pages (issue 7c) ---
 mod asset_import;
+mod asset_page;
 mod work_orders;
 
 use askama::Template;
@@ -132,6 +133,13 @@ pub(crate) fn router(settings: &Settings) -> Router<AppState> {
         )
         .route("/assets/import/{id}/confirm", post(asset_import::confirm))
         .route("/work-orders/{id}/photo", get(work_orders::photo))
+        .route("/work-orders", get(work_orders::index))
+        .route("/work-orders/{id}", get(work_orders::show))
+        .route(
+            "/work-orders/{id}/transition",
+            post(work_orders::transition),
+        )
+        .route("/assets/{id}", get(asset_page::show))
         .merge(login)
 }
 
@@ -221,6 +229,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/assets/import"),
     ("POST", "/assets/import/{id}/confirm"),
     ("GET", "/work-orders/{id}/photo"),
+    ("GET", "/work-orders"),
+    ("GET", "/work-orders/{id}"),
+    ("POST", "/work-orders/{id}/transition"),
+    ("GET", "/assets/{id}"),
 ];
 
 /// What every page's frame needs: language, where we are, whether this is the demo, who is

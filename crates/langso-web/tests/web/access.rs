@@ -1030,6 +1030,34 @@ const ROUTES: &[Route] = &[
         Body::None,
         200,
     ),
+    route(
+        "GET",
+        "/work-orders",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/work-orders/{id}",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/work-orders/{id}/transition",
+        Targeted(WritePeople),
+        Body::Form,
+        303,
+    ),
+    route(
+        "GET",
+        "/assets/{id}",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
 ];
 
 /// Health, metrics and documentation: public, outside the API and page routers.
@@ -1975,9 +2003,21 @@ impl Fixture {
                     Some(json!({"csrf": csrf})),
                 )
             }
-            "/work-orders/{id}/photo" => {
+            "/work-orders/{id}/photo" | "/work-orders/{id}" => {
                 let order = self.target_order(unit).await;
                 (path.replace("{id}", &order.id.to_string()), None)
+            }
+            "/work-orders/{id}/transition" => {
+                let order = self.target_order(unit).await;
+                (
+                    path.replace("{id}", &order.id.to_string()),
+                    Some(json!({"csrf": csrf, "status": "assigned", "assignee": "Anh Hùng điện"})),
+                )
+            }
+            "/work-orders" => (format!("{path}?unit={unit}"), None),
+            "/assets/{id}" => {
+                let asset = self.target_asset(unit, "grid_light").await;
+                (path.replace("{id}", &asset.to_string()), None)
             }
             "/logout" => (path, Some(json!({"csrf": csrf}))),
             "/account/password" => (

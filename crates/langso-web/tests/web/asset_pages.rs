@@ -261,3 +261,226 @@ async fn a_fault_photo_is_checked_by_content_and_size_and_shown_to_officers() {
     let anonymous = app.get(&format!("/work-orders/{}/photo", order.id)).await;
     assert_ne!(anonymous.status(), 200);
 }
+
+async fn move_order(app: &TestApp, session: &Session, id: &str, form: &[(&str, &str)]) -> u16 {
+    let (_, page) = page(app, session, &format!("/work-orders/{id}")).await;
+    let csrf = hidden(&page, "csrf");
+    let mut fields: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+    fields.extend_from_slice(form);
+    app.client
+        .post(format!("{}/work-orders/{id}/transition", app.base))
+        .header("cookie", session.header())
+        .form(&fields)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+fn text_of(page: &str, id: &str) -> String {
+    page.split(&format!("id=\"{id}\">"))
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap_or("")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn an_officer_drives_a_work_order_from_the_asset_page_to_closed() {
+    let app = TestApp::with_demo().await;
+    let camera = demo_camera(&app).await;
+    let asset = langso_store::assets::asset_by_code(app.db(), &camera)
+        .await
+        .unwrap()
+        .unwrap();
+    let sent = app
+        .client
+        .post(format!("{}/bao-hong", app.base))
+        .form(&[
+            ("asset", camera.as_str()),
+            ("service_code", "camera"),
+            ("description", "Camera mất hình"),
+            ("reporter", "Chị Lan 0912345678"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(sent.status().is_redirection() || sent.status().is_success());
+
+    // The asset page lists the order and links the sticker; the list and the map link it.
+    let officer = app.login("canbo.odien", DEMO_PASSWORD).await;
+    let (status, asset_page) = page(&app, &officer, &format!("/assets/{}", asset.id)).await;
+    assert_eq!(status, 200);
+    assert!(asset_page.contains(&format!("/api/v1/assets/{}/qr.svg", asset.id)));
+    assert!(asset_page.contains(&format!("/bao-hong?asset={camera}")));
+    assert!(asset_page.contains("id=\"asset-orders\""), "{asset_page}");
+    let id = asset_page
+        .split("href=\"/work-orders/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let (_, list) = page(
+        &app,
+        &officer,
+        &format!("/assets?unit={}&kind=camera", asset.unit_id),
+    )
+    .await;
+    assert!(list.contains(&format!("href=\"/assets/{}\"", asset.id)));
+    assert!(
+        list.contains(&format!("<a href=\"/assets/{camera}\"><circle")),
+        "the map links it"
+    );
+    let (status, by_code) = page(&app, &officer, &format!("/assets/{camera}")).await;
+    assert_eq!(status, 200);
+    assert!(by_code.contains(&format!("/api/v1/assets/{}/qr.svg", asset.id)));
+    let (_, orders) = page(
+        &app,
+        &officer,
+        &format!("/work-orders?unit={}&status=new&kind=camera", asset.unit_id),
+    )
+    .await;
+    assert!(orders.contains(&format!("/work-orders/{id}")), "{orders}");
+    let (_, none) = page(
+        &app,
+        &officer,
+        &format!("/work-orders?unit={}&status=closed", asset.unit_id),
+    )
+    .await;
+    assert!(!none.contains(&format!("/work-orders/{id}")));
+
+    // The contact: whole for the officer with the personal-data right, masked for the village
+    // head who handles it without that right, hidden from a reader.
+    let (_, order) = page(&app, &officer, &format!("/work-orders/{id}")).await;
+    assert_eq!(text_of(&order, "order-reporter"), "Chị Lan 0912345678");
+    let head = app.login("truongthon", DEMO_PASSWORD).await;
+    let (status, order) = page(&app, &head, &format!("/work-orders/{id}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(text_of(&order, "order-reporter"), "Chị Lan 091*****78");
+    assert!(!order.contains("0912345678"));
+    let viewer = app.login("xem", DEMO_PASSWORD).await;
+    let (status, order) = page(&app, &viewer, &format!("/work-orders/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(!order.contains("id=\"order-reporter\""));
+    assert!(
+        !order.contains("id=\"order-move\""),
+        "a reader has no buttons"
+    );
+
+    // Skipping a step is refused; assigning needs a name.
+    assert_eq!(
+        move_order(&app, &head, &id, &[("status", "fixed")]).await,
+        422
+    );
+    assert_eq!(
+        move_order(&app, &head, &id, &[("status", "assigned")]).await,
+        422
+    );
+    let steps: [(&str, &str); 4] = [
+        ("assigned", "Anh Hùng điện"),
+        ("in_progress", ""),
+        ("fixed", ""),
+        ("closed", ""),
+    ];
+    for (to, assignee) in steps {
+        let status = move_order(
+            &app,
+            &head,
+            &id,
+            &[
+                ("status", to),
+                ("assignee", assignee),
+                ("note", "đã kiểm tra"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303, "→ {to}");
+        let (_, order) = page(&app, &head, &format!("/work-orders/{id}")).await;
+        let label = match to {
+            "assigned" => "Đã giao người xử lý",
+            "in_progress" => "Đang xử lý",
+            "fixed" => "Đã sửa xong",
+            _ => "Đã đóng",
+        };
+        assert_eq!(text_of(&order, "order-status"), label);
+        assert_eq!(text_of(&order, "order-assignee"), "Anh Hùng điện");
+    }
+    let (_, closed) = page(&app, &officer, &format!("/work-orders/{id}")).await;
+    assert!(
+        !closed.contains("id=\"order-move\""),
+        "nothing after closed"
+    );
+    assert_eq!(
+        closed.matches("đã kiểm tra").count(),
+        4,
+        "every step in the history"
+    );
+    let (_, closed_list) = page(
+        &app,
+        &officer,
+        &format!("/work-orders?unit={}&status=closed", asset.unit_id),
+    )
+    .await;
+    assert!(closed_list.contains(&format!("/work-orders/{id}")));
+}
+
+#[tokio::test]
+async fn the_asset_list_is_paged_and_the_map_kept_whole() {
+    let app = TestApp::with_demo().await;
+    let admin = app.login("admin", DEMO_PASSWORD).await;
+    let root = langso_app::units::by_code(app.db(), "01", langso_app::today())
+        .await
+        .unwrap();
+    let all = langso_app::assets::assets_with_status(
+        app.db(),
+        &langso_app::Actor::system("test"),
+        root.id,
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    let located = all.iter().filter(|(a, _)| a.latitude.is_some()).count();
+    assert!(
+        all.len() > 100,
+        "the demo has more than a page: {}",
+        all.len()
+    );
+    let rows = |page: &str| {
+        page.matches("<td class=\"code\"><a href=\"/assets/")
+            .count()
+    };
+    let (status, first) = page(&app, &admin, &format!("/assets?unit={}", root.id)).await;
+    assert_eq!(status, 200);
+    assert_eq!(rows(&first), 100);
+    eprintln!(
+        "/assets for a province: {} bytes, {} assets",
+        first.len(),
+        all.len()
+    );
+    assert_eq!(
+        first.matches("\"><circle cx=").count(),
+        located,
+        "every located asset on the map"
+    );
+    let pages = all.len().div_ceil(100);
+    assert!(first.contains(&format!("1 / {pages}")));
+    let (_, last) = page(
+        &app,
+        &admin,
+        &format!("/assets?unit={}&page={pages}", root.id),
+    )
+    .await;
+    assert_eq!(rows(&last), all.len() - (pages - 1) * 100);
+    // Filters stay in the paging links.
+    let (_, cameras) = page(
+        &app,
+        &admin,
+        &format!("/assets?unit={}&kind=camera", root.id),
+    )
+    .await;
+    if cameras.contains("id=\"assets-pager\"") {
+        assert!(cameras.contains("kind=camera&amp;page=2"), "{cameras}");
+    }
+}
