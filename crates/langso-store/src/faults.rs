@@ -293,3 +293,21 @@ pub async fn orders_of_asset(
     );
     Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(asset).bind(limit).fetch_all(e).await)?)
 }
+
+/// Villages (and other village-level units) in force on `date` with a position inside a box:
+/// candidates for the unit of a report that names no asset and has none within 30 m.
+pub async fn villages_near(
+    ex: impl Into<Exec<'_>>,
+    date: time::Date,
+    lat: (f64, f64),
+    lon: (f64, f64),
+) -> StoreResult<Vec<(Uuid, f64, f64)>> {
+    let sql = "SELECT id, latitude, longitude FROM units \
+               WHERE kind IN ('village', 'street_group', 'residential_cluster', 'hamlet') \
+               AND valid_from <= $1 AND (valid_to IS NULL OR valid_to >= $1) \
+               AND latitude BETWEEN $2 AND $3 AND longitude BETWEEN $4 AND $5";
+    Ok(
+        on_exec!(ex.into(), e => sqlx::query_as(sql).bind(date).bind(lat.0).bind(lat.1)
+        .bind(lon.0).bind(lon.1).fetch_all(e).await)?,
+    )
+}

@@ -60,6 +60,8 @@ pub struct NewReport {
     pub reporter: String,
     /// A photo's bytes (JPEG, PNG or WebP, at most [`MAX_PHOTO_BYTES`]), optional.
     pub photo: Option<Vec<u8>>,
+    /// The unit (a village code) the reporter names, used when no asset is linked.
+    pub unit_code: Option<String>,
 }
 
 /// Records a report as a new work order. Every bad field is named; nothing is written then.
@@ -153,6 +155,37 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
             "cần vị trí, địa chỉ hoặc mã thiết bị / needs a location, an address or an asset",
         ));
     }
+    // With no asset, the report still gets a unit so the commune's officers see it: the unit
+    // the reporter names, else the village whose position is nearest (within about 5 km).
+    let unit = match &asset {
+        Some(a) => Some(a.1),
+        None => {
+            let named = input
+                .unit_code
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty());
+            let given = match named {
+                Some(code) => {
+                    let found = langso_store::units::by_code(db, code, today()).await?;
+                    if found.is_none() {
+                        problems.push(CellError::new(
+                            0,
+                            "unit",
+                            "không có đơn vị này / no such unit",
+                        ));
+                    }
+                    found.map(|u| u.id)
+                }
+                None => None,
+            };
+            match (given, input.latitude, input.longitude) {
+                (Some(unit), _, _) => Some(unit),
+                (None, Some(lat), Some(lon)) => nearest_village(db, lat, lon).await?,
+                _ => None,
+            }
+        }
+    };
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
@@ -170,7 +203,7 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
             service.to_owned()
         },
         asset_id: asset.as_ref().map(|a| a.0),
-        unit_id: asset.as_ref().map(|a| a.1),
+        unit_id: unit,
         latitude: input.latitude,
         longitude: input.longitude,
         address: input.address.trim().to_owned(),
@@ -242,6 +275,24 @@ async fn nearest(
         .filter(|(d, ..)| *d <= NEAREST_WITHIN_M)
         .min_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, id, unit, kind)| (id, unit, kind)))
+}
+
+/// The village-level unit whose position is nearest a point, searched within about 5 km.
+async fn nearest_village(db: &Db, lat: f64, lon: f64) -> AppResult<Option<Uuid>> {
+    let dlat = 0.05;
+    let dlon = 0.05 / lat.to_radians().cos().max(0.1);
+    let candidates = store::villages_near(
+        db,
+        today(),
+        (lat - dlat, lat + dlat),
+        (lon - dlon, lon + dlon),
+    )
+    .await?;
+    Ok(candidates
+        .into_iter()
+        .map(|(id, vlat, vlon)| (distance_m((lat, lon), (vlat, vlon)), id))
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, id)| id))
 }
 
 /// One request, publicly (Open311 `requests/{id}`).

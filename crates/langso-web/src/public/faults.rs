@@ -23,6 +23,8 @@ struct FormPage {
     chrome: Chrome,
     services: Vec<(&'static str, &'static str)>,
     asset: String,
+    /// The unit code from the link (`/bao-hong?unit=…`), when the sticker names a place.
+    unit: String,
     service: String,
     description: String,
     address: String,
@@ -72,6 +74,7 @@ pub(crate) async fn form(
         services: services(chrome.lang),
         chrome,
         asset,
+        unit: query.get("unit").cloned().unwrap_or_default(),
         service,
         description: String::new(),
         address: String::new(),
@@ -92,6 +95,7 @@ fn too_large(state: &AppState, headers: &HeaderMap, uri: &Uri) -> Response {
         services: services(chrome.lang),
         chrome,
         asset: String::new(),
+        unit: String::new(),
         service: String::new(),
         description: String::new(),
         address: String::new(),
@@ -172,6 +176,7 @@ pub(crate) async fn submit(
         media_url: None,
         reporter: get("reporter"),
         photo,
+        unit_code: Some(get("unit")).filter(|u| !u.trim().is_empty()),
     };
     match actions::submit_report(&state.db, &input).await {
         Ok(order) => Redirect::to(&format!("/bao-hong/{}", order.token)).into_response(),
@@ -181,6 +186,7 @@ pub(crate) async fn submit(
                 services: services(chrome.lang),
                 chrome,
                 asset: get("asset"),
+                unit: get("unit"),
                 service: get("service_code"),
                 description: get("description"),
                 address: get("address"),

@@ -378,6 +378,7 @@ pub(crate) async fn post_request(
         media_url: get("media_url"),
         reporter,
         photo: None,
+        unit_code: get("attribute[unit]"),
     };
     match actions::submit_report(&state.db, &input).await {
         Ok(order) => {
