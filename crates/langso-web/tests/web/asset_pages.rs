@@ -484,3 +484,65 @@ async fn the_asset_list_is_paged_and_the_map_kept_whole() {
         assert!(cameras.contains("kind=camera&amp;page=2"), "{cameras}");
     }
 }
+
+/// A photo sent chunked (no Content-Length, as a phone on a slow line may): the limit still
+/// refuses it with 413 once crossed, and nothing is written.
+#[tokio::test]
+async fn a_chunked_oversize_photo_is_refused_once_the_limit_is_crossed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let app = TestApp::with_demo().await;
+    let camera = demo_camera(&app).await;
+    let before = stored(&app).await;
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let boundary = "langsoboundary7c";
+    let head = format!(
+        "POST /bao-hong HTTP/1.1\r\nHost: {address}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut body = Vec::new();
+    for (name, value) in [
+        ("asset", camera.as_str()),
+        ("service_code", "camera"),
+        ("description", "Camera tắt"),
+    ] {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"anh.png\"\r\nContent-Type: image/png\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(&png());
+    let mut chunks = vec![body];
+    let filler = vec![0u8; 64 * 1024];
+    for _ in 0..(7 * 16) {
+        chunks.push(filler.clone());
+    }
+    chunks.push(format!("\r\n--{boundary}--\r\n").into_bytes());
+    for chunk in chunks {
+        let mut framed = format!("{:x}\r\n", chunk.len()).into_bytes();
+        framed.extend_from_slice(&chunk);
+        framed.extend_from_slice(b"\r\n");
+        // The server may answer and stop reading before the end: that is the point.
+        if stream.write_all(&framed).await.is_err() {
+            break;
+        }
+    }
+    let _ = stream.write_all(b"0\r\n\r\n").await;
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.starts_with("HTTP/1.1 413"),
+        "{}",
+        &answer[..answer.len().min(300)]
+    );
+    assert!(answer.contains("5 MB"));
+    assert_eq!(stored(&app).await, before);
+}
