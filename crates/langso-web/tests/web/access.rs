@@ -1058,6 +1058,13 @@ const ROUTES: &[Route] = &[
         Body::None,
         200,
     ),
+    route(
+        "GET",
+        "/api/v1/work-orders/{id}/photo",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
 ];
 
 /// Health, metrics and documentation: public, outside the API and page routers.
@@ -2003,7 +2010,7 @@ impl Fixture {
                     Some(json!({"csrf": csrf})),
                 )
             }
-            "/work-orders/{id}/photo" | "/work-orders/{id}" => {
+            "/work-orders/{id}/photo" | "/work-orders/{id}" | "/api/v1/work-orders/{id}/photo" => {
                 let order = self.target_order(unit).await;
                 (path.replace("{id}", &order.id.to_string()), None)
             }

@@ -258,6 +258,26 @@ async fn a_fault_photo_is_checked_by_content_and_size_and_shown_to_officers() {
     assert_eq!(served.headers()["content-type"], "image/png");
     assert_eq!(served.headers()["x-content-type-options"], "nosniff");
     assert_eq!(served.bytes().await.unwrap().to_vec(), photo);
+    let detail: Value = app
+        .client
+        .get(format!("{}/api/v1/work-orders/{}", app.base, order.id))
+        .header("cookie", officer.header())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = detail["photo_url"].as_str().unwrap().to_owned();
+    let api = app
+        .client
+        .get(format!("{}{url}", app.base))
+        .header("cookie", officer.header())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.headers()["content-type"], "image/png");
+    assert_eq!(api.bytes().await.unwrap().to_vec(), photo);
     let anonymous = app.get(&format!("/work-orders/{}/photo", order.id)).await;
     assert_ne!(anonymous.status(), 200);
 }
