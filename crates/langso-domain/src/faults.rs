@@ -85,9 +85,38 @@ pub fn due_hours(kind: Option<AssetKind>) -> i64 {
     }
 }
 
+/// The largest photo a fault report may carry: a phone photo fits, a video does not.
+pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
+
+/// The image type of a report's photo, told by its first bytes (not by its name or the type
+/// the browser claims): JPEG, PNG or WebP, the formats phones produce and browsers show.
+/// Anything else (a text file renamed `.jpg`, an SVG that could carry script) is refused.
+pub fn photo_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn photos_are_told_by_content() {
+        assert_eq!(photo_type(b"\xFF\xD8\xFF\xE0rest"), Some("image/jpeg"));
+        assert_eq!(photo_type(b"\x89PNG\r\n\x1a\nrest"), Some("image/png"));
+        assert_eq!(photo_type(b"RIFF\x10\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(photo_type(b"GIF89a"), None);
+        assert_eq!(photo_type(b"<svg xmlns="), None);
+        assert_eq!(photo_type(b"RIFF"), None);
+        assert_eq!(photo_type(b""), None);
+    }
 
     #[test]
     fn work_orders_move_one_step_or_close() {

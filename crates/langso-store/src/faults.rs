@@ -212,3 +212,102 @@ pub async fn assets_near(
         .bind(kind).fetch_all(e).await)?,
     )
 }
+
+/// A photo attached to a fault report.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct PhotoRow {
+    /// The work order.
+    pub work_order_id: Uuid,
+    /// `image/jpeg`, `image/png` or `image/webp`, from the bytes.
+    pub content_type: String,
+    /// The bytes.
+    pub content: Vec<u8>,
+    /// When.
+    pub created_at: OffsetDateTime,
+}
+
+/// Keeps a report's photo.
+pub async fn insert_photo(tx: &mut Tx, photo: &PhotoRow) -> StoreResult<()> {
+    let sql = "INSERT INTO work_order_photos (work_order_id, content_type, content, created_at) \
+               VALUES ($1, $2, $3, $4)";
+    on_tx!(tx, c => sqlx::query(sql).bind(photo.work_order_id).bind(&photo.content_type)
+        .bind(&photo.content).bind(photo.created_at).execute(&mut *c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// A report's photo, if it has one.
+pub async fn photo(ex: impl Into<Exec<'_>>, order: Uuid) -> StoreResult<Option<PhotoRow>> {
+    let sql = "SELECT work_order_id, content_type, content, created_at FROM work_order_photos \
+               WHERE work_order_id = $1";
+    Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(order).fetch_optional(e).await)?)
+}
+
+/// Whether a report has a photo (without reading it).
+pub async fn has_photo(ex: impl Into<Exec<'_>>, order: Uuid) -> StoreResult<bool> {
+    let sql = "SELECT COUNT(*) FROM work_order_photos WHERE work_order_id = $1";
+    let n: i64 = on_exec!(ex.into(), e => sqlx::query_scalar(sql).bind(order).fetch_one(e).await)?;
+    Ok(n > 0)
+}
+
+/// Photos stored (tests check that a refused upload wrote nothing).
+pub async fn count_photos(ex: impl Into<Exec<'_>>) -> StoreResult<i64> {
+    let sql = "SELECT COUNT(*) FROM work_order_photos";
+    Ok(on_exec!(ex.into(), e => sqlx::query_scalar(sql).fetch_one(e).await)?)
+}
+
+/// Work orders under `root`, newest first, filtered by status and by service (asset kind).
+pub async fn orders_filtered(
+    ex: impl Into<Exec<'_>>,
+    root: Uuid,
+    date: time::Date,
+    status: Option<&str>,
+    service: Option<&str>,
+    limit: i64,
+) -> StoreResult<Vec<WorkOrderRow>> {
+    let sql = concat!(
+        "SELECT ",
+        order_cols!(),
+        " FROM work_orders w LEFT JOIN assets a ON a.id = w.asset_id",
+        " JOIN unit_closure c ON c.descendant_id = w.unit_id AND c.ancestor_id = $1",
+        " AND c.valid_from <= $2 AND (c.valid_to IS NULL OR c.valid_to >= $2)",
+        " WHERE ($3 IS NULL OR w.status = $3) AND ($4 IS NULL OR w.service_code = $4)",
+        " ORDER BY w.requested_at DESC LIMIT $5"
+    );
+    Ok(
+        on_exec!(ex.into(), e => sqlx::query_as(sql).bind(root).bind(date).bind(status)
+        .bind(service).bind(limit).fetch_all(e).await)?,
+    )
+}
+
+/// The work orders of one asset, newest first.
+pub async fn orders_of_asset(
+    ex: impl Into<Exec<'_>>,
+    asset: Uuid,
+    limit: i64,
+) -> StoreResult<Vec<WorkOrderRow>> {
+    let sql = concat!(
+        "SELECT ",
+        order_cols!(),
+        " FROM work_orders w LEFT JOIN assets a ON a.id = w.asset_id",
+        " WHERE w.asset_id = $1 ORDER BY w.requested_at DESC LIMIT $2"
+    );
+    Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(asset).bind(limit).fetch_all(e).await)?)
+}
+
+/// Villages (and other village-level units) in force on `date` with a position inside a box:
+/// candidates for the unit of a report that names no asset and has none within 30 m.
+pub async fn villages_near(
+    ex: impl Into<Exec<'_>>,
+    date: time::Date,
+    lat: (f64, f64),
+    lon: (f64, f64),
+) -> StoreResult<Vec<(Uuid, f64, f64)>> {
+    let sql = "SELECT id, latitude, longitude FROM units \
+               WHERE kind IN ('village', 'street_group', 'residential_cluster', 'hamlet') \
+               AND valid_from <= $1 AND (valid_to IS NULL OR valid_to >= $1) \
+               AND latitude BETWEEN $2 AND $3 AND longitude BETWEEN $4 AND $5";
+    Ok(
+        on_exec!(ex.into(), e => sqlx::query_as(sql).bind(date).bind(lat.0).bind(lat.1)
+        .bind(lon.0).bind(lon.1).fetch_all(e).await)?,
+    )
+}

@@ -152,10 +152,13 @@ impl WebOptions {
 // --- assets ---
 #[derive(Subcommand)]
 enum AssetsCommand {
-    /// Import assets from CSV (code,unit_code,kind,name,place_type,latitude,longitude,
-    /// installed_on,funding,keeper,status,lamp_type,heartbeat_seconds,contributors,notes).
+    /// Import assets from XLSX (first sheet) or CSV, all or nothing. Headers in Vietnamese or
+    /// English, any order: Mã thiết bị/code, Mã thôn/unit_code, Loại thiết bị/kind, Tên/name,
+    /// Loại vị trí/place_type, Vĩ độ/latitude, Kinh độ/longitude, Ngày lắp đặt/installed_on,
+    /// Nguồn kinh phí/funding, Người quản lý/keeper, Trạng thái/status, Loại bóng/lamp_type,
+    /// Chu kỳ báo cáo/heartbeat_seconds, Người đóng góp/contributors, Ghi chú/notes.
     Import {
-        /// The CSV file.
+        /// The XLSX or CSV file (told apart by content).
         file: PathBuf,
         /// Check everything and report, but write nothing.
         #[arg(long)]

@@ -1,135 +1,616 @@
-//! Reading an asset register from CSV (UTF-8, a BOM tolerated) into [`AssetInput`]s for
-//! [`import_assets`](super::import_assets): every bad cell is named by row and column, and
-//! nothing is written unless the whole file is good.
+//! Reading an asset register from the files offices keep — CSV (UTF-8, comma or semicolon, a
+//! BOM tolerated) or XLSX (the first sheet) — into [`AssetInput`]s for
+//! [`import_numbered`](super::import_numbered): every bad cell is named by row and by the
+//! column header as written in the file, and nothing is written unless the whole file is good.
 //!
-//! Columns: `code,unit_code,kind,name,place_type,latitude,longitude,installed_on,funding,
-//! keeper,status,lamp_type,heartbeat_seconds,contributors,notes`; contributors are
-//! `Name:amount; Name:amount`. Only `unit_code`, `kind`, `name`, `place_type` and `funding` are
-//! required.
+//! The file is read by the household import's reader ([`crate::households::sheet`]), so both
+//! imports accept the same files: headers in Vietnamese or English, matched without regard to
+//! accents, case or spacing, in any order; Excel dates and numbers as Excel stores them.
+//! Values of the closed lists (kind, place, funding, status, lamp) may be written as codes
+//! (`solar_light`) or as offices write them ("Đèn năng lượng mặt trời", "Xã hội hóa").
+//!
+//! Columns (Vietnamese header / English header): Mã thiết bị / code, Mã thôn / unit_code,
+//! Loại thiết bị / kind, Tên / name, Loại vị trí / place_type, Vĩ độ / latitude, Kinh độ /
+//! longitude, Ngày lắp đặt / installed_on, Nguồn kinh phí / funding, Người quản lý / keeper,
+//! Trạng thái / status, Loại bóng / lamp_type, Chu kỳ báo cáo / heartbeat_seconds, Người đóng
+//! góp / contributors (`Tên: số tiền; Tên: số tiền`), Ghi chú / notes. Only the unit, kind,
+//! name, place and funding columns are required.
 
-use time::Date;
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read};
 
-use super::register::{AssetImport, AssetInput, import_assets};
+use langso_domain::assets::{AssetKind, AssetStatus, Funding, LampType, PlaceType};
+use langso_domain::text::fold;
+
+use super::register::{AssetImport, AssetInput, import_numbered};
 use crate::auth::Actor;
+use crate::households::sheet::{self, Cell, Rows, cell_date, cell_integer, header_key};
 use crate::{AppError, AppResult, CellError, Db};
 
-const REQUIRED: [&str; 5] = ["unit_code", "kind", "name", "place_type", "funding"];
+/// The most a web upload of an asset register may weigh.
+pub const MAX_ASSET_UPLOAD: usize = 10 * 1024 * 1024;
 
-/// Parses the CSV and imports it all or nothing (`dry_run`: check only).
+/// A column of the asset register.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Column {
+    Code,
+    Unit,
+    Kind,
+    Name,
+    Place,
+    Latitude,
+    Longitude,
+    InstalledOn,
+    Funding,
+    Keeper,
+    Status,
+    Lamp,
+    Heartbeat,
+    Contributors,
+    Notes,
+}
+
+/// Each column: the field name validation errors use, the canonical Vietnamese header, and
+/// the folded headers recognised.
+const COLUMNS: &[(Column, &str, &str, &[&str])] = &[
+    (
+        Column::Code,
+        "code",
+        "Mã thiết bị",
+        &["ma thiet bi", "ma tai san", "ma", "ma so", "code"],
+    ),
+    (
+        Column::Unit,
+        "unit",
+        "Mã thôn",
+        &[
+            "ma thon",
+            "ma thon to dan pho",
+            "ma don vi",
+            "ma to dan pho",
+            "unit code",
+            "unit",
+        ],
+    ),
+    (
+        Column::Kind,
+        "kind",
+        "Loại thiết bị",
+        &["loai thiet bi", "loai tai san", "loai", "kind"],
+    ),
+    (
+        Column::Name,
+        "name",
+        "Tên",
+        &[
+            "ten",
+            "ten thiet bi",
+            "ten tai san",
+            "mo ta",
+            "ten mo ta",
+            "name",
+        ],
+    ),
+    (
+        Column::Place,
+        "place_type",
+        "Loại vị trí",
+        &[
+            "loai vi tri",
+            "vi tri",
+            "vi tri lap dat",
+            "noi lap dat",
+            "place type",
+        ],
+    ),
+    (
+        Column::Latitude,
+        "latitude",
+        "Vĩ độ",
+        &["vi do", "latitude", "lat"],
+    ),
+    (
+        Column::Longitude,
+        "longitude",
+        "Kinh độ",
+        &["kinh do", "longitude", "lon", "lng"],
+    ),
+    (
+        Column::InstalledOn,
+        "installed_on",
+        "Ngày lắp đặt",
+        &[
+            "ngay lap dat",
+            "ngay lap",
+            "ngay dua vao su dung",
+            "installed on",
+        ],
+    ),
+    (
+        Column::Funding,
+        "funding",
+        "Nguồn kinh phí",
+        &[
+            "nguon kinh phi",
+            "kinh phi",
+            "nguon von",
+            "nguon",
+            "funding",
+        ],
+    ),
+    (
+        Column::Keeper,
+        "keeper",
+        "Người quản lý",
+        &[
+            "nguoi quan ly",
+            "nguoi phu trach",
+            "nguoi giu",
+            "quan ly",
+            "keeper",
+        ],
+    ),
+    (
+        Column::Status,
+        "status",
+        "Trạng thái",
+        &["trang thai", "tinh trang", "status"],
+    ),
+    (
+        Column::Lamp,
+        "lamp_type",
+        "Loại bóng",
+        &["loai bong", "loai den", "bong den", "lamp type"],
+    ),
+    (
+        Column::Heartbeat,
+        "heartbeat_seconds",
+        "Chu kỳ báo cáo (giây)",
+        &[
+            "chu ky bao cao giay",
+            "chu ky bao cao",
+            "chu ky giay",
+            "heartbeat seconds",
+        ],
+    ),
+    (
+        Column::Contributors,
+        "contributors",
+        "Người đóng góp",
+        &[
+            "nguoi dong gop",
+            "dong gop",
+            "cac ho dong gop",
+            "nguoi gop",
+            "contributors",
+        ],
+    ),
+    (
+        Column::Notes,
+        "notes",
+        "Ghi chú",
+        &["ghi chu", "notes", "note"],
+    ),
+];
+
+const REQUIRED: [Column; 5] = [
+    Column::Unit,
+    Column::Kind,
+    Column::Name,
+    Column::Place,
+    Column::Funding,
+];
+
+/// The closed-list values as offices write them (folded) → the code.
+const VALUES: &[(Column, &str, &[&str])] = &[
+    (Column::Kind, "camera", &["camera an ninh", "camera"]),
+    (
+        Column::Kind,
+        "solar_light",
+        &[
+            "den nang luong mat troi",
+            "den nang luong",
+            "den nlmt",
+            "den mat troi",
+        ],
+    ),
+    (
+        Column::Kind,
+        "grid_light",
+        &["den duong", "den chieu sang", "den luoi dien", "den dien"],
+    ),
+    (
+        Column::Kind,
+        "wifi",
+        &["diem wifi", "wifi mien phi", "wifi", "diem phat wifi"],
+    ),
+    (
+        Column::Kind,
+        "loudspeaker",
+        &["loa truyen thanh", "loa", "cum loa"],
+    ),
+    (
+        Column::Kind,
+        "billboard",
+        &["pano", "pano tuyen truyen", "bien quang cao"],
+    ),
+    (
+        Column::Place,
+        "intersection",
+        &[
+            "nga tu",
+            "nga ba",
+            "nga tu nga ba",
+            "nga ba nga tu",
+            "giao lo",
+        ],
+    ),
+    (
+        Column::Place,
+        "main_road",
+        &[
+            "truc duong chinh",
+            "duong chinh",
+            "truc chinh",
+            "duong truc",
+        ],
+    ),
+    (Column::Place, "hamlet", &["xom", "trong xom", "trong thon"]),
+    (Column::Place, "alley", &["ngo", "ngo xom", "hem", "ngach"]),
+    (
+        Column::Place,
+        "cultural_house",
+        &["nha van hoa", "nha van hoa thon", "nvh"],
+    ),
+    (
+        Column::Funding,
+        "state_budget",
+        &["ngan sach", "ngan sach nha nuoc", "nsnn", "nha nuoc"],
+    ),
+    (
+        Column::Funding,
+        "community",
+        &["xa hoi hoa", "xhh", "nhan dan dong gop", "cong dong"],
+    ),
+    (
+        Column::Funding,
+        "household",
+        &["ho gia dinh", "gia dinh", "ho dan", "ho"],
+    ),
+    (
+        Column::Funding,
+        "company",
+        &["doanh nghiep", "cong ty", "tai tro doanh nghiep"],
+    ),
+    (
+        Column::Status,
+        "active",
+        &["hoat dong", "dang hoat dong", "tot", "binh thuong"],
+    ),
+    (Column::Status, "broken", &["hong", "da hong", "hu hong"]),
+    (
+        Column::Status,
+        "retired",
+        &["thanh ly", "da thanh ly", "ngung su dung", "da go"],
+    ),
+    (
+        Column::Lamp,
+        "old_bulb",
+        &["bong cu", "bong soi dot", "bong compact", "bong thuong"],
+    ),
+    (Column::Lamp, "led", &["led", "bong led", "den led"]),
+    (
+        Column::Lamp,
+        "solar",
+        &["nang luong mat troi", "nang luong", "bong nang luong"],
+    ),
+];
+
+/// A closed-list cell as the code the register knows, when it is one of the ways offices
+/// write it; otherwise the text as written (validation then names it).
+fn value_code(column: Column, text: &str) -> String {
+    let key = fold(text);
+    if key.is_empty() {
+        return String::new();
+    }
+    let codes: Vec<&str> = match column {
+        Column::Kind => AssetKind::ALL.iter().map(|v| v.as_str()).collect(),
+        Column::Place => PlaceType::ALL.iter().map(|v| v.as_str()).collect(),
+        Column::Funding => Funding::ALL.iter().map(|v| v.as_str()).collect(),
+        Column::Status => AssetStatus::ALL.iter().map(|v| v.as_str()).collect(),
+        Column::Lamp => LampType::ALL.iter().map(|v| v.as_str()).collect(),
+        _ => Vec::new(),
+    };
+    if let Some(code) = codes.iter().find(|c| fold(c) == key) {
+        return (*code).to_owned();
+    }
+    VALUES
+        .iter()
+        .find(|(c, _, names)| *c == column && names.contains(&key.as_str()))
+        .map_or_else(|| text.trim().to_owned(), |(_, code, _)| (*code).to_owned())
+}
+
+/// Which file column holds which register column.
+struct Layout {
+    index: BTreeMap<Column, usize>,
+    headers: Vec<String>,
+}
+
+impl Layout {
+    fn new(headers: &[String]) -> Result<Layout, Vec<CellError>> {
+        let mut index = BTreeMap::new();
+        let mut errors = Vec::new();
+        for (i, header) in headers.iter().enumerate() {
+            let key = header_key(header);
+            if key.is_empty() || key == "stt" || key == "tt" || key == "so tt" {
+                continue;
+            }
+            let Some((column, ..)) = COLUMNS
+                .iter()
+                .find(|(_, field, _, names)| names.contains(&key.as_str()) || fold(field) == key)
+            else {
+                continue;
+            };
+            if let Some(first) = index.insert(*column, i) {
+                errors.push(CellError::new(
+                    1,
+                    header,
+                    format!(
+                        "cột trùng với cột \"{}\" / duplicate of column \"{}\"",
+                        headers[first], headers[first]
+                    ),
+                ));
+            }
+        }
+        for column in REQUIRED {
+            if !index.contains_key(&column) {
+                let name = canonical(column);
+                errors.push(CellError::new(
+                    1,
+                    name,
+                    format!("thiếu cột \"{name}\" / missing column \"{name}\""),
+                ));
+            }
+        }
+        if errors.is_empty() {
+            Ok(Layout {
+                index,
+                headers: headers.to_vec(),
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn cell<'a>(&self, cells: &'a [Cell], column: Column) -> &'a Cell {
+        self.index
+            .get(&column)
+            .and_then(|i| cells.get(*i))
+            .unwrap_or(&Cell::Empty)
+    }
+
+    fn text(&self, cells: &[Cell], column: Column) -> String {
+        self.cell(cells, column).text()
+    }
+
+    /// The header as written in the file (or the canonical one when the column is absent).
+    fn header(&self, column: Column) -> String {
+        self.index
+            .get(&column)
+            .and_then(|i| self.headers.get(*i))
+            .cloned()
+            .unwrap_or_else(|| canonical(column).to_owned())
+    }
+
+    /// A validation error's field name as the header written in the file.
+    fn header_of_field(&self, field: &str) -> Option<String> {
+        COLUMNS
+            .iter()
+            .find(|(_, f, _, _)| *f == field)
+            .map(|(column, ..)| self.header(*column))
+    }
+}
+
+fn canonical(column: Column) -> &'static str {
+    COLUMNS
+        .iter()
+        .find(|(c, ..)| *c == column)
+        .map_or("", |(_, _, header, _)| *header)
+}
+
+/// Parses a CSV or XLSX file (told apart by content) and imports it all or nothing
+/// (`dry_run`: check only, write nothing).
+pub async fn import_assets_file(
+    db: &Db,
+    actor: &Actor,
+    bytes: Vec<u8>,
+    dry_run: bool,
+) -> AppResult<AssetImport> {
+    let rows = sheet::open(Cursor::new(bytes))?;
+    let (layout, inputs) = parse_rows(rows)?;
+    match import_numbered(db, actor, &inputs, dry_run).await {
+        Err(AppError::Invalid(problems)) => Err(AppError::Invalid(
+            problems
+                .into_iter()
+                .map(|mut p| {
+                    if let Some(header) = layout.header_of_field(&p.column) {
+                        p.column = header;
+                    }
+                    p
+                })
+                .collect(),
+        )),
+        other => other,
+    }
+}
+
+/// Parses the CSV (or XLSX) from a reader and imports it all or nothing.
 pub async fn import_assets_csv(
     db: &Db,
     actor: &Actor,
-    input: impl std::io::Read,
+    mut input: impl Read,
     dry_run: bool,
 ) -> AppResult<AssetImport> {
-    let inputs = parse_csv(input)?;
-    import_assets(db, actor, &inputs, dry_run).await
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes).map_err(|e| {
+        AppError::refused(format!("không đọc được tệp / cannot read the file: {e}"))
+    })?;
+    import_assets_file(db, actor, bytes, dry_run).await
 }
 
-/// Parses the CSV; every bad cell is reported.
-pub fn parse_csv(input: impl std::io::Read) -> AppResult<Vec<AssetInput>> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| AppError::refused(format!("CSV: {e}")))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').trim().to_owned())
-        .collect();
+/// Parses CSV or XLSX bytes into numbered inputs; every bad cell is reported.
+pub fn parse_file(bytes: Vec<u8>) -> AppResult<Vec<(usize, AssetInput)>> {
+    let rows = sheet::open(Cursor::new(bytes))?;
+    parse_rows(rows).map(|(_, inputs)| inputs)
+}
+
+fn parse_rows(mut rows: Box<dyn Rows + Send>) -> AppResult<(Layout, Vec<(usize, AssetInput)>)> {
+    let layout = Layout::new(rows.headers()).map_err(AppError::Invalid)?;
     let mut problems = Vec::new();
-    for required in REQUIRED {
-        if !headers.iter().any(|h| h == required) {
-            problems.push(CellError::new(1, required, "thiếu cột / missing column"));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(AppError::Invalid(problems));
-    }
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        let record = record.map_err(|e| AppError::refused(format!("CSV: {e}")))?;
-        let get = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h == name)
-                .and_then(|p| record.get(p))
-                .map(str::trim)
-                .unwrap_or("")
-                .to_owned()
+    let mut inputs = Vec::new();
+    while let Some(next) = rows.next_row() {
+        let (line, cells) = next?;
+        let mut bad = |column: Column, message: &str| {
+            problems.push(CellError::new(line, &layout.header(column), message));
         };
-        let mut number = |name: &str| -> Option<f64> {
-            let text = get(name);
-            if text.is_empty() {
-                return None;
-            }
-            text.parse()
-                .map_err(|_| {
-                    problems.push(CellError::new(line, name, "không phải số / not a number"))
-                })
-                .ok()
-        };
-        let latitude = number("latitude");
-        let longitude = number("longitude");
-        let heartbeat = number("heartbeat_seconds").map(|v| v as i64);
-        let installed = get("installed_on");
-        let installed_on = if installed.is_empty() {
-            None
-        } else {
-            let format = time::macros::format_description!("[year]-[month]-[day]");
-            match Date::parse(&installed, &format) {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    problems.push(CellError::new(
-                        line,
-                        "installed_on",
-                        "ngày YYYY-MM-DD / a YYYY-MM-DD date",
-                    ));
-                    None
+        let mut number = |column: Column| -> Option<f64> {
+            match layout.cell(&cells, column) {
+                Cell::Empty => None,
+                Cell::Number(n) => Some(*n),
+                cell => {
+                    let text = cell.text();
+                    if text.is_empty() {
+                        return None;
+                    }
+                    // Offices write decimal commas ("21,0889").
+                    match text.replace(',', ".").parse::<f64>() {
+                        Ok(n) => Some(n),
+                        Err(_) => {
+                            bad(column, "không phải số / not a number");
+                            None
+                        }
+                    }
                 }
             }
         };
+        let latitude = number(Column::Latitude);
+        let longitude = number(Column::Longitude);
+        let heartbeat = match layout.cell(&cells, Column::Heartbeat) {
+            cell if cell.is_blank() => None,
+            cell => match cell_integer(cell) {
+                Some(n) => Some(n),
+                None => {
+                    bad(
+                        Column::Heartbeat,
+                        "không phải số nguyên / not a whole number",
+                    );
+                    None
+                }
+            },
+        };
+        let installed_on = match layout.cell(&cells, Column::InstalledOn) {
+            cell if cell.is_blank() => None,
+            cell => match cell_date(cell) {
+                Some(date) => Some(date),
+                None => {
+                    bad(
+                        Column::InstalledOn,
+                        "ngày dạng dd/mm/yyyy hoặc yyyy-mm-dd / a dd/mm/yyyy or yyyy-mm-dd date",
+                    );
+                    None
+                }
+            },
+        };
         let mut contributors = Vec::new();
-        for part in get("contributors")
+        for part in layout
+            .text(&cells, Column::Contributors)
             .split(';')
             .map(str::trim)
             .filter(|p| !p.is_empty())
         {
-            match part
-                .rsplit_once(':')
-                .map(|(n, a)| (n.trim(), a.trim().replace(['.', ','], "").parse::<i64>()))
-            {
+            match part.rsplit_once(':').map(|(n, a)| {
+                (
+                    n.trim(),
+                    a.trim()
+                        .trim_end_matches('đ')
+                        .trim()
+                        .replace(['.', ',', ' '], "")
+                        .parse::<i64>(),
+                )
+            }) {
                 Some((name, Ok(amount))) if !name.is_empty() => {
                     contributors.push((name.to_owned(), amount))
                 }
-                _ => problems.push(CellError::new(
-                    line,
-                    "contributors",
-                    "dạng Tên:số tiền; … / Name:amount; …",
-                )),
+                _ => bad(
+                    Column::Contributors,
+                    "dạng Tên: số tiền; … / Name: amount; …",
+                ),
             }
         }
-        rows.push(AssetInput {
-            code: get("code"),
-            unit_id: None,
-            unit_code: Some(get("unit_code")),
-            kind: get("kind"),
-            name: get("name"),
-            place_type: get("place_type"),
-            latitude,
-            longitude,
-            installed_on,
-            funding: get("funding"),
-            contributors,
-            keeper: get("keeper"),
-            status: get("status"),
-            lamp_type: Some(get("lamp_type")).filter(|l| !l.is_empty()),
-            heartbeat_seconds: heartbeat,
-            notes: get("notes"),
-        });
+        let lamp = value_code(Column::Lamp, &layout.text(&cells, Column::Lamp));
+        inputs.push((
+            line,
+            AssetInput {
+                code: layout.text(&cells, Column::Code),
+                unit_id: None,
+                unit_code: Some(layout.text(&cells, Column::Unit)),
+                kind: value_code(Column::Kind, &layout.text(&cells, Column::Kind)),
+                name: layout.text(&cells, Column::Name),
+                place_type: value_code(Column::Place, &layout.text(&cells, Column::Place)),
+                latitude,
+                longitude,
+                installed_on,
+                funding: value_code(Column::Funding, &layout.text(&cells, Column::Funding)),
+                contributors,
+                keeper: layout.text(&cells, Column::Keeper),
+                status: value_code(Column::Status, &layout.text(&cells, Column::Status)),
+                lamp_type: Some(lamp).filter(|l| !l.is_empty()),
+                heartbeat_seconds: heartbeat,
+                notes: layout.text(&cells, Column::Notes),
+            },
+        ));
     }
     if problems.is_empty() {
-        Ok(rows)
+        Ok((layout, inputs))
     } else {
         Err(AppError::Invalid(problems))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_as_offices_write_them() {
+        assert_eq!(
+            value_code(Column::Kind, " Đèn năng lượng mặt trời "),
+            "solar_light"
+        );
+        assert_eq!(value_code(Column::Kind, "solar_light"), "solar_light");
+        assert_eq!(value_code(Column::Funding, "Xã hội hóa"), "community");
+        assert_eq!(value_code(Column::Place, "Nhà văn hoá"), "cultural_house");
+        assert_eq!(value_code(Column::Kind, "máy bay"), "máy bay");
+    }
+
+    #[test]
+    fn headers_in_any_order_with_stray_spaces() {
+        let headers: Vec<String> = [
+            "STT",
+            "  Tên  thiết bị",
+            "LOẠI THIẾT BỊ",
+            "Mã thôn ",
+            "Vị trí",
+            "Nguồn kinh phí",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        let layout = Layout::new(&headers).map_err(|_| ()).unwrap();
+        assert_eq!(layout.index[&Column::Kind], 2);
+        assert_eq!(layout.header_of_field("kind").unwrap(), "LOẠI THIẾT BỊ");
+        let missing = Layout::new(&headers[..3]).err().unwrap();
+        assert!(missing.iter().any(|e| e.column == "Mã thôn"));
     }
 }

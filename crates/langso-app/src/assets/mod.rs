@@ -13,6 +13,7 @@ mod ingest;
 mod map;
 pub mod mqtt;
 mod register;
+mod uploads;
 
 use langso_domain::auth::Permission;
 
@@ -25,6 +26,7 @@ pub use langso_store::assets::{
 };
 pub use map::*;
 pub use register::*;
+pub use uploads::*;
 
 /// Managing the register.
 pub const MANAGE: Permission = Permission::ManagePlacements;
@@ -47,4 +49,14 @@ pub async fn kind_of_code(db: &crate::Db, code: &str) -> crate::AppResult<Option
     Ok(langso_store::assets::asset_by_code(db, &code)
         .await?
         .map(|a| a.kind))
+}
+
+/// The id of the asset with this code, if any (pages address assets by code too).
+pub async fn id_of_code(db: &crate::Db, code: &str) -> crate::AppResult<Option<uuid::Uuid>> {
+    let Ok(code) = langso_domain::assets::validate_code(code) else {
+        return Ok(None);
+    };
+    Ok(langso_store::assets::asset_by_code(db, &code)
+        .await?
+        .map(|a| a.id))
 }

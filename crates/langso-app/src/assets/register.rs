@@ -255,14 +255,31 @@ pub async fn import_assets(
     inputs: &[AssetInput],
     dry_run: bool,
 ) -> AppResult<AssetImport> {
+    let numbered: Vec<(usize, AssetInput)> = inputs
+        .iter()
+        .cloned()
+        .enumerate()
+        .map(|(i, input)| (i + 2, input))
+        .collect();
+    import_numbered(db, actor, &numbered, dry_run).await
+}
+
+/// [`import_assets`] with each input's spreadsheet row number as read from the file (files
+/// may have a title above the header, or blank rows between records).
+pub async fn import_numbered(
+    db: &Db,
+    actor: &Actor,
+    inputs: &[(usize, AssetInput)],
+    dry_run: bool,
+) -> AppResult<AssetImport> {
     let mut tx = db.begin().await?;
     let mut problems = Vec::new();
     let mut rows = Vec::with_capacity(inputs.len());
     let mut contributors = Vec::new();
-    for (i, input) in inputs.iter().enumerate() {
-        if let Some(row) = check(&mut tx, input, i + 2, &mut problems).await? {
+    for (line, input) in inputs {
+        if let Some(row) = check(&mut tx, input, *line, &mut problems).await? {
             contributors.push((row.id, input.contributors.clone()));
-            rows.push((i + 2, row));
+            rows.push((*line, row));
         }
     }
     for (_, row) in &rows {

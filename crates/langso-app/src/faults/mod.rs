@@ -5,7 +5,7 @@
 //! reporter follows it with a token. Handling needs `WritePeople` on the order's unit.
 
 use langso_domain::assets::{AssetKind, distance_m};
-use langso_domain::faults::{NEAREST_WITHIN_M, WorkStatus, due_hours};
+use langso_domain::faults::{MAX_PHOTO_BYTES, NEAREST_WITHIN_M, WorkStatus, due_hours, photo_type};
 use langso_store::faults::{self as store, HistoryRow, WorkOrderRow};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -58,6 +58,10 @@ pub struct NewReport {
     pub media_url: Option<String>,
     /// Name or contact, optional.
     pub reporter: String,
+    /// A photo's bytes (JPEG, PNG or WebP, at most [`MAX_PHOTO_BYTES`]), optional.
+    pub photo: Option<Vec<u8>>,
+    /// The unit (a village code) the reporter names, used when no asset is linked.
+    pub unit_code: Option<String>,
 }
 
 /// Records a report as a new work order. Every bad field is named; nothing is written then.
@@ -100,6 +104,28 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
     if input.address.chars().count() > 300 || input.reporter.chars().count() > 200 {
         problems.push(CellError::new(0, "address_string", "quá dài / too long"));
     }
+    let photo = match input.photo.as_deref().filter(|p| !p.is_empty()) {
+        None => None,
+        Some(bytes) if bytes.len() > MAX_PHOTO_BYTES => {
+            problems.push(CellError::new(
+                0,
+                "photo",
+                "ảnh quá lớn (tối đa 5 MB) / photo too large (5 MB at most)",
+            ));
+            None
+        }
+        Some(bytes) => match photo_type(bytes) {
+            Some(content_type) => Some((content_type, bytes.to_vec())),
+            None => {
+                problems.push(CellError::new(
+                    0,
+                    "photo",
+                    "ảnh phải là JPEG, PNG hoặc WebP / the photo must be a JPEG, PNG or WebP image",
+                ));
+                None
+            }
+        },
+    };
     let named = input
         .asset_code
         .as_deref()
@@ -129,6 +155,37 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
             "cần vị trí, địa chỉ hoặc mã thiết bị / needs a location, an address or an asset",
         ));
     }
+    // With no asset, the report still gets a unit so the commune's officers see it: the unit
+    // the reporter names, else the village whose position is nearest (within about 5 km).
+    let unit = match &asset {
+        Some(a) => Some(a.1),
+        None => {
+            let named = input
+                .unit_code
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty());
+            let given = match named {
+                Some(code) => {
+                    let found = langso_store::units::by_code(db, code, today()).await?;
+                    if found.is_none() {
+                        problems.push(CellError::new(
+                            0,
+                            "unit",
+                            "không có đơn vị này / no such unit",
+                        ));
+                    }
+                    found.map(|u| u.id)
+                }
+                None => None,
+            };
+            match (given, input.latitude, input.longitude) {
+                (Some(unit), _, _) => Some(unit),
+                (None, Some(lat), Some(lon)) => nearest_village(db, lat, lon).await?,
+                _ => None,
+            }
+        }
+    };
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
@@ -146,7 +203,7 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
             service.to_owned()
         },
         asset_id: asset.as_ref().map(|a| a.0),
-        unit_id: asset.as_ref().map(|a| a.1),
+        unit_id: unit,
         latitude: input.latitude,
         longitude: input.longitude,
         address: input.address.trim().to_owned(),
@@ -163,6 +220,18 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
     let mut tx = db.begin().await?;
     store::insert_order(&mut tx, &order).await?;
     store::insert_history(&mut tx, order.id, None, "new", "public", "", now).await?;
+    if let Some((content_type, content)) = photo {
+        store::insert_photo(
+            &mut tx,
+            &store::PhotoRow {
+                work_order_id: order.id,
+                content_type: content_type.to_owned(),
+                content,
+                created_at: now,
+            },
+        )
+        .await?;
+    }
     audit::record(
         &mut tx,
         &Actor::system("public"),
@@ -206,6 +275,24 @@ async fn nearest(
         .filter(|(d, ..)| *d <= NEAREST_WITHIN_M)
         .min_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, id, unit, kind)| (id, unit, kind)))
+}
+
+/// The village-level unit whose position is nearest a point, searched within about 5 km.
+async fn nearest_village(db: &Db, lat: f64, lon: f64) -> AppResult<Option<Uuid>> {
+    let dlat = 0.05;
+    let dlon = 0.05 / lat.to_radians().cos().max(0.1);
+    let candidates = store::villages_near(
+        db,
+        today(),
+        (lat - dlat, lat + dlat),
+        (lon - dlon, lon + dlon),
+    )
+    .await?;
+    Ok(candidates
+        .into_iter()
+        .map(|(id, vlat, vlon)| (distance_m((lat, lon), (vlat, vlon)), id))
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, id)| id))
 }
 
 /// One request, publicly (Open311 `requests/{id}`).
@@ -342,4 +429,93 @@ pub async fn transition(
     .await?;
     tx.commit().await?;
     store::order(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// The photo of a work order, for the people who may read the order.
+pub async fn photo(db: &Db, actor: &Actor, id: Uuid) -> AppResult<store::PhotoRow> {
+    order(db, actor, id).await?;
+    store::photo(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// Whether a work order has a photo.
+pub async fn has_photo(db: &Db, id: Uuid) -> AppResult<bool> {
+    Ok(store::has_photo(db, id).await?)
+}
+
+/// Work orders under a unit, newest first, by status and kind (service), at most `limit`.
+pub async fn orders_filtered(
+    db: &Db,
+    actor: &Actor,
+    unit: Uuid,
+    status: Option<&str>,
+    service: Option<&str>,
+    limit: i64,
+) -> AppResult<Vec<WorkOrderRow>> {
+    policy::require(db, actor, crate::assets::READ, unit).await?;
+    Ok(store::orders_filtered(db, unit, today(), status, service, limit.clamp(1, 5000)).await?)
+}
+
+/// The work orders of one asset, newest first.
+pub async fn orders_of_asset(db: &Db, actor: &Actor, asset: Uuid) -> AppResult<Vec<WorkOrderRow>> {
+    let found = langso_store::assets::asset(db, asset)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    policy::require(db, actor, crate::assets::READ, found.unit_id).await?;
+    Ok(store::orders_of_asset(db, asset, 200).await?)
+}
+
+/// A work order as the officers who handle it see it.
+#[derive(Clone, Debug)]
+pub struct OrderView {
+    /// The order.
+    pub order: WorkOrderRow,
+    /// Its steps, oldest first.
+    pub history: Vec<HistoryRow>,
+    /// The reporter's name and contact, for those who may handle the order: numbers and
+    /// addresses masked unless the `pii` right; `None` for readers who may not handle it.
+    pub contact: Option<String>,
+    /// The actor may move the order.
+    pub may_handle: bool,
+    /// The report carries a photo.
+    pub has_photo: bool,
+}
+
+/// The reporter's contact with every word that holds a digit or an `@` (phone, e-mail, ID)
+/// masked: a name is needed to greet the reporter, the number only by those with the right.
+pub fn masked_contact(reporter: &str) -> String {
+    reporter
+        .split_whitespace()
+        .map(|word| {
+            if word.chars().any(|c| c.is_ascii_digit() || c == '@') {
+                langso_domain::auth::mask_personal(word)
+            } else {
+                word.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One work order for an officer's page.
+pub async fn order_view(db: &Db, actor: &Actor, id: Uuid) -> AppResult<OrderView> {
+    let (order, history) = order(db, actor, id).await?;
+    let may_handle = match order.unit_id {
+        Some(unit) => policy::require(db, actor, HANDLE, unit).await.is_ok(),
+        None => actor.is_admin(),
+    };
+    let contact = may_handle.then(|| {
+        if actor.pii {
+            order.reporter.clone()
+        } else {
+            masked_contact(&order.reporter)
+        }
+    });
+    let has_photo = store::has_photo(db, id).await?;
+    Ok(OrderView {
+        order,
+        history,
+        contact,
+        may_handle,
+        has_photo,
+    })
 }

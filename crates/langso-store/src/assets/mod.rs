@@ -6,10 +6,12 @@
 mod alarms;
 mod register;
 mod telemetry;
+mod uploads;
 
 pub use alarms::*;
 pub use register::*;
 pub use telemetry::*;
+pub use uploads::*;
 
 /// `unit_closure c` holds on the date bound as `$date` and puts the row aliased `a` under the
 /// unit bound as `$unit`.

@@ -21,6 +21,8 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_orders))
         .routes(routes!(get_order))
         .routes(routes!(transition))
+        // --- work-order photos (issue 7c) ---
+        .routes(routes!(get_order_photo))
 }
 
 /// A work order.
@@ -114,6 +116,8 @@ pub struct WorkOrderDetailDto {
     pub order: WorkOrderDto,
     /// Its steps, oldest first.
     pub history: Vec<StepDto>,
+    /// Where the reporter's photo is (`GET /api/v1/work-orders/{id}/photo`), if there is one.
+    pub photo_url: Option<String>,
 }
 
 /// Which orders.
@@ -148,9 +152,13 @@ async fn get_order(
     Path(id): Path<String>,
 ) -> Result<Json<WorkOrderDetailDto>, ApiError> {
     let (order, history) = actions::order(&state.db, &actor, parse_id(&id)?).await?;
+    let photo_url = actions::has_photo(&state.db, order.id)
+        .await?
+        .then(|| format!("/api/v1/work-orders/{}/photo", order.id));
     Ok(Json(WorkOrderDetailDto {
         order: order.into(),
         history: history.into_iter().map(Into::into).collect(),
+        photo_url,
     }))
 }
 
@@ -186,4 +194,25 @@ async fn transition(
     )
     .await?;
     Ok(Json(order.into()))
+}
+
+/// The reporter's photo (JPEG, PNG or WebP, as told from its bytes when it was sent).
+#[utoipa::path(get, path = "/work-orders/{id}/photo", tag = "faults", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The photo", content_type = "image/*"), (status = 404, body = Problem)))]
+async fn get_order_photo(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let photo = actions::photo(&state.db, &actor, parse_id(&id)?).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, photo.content_type),
+            (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
+        ],
+        photo.content,
+    )
+        .into_response())
 }

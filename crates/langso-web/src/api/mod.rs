@@ -17,6 +17,8 @@ pub mod comms;
 pub mod criteria;
 pub mod dashboard;
 pub mod teams;
+// --- assets import (issue 7c) ---
+pub mod asset_files;
 
 use axum::Router;
 use utoipa::OpenApi;
@@ -72,7 +74,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         // --- teams, criteria, dashboard ---
         .merge(teams::router())
         .merge(criteria::router())
-        .merge(dashboard::router());
+        .merge(dashboard::router())
+        // --- assets import (issue 7c) ---
+        .merge(asset_files::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }
 

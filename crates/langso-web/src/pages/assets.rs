@@ -12,7 +12,7 @@ use langso_app::AppError;
 use langso_app::assets::{self as actions, AlarmRow, AssetRow};
 use langso_domain::assets::AssetKind;
 use langso_domain::units::Unit;
-use langso_render::asset_map::{MapPoint, asset_map};
+use langso_render::asset_map::{MapPoint, asset_map_linked};
 use uuid::Uuid;
 
 use super::qr::chosen_unit;
@@ -37,7 +37,15 @@ struct AssetsPage {
     map: String,
     rows: Vec<(AssetRow, &'static str)>,
     total: usize,
+    /// This page (1-based) and how many there are.
+    page: usize,
+    pages: usize,
+    /// The query of this list without the page, for the paging links.
+    query: String,
 }
+
+/// Rows per page of the list (the map shows every asset).
+pub(crate) const PAGE_SIZE: usize = 100;
 
 #[derive(Template)]
 #[template(path = "alarms.html")]
@@ -80,7 +88,12 @@ pub(crate) fn map_of(chrome: &Chrome, rows: &[(AssetRow, &'static str)]) -> Stri
         .iter()
         .map(|s| (*s, chrome.asset_status(s)))
         .collect();
-    asset_map(&points, 720, 480, &legend)
+    let links: Vec<String> = rows
+        .iter()
+        .filter(|(a, _)| a.latitude.is_some() && a.longitude.is_some())
+        .map(|(a, _)| format!("/assets/{}", a.code))
+        .collect();
+    asset_map_linked(&points, &links, 720, 480, &legend)
 }
 
 /// `/assets?unit=&kind=&status=`.
@@ -113,6 +126,17 @@ pub(super) async fn index(
     let chrome = Chrome::for_request(&state, &headers, &uri, Some(&actor));
     let map = map_of(&chrome, &rows);
     let total = rows.len();
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let page = pick("page")
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let mut query = format!("unit={}", unit.id);
+    for (key, value) in [("kind", &kind), ("status", &status)] {
+        if let Some(value) = value {
+            query.push_str(&format!("&{key}={value}"));
+        }
+    }
     Ok(render(&AssetsPage {
         chrome,
         unit,
@@ -121,8 +145,15 @@ pub(super) async fn index(
         kind: kind.unwrap_or_default(),
         status: status.unwrap_or_default(),
         map,
-        rows: rows.into_iter().take(300).collect(),
+        rows: rows
+            .into_iter()
+            .skip((page - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .collect(),
         total,
+        page,
+        pages,
+        query,
     }))
 }
 

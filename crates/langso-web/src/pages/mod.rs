@@ -19,6 +19,10 @@ mod units;
 mod dashboard;
 // --- webhooks page (issue 8b) ---
 mod webhooks;
+// --- assets pages (issue 7c) ---
+mod asset_import;
+mod asset_page;
+mod work_orders;
 
 use askama::Template;
 use axum::Router;
@@ -118,6 +122,24 @@ pub(crate) fn router(settings: &Settings) -> Router<AppState> {
         .route("/webhooks", get(webhooks::index).post(webhooks::create))
         .route("/webhooks/{id}", get(webhooks::show))
         .route("/webhooks/{id}/deactivate", post(webhooks::deactivate))
+        // --- assets pages (issue 7c) ---
+        .route(
+            "/assets/import",
+            get(asset_import::form).post(asset_import::upload).layer(
+                axum::extract::DefaultBodyLimit::max(
+                    langso_app::assets::MAX_ASSET_UPLOAD + 64 * 1024,
+                ),
+            ),
+        )
+        .route("/assets/import/{id}/confirm", post(asset_import::confirm))
+        .route("/work-orders/{id}/photo", get(work_orders::photo))
+        .route("/work-orders", get(work_orders::index))
+        .route("/work-orders/{id}", get(work_orders::show))
+        .route(
+            "/work-orders/{id}/transition",
+            post(work_orders::transition),
+        )
+        .route("/assets/{id}", get(asset_page::show))
         .merge(login)
 }
 
@@ -202,6 +224,15 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/webhooks"),
     ("GET", "/webhooks/{id}"),
     ("POST", "/webhooks/{id}/deactivate"),
+    // --- assets pages (issue 7c) ---
+    ("GET", "/assets/import"),
+    ("POST", "/assets/import"),
+    ("POST", "/assets/import/{id}/confirm"),
+    ("GET", "/work-orders/{id}/photo"),
+    ("GET", "/work-orders"),
+    ("GET", "/work-orders/{id}"),
+    ("POST", "/work-orders/{id}/transition"),
+    ("GET", "/assets/{id}"),
 ];
 
 /// What every page's frame needs: language, where we are, whether this is the demo, who is

@@ -78,11 +78,20 @@ pub(crate) fn faults_router(settings: &crate::Settings) -> Router<AppState> {
             Some(vec![axum::http::Method::POST]),
         )
     };
-    let posting = limited(Router::new().route("/bao-hong", get(faults::form).post(faults::submit)))
-        .merge(limited(Router::new().route(
-            "/open311/v2/{file}",
-            get(open311::get_file).post(open311::post_request),
-        )));
+    let posting = limited(
+        Router::new().route(
+            "/bao-hong",
+            get(faults::form)
+                .post(faults::submit)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    faults::MAX_REPORT_BODY,
+                )),
+        ),
+    )
+    .merge(limited(Router::new().route(
+        "/open311/v2/{file}",
+        get(open311::get_file).post(open311::post_request),
+    )));
     Router::new()
         .route("/bao-hong/{token}", get(faults::status))
         .route("/wifi", get(faults::wifi))

@@ -377,6 +377,8 @@ pub(crate) async fn post_request(
         description: get("description").unwrap_or_default(),
         media_url: get("media_url"),
         reporter,
+        photo: None,
+        unit_code: get("attribute[unit]"),
     };
     match actions::submit_report(&state.db, &input).await {
         Ok(order) => {

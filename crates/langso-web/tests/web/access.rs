@@ -994,6 +994,77 @@ const ROUTES: &[Route] = &[
         Body::Form,
         303,
     ),
+    // --- assets pages (issue 7c) ---
+    route(
+        "POST",
+        "/api/v1/assets/import",
+        Targeted(ManagePlacements),
+        Body::Multipart,
+        200,
+    ),
+    route(
+        "GET",
+        "/assets/import",
+        Listing(ManagePlacements),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/assets/import",
+        Targeted(ManagePlacements),
+        Body::Multipart,
+        200,
+    ),
+    route(
+        "POST",
+        "/assets/import/{id}/confirm",
+        Targeted(ManagePlacements),
+        Body::Form,
+        200,
+    ),
+    route(
+        "GET",
+        "/work-orders/{id}/photo",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/work-orders",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/work-orders/{id}",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/work-orders/{id}/transition",
+        Targeted(WritePeople),
+        Body::Form,
+        303,
+    ),
+    route(
+        "GET",
+        "/assets/{id}",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/work-orders/{id}/photo",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
 ];
 
 /// Health, metrics and documentation: public, outside the API and page routers.
@@ -1229,6 +1300,20 @@ impl Fixture {
             .id
     }
 
+    // --- assets pages (issue 7c) ---
+    /// A one-row asset register (CSV, Vietnamese headers) for a village at or under `unit`.
+    async fn asset_file(&self, unit: Uuid, n: usize) -> String {
+        let village = self.village_in(unit).await;
+        let code = langso_store::units::get(self.app.db(), village)
+            .await
+            .unwrap()
+            .unwrap()
+            .code;
+        format!(
+            "Mã thôn,Loại thiết bị,Tên,Vị trí,Nguồn kinh phí,Mã thiết bị\n{code},Camera an ninh,Camera thử,Ngõ,Ngân sách,MX-{n}\n"
+        )
+    }
+
     /// A fresh work order on a new camera in `unit`.
     async fn target_order(&self, unit: Uuid) -> langso_app::faults::WorkOrder {
         let asset = self.target_asset(unit, "camera").await;
@@ -1239,6 +1324,16 @@ impl Fixture {
             service_code: "camera".to_owned(),
             asset_code: Some(view.asset.code),
             description: "Camera tắt".to_owned(),
+            reporter: "Chị Lan 0912345678".to_owned(),
+            photo: Some(
+                langso_render::qr::QrMatrix::encode(
+                    "matrix",
+                    langso_render::qr::Correction::Medium,
+                )
+                .unwrap()
+                .png(128)
+                .unwrap(),
+            ),
             ..Default::default()
         };
         langso_app::faults::submit_report(self.app.db(), &input)
@@ -1869,6 +1964,67 @@ impl Fixture {
                 let body = (route.method == "POST" && !route.path.starts_with("/api/"))
                     .then(|| json!({"csrf": csrf}));
                 (path.replace("{id}", &hook.id.to_string()), body)
+            }
+            // --- assets pages (issue 7c) ---
+            "/api/v1/assets/import" | "/assets/import" if route.method == "POST" => {
+                let file = self.asset_file(unit, n).await;
+                let path = if route.path.starts_with("/api/") {
+                    format!("{path}?dry_run=true")
+                } else {
+                    path
+                };
+                (path, Some(json!({"csrf": csrf, "file": file})))
+            }
+            "/assets/import/{id}/confirm" => {
+                let file = self.asset_file(unit, n).await.into_bytes();
+                let db = self.app.db();
+                let own = match player {
+                    Some(p) => langso_app::auth::actor_for_session(db, &p.session)
+                        .await
+                        .unwrap(),
+                    None => None,
+                };
+                let mut id = None;
+                if let Some(actor) = own {
+                    id =
+                        langso_app::assets::preview_asset_upload(db, &actor, "m.csv", file.clone())
+                            .await
+                            .ok()
+                            .and_then(|p| p.upload_id);
+                }
+                let id = match id {
+                    Some(id) => id,
+                    None => langso_app::assets::preview_asset_upload(
+                        db,
+                        &Actor::system("matrix"),
+                        "m.csv",
+                        file,
+                    )
+                    .await
+                    .unwrap()
+                    .upload_id
+                    .unwrap(),
+                };
+                (
+                    path.replace("{id}", &id.to_string()),
+                    Some(json!({"csrf": csrf})),
+                )
+            }
+            "/work-orders/{id}/photo" | "/work-orders/{id}" | "/api/v1/work-orders/{id}/photo" => {
+                let order = self.target_order(unit).await;
+                (path.replace("{id}", &order.id.to_string()), None)
+            }
+            "/work-orders/{id}/transition" => {
+                let order = self.target_order(unit).await;
+                (
+                    path.replace("{id}", &order.id.to_string()),
+                    Some(json!({"csrf": csrf, "status": "assigned", "assignee": "Anh Hùng điện"})),
+                )
+            }
+            "/work-orders" => (format!("{path}?unit={unit}"), None),
+            "/assets/{id}" => {
+                let asset = self.target_asset(unit, "grid_light").await;
+                (path.replace("{id}", &asset.to_string()), None)
             }
             "/logout" => (path, Some(json!({"csrf": csrf}))),
             "/account/password" => (

@@ -23,3 +23,5 @@ mod units_api;
 // --- comms follow-ups (issue 8b) ---
 mod comms_events;
 mod webhook_pages;
+// --- assets pages (issue 7c) ---
+mod asset_pages;
