@@ -19,6 +19,8 @@ mod units;
 mod dashboard;
 // --- webhooks page (issue 8b) ---
 mod webhooks;
+// --- programme pages (issue 5c) ---
+mod programme;
 
 use askama::Template;
 use axum::Router;
@@ -118,6 +120,35 @@ pub(crate) fn router(settings: &Settings) -> Router<AppState> {
         .route("/webhooks", get(webhooks::index).post(webhooks::create))
         .route("/webhooks/{id}", get(webhooks::show))
         .route("/webhooks/{id}/deactivate", post(webhooks::deactivate))
+        // --- programme pages (issue 5c) ---
+        .route(
+            "/teams",
+            get(programme::teams_index).post(programme::create_team),
+        )
+        .route("/teams/{id}", get(programme::team))
+        .route("/teams/{id}/members", post(programme::add_member))
+        .route(
+            "/outreach",
+            get(programme::outreach_index).post(programme::record_outreach),
+        )
+        .route(
+            "/criteria",
+            get(programme::sets)
+                .post(programme::import_set)
+                .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024)),
+        )
+        .route("/criteria/{id}", get(programme::set))
+        .route("/villages/{id}", get(programme::village))
+        .route(
+            "/villages/{id}/evidence",
+            post(programme::upload_evidence).layer(axum::extract::DefaultBodyLimit::max(
+                langso_app::criteria::MAX_EVIDENCE + 64 * 1024,
+            )),
+        )
+        .route("/villages/{id}/propose", post(programme::propose))
+        .route("/villages/{id}/approve", post(programme::approve))
+        .route("/villages/{id}/revoke", post(programme::revoke))
+        .route("/evidence/{id}/approve", post(programme::approve_evidence))
         .merge(login)
 }
 
@@ -202,6 +233,22 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/webhooks"),
     ("GET", "/webhooks/{id}"),
     ("POST", "/webhooks/{id}/deactivate"),
+    // --- programme pages (issue 5c) ---
+    ("GET", "/teams"),
+    ("POST", "/teams"),
+    ("GET", "/teams/{id}"),
+    ("POST", "/teams/{id}/members"),
+    ("GET", "/outreach"),
+    ("POST", "/outreach"),
+    ("GET", "/criteria"),
+    ("POST", "/criteria"),
+    ("GET", "/criteria/{id}"),
+    ("GET", "/villages/{id}"),
+    ("POST", "/villages/{id}/evidence"),
+    ("POST", "/villages/{id}/propose"),
+    ("POST", "/villages/{id}/approve"),
+    ("POST", "/villages/{id}/revoke"),
+    ("POST", "/evidence/{id}/approve"),
 ];
 
 /// What every page's frame needs: language, where we are, whether this is the demo, who is

@@ -23,3 +23,5 @@ mod units_api;
 // --- comms follow-ups (issue 8b) ---
 mod comms_events;
 mod webhook_pages;
+// --- programme pages (issue 5c) ---
+mod programme_pages;
