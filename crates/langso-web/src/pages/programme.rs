@@ -58,7 +58,9 @@ fn check_csrf(actor: &Actor, form: &HashMap<String, String>, lang: Lang) -> Resu
 }
 
 fn field(form: &HashMap<String, String>, name: &str) -> String {
-    form.get(name).map(|v| v.trim().to_owned()).unwrap_or_default()
+    form.get(name)
+        .map(|v| v.trim().to_owned())
+        .unwrap_or_default()
 }
 
 /// A date field: `None` with a named problem when it does not parse.
@@ -629,7 +631,11 @@ fn describe(chrome: &Chrome, rule: &Rule) -> String {
         }
         Rule::TeamMembers { min } => format!("{} ≥ {min}", chrome.t("crit.team_members")),
         Rule::GroupCoverage { min_share } => {
-            format!("{} ≥ {}", chrome.t("crit.group_coverage"), percent(*min_share))
+            format!(
+                "{} ≥ {}",
+                chrome.t("crit.group_coverage"),
+                percent(*min_share)
+            )
         }
         Rule::QrPlacements { min } => format!("{} ≥ {min}", chrome.t("crit.qr")),
         Rule::Manual { evidence_vi } => {
@@ -901,9 +907,7 @@ async fn recognition(
         _ => Err(AppError::NotFound),
     };
     match result {
-        Ok(_) if errors.is_empty() => {
-            Ok(Redirect::to(&format!("/villages/{id}")).into_response())
-        }
+        Ok(_) if errors.is_empty() => Ok(Redirect::to(&format!("/villages/{id}")).into_response()),
         Ok(_) => Err(PageError {
             error: AppError::Internal("unreachable: decided with a bad date".into()),
             lang,

@@ -1944,7 +1944,9 @@ impl Fixture {
                 (path.replace("{id}", &hook.id.to_string()), body)
             }
             // --- programme pages (issue 5c) ---
-            "/teams" | "/outreach" if route.method == "GET" => (format!("{path}?unit={unit}"), None),
+            "/teams" | "/outreach" if route.method == "GET" => {
+                (format!("{path}?unit={unit}"), None)
+            }
             "/teams" => (
                 path,
                 Some(

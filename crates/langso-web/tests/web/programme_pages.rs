@@ -124,7 +124,11 @@ async fn a_village_is_revoked_proposed_recognised_and_revoked_through_the_pages(
         &app,
         &admin,
         &format!("{path}/revoke"),
-        &[("decision_number", "77/QĐ-UBND"), ("decision_date", &today), ("note", "")],
+        &[
+            ("decision_number", "77/QĐ-UBND"),
+            ("decision_date", &today),
+            ("note", ""),
+        ],
     )
     .await;
     assert_eq!(status, 422);
@@ -207,7 +211,10 @@ async fn a_village_is_revoked_proposed_recognised_and_revoked_through_the_pages(
         .unwrap()
         .id;
     let (_, dashboard) = page(&app, &officer, &format!("/dashboard?unit={commune}")).await;
-    assert!(dashboard.contains(&format!("href=\"{path}\"")), "{dashboard}");
+    assert!(
+        dashboard.contains(&format!("href=\"{path}\"")),
+        "{dashboard}"
+    );
     let log = langso_app::audit::list(
         app.db(),
         &Actor::system("test"),
@@ -244,7 +251,11 @@ async fn a_member_added_on_the_team_page_shows_masked_without_the_pii_right() {
         &app,
         &officer,
         &format!("{path}/members"),
-        &[("full_name", ""), ("role", "leader"), ("affiliation", "teacher")],
+        &[
+            ("full_name", ""),
+            ("role", "leader"),
+            ("affiliation", "teacher"),
+        ],
     )
     .await;
     assert_eq!(status, 422);
