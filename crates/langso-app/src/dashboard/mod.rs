@@ -4,12 +4,17 @@
 //! indicator shares, and a map of villages coloured by status. A figure whose capability is
 //! not built yet (groups, assets) reads as zero, not hidden.
 //!
+//! Counters are read from the pre-rolled-up `unit_rollups` when they follow the day's tree
+//! (see `rollups`), else summed over the tree of the day: the figures are the same.
+//!
 //! "As of" a date the tree is the one in force that day (Huyện Đan Phượng and its 16 communes
 //! on 2024-12-31); counters are the current values of the units of that tree, and
 //! recognitions are those in force on the day.
 
 mod charts;
 mod report;
+// --- counter roll-ups (issue 5c) ---
+mod rollups;
 
 pub use charts::{children_chart, indicator_chart, map_svg, months_chart};
 pub use report::{monthly_report_pdf, monthly_report_xlsx, report_model};
@@ -148,14 +153,30 @@ pub async fn require_as_of(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> Ap
 pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppResult<Dashboard> {
     require_as_of(db, actor, unit, date).await?;
     let this = unit_store::get(db, unit).await?.ok_or(AppError::NotFound)?;
-    // The reads are independent: run them side by side on the pool (the province's sum of
-    // one row per village and key is the long one).
+    // Counters come pre-rolled-up per unit when the roll-ups follow the day's tree (one row
+    // per key for a province instead of one per village and key), else summed over that tree.
+    let rolled = rollups::ready(db, date).await?;
+    let counters = async {
+        if rolled {
+            counter_store::rolled_up(db, unit).await
+        } else {
+            counter_store::counters_under(db, unit, date).await
+        }
+    };
+    let coverage = async {
+        if rolled {
+            counter_store::rolled_up_coverage_by_child(db, unit, date).await
+        } else {
+            criteria_store::coverage_by_child(db, unit, date).await
+        }
+    };
+    // The reads are independent: run them side by side on the pool.
     let (path, counters, tree, recognition, coverage, qr) = tokio::try_join!(
         unit_store::ancestors(db, unit, date),
-        counter_store::counters_under(db, unit, date),
+        counters,
         unit_store::subtree(db, unit, date, 6),
         criteria_store::recognition_under(db, unit, date),
-        criteria_store::coverage_by_child(db, unit, date),
+        coverage,
         langso_store::procedures::procedures_with_qr(db, unit, date),
     )?;
     let path: Vec<String> = path.into_iter().map(|u| u.name).collect();
