@@ -158,3 +158,58 @@ async fn rollups_equal_the_sums_over_todays_tree_through_writes_and_moves() {
         (16, 129, 1015)
     );
 }
+
+#[tokio::test]
+async fn as_of_a_day_visits_stop_at_its_month_and_other_counters_are_current() {
+    let test = langso_store::testing::TestDb::new().await.unwrap();
+    let db = &test.db;
+    demo::build_small(db, &NoProgress).await.unwrap();
+    let district = langso_app::units::by_code(db, "273", demo::DEMO_AS_OF)
+        .await
+        .unwrap()
+        .id;
+    let then = || async {
+        dashboard::dashboard(db, &op(), district, demo::DEMO_AS_OF)
+            .await
+            .unwrap()
+    };
+    let before = then().await;
+    assert!(!before.counters_as_of);
+    assert!(before.months.iter().all(|(m, _)| m.as_str() <= "2024-12"));
+    assert_eq!(
+        before.visits_to_month,
+        before.months.iter().map(|(_, v)| v).sum::<i64>()
+    );
+    let province = id(db, "01").await;
+    let now = dashboard::dashboard(db, &op(), province, today())
+        .await
+        .unwrap();
+    assert!(now.counters_as_of);
+    // A visit today moves today's visits and the current households visited of 2024's
+    // district, but not its visits to the end of December 2024.
+    let village = id(db, "09817-T01").await;
+    let household = langso_app::households::create_household(
+        db,
+        &op(),
+        &HouseholdInput {
+            unit_id: Some(village),
+            code: "AS-OF-1".into(),
+            head_name: "Trần Thị Ngày".into(),
+            members: 2,
+            adults: 2,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    langso_app::households::record_visit(db, &op(), household.row.id, &VisitInput::default())
+        .await
+        .unwrap();
+    let after_now = dashboard::dashboard(db, &op(), province, today())
+        .await
+        .unwrap();
+    assert_eq!(after_now.visits_to_month, now.visits_to_month + 1);
+    let after = then().await;
+    assert_eq!(after.visits_to_month, before.visits_to_month);
+    assert_eq!(after.figures.visited, before.figures.visited + 1);
+}

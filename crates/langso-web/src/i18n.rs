@@ -1206,6 +1206,32 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
         "Chỉ thôn và tổ dân phố được đánh giá, công nhận thôn thông minh.",
         "Only thôn and tổ dân phố are judged and recognised as smart villages.",
     ),
+    (
+        "dashboard.as_of_today",
+        "Mọi số liệu là số liệu hiện tại, ngày",
+        "Every figure is current, on",
+    ),
+    ("dashboard.as_of_data", "Số liệu đến ngày", "Figures as of"),
+    (
+        "dashboard.as_of_what",
+        "cây đơn vị hành chính của ngày đó, số thôn được công nhận theo quyết định còn hiệu lực ngày đó, và lượt đến hộ theo tháng (tính đến hết tháng",
+        "the administrative tree of that day, the villages recognised by decisions in force that day, and door-to-door visits per month (counted to the end of",
+    ),
+    (
+        "dashboard.current_data",
+        "Số liệu hiện tại",
+        "Current figures",
+    ),
+    (
+        "dashboard.current_what",
+        "tổ CNSCĐ và thành viên, số hộ và số hộ đã đến, chỉ số của hộ, nhóm Zalo, thiết bị, mã QR, tập huấn và tuyên truyền — của các đơn vị trong cây ngày đó.",
+        "digital teams and members, households and households visited, household indicators, village groups, devices, QR codes, trainings and outreach — of the units in that day's tree.",
+    ),
+    (
+        "dashboard.visits_to_month",
+        "Lượt đến hộ đến hết tháng",
+        "Door-to-door visits to the end of",
+    ),
     ("dashboard.villages", "Thôn, tổ dân phố", "Villages"),
     ("dashboard.village_status", "Tình trạng", "Status"),
 ];

@@ -8,8 +8,9 @@
 //! (see `rollups`), else summed over the tree of the day: the figures are the same.
 //!
 //! "As of" a date the tree is the one in force that day (Huyện Đan Phượng and its 16 communes
-//! on 2024-12-31); counters are the current values of the units of that tree, and
-//! recognitions are those in force on the day.
+//! on 2024-12-31); recognitions are those in force on the day and visits (`month:*` counters,
+//! by the visit's date) stop at the day's month; the other counters are the current values of
+//! the units of that tree, and the page says so.
 
 mod charts;
 mod report;
@@ -128,6 +129,13 @@ pub struct Dashboard {
     pub children: Vec<ChildFigures>,
     /// Indicator shares.
     pub indicators: Vec<Share>,
+    // --- "as of" from the monthly counters (issue 5c) ---
+    /// Whether the counters (teams, households, coverage, assets…) are those of the day asked
+    /// for (today); otherwise they are today's, and only the tree, the recognitions and the
+    /// visits per month are as of the day.
+    pub counters_as_of: bool,
+    /// Door-to-door visits recorded up to the end of the day's month (`month:*` counters).
+    pub visits_to_month: i64,
 }
 
 fn ratio(n: i64, d: i64) -> f64 {
@@ -252,10 +260,14 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
             }
         })
         .collect();
-    let months = counters
+    // Visits are counted per month of the visit's date: "as of" a day they stop at its month.
+    let through = format!("{:04}-{:02}", date.year(), u8::from(date.month()));
+    let months: Vec<(String, i64)> = counters
         .iter()
         .filter_map(|(k, v)| k.strip_prefix("month:").map(|m| (m.to_owned(), *v)))
+        .filter(|(m, _)| *m <= through)
         .collect();
+    let visits_to_month = months.iter().map(|(_, v)| v).sum();
     let figures = Figures {
         commune_teams: get("team:commune"),
         village_teams: get("team:village"),
@@ -287,5 +299,7 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
         months,
         children,
         indicators,
+        counters_as_of: date == crate::today(),
+        visits_to_month,
     })
 }

@@ -40,6 +40,8 @@ struct DashboardPage {
     /// The villages of a commune (or the village itself) with their status, each linking to
     /// its evaluation page; empty above the commune, where the map's dots link instead.
     villages: Vec<(String, String, &'static str)>,
+    /// Today, for the "current figures" note when the page is as of another day.
+    today: Date,
 }
 
 impl DashboardPage {
@@ -99,6 +101,7 @@ pub(super) async fn show(
     let chrome = Chrome::for_request(&state, &headers, &uri, Some(&actor));
     Ok(render(&DashboardPage {
         villages,
+        today: today(),
         chrome,
         unit_param: unit.to_string(),
         month: format!("{:04}-{:02}", date.year(), u8::from(date.month())),
