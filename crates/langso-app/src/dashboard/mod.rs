@@ -32,8 +32,8 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::auth::{Actor, policy};
-use crate::criteria::is_eligible;
 use crate::{AppError, AppResult, Db};
+use langso_domain::units::UnitKind;
 
 /// The headline figures (DOMAIN.md, "The reference case").
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
@@ -182,7 +182,7 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
     let (path, counters, tree, recognition, coverage, qr) = tokio::try_join!(
         unit_store::ancestors(db, unit, date),
         counters,
-        unit_store::subtree(db, unit, date, 6),
+        unit_store::outline(db, unit, date, 6),
         criteria_store::recognition_under(db, unit, date),
         coverage,
         langso_store::procedures::procedures_with_qr(db, unit, date),
@@ -195,10 +195,10 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
     let mut children = Vec::new();
     for node in &tree {
         if node.depth == 1 {
-            top_of.insert(node.unit.id, node.unit.id);
+            top_of.insert(node.id, node.id);
             children.push(ChildFigures {
-                unit_id: node.unit.id,
-                name: node.unit.name.clone(),
+                unit_id: node.id,
+                name: node.name.clone(),
                 households: 0,
                 visited: 0,
                 villages: 0,
@@ -207,7 +207,7 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
         } else if node.depth > 1
             && let Some(top) = node.parent_id.and_then(|p| top_of.get(&p).copied())
         {
-            top_of.insert(node.unit.id, top);
+            top_of.insert(node.id, top);
         }
     }
     let recognised: HashMap<Uuid, bool> = recognition
@@ -225,11 +225,18 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
         .map(|(i, c)| (c.unit_id, i))
         .collect();
     let (mut villages, mut smart) = (0, 0);
-    for node in tree.iter().filter(|n| is_eligible(&n.unit)) {
-        let is_smart = recognised.get(&node.unit.id).copied().unwrap_or(false);
+    // Thôn and tổ dân phố (`criteria::is_eligible`), from the kind's code.
+    let eligible = |kind: &str| {
+        matches!(
+            UnitKind::parse(kind),
+            Ok(UnitKind::Village | UnitKind::StreetGroup)
+        )
+    };
+    for node in tree.iter().filter(|n| eligible(&n.kind)) {
+        let is_smart = recognised.get(&node.id).copied().unwrap_or(false);
         villages += 1;
         smart += i64::from(is_smart);
-        if let Some(child) = top_of.get(&node.unit.id).and_then(|t| index.get(t)) {
+        if let Some(child) = top_of.get(&node.id).and_then(|t| index.get(t)) {
             children[*child].villages += 1;
             children[*child].recognised += i64::from(is_smart);
         }
