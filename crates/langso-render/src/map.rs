@@ -16,6 +16,8 @@ pub struct MapPoint {
     pub longitude: f64,
     /// Fill colour (`#00703c`).
     pub colour: String,
+    /// Where a click on the dot leads (the village's evaluation page), if anywhere.
+    pub href: Option<String>,
 }
 
 /// A legend entry: colour and text.
@@ -71,12 +73,18 @@ impl DotMap {
             for p in &self.points {
                 let x = off_x + (p.longitude - lon0) * k * scale;
                 let y = off_y + (lat1 - p.latitude) * scale;
+                if let Some(href) = &p.href {
+                    let _ = write!(out, "<a href=\"{}\">", xml_escape(href));
+                }
                 let _ = write!(
                     out,
                     "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\" fill=\"{c}\" stroke=\"#fff\"><title>{l}</title></circle>",
                     c = xml_escape(&p.colour),
                     l = xml_escape(&p.label)
                 );
+                if p.href.is_some() {
+                    out.push_str("</a>");
+                }
             }
         }
         for (i, entry) in self.legend.iter().enumerate() {
@@ -106,6 +114,7 @@ mod tests {
             latitude,
             longitude,
             colour: "#00703c".into(),
+            href: None,
         };
         let map = DotMap {
             title: "Bản đồ".into(),

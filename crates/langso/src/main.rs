@@ -11,6 +11,8 @@ mod progress;
 mod qr;
 mod simulate;
 mod user;
+// --- criteria CLI (issue 5c) ---
+mod criteria;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -103,6 +105,12 @@ enum Command {
     Export {
         #[command(subcommand)]
         command: households::ExportCommand,
+    },
+    // --- criteria CLI (issue 5c) ---
+    /// Smart-village criteria sets: export to and import from JSON files.
+    Criteria {
+        #[command(subcommand)]
+        command: criteria::CriteriaCommand,
     },
 }
 
@@ -247,6 +255,11 @@ async fn main() -> Result<()> {
         Command::Export { command } => {
             let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
             households::export(&db, command).await
+        }
+        // --- criteria CLI (issue 5c) ---
+        Command::Criteria { command } => {
+            let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
+            criteria::run(&db, command).await
         }
         Command::Assets {
             command: AssetsCommand::Import { file, dry_run },

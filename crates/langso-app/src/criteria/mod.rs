@@ -11,10 +11,13 @@ mod recognition;
 mod sets;
 
 pub use evaluate::{VillageEvaluation, evaluate_under, evaluate_village, is_eligible};
-pub use evidence::{approve_evidence, evidence_of, upload_evidence};
+pub use evidence::{MAX_EVIDENCE, approve_evidence, evidence_of, upload_evidence};
 pub use langso_store::criteria::{EvidenceRow, RecognitionRow};
 pub use recognition::{RecognitionDecision, approve, history, import_recognition, propose, revoke};
-pub use sets::{CriteriaSet, export_set, import_json, import_set, list_sets, province_of};
+pub use sets::{
+    CriteriaSet, check_set, export_set, import_json, import_set, list_sets, province_of,
+    set_in_force,
+};
 
 use langso_domain::auth::Permission;
 use langso_domain::units::UnitKind;

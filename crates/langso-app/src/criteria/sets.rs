@@ -67,6 +67,17 @@ pub fn import_json(bytes: &[u8]) -> AppResult<CriteriaFile> {
 /// Imports a set as a new version for its province. Every problem is named; nothing is
 /// written then.
 pub async fn import_set(db: &Db, actor: &Actor, file: &CriteriaFile) -> AppResult<CriteriaSet> {
+    let province = check_set(db, actor, file).await?;
+    write_set(db, actor, file, province).await
+}
+
+/// Everything [`import_set`] checks (the province, the right on it, each criterion), without
+/// writing: the command line's `--dry-run`. Returns the province.
+pub async fn check_set(
+    db: &Db,
+    actor: &Actor,
+    file: &CriteriaFile,
+) -> AppResult<langso_domain::units::Unit> {
     let province = unit_store::by_code(db, file.province.trim(), file.valid_from.min(today()))
         .await?
         .filter(|u| u.kind == UnitKind::Province)
@@ -104,6 +115,15 @@ pub async fn import_set(db: &Db, actor: &Actor, file: &CriteriaFile) -> AppResul
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
+    Ok(province)
+}
+
+async fn write_set(
+    db: &Db,
+    actor: &Actor,
+    file: &CriteriaFile,
+    province: langso_domain::units::Unit,
+) -> AppResult<CriteriaSet> {
     let mut tx = db.begin().await?;
     let name = file.name.trim().to_owned();
     let row = SetRow {
@@ -190,4 +210,16 @@ pub(crate) async fn set_for(
         Some(row) => Ok(Some(from_row(db, row).await?)),
         None => Ok(None),
     }
+}
+
+/// The set in force on `date` for the province with GSO code `province` (the command line's
+/// `criteria export --province`).
+pub async fn set_in_force(db: &Db, province: &str, date: Date) -> AppResult<CriteriaSet> {
+    let unit = unit_store::by_code(db, province.trim(), date)
+        .await?
+        .filter(|u| u.kind == UnitKind::Province)
+        .ok_or(AppError::NotFound)?;
+    set_for(db, Some(unit.id), date)
+        .await?
+        .ok_or(AppError::NotFound)
 }

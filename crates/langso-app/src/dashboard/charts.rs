@@ -107,6 +107,7 @@ pub async fn map_svg(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppResul
                 latitude: v.latitude?,
                 longitude: v.longitude?,
                 colour: v.status.colour().to_owned(),
+                href: Some(format!("/villages/{}", v.unit_id)),
             })
         })
         .collect();

@@ -4,12 +4,18 @@
 //! indicator shares, and a map of villages coloured by status. A figure whose capability is
 //! not built yet (groups, assets) reads as zero, not hidden.
 //!
+//! Counters are read from the pre-rolled-up `unit_rollups` when they follow the day's tree
+//! (see `rollups`), else summed over the tree of the day: the figures are the same.
+//!
 //! "As of" a date the tree is the one in force that day (Huyện Đan Phượng and its 16 communes
-//! on 2024-12-31); counters are the current values of the units of that tree, and
-//! recognitions are those in force on the day.
+//! on 2024-12-31); recognitions are those in force on the day and visits (`month:*` counters,
+//! by the visit's date) stop at the day's month; the other counters are the current values of
+//! the units of that tree, and the page says so.
 
 mod charts;
 mod report;
+// --- counter roll-ups (issue 5c) ---
+mod rollups;
 
 pub use charts::{children_chart, indicator_chart, map_svg, months_chart};
 pub use report::{monthly_report_pdf, monthly_report_xlsx, report_model};
@@ -26,8 +32,8 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::auth::{Actor, policy};
-use crate::criteria::is_eligible;
 use crate::{AppError, AppResult, Db};
+use langso_domain::units::UnitKind;
 
 /// The headline figures (DOMAIN.md, "The reference case").
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
@@ -123,6 +129,13 @@ pub struct Dashboard {
     pub children: Vec<ChildFigures>,
     /// Indicator shares.
     pub indicators: Vec<Share>,
+    // --- "as of" from the monthly counters (issue 5c) ---
+    /// Whether the counters (teams, households, coverage, assets…) are those of the day asked
+    /// for (today); otherwise they are today's, and only the tree, the recognitions and the
+    /// visits per month are as of the day.
+    pub counters_as_of: bool,
+    /// Door-to-door visits recorded up to the end of the day's month (`month:*` counters).
+    pub visits_to_month: i64,
 }
 
 fn ratio(n: i64, d: i64) -> f64 {
@@ -148,14 +161,30 @@ pub async fn require_as_of(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> Ap
 pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppResult<Dashboard> {
     require_as_of(db, actor, unit, date).await?;
     let this = unit_store::get(db, unit).await?.ok_or(AppError::NotFound)?;
-    // The reads are independent: run them side by side on the pool (the province's sum of
-    // one row per village and key is the long one).
+    // Counters come pre-rolled-up per unit when the roll-ups follow the day's tree (one row
+    // per key for a province instead of one per village and key), else summed over that tree.
+    let rolled = rollups::ready(db, date).await?;
+    let counters = async {
+        if rolled {
+            counter_store::rolled_up(db, unit).await
+        } else {
+            counter_store::counters_under(db, unit, date).await
+        }
+    };
+    let coverage = async {
+        if rolled {
+            counter_store::rolled_up_coverage_by_child(db, unit, date).await
+        } else {
+            criteria_store::coverage_by_child(db, unit, date).await
+        }
+    };
+    // The reads are independent: run them side by side on the pool.
     let (path, counters, tree, recognition, coverage, qr) = tokio::try_join!(
         unit_store::ancestors(db, unit, date),
-        counter_store::counters_under(db, unit, date),
-        unit_store::subtree(db, unit, date, 6),
+        counters,
+        unit_store::outline(db, unit, date, 6),
         criteria_store::recognition_under(db, unit, date),
-        criteria_store::coverage_by_child(db, unit, date),
+        coverage,
         langso_store::procedures::procedures_with_qr(db, unit, date),
     )?;
     let path: Vec<String> = path.into_iter().map(|u| u.name).collect();
@@ -166,10 +195,10 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
     let mut children = Vec::new();
     for node in &tree {
         if node.depth == 1 {
-            top_of.insert(node.unit.id, node.unit.id);
+            top_of.insert(node.id, node.id);
             children.push(ChildFigures {
-                unit_id: node.unit.id,
-                name: node.unit.name.clone(),
+                unit_id: node.id,
+                name: node.name.clone(),
                 households: 0,
                 visited: 0,
                 villages: 0,
@@ -178,7 +207,7 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
         } else if node.depth > 1
             && let Some(top) = node.parent_id.and_then(|p| top_of.get(&p).copied())
         {
-            top_of.insert(node.unit.id, top);
+            top_of.insert(node.id, top);
         }
     }
     let recognised: HashMap<Uuid, bool> = recognition
@@ -196,11 +225,18 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
         .map(|(i, c)| (c.unit_id, i))
         .collect();
     let (mut villages, mut smart) = (0, 0);
-    for node in tree.iter().filter(|n| is_eligible(&n.unit)) {
-        let is_smart = recognised.get(&node.unit.id).copied().unwrap_or(false);
+    // Thôn and tổ dân phố (`criteria::is_eligible`), from the kind's code.
+    let eligible = |kind: &str| {
+        matches!(
+            UnitKind::parse(kind),
+            Ok(UnitKind::Village | UnitKind::StreetGroup)
+        )
+    };
+    for node in tree.iter().filter(|n| eligible(&n.kind)) {
+        let is_smart = recognised.get(&node.id).copied().unwrap_or(false);
         villages += 1;
         smart += i64::from(is_smart);
-        if let Some(child) = top_of.get(&node.unit.id).and_then(|t| index.get(t)) {
+        if let Some(child) = top_of.get(&node.id).and_then(|t| index.get(t)) {
             children[*child].villages += 1;
             children[*child].recognised += i64::from(is_smart);
         }
@@ -231,10 +267,14 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
             }
         })
         .collect();
-    let months = counters
+    // Visits are counted per month of the visit's date: "as of" a day they stop at its month.
+    let through = format!("{:04}-{:02}", date.year(), u8::from(date.month()));
+    let months: Vec<(String, i64)> = counters
         .iter()
         .filter_map(|(k, v)| k.strip_prefix("month:").map(|m| (m.to_owned(), *v)))
+        .filter(|(m, _)| *m <= through)
         .collect();
+    let visits_to_month = months.iter().map(|(_, v)| v).sum();
     let figures = Figures {
         commune_teams: get("team:commune"),
         village_teams: get("team:village"),
@@ -266,5 +306,7 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
         months,
         children,
         indicators,
+        counters_as_of: date == crate::today(),
+        visits_to_month,
     })
 }

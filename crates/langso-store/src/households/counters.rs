@@ -7,7 +7,8 @@ use uuid::Uuid;
 use crate::units::covers;
 use crate::{Exec, StoreResult, Tx, on_exec, on_tx};
 
-/// Adds `delta` to a village's counter (creating it at 0).
+/// Adds `delta` to a village's counter (creating it at 0), and to the roll-ups of the units
+/// above it.
 pub async fn add_counter(tx: &mut Tx, unit: Uuid, key: &str, delta: i64) -> StoreResult<()> {
     if delta == 0 {
         return Ok(());
@@ -15,6 +16,8 @@ pub async fn add_counter(tx: &mut Tx, unit: Uuid, key: &str, delta: i64) -> Stor
     let sql = "INSERT INTO unit_counters (unit_id, key, value) VALUES ($1, $2, $3) \
                ON CONFLICT (unit_id, key) DO UPDATE SET value = unit_counters.value + excluded.value";
     on_tx!(tx, c => sqlx::query(sql).bind(unit).bind(key).bind(delta).execute(&mut *c).await.map(|_| ()))?;
+    // The unit's ancestors move in the same transaction (see `rollups`).
+    super::roll_up(tx, unit, key, delta).await?;
     Ok(())
 }
 

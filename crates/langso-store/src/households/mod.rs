@@ -8,6 +8,8 @@ mod exchange;
 mod indicators;
 mod register;
 mod visits;
+// --- counter roll-ups (issue 5c) ---
+mod rollups;
 
 pub use bulk::*;
 pub use counters::*;
@@ -15,3 +17,5 @@ pub use exchange::*;
 pub use indicators::*;
 pub use register::*;
 pub use visits::*;
+// --- counter roll-ups (issue 5c) ---
+pub use rollups::*;

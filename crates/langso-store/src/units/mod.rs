@@ -5,6 +5,9 @@
 //! and "everything under U" are single indexed queries.
 
 mod read;
+// --- dashboard outline (issue 5c) ---
+mod outline;
+pub use outline::*;
 mod write;
 
 pub use read::*;

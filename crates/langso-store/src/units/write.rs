@@ -98,6 +98,7 @@ async fn descendant_rows(tx: &mut Tx, unit: Uuid, date: Date) -> StoreResult<Vec
 /// Inserts a unit under `parent` (if any) for the unit's whole validity, with its closure rows.
 /// The closure inherits each ancestor period that overlaps the unit's own.
 pub async fn insert(tx: &mut Tx, unit: &Unit, parent: Option<Uuid>) -> StoreResult<()> {
+    crate::households::mark_rollups_stale(tx).await?;
     let sql = "INSERT INTO units (id, code, name, search_key, kind, valid_from, valid_to, latitude, \
                longitude, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
     let now = OffsetDateTime::now_utc();
@@ -141,6 +142,7 @@ pub async fn insert(tx: &mut Tx, unit: &Unit, parent: Option<Uuid>) -> StoreResu
 /// Ends the unit on `last_day`, with its parent link, its links to children and every closure
 /// row naming it. Periods that would start after `last_day` are removed.
 pub async fn close(tx: &mut Tx, unit: Uuid, last_day: Date) -> StoreResult<()> {
+    crate::households::mark_rollups_stale(tx).await?;
     let statements = [
         "UPDATE units SET valid_to = $2 WHERE id = $1",
         "DELETE FROM unit_parents WHERE (unit_id = $1 OR parent_id = $1) AND valid_from > $2",
@@ -164,6 +166,7 @@ pub async fn reparent(
     new_parent: Uuid,
     effective: Date,
 ) -> StoreResult<()> {
+    crate::households::mark_rollups_stale(tx).await?;
     let last_day = day_before(effective);
     let descendants = descendant_rows(tx, unit, effective).await?;
     let old_ancestors: Vec<ClosureRow> = ancestor_rows(tx, unit, Some(effective))

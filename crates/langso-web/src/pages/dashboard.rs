@@ -36,6 +36,12 @@ struct DashboardPage {
     children_svg: String,
     indicators_svg: String,
     map_svg: String,
+    // --- programme pages (issue 5c) ---
+    /// The villages of a commune (or the village itself) with their status, each linking to
+    /// its evaluation page; empty above the commune, where the map's dots link instead.
+    villages: Vec<(String, String, &'static str)>,
+    /// Today, for the "current figures" note when the page is as of another day.
+    today: Date,
 }
 
 impl DashboardPage {
@@ -73,8 +79,29 @@ pub(super) async fn show(
     let map_svg = actions::map_svg(&state.db, &actor, unit, date)
         .await
         .map_err(fail)?;
+    // --- programme pages (issue 5c) ---
+    let level = langso_app::units::get(&state.db, unit)
+        .await
+        .map_err(fail)?
+        .kind
+        .level();
+    let villages = if matches!(
+        level,
+        langso_domain::units::Level::Commune | langso_domain::units::Level::Village
+    ) {
+        langso_app::criteria::evaluate_under(&state.db, &actor, unit, date)
+            .await
+            .map_err(fail)?
+            .into_iter()
+            .map(|v| (v.unit_id.to_string(), v.name, v.status.as_str()))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let chrome = Chrome::for_request(&state, &headers, &uri, Some(&actor));
     Ok(render(&DashboardPage {
+        villages,
+        today: today(),
         chrome,
         unit_param: unit.to_string(),
         month: format!("{:04}-{:02}", date.year(), u8::from(date.month())),

@@ -23,6 +23,8 @@ mod webhooks;
 mod asset_import;
 mod asset_page;
 mod work_orders;
+// --- programme pages (issue 5c) ---
+mod programme;
 
 use askama::Template;
 use axum::Router;
@@ -140,6 +142,35 @@ pub(crate) fn router(settings: &Settings) -> Router<AppState> {
             post(work_orders::transition),
         )
         .route("/assets/{id}", get(asset_page::show))
+        // --- programme pages (issue 5c) ---
+        .route(
+            "/teams",
+            get(programme::teams_index).post(programme::create_team),
+        )
+        .route("/teams/{id}", get(programme::team))
+        .route("/teams/{id}/members", post(programme::add_member))
+        .route(
+            "/outreach",
+            get(programme::outreach_index).post(programme::record_outreach),
+        )
+        .route(
+            "/criteria",
+            get(programme::sets)
+                .post(programme::import_set)
+                .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024)),
+        )
+        .route("/criteria/{id}", get(programme::set))
+        .route("/villages/{id}", get(programme::village))
+        .route(
+            "/villages/{id}/evidence",
+            post(programme::upload_evidence).layer(axum::extract::DefaultBodyLimit::max(
+                langso_app::criteria::MAX_EVIDENCE + 64 * 1024,
+            )),
+        )
+        .route("/villages/{id}/propose", post(programme::propose))
+        .route("/villages/{id}/approve", post(programme::approve))
+        .route("/villages/{id}/revoke", post(programme::revoke))
+        .route("/evidence/{id}/approve", post(programme::approve_evidence))
         .merge(login)
 }
 
@@ -233,6 +264,22 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/work-orders/{id}"),
     ("POST", "/work-orders/{id}/transition"),
     ("GET", "/assets/{id}"),
+    // --- programme pages (issue 5c) ---
+    ("GET", "/teams"),
+    ("POST", "/teams"),
+    ("GET", "/teams/{id}"),
+    ("POST", "/teams/{id}/members"),
+    ("GET", "/outreach"),
+    ("POST", "/outreach"),
+    ("GET", "/criteria"),
+    ("POST", "/criteria"),
+    ("GET", "/criteria/{id}"),
+    ("GET", "/villages/{id}"),
+    ("POST", "/villages/{id}/evidence"),
+    ("POST", "/villages/{id}/propose"),
+    ("POST", "/villages/{id}/approve"),
+    ("POST", "/villages/{id}/revoke"),
+    ("POST", "/evidence/{id}/approve"),
 ];
 
 /// What every page's frame needs: language, where we are, whether this is the demo, who is

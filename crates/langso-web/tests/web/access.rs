@@ -1058,12 +1058,85 @@ const ROUTES: &[Route] = &[
         Body::None,
         200,
     ),
+    // --- programme pages (issue 5c) ---
+    route("GET", "/teams", Targeted(ReadDashboard), Body::None, 200),
+    // The sample form lacks a decision number: allowed callers see the form again (422).
+    route("POST", "/teams", Targeted(ManageProgramme), Body::Form, 422),
+    route("GET", "/teams/{id}", Targeted(ReadPeople), Body::None, 200),
+    route(
+        "POST",
+        "/teams/{id}/members",
+        Targeted(ManageProgramme),
+        Body::Form,
+        303,
+    ),
+    route("GET", "/outreach", Targeted(ReadDashboard), Body::None, 200),
+    route(
+        "POST",
+        "/outreach",
+        Targeted(ManageProgramme),
+        Body::Form,
+        303,
+    ),
+    route("GET", "/criteria", Authenticated(200), Body::None, 200),
+    route(
+        "POST",
+        "/criteria",
+        OnProvince(ManageProgramme),
+        Body::Multipart,
+        303,
+    ),
+    route("GET", "/criteria/{id}", Authenticated(200), Body::None, 200),
+    route(
+        "GET",
+        "/villages/{id}",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
     route(
         "GET",
         "/api/v1/work-orders/{id}/photo",
         Targeted(ReadDashboard),
         Body::None,
         200,
+    ),
+    // As for the API: the sample villages do not meet the demo criteria / are not proposed /
+    // the revocation lacks its reason, so allowed callers see the page again with the error.
+    route(
+        "POST",
+        "/villages/{id}/propose",
+        Targeted(ManageProgramme),
+        Body::Form,
+        422,
+    ),
+    route(
+        "POST",
+        "/villages/{id}/approve",
+        ByProvince(ManageProgramme),
+        Body::Form,
+        422,
+    ),
+    route(
+        "POST",
+        "/villages/{id}/revoke",
+        ByProvince(ManageProgramme),
+        Body::Form,
+        422,
+    ),
+    route(
+        "POST",
+        "/villages/{id}/evidence",
+        Targeted(ManageProgramme),
+        Body::Multipart,
+        303,
+    ),
+    route(
+        "POST",
+        "/evidence/{id}/approve",
+        Targeted(ManageProgramme),
+        Body::Form,
+        303,
     ),
 ];
 
@@ -2025,6 +2098,66 @@ impl Fixture {
             "/assets/{id}" => {
                 let asset = self.target_asset(unit, "grid_light").await;
                 (path.replace("{id}", &asset.to_string()), None)
+            }
+            // --- programme pages (issue 5c) ---
+            "/teams" | "/outreach" if route.method == "GET" => {
+                (format!("{path}?unit={unit}"), None)
+            }
+            "/teams" => (
+                path,
+                Some(
+                    json!({"csrf": csrf, "unit": unit, "decision_number": "", "decision_date": "2024-01-01"}),
+                ),
+            ),
+            "/outreach" => (
+                path,
+                Some(
+                    json!({"csrf": csrf, "unit": unit, "kind": "training", "held_on": "2024-05-01", "topic": format!("Tập huấn {n}"), "attendance": "30"}),
+                ),
+            ),
+            "/teams/{id}" | "/teams/{id}/members" => {
+                let team = self.team_in(unit).await;
+                let body = json!({"csrf": csrf, "full_name": format!("Thành viên {n}"), "role": "member", "affiliation": "youth_union", "phone": "0912345678"});
+                (path.replace("{id}", &team.to_string()), Some(body))
+            }
+            "/criteria" if route.method == "POST" => (
+                path,
+                Some(json!({"csrf": csrf, "file": langso_app::demo::DEMO_CRITERIA_JSON})),
+            ),
+            "/criteria/{id}" => {
+                let set = langso_app::criteria::list_sets(self.app.db())
+                    .await
+                    .unwrap()[0]
+                    .id;
+                (path.replace("{id}", &set.to_string()), None)
+            }
+            "/villages/{id}"
+            | "/villages/{id}/propose"
+            | "/villages/{id}/approve"
+            | "/villages/{id}/revoke" => {
+                let village = self.village_in(unit).await;
+                let body = json!({"csrf": csrf, "decision_number": format!("{n}/QĐ-UBND"), "decision_date": "2025-01-02", "note": ""});
+                (path.replace("{id}", &village.to_string()), Some(body))
+            }
+            "/villages/{id}/evidence" => {
+                let village = self.village_in(unit).await;
+                let set = langso_app::criteria::list_sets(self.app.db())
+                    .await
+                    .unwrap()[0]
+                    .id;
+                (
+                    path.replace("{id}", &village.to_string()),
+                    Some(
+                        json!({"csrf": csrf, "set": set.to_string(), "criterion": "TC11", "file": "máy tính tại nhà văn hóa"}),
+                    ),
+                )
+            }
+            "/evidence/{id}/approve" => {
+                let evidence = self.evidence_in(unit).await;
+                (
+                    path.replace("{id}", &evidence.to_string()),
+                    Some(json!({"csrf": csrf})),
+                )
             }
             "/logout" => (path, Some(json!({"csrf": csrf}))),
             "/account/password" => (

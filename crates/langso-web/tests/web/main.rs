@@ -25,3 +25,5 @@ mod comms_events;
 mod webhook_pages;
 // --- assets pages (issue 7c) ---
 mod asset_pages;
+// --- programme pages (issue 5c) ---
+mod programme_pages;
