@@ -40,12 +40,15 @@ struct Job {
     done: oneshot::Sender<AppResult<VisitRow>>,
 }
 
+/// Today's catalogue: (the day, when it was read, the indicators).
+type CachedCatalogue = (Date, Instant, Arc<Vec<Indicator>>);
+
 struct Shared {
     stop: Notify,
     worker: Mutex<Option<JoinHandle<()>>>,
     written: AtomicU64,
     commits: AtomicU64,
-    catalogue: std::sync::Mutex<Option<(Date, Instant, Arc<Vec<Indicator>>)>>,
+    catalogue: std::sync::Mutex<Option<CachedCatalogue>>,
 }
 
 /// The handle handlers use to record visits; cheap to clone.
