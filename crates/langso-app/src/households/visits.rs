@@ -74,7 +74,7 @@ pub async fn record_visit(
 }
 
 /// Checks a visit before any write: the household exists and is in the actor's scope, the
-/// dates are sensible, every value fits its indicator, every help code is known. `today_s`
+/// dates are sensible, every value fits its indicator, every help code is known. `todays`
 /// is today's indicator catalogue when the caller keeps it (the visit writer); otherwise, or
 /// for a visit on another day, the catalogue is read.
 pub async fn check_visit(

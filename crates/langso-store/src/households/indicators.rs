@@ -58,17 +58,3 @@ pub async fn household_values(
     let sql = "SELECT indicator, value FROM household_indicators WHERE household_id = $1 ORDER BY indicator";
     Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(household).fetch_all(e).await)?)
 }
-
-/// Sets one current value.
-pub async fn set_value(
-    tx: &mut Tx,
-    household: Uuid,
-    indicator: &str,
-    value: i64,
-) -> StoreResult<()> {
-    let sql = "INSERT INTO household_indicators (household_id, indicator, value) VALUES ($1, $2, $3) \
-               ON CONFLICT (household_id, indicator) DO UPDATE SET value = excluded.value";
-    on_tx!(tx, c => sqlx::query(sql).bind(household).bind(indicator).bind(value)
-        .execute(&mut *c).await.map(|_| ()))?;
-    Ok(())
-}
