@@ -132,6 +132,19 @@ pub async fn approve_evidence(db: &Db, actor: &Actor, id: Uuid) -> AppResult<Evi
     Ok(store::get_evidence(db, id).await?.unwrap_or(row))
 }
 
+/// An evidence file and its bytes, for whoever may read the village's programme data
+/// (`ReadDashboard`): the approver opens what they approve.
+pub async fn evidence_file(db: &Db, actor: &Actor, id: Uuid) -> AppResult<(EvidenceRow, Vec<u8>)> {
+    let row = store::get_evidence(db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    policy::require(db, actor, Permission::ReadDashboard, row.unit_id).await?;
+    let content = store::evidence_content(db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((row, content))
+}
+
 /// A village's evidence, newest first (`ReadDashboard`).
 pub async fn evidence_of(db: &Db, actor: &Actor, unit: Uuid) -> AppResult<Vec<EvidenceRow>> {
     policy::require(db, actor, Permission::ReadDashboard, unit).await?;

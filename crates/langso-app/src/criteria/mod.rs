@@ -11,7 +11,7 @@ mod recognition;
 mod sets;
 
 pub use evaluate::{VillageEvaluation, evaluate_under, evaluate_village, is_eligible};
-pub use evidence::{MAX_EVIDENCE, approve_evidence, evidence_of, upload_evidence};
+pub use evidence::{MAX_EVIDENCE, approve_evidence, evidence_file, evidence_of, upload_evidence};
 pub use langso_store::criteria::{EvidenceRow, RecognitionRow};
 pub use recognition::{RecognitionDecision, approve, history, import_recognition, propose, revoke};
 pub use sets::{

@@ -146,6 +146,14 @@ pub async fn get_evidence(ex: impl Into<Exec<'_>>, id: Uuid) -> StoreResult<Opti
     Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(id).fetch_optional(e).await)?)
 }
 
+/// The bytes of an evidence file.
+pub async fn evidence_content(ex: impl Into<Exec<'_>>, id: Uuid) -> StoreResult<Option<Vec<u8>>> {
+    let sql = "SELECT content FROM criterion_evidence WHERE id = $1";
+    let row: Option<(Vec<u8>,)> =
+        on_exec!(ex.into(), e => sqlx::query_as(sql).bind(id).fetch_optional(e).await)?;
+    Ok(row.map(|(content,)| content))
+}
+
 /// A village's evidence, newest first.
 pub async fn evidence_of(ex: impl Into<Exec<'_>>, unit: Uuid) -> StoreResult<Vec<EvidenceRow>> {
     let sql = concat!(

@@ -171,6 +171,7 @@ pub(crate) fn router(settings: &Settings) -> Router<AppState> {
         .route("/villages/{id}/approve", post(programme::approve))
         .route("/villages/{id}/revoke", post(programme::revoke))
         .route("/evidence/{id}/approve", post(programme::approve_evidence))
+        .route("/evidence/{id}/file", get(programme::evidence_file))
         .merge(login)
 }
 
@@ -280,6 +281,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/villages/{id}/approve"),
     ("POST", "/villages/{id}/revoke"),
     ("POST", "/evidence/{id}/approve"),
+    ("GET", "/evidence/{id}/file"),
 ];
 
 /// What every page's frame needs: language, where we are, whether this is the demo, who is

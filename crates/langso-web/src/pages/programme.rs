@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use langso_app::auth::policy;
 use langso_app::criteria::{
@@ -976,4 +976,59 @@ pub(super) async fn approve_evidence(
         }
         Err(error) => Err(PageError { error, lang }),
     }
+}
+
+/// GET `/evidence/{id}/file`: the evidence file, as a download, for whoever may read the
+/// village's programme data; the approver opens what they approve. The media type is the
+/// uploader's word, so the browser is told not to sniff it or run it.
+pub(super) async fn evidence_file(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let lang = Lang::from_headers(&headers);
+    let id = parse_uuid(&id, lang)?;
+    let (row, content) = criteria::evidence_file(&state.db, &actor, id)
+        .await
+        .map_err(|error| PageError { error, lang })?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, row.content_type),
+            (header::CONTENT_DISPOSITION, attachment(&row.file_name)),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox".to_owned(),
+            ),
+        ],
+        content,
+    )
+        .into_response())
+}
+
+/// `attachment` with the uploaded name: an ASCII fallback and the UTF-8 name (RFC 6266), so a
+/// Vietnamese file name survives the download.
+fn attachment(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }

@@ -1138,6 +1138,13 @@ const ROUTES: &[Route] = &[
         Body::Form,
         303,
     ),
+    route(
+        "GET",
+        "/evidence/{id}/file",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
 ];
 
 /// Health, metrics and documentation: public, outside the API and page routers.
@@ -2158,6 +2165,10 @@ impl Fixture {
                     path.replace("{id}", &evidence.to_string()),
                     Some(json!({"csrf": csrf})),
                 )
+            }
+            "/evidence/{id}/file" => {
+                let evidence = self.evidence_in(unit).await;
+                (path.replace("{id}", &evidence.to_string()), None)
             }
             "/logout" => (path, Some(json!({"csrf": csrf}))),
             "/account/password" => (

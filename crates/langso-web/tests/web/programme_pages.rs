@@ -317,3 +317,50 @@ async fn a_member_added_on_the_team_page_shows_masked_without_the_pii_right() {
     let (_, list) = page(&app, &head, &format!("/outreach?unit={village}")).await;
     assert!(list.contains("Hướng dẫn cài VNeID") && list.contains("42"));
 }
+
+#[tokio::test]
+async fn evidence_opens_for_the_approver_with_its_bytes_and_vietnamese_name() {
+    let app = TestApp::with_demo().await;
+    let officer = app.login("canbo.odien", DEMO_PASSWORD).await;
+    let village = langso_app::units::by_code(app.db(), "09817-T01", langso_app::today())
+        .await
+        .unwrap()
+        .id;
+    let set = langso_app::criteria::list_sets(app.db()).await.unwrap()[0].id;
+    let evidence = langso_app::criteria::upload_evidence(
+        app.db(),
+        &Actor::system("test"),
+        village,
+        set,
+        "TC11",
+        "Biên bản nhà văn hóa.pdf",
+        "application/pdf",
+        b"%PDF-1.7 bien ban",
+    )
+    .await
+    .unwrap();
+    let (_, village_page) = page(&app, &officer, &format!("/villages/{village}")).await;
+    let link = format!("/evidence/{}/file", evidence.id);
+    assert!(village_page.contains(&link), "{village_page}");
+    let response = app
+        .client
+        .get(format!("{}{link}", app.base))
+        .header("cookie", officer.header())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let disposition = response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.contains("filename*=UTF-8''Bi%C3%AAn%20b%E1%BA%A3n"),
+        "{disposition}"
+    );
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(
+        response.bytes().await.unwrap().as_ref(),
+        b"%PDF-1.7 bien ban"
+    );
+}
