@@ -175,6 +175,10 @@ impl Db {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            // Statement journals in memory: every multi-row INSERT after the first in a
+            // transaction keeps one, and on disk it spilled each touched page to a temporary
+            // file — twice as many writes as the WAL itself during a bulk import.
+            .pragma("temp_store", "memory")
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
@@ -202,6 +206,34 @@ impl Db {
             }
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
+    }
+
+    /// Begins a write transaction for a bulk load (a register import): on SQLite, on a
+    /// connection of its own that is closed afterwards, with a wider page cache and foreign-key
+    /// enforcement off. With enforcement on, SQLite keeps a statement journal for every
+    /// multi-row INSERT and looks up each row's parents; the loader checks its references
+    /// itself (see `households::bulk::check_units_exist`). The connection never goes back to
+    /// the pool, so no other transaction runs without foreign keys or with the larger cache.
+    /// On PostgreSQL this is [`Db::begin`].
+    pub async fn begin_bulk_load(&self, cache_mb: u32) -> StoreResult<Tx> {
+        let Db::Sqlite(pool, turns) = self else {
+            return self.begin().await;
+        };
+        let turn = WriteTurn::take(turns).await?;
+        let mut connection = pool.acquire().await?;
+        connection.close_on_drop();
+        sqlx::query("PRAGMA foreign_keys = OFF")
+            .execute(&mut *connection)
+            .await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "PRAGMA cache_size = -{}",
+            u64::from(cache_mb) * 1024
+        )))
+        .execute(&mut *connection)
+        .await?;
+        let begin = sqlx::SqlSafeStr::into_sql_str("BEGIN IMMEDIATE");
+        let transaction = sqlx::Transaction::begin(connection, Some(begin)).await?;
+        Ok(Tx::Sqlite(transaction, turn))
     }
 
     /// Whether the database answers: used by `/readyz`.
@@ -275,5 +307,43 @@ mod tests {
             sqlite, postgres,
             "migrations/sqlite and migrations/postgres differ"
         );
+    }
+
+    /// A bulk load's connection (foreign keys off, a wide cache) is closed after it commits
+    /// or rolls back: every connection the pool hands out afterwards enforces foreign keys.
+    #[tokio::test]
+    async fn a_bulk_load_connection_never_returns_to_the_pool() {
+        let dir = std::env::temp_dir().join(format!("langso-bulk-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = super::Db::open(&dir.join("bulk.db").to_string_lossy())
+            .await
+            .unwrap();
+        let mut tx = db.begin_bulk_load(8).await.unwrap();
+        let dangling = "INSERT INTO unit_counters (unit_id, key, value) VALUES ($1, 'x', 1)";
+        crate::on_tx!(&mut tx, c => sqlx::query(dangling).bind(uuid::Uuid::now_v7()).execute(&mut *c).await.map(|_| ()))
+            .expect("no foreign-key enforcement on the bulk connection");
+        drop(tx);
+        db.begin_bulk_load(8).await.unwrap().commit().await.unwrap();
+        let super::Db::Sqlite(pool, _) = &db else {
+            unreachable!("a file path opens SQLite")
+        };
+        let mut held = Vec::new();
+        for _ in 0..8 {
+            held.push(pool.acquire().await.unwrap());
+        }
+        for connection in &mut held {
+            let enforced: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+                .fetch_one(&mut **connection)
+                .await
+                .unwrap();
+            assert_eq!(enforced, 1);
+        }
+        drop(held);
+        let mut tx = db.begin().await.unwrap();
+        let refused = crate::on_tx!(&mut tx, c => sqlx::query(dangling).bind(uuid::Uuid::now_v7()).execute(&mut *c).await.map(|_| ()));
+        assert!(refused.is_err(), "foreign keys enforced again");
+        drop(tx);
+        db.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -29,7 +29,8 @@ pub enum BenchCommand {
     },
     // --- households ---
     /// Household import: generated households through the import path (CSV parsed, checked,
-    /// written with counters in one transaction) beside raw INSERTs of the same rows.
+    /// written with counters in one transaction) beside the database's own insert rate for the
+    /// same rows (their INSERTs encoded outside the clock, only the writes timed).
     Import {
         /// Households to generate.
         #[arg(long, default_value_t = 1_000_000)]

@@ -101,8 +101,8 @@ fn generated(
 
 /// `langso bench import`: `count` generated households through the real import path (CSV
 /// parsed, every cell checked, multi-row INSERTs and counters in one transaction), then the
-/// same rows inserted raw (multi-row INSERTs of ready rows, nothing parsed or checked) into a
-/// second database of the same run.
+/// database's own rate for the same rows: generated and encoded into the same INSERTs outside
+/// the clock, only their writes timed, into a second database of the same run.
 pub async fn import(count: usize) -> Result<()> {
     let dir = tempfile::tempdir().context("temporary folder")?;
     let import_db = units_only(&dir.path().join("import.db").to_string_lossy()).await?;
@@ -153,14 +153,14 @@ pub async fn import(count: usize) -> Result<()> {
     }
     import_db.close().await;
 
-    // The raw baseline: the same rows, ready-made, in multi-row INSERTs in one transaction,
-    // with the same SQLite settings as the import.
+    // The raw baseline: the database's own insert rate for the same rows. They are generated
+    // and encoded into the same multi-row INSERTs outside the clock; only the writes, in one
+    // transaction begun as the import begins its own, are timed.
     let raw_db = units_only(&dir.path().join("raw.db").to_string_lossy()).await?;
     let (commune, village_list) = villages(&raw_db).await?;
     let now = OffsetDateTime::now_utc();
-    let started = Instant::now();
-    let mut tx = raw_db.begin().await?;
-    langso_store::households::widen_cache_for_bulk_load(&mut tx).await?;
+    let mut raw_time = Duration::ZERO;
+    let mut tx = raw_db.begin_bulk_load(actions::IMPORT_CACHE_MB).await?;
     let mut batch = Vec::with_capacity(1000);
     for i in 0..count {
         let (code, v, head, phone, members, adults, alley, house) =
@@ -190,14 +190,19 @@ pub async fn import(count: usize) -> Result<()> {
             created_at: now,
             updated_at: now,
         });
-        if batch.len() == 1000 {
-            langso_store::households::insert_households(&mut tx, &batch).await?;
-            batch.clear();
+        if batch.len() == 1000 || i + 1 == count {
+            let prepared = langso_store::households::prepare_households(
+                &raw_db,
+                std::mem::replace(&mut batch, Vec::with_capacity(1000)),
+            );
+            let started = Instant::now();
+            langso_store::households::insert_prepared(&mut tx, prepared).await?;
+            raw_time += started.elapsed();
         }
     }
-    langso_store::households::insert_households(&mut tx, &batch).await?;
+    let started = Instant::now();
     tx.commit().await?;
-    let raw_time = started.elapsed();
+    raw_time += started.elapsed();
     raw_db.close().await;
 
     let import_rate = count as f64 / import_time.as_secs_f64().max(1e-9);
@@ -207,7 +212,7 @@ pub async fn import(count: usize) -> Result<()> {
         import_time.as_secs_f64()
     );
     println!(
-        "raw multi-row INSERT, same rows:        {raw_rate:>9.0} rows/s  ({:.1} s)",
+        "database alone, same rows and INSERTs:  {raw_rate:>9.0} rows/s  ({:.1} s writing)",
         raw_time.as_secs_f64()
     );
     println!(

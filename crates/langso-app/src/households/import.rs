@@ -20,6 +20,7 @@ use langso_store::units as unit_store;
 use uuid::Uuid;
 
 use super::register::{HouseholdInput, move_indicator_counters, validate};
+use super::seen_codes::SeenCodes;
 use super::sheet::{Cell, Rows, cell_bool, cell_date, cell_integer, header_key};
 use crate::audit::{self, Change};
 use crate::auth::Actor;
@@ -321,6 +322,15 @@ fn add_village(villages: &mut HashMap<String, Vec<Uuid>>, unit: &Unit) {
 }
 
 impl Target {
+    /// Every unit an imported row, its counters or its audit entry can point at.
+    fn unit_ids(&self) -> Vec<Uuid> {
+        let mut ids: Vec<Uuid> = self.villages.values().flatten().copied().collect();
+        ids.extend([self.unit.id, self.commune]);
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
     /// The villages a cell names: by code, by name, or "name (code)".
     fn villages_named(&self, text: &str) -> &[Uuid] {
         if let Some(ids) = self.villages.get(&fold(text)) {
@@ -418,8 +428,8 @@ struct Pass<'a> {
     target: &'a Target,
     layout: Layout,
     existing: HashMap<String, HouseholdRow>,
-    /// Code → the first row it appeared on.
-    seen: HashMap<String, usize>,
+    /// Codes read so far, with the first row each appeared on.
+    seen: SeenCodes,
     errors: Vec<CellError>,
     report: ImportReport,
     created: Vec<HouseholdRow>,
@@ -429,11 +439,18 @@ struct Pass<'a> {
 const BATCH: usize = 1_000;
 /// Batches checked but not yet written; bounds memory when the disk is slower than parsing.
 const WRITES_AHEAD: usize = 4;
+/// SQLite's page cache for the import's connection, in MB: a million households fill four
+/// indexes, and each page evicted early is written to the WAL again when it is next touched.
+/// With the codes table (~35 MB at a million rows) this keeps a million-row import under the
+/// 200 MB DESIGN.md allows.
+pub const IMPORT_CACHE_MB: u32 = 64;
+/// Codes the table of codes seen is sized for up front; a longer file grows it.
+const SEEN_PRESIZE_LIMIT: u64 = 2_000_000;
 
 /// What the writer task is handed.
 enum Write {
-    /// New households.
-    Create(Vec<HouseholdRow>),
+    /// New households, already encoded into their INSERT statements.
+    Create(store::PreparedHouseholds),
     /// (old, new) of a household whose register fields changed.
     Update(Box<(HouseholdRow, HouseholdRow)>),
 }
@@ -453,7 +470,7 @@ type WriterTask = tokio::task::JoinHandle<AppResult<Tx>>;
 async fn write_loop(mut tx: Tx, mut receiver: tokio::sync::mpsc::Receiver<Write>) -> AppResult<Tx> {
     while let Some(work) = receiver.recv().await {
         match work {
-            Write::Create(rows) => store::insert_households(&mut tx, &rows).await?,
+            Write::Create(rows) => store::insert_prepared(&mut tx, rows).await?,
             Write::Update(pair) => {
                 let (old, new) = *pair;
                 store::update_household(&mut tx, &new).await?;
@@ -657,19 +674,16 @@ impl Pass<'_> {
             }
         };
         let code = code_cell.trim();
-        if !code.is_empty() {
-            match self.seen.get(code) {
-                Some(first) => bad.push(CellError::new(
-                    row,
-                    layout.header(Column::Code),
-                    format!(
-                        "mã hộ {code} trùng với dòng {first} / household code {code} repeats row {first}"
-                    ),
-                )),
-                None => {
-                    self.seen.insert(code.to_owned(), row);
-                }
-            }
+        if !code.is_empty()
+            && let Some(first) = self.seen.first_row_or_insert(code, row)
+        {
+            bad.push(CellError::new(
+                row,
+                layout.header(Column::Code),
+                format!(
+                    "mã hộ {code} trùng với dòng {first} / household code {code} repeats row {first}"
+                ),
+            ));
         }
         let old = new
             .as_ref()
@@ -757,7 +771,9 @@ pub async fn import_households(
         target: &target,
         layout,
         existing,
-        seen: HashMap::new(),
+        seen: SeenCodes::with_capacity(
+            usize::try_from(rows.total().min(SEEN_PRESIZE_LIMIT)).unwrap_or(0),
+        ),
         errors: Vec::new(),
         created: Vec::with_capacity(BATCH),
         counters: BTreeMap::new(),
@@ -775,8 +791,7 @@ pub async fn import_households(
     let writer = if dry_run {
         None
     } else {
-        let mut tx = db.begin().await?;
-        store::widen_cache_for_bulk_load(&mut tx).await?;
+        let tx = db.begin_bulk_load(IMPORT_CACHE_MB).await?;
         let (sender, receiver) = tokio::sync::mpsc::channel(WRITES_AHEAD);
         Some((sender, tokio::spawn(write_loop(tx, receiver))))
     };
@@ -823,7 +838,8 @@ pub async fn import_households(
         if pass.created.len() >= BATCH {
             let batch = std::mem::replace(&mut pass.created, Vec::with_capacity(BATCH));
             if pass.errors.is_empty() {
-                send(&writer, Write::Create(batch)).await;
+                // Encoded here, on the checking side: the writer only writes.
+                send(&writer, Write::Create(store::prepare_households(db, batch))).await;
             }
         }
     }
@@ -845,7 +861,14 @@ pub async fn import_households(
     }
     let report = pass.report;
     if let Some(mut tx) = tx {
-        store::insert_households(&mut tx, &pass.created).await?;
+        store::insert_prepared(&mut tx, store::prepare_households(db, pass.created)).await?;
+        // The bulk-load connection does not enforce foreign keys: every unit a row can point
+        // at must still exist in this transaction.
+        if !store::check_units_exist(&mut tx, &target.unit_ids()).await? {
+            return Err(AppError::refused(
+                "đơn vị hành chính vừa thay đổi, hãy nhập lại / the units changed meanwhile, import again",
+            ));
+        }
         store::add_counters(&mut tx, &pass.counters).await?;
         if report.created + report.updated > 0 {
             audit::record(

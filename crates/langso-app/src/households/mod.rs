@@ -11,6 +11,7 @@ mod export;
 mod import;
 mod progress;
 mod register;
+mod seen_codes;
 pub mod sheet;
 mod subject;
 mod uploads;
@@ -19,7 +20,7 @@ mod visits;
 
 pub use catalogue::{Indicator, catalogue, ensure_catalogue};
 pub use export::{ExportFile, ExportFormat, export_households};
-pub use import::{COLUMNS, Column, ImportReport, import_households, resolve_unit};
+pub use import::{COLUMNS, Column, IMPORT_CACHE_MB, ImportReport, import_households, resolve_unit};
 pub use langso_store::households::{HouseholdRow, VisitRow};
 pub use progress::{IndicatorShare, Progress, progress};
 pub use register::{

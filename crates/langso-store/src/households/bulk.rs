@@ -6,37 +6,111 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 use super::{HouseholdRow, VisitRow, search_key};
-use crate::{StoreResult, Tx, on_tx};
+use crate::{Db, StoreError, StoreResult, Tx, on_tx};
 
 /// Rows per INSERT: stays under SQLite's 32,766 bound parameters for the widest table.
 const BATCH: usize = 1_000;
 
-/// Inserts households.
-pub async fn insert_households(tx: &mut Tx, rows: &[HouseholdRow]) -> StoreResult<()> {
-    for chunk in rows.chunks(BATCH) {
-        on_tx!(tx, c => {
-            let mut q = sqlx::QueryBuilder::new(
-                "INSERT INTO households (id, unit_id, commune_id, code, hamlet, alley, house_number, \
-                 head_name, representative_name, representative_phone, citizen_id, members, adults, \
-                 business, consent_on, consent_purpose, notes, search_key, assigned_to, follow_up_on, \
-                 last_visit_on, erased, created_at, updated_at) ",
-            );
-            // Strings are bound by reference: a million rows would otherwise copy every
-            // cell once more before SQLite copies it again.
-            q.push_values(chunk, |mut b, r| {
-                b.push_bind(r.id).push_bind(r.unit_id).push_bind(r.commune_id).push_bind(r.code.as_str())
-                    .push_bind(r.hamlet.as_str()).push_bind(r.alley.as_str()).push_bind(r.house_number.as_str())
-                    .push_bind(r.head_name.as_str()).push_bind(r.representative_name.as_str())
-                    .push_bind(r.representative_phone.as_deref()).push_bind(r.citizen_id.as_deref())
-                    .push_bind(r.members).push_bind(r.adults).push_bind(r.business).push_bind(r.consent_on)
-                    .push_bind(r.consent_purpose.as_str()).push_bind(r.notes.as_str()).push_bind(search_key(r))
-                    .push_bind(r.assigned_to).push_bind(r.follow_up_on).push_bind(r.last_visit_on)
-                    .push_bind(r.erased).push_bind(r.created_at).push_bind(r.updated_at);
+/// The columns a multi-row households INSERT names, after its verb.
+const HOUSEHOLD_COLUMNS: &str = " INTO households (id, unit_id, commune_id, code, hamlet, alley, \
+    house_number, head_name, representative_name, representative_phone, citizen_id, members, \
+    adults, business, consent_on, consent_purpose, notes, search_key, assigned_to, follow_up_on, \
+    last_visit_on, erased, created_at, updated_at) ";
+
+/// Households encoded into multi-row INSERTs, ready for [`insert_prepared`]. A bulk load
+/// encodes the next batch (search keys folded, values moved into the statements' arguments)
+/// on its own thread while the database writes the batch before, so the database's thread
+/// does nothing but write.
+pub struct PreparedHouseholds(Statements);
+
+enum Statements {
+    Sqlite(Vec<sqlx::QueryBuilder<sqlx::Sqlite>>),
+    Postgres(Vec<sqlx::QueryBuilder<sqlx::Postgres>>),
+}
+
+/// The statements for `rows`, [`BATCH`] rows each; the rows' strings are moved, not copied.
+macro_rules! households_statements {
+    ($insert:expr, $rows:expr) => {{
+        let mut rows = $rows.into_iter().peekable();
+        let mut statements = Vec::new();
+        while rows.peek().is_some() {
+            let mut q = sqlx::QueryBuilder::new($insert);
+            q.push(HOUSEHOLD_COLUMNS);
+            q.push_values(rows.by_ref().take(BATCH), |mut b, r: HouseholdRow| {
+                let key = search_key(&r);
+                b.push_bind(r.id)
+                    .push_bind(r.unit_id)
+                    .push_bind(r.commune_id)
+                    .push_bind(r.code)
+                    .push_bind(r.hamlet)
+                    .push_bind(r.alley)
+                    .push_bind(r.house_number)
+                    .push_bind(r.head_name)
+                    .push_bind(r.representative_name)
+                    .push_bind(r.representative_phone)
+                    .push_bind(r.citizen_id)
+                    .push_bind(r.members)
+                    .push_bind(r.adults)
+                    .push_bind(r.business)
+                    .push_bind(r.consent_on)
+                    .push_bind(r.consent_purpose)
+                    .push_bind(r.notes)
+                    .push_bind(key)
+                    .push_bind(r.assigned_to)
+                    .push_bind(r.follow_up_on)
+                    .push_bind(r.last_visit_on)
+                    .push_bind(r.erased)
+                    .push_bind(r.created_at)
+                    .push_bind(r.updated_at);
             });
-            q.build().execute(&mut *c).await.map(|_| ())
-        })?;
+            statements.push(q);
+        }
+        statements
+    }};
+}
+
+/// Encodes `rows` for the database behind `db` (see [`PreparedHouseholds`]). On SQLite a
+/// constraint error keeps the rows of the failed statement inserted before it (`OR FAIL`, so
+/// that SQLite keeps no statement journal in a bulk load); every caller rolls the transaction
+/// back on an error.
+pub fn prepare_households(db: &Db, rows: Vec<HouseholdRow>) -> PreparedHouseholds {
+    prepare_for(matches!(db, Db::Sqlite(..)), rows)
+}
+
+fn prepare_for(sqlite: bool, rows: Vec<HouseholdRow>) -> PreparedHouseholds {
+    PreparedHouseholds(if sqlite {
+        Statements::Sqlite(households_statements!("INSERT OR FAIL", rows))
+    } else {
+        Statements::Postgres(households_statements!("INSERT", rows))
+    })
+}
+
+/// Writes households encoded by [`prepare_households`] for this transaction's database.
+pub async fn insert_prepared(tx: &mut Tx, prepared: PreparedHouseholds) -> StoreResult<()> {
+    match (tx, prepared.0) {
+        (Tx::Sqlite(transaction, _), Statements::Sqlite(statements)) => {
+            for mut q in statements {
+                q.build().execute(&mut **transaction).await?;
+            }
+        }
+        (Tx::Postgres(transaction), Statements::Postgres(statements)) => {
+            for mut q in statements {
+                q.build().execute(&mut **transaction).await?;
+            }
+        }
+        _ => {
+            return Err(StoreError::Corrupt(
+                "households prepared for another database".into(),
+            ));
+        }
     }
     Ok(())
+}
+
+/// Inserts households (encoded here, then written; see [`prepare_households`]).
+pub async fn insert_households(tx: &mut Tx, rows: &[HouseholdRow]) -> StoreResult<()> {
+    let prepared = prepare_for(matches!(tx, Tx::Sqlite(..)), rows.to_vec());
+    insert_prepared(tx, prepared).await
 }
 
 /// Sets current indicator values (household, indicator, value), replacing existing ones.
@@ -80,4 +154,25 @@ pub async fn add_counters(tx: &mut Tx, deltas: &BTreeMap<(Uuid, String), i64>) -
         super::add_counter(tx, *unit, key, *delta).await?;
     }
     Ok(())
+}
+
+/// Whether every one of `units` exists: a bulk load on a connection without foreign-key
+/// enforcement ([`crate::Db::begin_bulk_load`]) checks the units its rows point at with this,
+/// inside its transaction, before it commits.
+pub async fn check_units_exist(tx: &mut Tx, units: &[Uuid]) -> StoreResult<bool> {
+    for chunk in units.chunks(BATCH) {
+        let found: i64 = on_tx!(tx, c => {
+            let mut q = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM units WHERE id IN (");
+            let mut ids = q.separated(", ");
+            for unit in chunk {
+                ids.push_bind(*unit);
+            }
+            q.push(")");
+            q.build_query_scalar().fetch_one(&mut *c).await
+        })?;
+        if usize::try_from(found).ok() != Some(chunk.len()) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }

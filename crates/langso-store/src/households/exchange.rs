@@ -105,15 +105,3 @@ pub async fn count_visits(ex: impl Into<Exec<'_>>) -> StoreResult<i64> {
     let sql = "SELECT COUNT(*) FROM visits";
     Ok(on_exec!(ex.into(), e => sqlx::query_scalar(sql).fetch_one(e).await)?)
 }
-
-/// Lets a bulk load's SQLite connection keep 32 MB of pages (the default is 2 MB): inserting
-/// a million rows into four indexes otherwise re-reads the same index pages from the file over
-/// and over. PostgreSQL sizes its own buffers; nothing to do there.
-pub async fn widen_cache_for_bulk_load(tx: &mut Tx) -> StoreResult<()> {
-    if let Tx::Sqlite(transaction, _) = tx {
-        sqlx::query("PRAGMA cache_size = -32768")
-            .execute(&mut **transaction)
-            .await?;
-    }
-    Ok(())
-}
