@@ -175,10 +175,6 @@ impl Db {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            // Statement journals in memory: every multi-row INSERT after the first in a
-            // transaction keeps one, and on disk it spilled each touched page to a temporary
-            // file — twice as many writes as the WAL itself during a bulk import.
-            .pragma("temp_store", "memory")
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
@@ -209,8 +205,8 @@ impl Db {
     }
 
     /// Begins a write transaction for a bulk load (a register import): on SQLite, on a
-    /// connection of its own that is closed afterwards, with a wider page cache and foreign-key
-    /// enforcement off. With enforcement on, SQLite keeps a statement journal for every
+    /// connection of its own that is closed afterwards, with a wider page cache, temporary
+    /// storage in memory and foreign-key enforcement off. With enforcement on, SQLite keeps a statement journal for every
     /// multi-row INSERT and looks up each row's parents; the loader checks its references
     /// itself (see `households::bulk::check_units_exist`). The connection never goes back to
     /// the pool, so no other transaction runs without foreign keys or with the larger cache.
@@ -222,9 +218,11 @@ impl Db {
         let turn = WriteTurn::take(turns).await?;
         let mut connection = pool.acquire().await?;
         connection.close_on_drop();
-        sqlx::query("PRAGMA foreign_keys = OFF")
-            .execute(&mut *connection)
-            .await?;
+        // Any statement journal this transaction still needs stays in memory: on disk it wrote
+        // each page a statement touched to a temporary file, twice the writes of the WAL.
+        for pragma in ["PRAGMA foreign_keys = OFF", "PRAGMA temp_store = MEMORY"] {
+            sqlx::query(pragma).execute(&mut *connection).await?;
+        }
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "PRAGMA cache_size = -{}",
             u64::from(cache_mb) * 1024

@@ -24,14 +24,6 @@ use langso_web::{AppState, Settings};
 
 use crate::progress::Bar;
 
-/// mimalloc instead of glibc's malloc. Bulk work hands memory across threads (a register
-/// import encodes statements on one thread and SQLite's thread frees them; the web server does
-/// the same with requests): glibc then takes a lock on the allocating thread's arena for each
-/// free, and a million-row import ran at two thirds of the rate (`langso bench import`: about
-/// 95,000 rows/s with glibc, about 145,000 with mimalloc, peak memory alike).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     name = "langso",

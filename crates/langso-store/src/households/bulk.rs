@@ -1,8 +1,11 @@
 //! Bulk writes for loading many households at once (the demo, large imports): multi-row
 //! INSERTs in batches inside the caller's transaction, instead of one statement per row.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
+use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::{HouseholdRow, VisitRow, search_key};
@@ -28,9 +31,11 @@ enum Statements {
     Postgres(Vec<sqlx::QueryBuilder<sqlx::Postgres>>),
 }
 
-/// The statements for `rows`, [`BATCH`] rows each; the rows' strings are moved, not copied.
+/// The statements for `rows`, [`BATCH`] rows each, their text, time and date values put
+/// through `$values` (a [`NativeValues`] or a [`SharedTexts`]).
 macro_rules! households_statements {
-    ($insert:expr, $rows:expr) => {{
+    ($insert:expr, $rows:expr, $values:expr) => {{
+        let values = &mut $values;
         let mut rows = $rows.into_iter().peekable();
         let mut statements = Vec::new();
         while rows.peek().is_some() {
@@ -41,32 +46,85 @@ macro_rules! households_statements {
                 b.push_bind(r.id)
                     .push_bind(r.unit_id)
                     .push_bind(r.commune_id)
-                    .push_bind(r.code)
-                    .push_bind(r.hamlet)
-                    .push_bind(r.alley)
-                    .push_bind(r.house_number)
-                    .push_bind(r.head_name)
-                    .push_bind(r.representative_name)
-                    .push_bind(r.representative_phone)
-                    .push_bind(r.citizen_id)
+                    .push_bind(values.text(r.code))
+                    .push_bind(values.text(r.hamlet))
+                    .push_bind(values.text(r.alley))
+                    .push_bind(values.text(r.house_number))
+                    .push_bind(values.text(r.head_name))
+                    .push_bind(values.text(r.representative_name))
+                    .push_bind(r.representative_phone.map(|t| values.text(t)))
+                    .push_bind(r.citizen_id.map(|t| values.text(t)))
                     .push_bind(r.members)
                     .push_bind(r.adults)
                     .push_bind(r.business)
-                    .push_bind(r.consent_on)
-                    .push_bind(r.consent_purpose)
-                    .push_bind(r.notes)
-                    .push_bind(key)
+                    .push_bind(r.consent_on.map(|d| values.date(d)))
+                    .push_bind(values.text(r.consent_purpose))
+                    .push_bind(values.text(r.notes))
+                    .push_bind(values.text(key))
                     .push_bind(r.assigned_to)
-                    .push_bind(r.follow_up_on)
-                    .push_bind(r.last_visit_on)
+                    .push_bind(r.follow_up_on.map(|d| values.date(d)))
+                    .push_bind(r.last_visit_on.map(|d| values.date(d)))
                     .push_bind(r.erased)
-                    .push_bind(r.created_at)
-                    .push_bind(r.updated_at);
+                    .push_bind(values.time(r.created_at))
+                    .push_bind(values.time(r.updated_at));
             });
             statements.push(q);
         }
         statements
     }};
+}
+
+/// PostgreSQL's values: bound as they are (dates and times as their own types).
+struct NativeValues;
+
+impl NativeValues {
+    fn text(&mut self, text: String) -> String {
+        text
+    }
+    fn date(&mut self, date: Date) -> Date {
+        date
+    }
+    fn time(&mut self, time: OffsetDateTime) -> OffsetDateTime {
+        time
+    }
+}
+
+/// SQLite's values, as the texts sqlx would bind for them; texts repeated across rows
+/// (timestamps, dates, empty cells) are encoded once and shared. A batch is encoded on the checking thread and
+/// freed on SQLite's: every separate allocation is a free across threads, which glibc's malloc
+/// serialises on the allocating thread's arena. A `String` bound as it is costs two (its buffer
+/// and sqlx's `Arc`), an `Arc<str>` one, a shared one none.
+#[derive(Default)]
+struct SharedTexts {
+    empty: Option<Arc<str>>,
+    dates: HashMap<Date, Arc<str>>,
+    times: HashMap<OffsetDateTime, Arc<str>>,
+}
+
+impl SharedTexts {
+    fn text(&mut self, text: String) -> Arc<str> {
+        if text.is_empty() {
+            return self.empty.get_or_insert_with(|| Arc::from("")).clone();
+        }
+        Arc::from(text)
+    }
+    fn date(&mut self, date: Date) -> Arc<str> {
+        self.dates
+            .entry(date)
+            // As sqlx writes a `Date` to SQLite: `[year]-[month]-[day]`.
+            .or_insert_with(|| {
+                let format = time::macros::format_description!("[year]-[month]-[day]");
+                Arc::from(date.format(&format).unwrap_or_default())
+            })
+            .clone()
+    }
+    fn time(&mut self, time: OffsetDateTime) -> Arc<str> {
+        self.times
+            .entry(time)
+            // As sqlx writes an `OffsetDateTime` to SQLite: RFC 3339.
+            .or_insert_with(|| Arc::from(time.format(&Rfc3339).unwrap_or_default()))
+            .clone()
+    }
 }
 
 /// Encodes `rows` for the database behind `db` (see [`PreparedHouseholds`]). On SQLite a
@@ -79,9 +137,13 @@ pub fn prepare_households(db: &Db, rows: Vec<HouseholdRow>) -> PreparedHousehold
 
 fn prepare_for(sqlite: bool, rows: Vec<HouseholdRow>) -> PreparedHouseholds {
     PreparedHouseholds(if sqlite {
-        Statements::Sqlite(households_statements!("INSERT OR FAIL", rows))
+        Statements::Sqlite(households_statements!(
+            "INSERT OR FAIL",
+            rows,
+            SharedTexts::default()
+        ))
     } else {
-        Statements::Postgres(households_statements!("INSERT", rows))
+        Statements::Postgres(households_statements!("INSERT", rows, NativeValues))
     })
 }
 
