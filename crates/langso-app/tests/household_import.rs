@@ -14,7 +14,7 @@ use langso_app::{Actor, AppError, AppResult, CellError, Db, demo, today};
 use langso_domain::auth::Role;
 use langso_store::testing::TestDb;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-use time::macros::date;
+use time::macros::{date, datetime};
 
 const COMMUNE: &str = "09817";
 const VILLAGE: &str = "09805-T01";
@@ -422,4 +422,69 @@ async fn imports_stay_in_the_actors_scope() {
         hh::export_households(db, &member, VILLAGE, ExportFormat::Csv).await,
         Err(AppError::Forbidden)
     ));
+}
+
+/// Rows written in bulk read back exactly as written, on either database. On SQLite their
+/// texts, dates and times are bound as shared strings (`bulk.rs`, `SharedTexts`), which must
+/// be what sqlx itself writes for them; the search key is written too.
+#[tokio::test]
+async fn bulk_written_households_read_back_as_written() {
+    let test = demo_db().await;
+    let db = &test.db;
+    let commune = langso_app::units::by_code(db, COMMUNE, today())
+        .await
+        .unwrap();
+    let village = langso_app::units::by_code(db, VILLAGE, today())
+        .await
+        .unwrap();
+    let at = datetime!(2025-03-05 08:30:15.123456 UTC);
+    let row = |code: &str, filled: bool| {
+        let text = |s: &str| if filled { s.to_owned() } else { String::new() };
+        langso_store::households::HouseholdRow {
+            id: uuid::Uuid::now_v7(),
+            unit_id: village.id,
+            commune_id: commune.id,
+            code: code.to_owned(),
+            hamlet: text("Xóm Chùa"),
+            alley: text("Ngõ 3"),
+            house_number: text("12A"),
+            head_name: "Nguyễn Thị Hạnh".to_owned(),
+            representative_name: text("Trần Văn Đức"),
+            representative_phone: filled.then(|| "0912345678".to_owned()),
+            citizen_id: filled.then(|| "001190012345".to_owned()),
+            members: 4,
+            adults: 3,
+            business: filled,
+            consent_on: filled.then_some(date!(2025 - 03 - 05)),
+            consent_purpose: text("khảo sát chuyển đổi số"),
+            notes: text("cạnh đình"),
+            assigned_to: None,
+            follow_up_on: filled.then_some(date!(2025 - 04 - 01)),
+            last_visit_on: filled.then_some(date!(2025 - 03 - 20)),
+            erased: false,
+            created_at: at,
+            updated_at: at + time::Duration::seconds(1),
+        }
+    };
+    let rows = vec![
+        row("BULK-1", true),
+        row("BULK-2", false),
+        row("BULK-3", true),
+    ];
+    let mut tx = db.begin_bulk_load(8).await.unwrap();
+    let prepared = langso_store::households::prepare_households(db, rows.clone());
+    langso_store::households::insert_prepared(&mut tx, prepared)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    for written in &rows {
+        let read = household(db, &written.code).await.unwrap();
+        assert_eq!(format!("{read:?}"), format!("{written:?}"));
+    }
+    let found =
+        langso_store::households::list_households(db, commune.id, today(), Some("xom chua"), 10, 0)
+            .await
+            .unwrap();
+    let codes: Vec<&str> = found.iter().map(|h| h.code.as_str()).collect();
+    assert_eq!(codes, ["BULK-1", "BULK-3"]);
 }
