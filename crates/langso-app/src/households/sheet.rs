@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 use langso_domain::text::fold;
 use time::{Date, Duration, Month};
 
@@ -220,64 +220,133 @@ impl<R: Read> Rows for CsvRows<R> {
     }
 }
 
-/// The first sheet of a workbook.
+/// The first sheet of a workbook, streamed: a thread of its own reads the sheet's XML cell by
+/// cell (calamine's cells reader) and hands over whole rows through a short queue, so a
+/// million-row workbook is never held in memory (only its shared-strings table is).
 struct XlsxRows {
     headers: Vec<String>,
-    rows: std::vec::IntoIter<(usize, Vec<Cell>)>,
+    rows: std::sync::mpsc::Receiver<AppResult<(usize, Vec<Cell>)>>,
     total: u64,
 }
 
+/// Rows read ahead of the import.
+const XLSX_ROWS_AHEAD: usize = 1_024;
+
+/// What the reading thread sends first: the header row and the sheet's last row number.
+type Opening = AppResult<(Vec<String>, u64)>;
+
 impl XlsxRows {
-    fn new<R: Read + Seek>(input: R) -> AppResult<Self> {
-        let broken = |e: calamine::XlsxError| {
-            AppError::refused(format!("tệp Excel hỏng / broken XLSX file: {e}"))
-        };
-        let mut workbook: Xlsx<R> = Xlsx::new(input).map_err(broken)?;
-        let range = workbook
-            .worksheet_range_at(0)
-            .ok_or_else(|| {
-                AppError::refused("tệp Excel không có trang tính / the workbook has no sheet")
-            })?
-            .map_err(broken)?;
-        let first_row = range.start().map_or(0, |(r, _)| r as usize);
-        let mut iter = range.rows().enumerate();
-        let mut headers = Vec::new();
-        let mut header_row = 0;
-        // The header is the first row that is not blank (offices put a title above it
-        // sometimes; a title is one cell, a header has several).
-        for (i, row) in iter.by_ref() {
-            let filled = row.iter().filter(|c| !matches!(c, Data::Empty)).count();
-            if filled >= 2 {
-                headers = row.iter().map(|c| convert(c).text()).collect();
-                header_row = i;
-                break;
-            }
-        }
-        let mut rows = Vec::new();
-        for (i, row) in iter {
-            let cells: Vec<Cell> = row.iter().map(convert).collect();
-            if cells.iter().all(Cell::is_blank) {
-                continue;
-            }
-            rows.push((first_row + i + 1, cells));
-        }
-        let _ = header_row;
+    fn new<R: Read + Seek + Send + 'static>(input: R) -> AppResult<Self> {
+        let (opening_tx, opening_rx) = std::sync::mpsc::sync_channel::<Opening>(1);
+        let (rows_tx, rows_rx) = std::sync::mpsc::sync_channel(XLSX_ROWS_AHEAD);
+        std::thread::Builder::new()
+            .name("xlsx-reader".into())
+            .spawn(move || read_sheet(input, &opening_tx, &rows_tx))
+            .map_err(|e| AppError::Internal(format!("xlsx reader thread: {e}")))?;
+        let (headers, last_row) = opening_rx.recv().map_err(|_| {
+            AppError::refused("không đọc được tệp Excel / cannot read the XLSX file")
+        })??;
         Ok(XlsxRows {
             headers,
-            total: rows.len() as u64,
-            rows: rows.into_iter(),
+            rows: rows_rx,
+            total: last_row,
         })
     }
 }
 
-fn convert(data: &Data) -> Cell {
+fn broken(e: calamine::XlsxError) -> AppError {
+    AppError::refused(format!("tệp Excel hỏng / broken XLSX file: {e}"))
+}
+
+/// The reading thread: sends the opening (or why the file cannot be read), then every
+/// non-blank row after the header with its spreadsheet row number. Stops when the import
+/// stops listening.
+fn read_sheet<R: Read + Seek>(
+    input: R,
+    opening: &std::sync::mpsc::SyncSender<Opening>,
+    rows: &std::sync::mpsc::SyncSender<AppResult<(usize, Vec<Cell>)>>,
+) {
+    let mut workbook: Xlsx<R> = match Xlsx::new(input) {
+        Ok(workbook) => workbook,
+        Err(e) => {
+            let _ = opening.send(Err(broken(e)));
+            return;
+        }
+    };
+    let Some(name) = workbook.sheet_names().first().cloned() else {
+        let _ = opening.send(Err(AppError::refused(
+            "tệp Excel không có trang tính / the workbook has no sheet",
+        )));
+        return;
+    };
+    let mut reader = match workbook.worksheet_cells_reader(&name) {
+        Ok(reader) => reader,
+        Err(e) => {
+            let _ = opening.send(Err(broken(e)));
+            return;
+        }
+    };
+    let last_row = u64::from(reader.dimensions().end.0) + 1;
+    // The header is the first row with two filled cells (offices put a one-cell title above
+    // it sometimes); the rows after it are the data.
+    let mut header: Option<Vec<String>> = None;
+    let mut current: Option<(u32, Vec<Cell>)> = None;
+    loop {
+        let next = match reader.next_cell() {
+            Ok(next) => next,
+            Err(e) => {
+                let error = broken(e);
+                if header.is_none() {
+                    let _ = opening.send(Err(error));
+                } else {
+                    let _ = rows.send(Err(error));
+                }
+                return;
+            }
+        };
+        let position = next.as_ref().map(|c| c.get_position().0);
+        if let Some((row, cells)) = current.take_if(|(row, _)| Some(*row) != position) {
+            // Whether the import still listens.
+            let listening = match &header {
+                None if cells.iter().filter(|c| !c.is_blank()).count() >= 2 => {
+                    let headers: Vec<String> = cells.iter().map(Cell::text).collect();
+                    header = Some(headers.clone());
+                    opening.send(Ok((headers, last_row))).is_ok()
+                }
+                Some(_) if !cells.iter().all(Cell::is_blank) => {
+                    rows.send(Ok((row as usize + 1, cells))).is_ok()
+                }
+                _ => true,
+            };
+            if !listening {
+                return;
+            }
+        }
+        let Some(cell) = next else { break };
+        let (row, column) = cell.get_position();
+        let (_, cells) = current.get_or_insert_with(|| (row, Vec::new()));
+        let column = column as usize;
+        if cells.len() <= column {
+            cells.resize(column + 1, Cell::Empty);
+        }
+        cells[column] = convert(cell.get_value());
+    }
+    if header.is_none() {
+        let _ = opening.send(Ok((Vec::new(), last_row)));
+    }
+}
+
+fn convert(data: &DataRef<'_>) -> Cell {
     match data {
-        Data::Empty | Data::Error(_) => Cell::Empty,
-        Data::Int(i) => Cell::Number(*i as f64),
-        Data::Float(f) => Cell::Number(*f),
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-        Data::Bool(b) => Cell::Bool(*b),
-        Data::DateTime(d) => Cell::Serial(d.as_f64()),
+        DataRef::Empty | DataRef::Error(_) => Cell::Empty,
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+            Cell::Text(s.clone())
+        }
+        DataRef::SharedString(s) => Cell::Text((*s).to_owned()),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(d) => Cell::Serial(d.as_f64()),
     }
 }
 
@@ -287,7 +356,7 @@ impl Rows for XlsxRows {
     }
 
     fn next_row(&mut self) -> Option<AppResult<(usize, Vec<Cell>)>> {
-        self.rows.next().map(Ok)
+        self.rows.recv().ok()
     }
 
     fn total(&self) -> u64 {
@@ -393,5 +462,52 @@ mod tests {
         assert_eq!(cell_bool(&Cell::Text("có thể".into())), None);
         assert_eq!(Cell::Number(912_345_678.0).text(), "912345678");
         assert_eq!(header_key("  Họ và tên  CHỦ HỘ "), "ho va ten chu ho");
+    }
+
+    /// The workbook is streamed: a title above the header, a blank row and an empty cell in
+    /// the middle of a row keep every cell under its header and every row its number.
+    #[test]
+    fn xlsx_rows_stream_under_their_headers() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "DANH SÁCH HỘ").unwrap();
+        for (c, h) in ["Mã hộ", "Họ và tên chủ hộ", "Số điện thoại"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_string(2, c as u16, *h).unwrap();
+        }
+        sheet.write_string(3, 0, "HD-1").unwrap();
+        sheet.write_number(3, 2, 912_345_678.0).unwrap();
+        sheet.write_string(5, 0, "HD-2").unwrap();
+        sheet.write_string(5, 1, "Lê Thị Hoà").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let mut rows = open(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(
+            rows.headers(),
+            ["Mã hộ", "Họ và tên chủ hộ", "Số điện thoại"]
+        );
+        let (row, cells) = rows.next_row().unwrap().unwrap();
+        assert_eq!(row, 4);
+        assert_eq!(cells[0].text(), "HD-1");
+        assert!(cells[1].is_blank());
+        assert_eq!(cells[2].text(), "912345678");
+        let (row, cells) = rows.next_row().unwrap().unwrap();
+        assert_eq!((row, cells[1].text()), (6, "Lê Thị Hoà".to_owned()));
+        assert!(rows.next_row().is_none());
+    }
+
+    /// A file that looks like a workbook (ZIP) but is not one is refused, not waited on.
+    #[test]
+    fn a_broken_workbook_is_refused() {
+        let mut bytes = b"PK\x03\x04".to_vec();
+        bytes.extend_from_slice(&[0u8; 64]);
+        match open(std::io::Cursor::new(bytes)) {
+            Err(AppError::Invalid(errors)) => {
+                assert!(errors[0].message.contains("tệp Excel hỏng"), "{errors:?}");
+            }
+            Err(other) => panic!("expected a refusal, got {other:?}"),
+            Ok(_) => panic!("expected a refusal"),
+        }
     }
 }
