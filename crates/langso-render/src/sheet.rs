@@ -27,7 +27,11 @@ pub fn xlsx(name: &str, headers: &[&str], rows: &[Vec<SheetCell>]) -> RenderResu
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
     let day = Format::new().set_num_format("dd/mm/yyyy");
-    let sheet = workbook.add_worksheet();
+    // Constant-memory mode: each finished row goes to a temporary file instead of staying in
+    // the workbook's cell table, which took gigabytes for a province's million households.
+    let sheet = workbook
+        .add_worksheet_with_constant_memory()
+        .map_err(fail)?;
     sheet.set_name(name).map_err(fail)?;
     for (col, header) in headers.iter().enumerate() {
         let col = u16::try_from(col).map_err(|_| RenderError::Sheet("too many columns".into()))?;
