@@ -206,9 +206,9 @@ impl Db {
 
     /// Begins a write transaction for a bulk load (a register import): on SQLite, on a
     /// connection of its own that is closed afterwards, with a wider page cache, temporary
-    /// storage in memory and foreign-key enforcement off. With enforcement on, SQLite keeps a statement journal for every
-    /// multi-row INSERT and looks up each row's parents; the loader checks its references
-    /// itself (see `households::bulk::check_units_exist`). The connection never goes back to
+    /// storage in memory and foreign-key enforcement off. With enforcement on, SQLite keeps a
+    /// statement journal for every multi-row INSERT and looks up each row's parents; the
+    /// loader checks its references itself (see `households::bulk::check_units_exist`). The connection never goes back to
     /// the pool, so no other transaction runs without foreign keys or with the larger cache.
     /// On PostgreSQL this is [`Db::begin`].
     pub async fn begin_bulk_load(&self, cache_mb: u32) -> StoreResult<Tx> {
