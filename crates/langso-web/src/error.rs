@@ -127,6 +127,16 @@ pub struct PageError {
     pub lang: Lang,
 }
 
+impl PageError {
+    /// A multipart upload that cannot be read (cut off, malformed), in the reader's language.
+    pub fn unreadable_upload(error: axum::extract::multipart::MultipartError, lang: Lang) -> Self {
+        PageError {
+            error: AppError::refused(format!("{}: {error}", lang.t("upload.unreadable"))),
+            lang,
+        }
+    }
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, key) = match &self.error {

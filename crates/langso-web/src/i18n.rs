@@ -1334,6 +1334,16 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
         "Door-to-door visits to the end of",
     ),
     ("dashboard.villages", "Thôn, tổ dân phố", "Villages"),
+    (
+        "upload.unreadable",
+        "Không đọc được tệp gửi lên",
+        "Cannot read the upload",
+    ),
+    (
+        "outreach.attendance_not_number",
+        "Số người tham dự phải là số",
+        "Attendance must be a number",
+    ),
     ("dashboard.village_status", "Tình trạng", "Status"),
 ];
 impl Lang {

@@ -67,11 +67,7 @@ pub(super) async fn upload(
     let lang = Lang::from_headers(&headers);
     let fail = |error| PageError { error, lang };
     let (mut csrf, mut file) = (String::new(), None);
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        fail(AppError::refused(format!(
-            "không đọc được tệp gửi lên / cannot read the upload: {e}"
-        )))
-    };
+    let broken = |e| PageError::unreadable_upload(e, lang);
     while let Some(field) = multipart.next_field().await.map_err(broken)? {
         match field.name() {
             Some("csrf") => csrf = field.text().await.map_err(broken)?,

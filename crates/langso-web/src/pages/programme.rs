@@ -437,7 +437,7 @@ pub(super) async fn record_outreach(
         text => text.parse::<i64>().unwrap_or_else(|_| {
             errors.push((
                 "attendance".to_owned(),
-                "số người phải là số / attendance must be a number".to_owned(),
+                lang.t("outreach.attendance_not_number").to_owned(),
             ));
             0
         }),
@@ -524,12 +524,7 @@ async fn read_multipart(
     mut multipart: Multipart,
     lang: Lang,
 ) -> Result<(HashMap<String, String>, Option<(String, String, Vec<u8>)>), PageError> {
-    let broken = |e: axum::extract::multipart::MultipartError| PageError {
-        error: AppError::refused(format!(
-            "không đọc được tệp gửi lên / cannot read the upload: {e}"
-        )),
-        lang,
-    };
+    let broken = |e| PageError::unreadable_upload(e, lang);
     let (mut fields, mut file) = (HashMap::new(), None);
     while let Some(part) = multipart.next_field().await.map_err(broken)? {
         let name = part.name().unwrap_or("").to_owned();
