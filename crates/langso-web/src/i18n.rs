@@ -945,7 +945,6 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
     ("webhooks.status", "Mã HTTP", "HTTP status"),
     ("webhooks.error", "Lỗi", "Error"),
     ("webhooks.duration", "Thời gian", "Duration"),
-    // --- assets pages (issue 7c) ---
     (
         "assetimport.title",
         "Nhập danh sách thiết bị",
@@ -1046,7 +1045,6 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
         "Ảnh (không bắt buộc; JPEG, PNG hoặc WebP, tối đa 5 MB)",
         "Photo (optional; JPEG, PNG or WebP, 5 MB at most)",
     ),
-    // --- programme pages (issue 5c) ---
     ("nav.teams", "Tổ CNSCĐ", "Digital teams"),
     ("nav.criteria", "Tiêu chí", "Criteria"),
     (

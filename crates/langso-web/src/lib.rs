@@ -7,14 +7,13 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod failures;
 pub mod i18n;
 mod metrics;
 pub mod pages;
 pub mod public;
 pub mod security;
 mod system;
-// --- telemetry overload logging (issue 7c) ---
-pub mod failures;
 
 use std::future::Future;
 use std::sync::Arc;

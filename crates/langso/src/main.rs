@@ -7,12 +7,11 @@ mod bench_households;
 mod households;
 // --- dashboard ---
 mod bench_dashboard;
+mod criteria;
 mod progress;
 mod qr;
 mod simulate;
 mod user;
-// --- criteria CLI (issue 5c) ---
-mod criteria;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -106,7 +105,6 @@ enum Command {
         #[command(subcommand)]
         command: households::ExportCommand,
     },
-    // --- criteria CLI (issue 5c) ---
     /// Smart-village criteria sets: export to and import from JSON files.
     Criteria {
         #[command(subcommand)]
@@ -256,7 +254,6 @@ async fn main() -> Result<()> {
             let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
             households::export(&db, command).await
         }
-        // --- criteria CLI (issue 5c) ---
         Command::Criteria { command } => {
             let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
             criteria::run(&db, command).await

@@ -14,7 +14,6 @@
 
 mod charts;
 mod report;
-// --- counter roll-ups (issue 5c) ---
 mod rollups;
 
 pub use charts::{children_chart, indicator_chart, map_svg, months_chart};
@@ -129,7 +128,6 @@ pub struct Dashboard {
     pub children: Vec<ChildFigures>,
     /// Indicator shares.
     pub indicators: Vec<Share>,
-    // --- "as of" from the monthly counters (issue 5c) ---
     /// Whether the counters (teams, households, coverage, assets…) are those of the day asked
     /// for (today); otherwise they are today's, and only the tree, the recognitions and the
     /// visits per month are as of the day.

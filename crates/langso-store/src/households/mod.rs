@@ -7,15 +7,13 @@ mod counters;
 mod exchange;
 mod indicators;
 mod register;
-mod visits;
-// --- counter roll-ups (issue 5c) ---
 mod rollups;
+mod visits;
 
 pub use bulk::*;
 pub use counters::*;
 pub use exchange::*;
 pub use indicators::*;
 pub use register::*;
-pub use visits::*;
-// --- counter roll-ups (issue 5c) ---
 pub use rollups::*;
+pub use visits::*;

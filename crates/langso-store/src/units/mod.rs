@@ -4,9 +4,8 @@
 //! derived from it in the same transaction, with the same periods, so "the tree as of a date"
 //! and "everything under U" are single indexed queries.
 
-mod read;
-// --- dashboard outline (issue 5c) ---
 mod outline;
+mod read;
 pub use outline::*;
 mod write;
 

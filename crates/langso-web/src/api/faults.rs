@@ -21,7 +21,6 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_orders))
         .routes(routes!(get_order))
         .routes(routes!(transition))
-        // --- work-order photos (issue 7c) ---
         .routes(routes!(get_order_photo))
 }
 

@@ -14,11 +14,10 @@ pub mod units;
 // --- comms ---
 pub mod comms;
 // --- teams, criteria, dashboard ---
+pub mod asset_files;
 pub mod criteria;
 pub mod dashboard;
 pub mod teams;
-// --- assets import (issue 7c) ---
-pub mod asset_files;
 
 use axum::Router;
 use utoipa::OpenApi;
@@ -75,7 +74,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(teams::router())
         .merge(criteria::router())
         .merge(dashboard::router())
-        // --- assets import (issue 7c) ---
         .merge(asset_files::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }

@@ -36,7 +36,6 @@ struct DashboardPage {
     children_svg: String,
     indicators_svg: String,
     map_svg: String,
-    // --- programme pages (issue 5c) ---
     /// The villages of a commune (or the village itself) with their status, each linking to
     /// its evaluation page; empty above the commune, where the map's dots link instead.
     villages: Vec<(String, String, &'static str)>,
@@ -79,7 +78,6 @@ pub(super) async fn show(
     let map_svg = actions::map_svg(&state.db, &actor, unit, date)
         .await
         .map_err(fail)?;
-    // --- programme pages (issue 5c) ---
     let level = langso_app::units::get(&state.db, unit)
         .await
         .map_err(fail)?

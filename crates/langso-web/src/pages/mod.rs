@@ -18,13 +18,11 @@ mod units;
 // --- dashboard ---
 mod dashboard;
 // --- webhooks page (issue 8b) ---
-mod webhooks;
-// --- assets pages (issue 7c) ---
 mod asset_import;
 mod asset_page;
-mod work_orders;
-// --- programme pages (issue 5c) ---
 mod programme;
+mod webhooks;
+mod work_orders;
 
 use askama::Template;
 use axum::Router;
@@ -124,7 +122,6 @@ pub(crate) fn router(settings: &Settings) -> Router<AppState> {
         .route("/webhooks", get(webhooks::index).post(webhooks::create))
         .route("/webhooks/{id}", get(webhooks::show))
         .route("/webhooks/{id}/deactivate", post(webhooks::deactivate))
-        // --- assets pages (issue 7c) ---
         .route(
             "/assets/import",
             get(asset_import::form).post(asset_import::upload).layer(
@@ -142,7 +139,6 @@ pub(crate) fn router(settings: &Settings) -> Router<AppState> {
             post(work_orders::transition),
         )
         .route("/assets/{id}", get(asset_page::show))
-        // --- programme pages (issue 5c) ---
         .route(
             "/teams",
             get(programme::teams_index).post(programme::create_team),
@@ -256,7 +252,6 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/webhooks"),
     ("GET", "/webhooks/{id}"),
     ("POST", "/webhooks/{id}/deactivate"),
-    // --- assets pages (issue 7c) ---
     ("GET", "/assets/import"),
     ("POST", "/assets/import"),
     ("POST", "/assets/import/{id}/confirm"),
@@ -265,7 +260,6 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/work-orders/{id}"),
     ("POST", "/work-orders/{id}/transition"),
     ("GET", "/assets/{id}"),
-    // --- programme pages (issue 5c) ---
     ("GET", "/teams"),
     ("POST", "/teams"),
     ("GET", "/teams/{id}"),

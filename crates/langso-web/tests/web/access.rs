@@ -994,7 +994,6 @@ const ROUTES: &[Route] = &[
         Body::Form,
         303,
     ),
-    // --- assets pages (issue 7c) ---
     route(
         "POST",
         "/api/v1/assets/import",
@@ -1058,7 +1057,6 @@ const ROUTES: &[Route] = &[
         Body::None,
         200,
     ),
-    // --- programme pages (issue 5c) ---
     route("GET", "/teams", Targeted(ReadDashboard), Body::None, 200),
     // The sample form lacks a decision number: allowed callers see the form again (422).
     route("POST", "/teams", Targeted(ManageProgramme), Body::Form, 422),
@@ -1380,7 +1378,6 @@ impl Fixture {
             .id
     }
 
-    // --- assets pages (issue 7c) ---
     /// A one-row asset register (CSV, Vietnamese headers) for a village at or under `unit`.
     async fn asset_file(&self, unit: Uuid, n: usize) -> String {
         let village = self.village_in(unit).await;
@@ -2045,7 +2042,6 @@ impl Fixture {
                     .then(|| json!({"csrf": csrf}));
                 (path.replace("{id}", &hook.id.to_string()), body)
             }
-            // --- assets pages (issue 7c) ---
             "/api/v1/assets/import" | "/assets/import" if route.method == "POST" => {
                 let file = self.asset_file(unit, n).await;
                 let path = if route.path.starts_with("/api/") {
@@ -2106,7 +2102,6 @@ impl Fixture {
                 let asset = self.target_asset(unit, "grid_light").await;
                 (path.replace("{id}", &asset.to_string()), None)
             }
-            // --- programme pages (issue 5c) ---
             "/teams" | "/outreach" if route.method == "GET" => {
                 (format!("{path}?unit={unit}"), None)
             }

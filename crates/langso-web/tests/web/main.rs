@@ -21,9 +21,7 @@ mod system;
 mod telemetry;
 mod units_api;
 // --- comms follow-ups (issue 8b) ---
-mod comms_events;
-mod webhook_pages;
-// --- assets pages (issue 7c) ---
 mod asset_pages;
-// --- programme pages (issue 5c) ---
+mod comms_events;
 mod programme_pages;
+mod webhook_pages;
