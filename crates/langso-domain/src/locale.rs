@@ -63,7 +63,7 @@ pub fn count(value: i64, style: NumberStyle) -> String {
         out.push('-');
     }
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             out.push(group);
         }
         out.push(digit);
