@@ -25,6 +25,7 @@ use axum::http::{HeaderName, Request};
 use langso_app::Db;
 use langso_app::assets::{Devices, Ingest, IngestConfig};
 use langso_app::procedures::{RecorderConfig, ScanRecorder};
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -148,6 +149,9 @@ pub fn router(state: AppState) -> Router {
         .route_layer(axum::middleware::from_fn(metrics::track))
         .with_state(state)
         .layer(axum::middleware::from_fn(security::headers))
+        // Pages, JSON and SVG go out compressed (brotli or gzip, as the client accepts) so an
+        // officer's page stays small on 3G; tiny bodies and images are left as they are.
+        .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
