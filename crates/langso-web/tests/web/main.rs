@@ -12,6 +12,7 @@ mod households;
 mod open311;
 mod openapi;
 mod pages;
+mod phone;
 mod posters;
 // --- teams, criteria, dashboard ---
 mod programme;
