@@ -129,8 +129,13 @@ async fn a_team_member_records_a_visit_on_a_360px_phone() {
         .text()
         .await
         .unwrap();
+    // The visit reads in words: the indicator's name and the value chosen, no code or JSON.
     assert!(
-        history.contains(&format!("\"vneid_2\":{chosen}")),
+        history.contains(&format!("Người lớn có VNeID mức 2: {chosen}")),
+        "{history}"
+    );
+    assert!(
+        !history.contains("vneid_2") && !history.contains('{'),
         "{history}"
     );
     client.close().await.unwrap();
