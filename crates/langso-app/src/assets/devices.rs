@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use langso_domain::assets::{MAX_READINGS, Reading, reading_time};
+use langso_domain::assets::{
+    AssetError, MAX_CLOCK_AHEAD, MAX_READING_AGE, MAX_READINGS, Reading, reading_time,
+};
 use langso_store::assets::{self as store, DeviceTarget};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -259,8 +261,21 @@ impl Devices {
             // The device's own time orders its readings; a clock far off is refused.
             let at = match reading_time(reading.at, now) {
                 Ok(at) => at,
-                Err(e) => {
-                    problems.push(CellError::new(i + 1, "at", e.to_string()));
+                Err(AssetError::ClockAhead) => {
+                    let minutes = MAX_CLOCK_AHEAD.whole_minutes();
+                    let args: [(&'static str, &dyn std::fmt::Display); 1] = [("minutes", &minutes)];
+                    problems.push(CellError::keyed(i + 1, "at", "assets-reading-ahead", &args));
+                    continue;
+                }
+                Err(_) => {
+                    let days = MAX_READING_AGE.whole_days();
+                    let args: [(&'static str, &dyn std::fmt::Display); 1] = [("days", &days)];
+                    problems.push(CellError::keyed(
+                        i + 1,
+                        "at",
+                        "assets-reading-too-old",
+                        &args,
+                    ));
                     continue;
                 }
             };

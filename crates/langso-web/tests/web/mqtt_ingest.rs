@@ -223,11 +223,15 @@ async fn messages_over_any_limit_are_refused_and_ingest_goes_on() {
     just_over.insert_str(1, &" ".repeat(MAX_PAYLOAD_BYTES + 1 - just_over.len()));
     assert_eq!(just_over.len(), MAX_PAYLOAD_BYTES + 1);
     publisher.publish(&t, just_over).await;
-    publisher.publish(&t, json!({"fault": "AFTER-1"}).to_string()).await;
+    publisher
+        .publish(&t, json!({"fault": "AFTER-1"}).to_string())
+        .await;
     let mut far_over = json!({"fault": "FAR"}).to_string();
     far_over.insert_str(1, &" ".repeat(5 << 20));
     publisher.publish(&t, far_over).await;
-    publisher.publish(&t, json!({"fault": "AFTER-2"}).to_string()).await;
+    publisher
+        .publish(&t, json!({"fault": "AFTER-2"}).to_string())
+        .await;
 
     let v = wait_for_fault(app.db(), cam, "AFTER-2").await;
     assert_eq!(fault(&v).as_deref(), Some("AFTER-2"), "ingest went on");
@@ -342,7 +346,11 @@ async fn each_device_ends_in_the_state_it_last_reported() {
         let state = v.state.clone().unwrap();
         assert_eq!(state.fault.as_deref(), Some("END"));
         assert_eq!(state.last_seen_at, last, "the device's own time");
-        assert_eq!(state.heartbeats, 5 + 4 + 1, "the far-future reading refused");
+        assert_eq!(
+            state.heartbeats,
+            5 + 4 + 1,
+            "the far-future reading refused"
+        );
         assert_eq!(v.changes.len(), 5 + 4 + 1);
         assert!(!v.alarms.iter().any(|a| a.code == "FUTURE"));
     }

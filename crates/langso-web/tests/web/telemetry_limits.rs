@@ -100,14 +100,21 @@ async fn readings_are_timed_by_the_device_within_bounds() {
 
     // A batch sent newest first is applied in the order measured: both changes are recorded
     // and the device ends in its latest state, at its own time.
-    let (t1, t2) = (now - time::Duration::minutes(3), now + time::Duration::minutes(4));
+    let (t1, t2) = (
+        now - time::Duration::minutes(3),
+        now + time::Duration::minutes(4),
+    );
     let (status, answer) = post(
         &app,
         &token,
         body(json!([{"at": rfc3339(t2), "fault": "E2"}, {"at": rfc3339(t1)}])),
     )
     .await;
-    assert_eq!((status, answer["stored"].as_i64()), (200, Some(2)), "{answer}");
+    assert_eq!(
+        (status, answer["stored"].as_i64()),
+        (200, Some(2)),
+        "{answer}"
+    );
     let view = assets::asset(app.db(), &Actor::system("test"), cam)
         .await
         .unwrap();
@@ -134,7 +141,13 @@ struct Generated {
 
 fn reading(now: OffsetDateTime) -> impl Strategy<Value = Generated> {
     (
-        prop_oneof![Just(""), Just("HTTP-PROP"), Just("http-prop "), Just("NOPE-1"), Just("x")],
+        prop_oneof![
+            Just(""),
+            Just("HTTP-PROP"),
+            Just("http-prop "),
+            Just("NOPE-1"),
+            Just("x")
+        ],
         // Minutes from now; those near the edges of the window are left out (the server's
         // clock moves on while the test runs).
         proptest::option::of(prop_oneof![
@@ -221,7 +234,10 @@ fn generated_bodies_are_stored_whole_or_refused_whole() {
                 }
                 Body::TooMany(n) => {
                     let readings = vec![json!({}); *n];
-                    (json!({ "readings": readings }).to_string().into_bytes(), None)
+                    (
+                        json!({ "readings": readings }).to_string().into_bytes(),
+                        None,
+                    )
                 }
                 Body::Junk(bytes) => (bytes.clone(), None),
             };
