@@ -20,6 +20,9 @@ mod public_guides;
 mod support;
 mod system;
 mod telemetry;
+// --- issue 13: MQTT and telemetry limits ---
+mod mqtt_ingest;
+mod telemetry_limits;
 mod units_api;
 // --- comms follow-ups (issue 8b) ---
 mod asset_pages;
