@@ -1,11 +1,11 @@
 //! Logging in and out, and turning a session cookie or an API token back into an [`Actor`].
 
 use langso_domain::auth::Role;
-use langso_store::auth::{self as store, SessionRow};
+use langso_store::auth::{self as store, FailureCounts, SessionRow};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use super::secrets::{random_token, sha256_hex, verify_password};
+use super::secrets::{dummy_hash, random_token, sha256_hex, verify_password};
 use super::{Actor, Grant};
 use crate::{AppResult, Db};
 
@@ -14,11 +14,14 @@ pub const SESSION_IDLE: Duration = Duration::hours(2);
 /// A session ends this long after login, however active.
 pub const SESSION_ABSOLUTE: Duration = Duration::hours(12);
 /// Failed logins are counted over this window.
-const THROTTLE_WINDOW: Duration = Duration::minutes(15);
-/// Failures per account in the window before the account is throttled.
-const MAX_FAILURES_PER_LOGIN: i64 = 10;
-/// Failures per client address in the window before the address is throttled.
-const MAX_FAILURES_PER_ADDRESS: i64 = 30;
+const THROTTLE_WINDOW: Duration = Duration::hours(1);
+/// Failures of one login from one client address before each further try must wait.
+const FREE_FAILURES_PER_PAIR: i64 = 5;
+/// The longest wait a (login, address) pair is asked for.
+const MAX_DELAY: Duration = Duration::minutes(15);
+/// Failures from one client address (any login) in the window before the address is refused:
+/// slows an attacker who tries many logins, and only from where he is.
+const MAX_FAILURES_PER_ADDRESS: i64 = 100;
 /// Activity is written to the session at most this often.
 const TOUCH_EVERY: Duration = Duration::minutes(1);
 
@@ -55,8 +58,28 @@ impl From<langso_store::StoreError> for LoginFailure {
     }
 }
 
-/// Checks a password and opens a new session (always a new id: no fixation). Counts failures
-/// per account and per client address and refuses with `Throttled` past the limits.
+/// How long (login, address) must still wait before its next try, if at all: nothing for the
+/// first [`FREE_FAILURES_PER_PAIR`] failures, then 1 s, 2 s, 4 s … after the latest failure, at
+/// most [`MAX_DELAY`]; and the whole window once the address alone failed too often.
+fn wait_for(counts: FailureCounts, now: OffsetDateTime) -> Option<i64> {
+    if counts.address >= MAX_FAILURES_PER_ADDRESS {
+        return Some(THROTTLE_WINDOW.whole_seconds());
+    }
+    let over = counts.pair - FREE_FAILURES_PER_PAIR;
+    if over < 0 {
+        return None;
+    }
+    let delay = Duration::seconds(1i64 << over.min(20)).min(MAX_DELAY);
+    let until = counts.pair_last? + delay;
+    (now < until).then(|| (until - now).whole_seconds().max(1))
+}
+
+/// Checks a password and opens a new session (always a new id: no fixation).
+///
+/// A wrong password costs the same whether or not the login exists (or is disabled): an
+/// unknown login is checked against a dummy hash of the same cost. Failures are counted per
+/// (login, client address) with a growing delay, and per address: never per login alone, so
+/// failures from another address cannot lock an officer out.
 pub async fn login(
     db: &Db,
     login: &str,
@@ -66,24 +89,33 @@ pub async fn login(
     let login = login.trim().to_lowercase();
     let now = OffsetDateTime::now_utc();
     let since = now - THROTTLE_WINDOW;
-    let throttled = |(by_login, by_address): (i64, i64)| {
-        by_login >= MAX_FAILURES_PER_LOGIN || by_address >= MAX_FAILURES_PER_ADDRESS
-    };
-    if throttled(store::count_login_failures(db, &login, address, since).await?) {
-        return Err(LoginFailure::Throttled(THROTTLE_WINDOW.whole_seconds()));
+    if let Some(wait) = wait_for(
+        store::count_login_failures(db, &login, address, since).await?,
+        now,
+    ) {
+        return Err(LoginFailure::Throttled(wait));
     }
+    let dummy = dummy_hash();
     let found = store::user_with_hash(db, &login).await?;
+    let verified = match &found {
+        Some((_, hash)) => verify_password(password, hash),
+        None => {
+            verify_password(password, dummy);
+            false
+        }
+    };
     let user = match found {
-        Some((user, hash)) if !user.disabled && verify_password(password, &hash) => user,
+        Some((user, _)) if verified && !user.disabled => user,
         _ => {
             store::insert_login_failure(db, &login, address).await?;
-            if throttled(store::count_login_failures(db, &login, address, since).await?) {
-                return Err(LoginFailure::Throttled(THROTTLE_WINDOW.whole_seconds()));
+            let counts = store::count_login_failures(db, &login, address, since).await?;
+            if let Some(wait) = wait_for(counts, OffsetDateTime::now_utc()) {
+                return Err(LoginFailure::Throttled(wait));
             }
             return Err(LoginFailure::Rejected);
         }
     };
-    store::clear_login_failures(db, &login, since).await?;
+    store::clear_login_failures(db, &login, address, since).await?;
     let session_token = random_token("")?;
     let csrf_token = random_token("")?;
     let session = SessionRow {
