@@ -206,19 +206,22 @@ pub async fn actor_for_session(db: &Db, cookie: &str) -> AppResult<Option<Actor>
     Ok(Some(actor))
 }
 
-/// The actor behind an API token, if it is known, not revoked and not expired.
+/// The actor behind an API token, if it is a live `api` token: known, not revoked, not
+/// expired, its creator still enabled and still holding what minted it (checked here, at each
+/// use: nothing is cached). A device token (`lsd_…`) is no API credential: it only sends
+/// telemetry, so anywhere else it answers as no credential at all (401).
 pub async fn actor_for_token(db: &Db, presented: &str) -> AppResult<Option<Actor>> {
     let Some((token, unit_name)) = store::token_and_unit_name(db, &sha256_hex(presented)).await?
     else {
         return Ok(None);
     };
-    let now = OffsetDateTime::now_utc();
-    if token.revoked_at.is_some() || token.expires_at.is_some_and(|end| now > end) {
+    if token.kind != "api" || !super::tokens::still_valid(db, &token).await? {
         return Ok(None);
     }
     let Ok(role) = Role::parse(&token.role) else {
         return Ok(None);
     };
+    let now = OffsetDateTime::now_utc();
     if token.last_used_at.is_none_or(|at| now - at > TOUCH_EVERY) {
         store::touch_token(db, token.id, now).await?;
     }

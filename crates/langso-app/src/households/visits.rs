@@ -317,6 +317,8 @@ pub async fn my_round(db: &Db, actor: &Actor, limit: i64) -> AppResult<Vec<House
             visible.push(masked(row, actor).0);
         }
     }
+    super::register::audit_unmasked_list(db, actor, &visible, "household.round_unmasked", None)
+        .await?;
     Ok(visible)
 }
 
