@@ -107,11 +107,8 @@ pub async fn login(
     let user = match found {
         Some((user, _)) if verified && !user.disabled => user,
         _ => {
+            // The next try from here waits (checked above); this one is just wrong.
             store::insert_login_failure(db, &login, address).await?;
-            let counts = store::count_login_failures(db, &login, address, since).await?;
-            if let Some(wait) = wait_for(counts, OffsetDateTime::now_utc()) {
-                return Err(LoginFailure::Throttled(wait));
-            }
             return Err(LoginFailure::Rejected);
         }
     };
