@@ -288,12 +288,11 @@ pub(crate) async fn write_visits(tx: &mut Tx, visits: &[&CheckedVisit]) -> AppRe
 }
 
 fn visit_id_taken(id: Uuid) -> AppError {
-    AppError::Conflict(vec![CellError::new(
+    AppError::Conflict(vec![CellError::keyed(
         0,
         "id",
-        format!(
-            "mã lượt thăm {id} đã dùng cho hộ khác / visit id {id} was already used for another household"
-        ),
+        "households-visit-id-taken",
+        &[("id", &id)],
     )])
 }
 
