@@ -415,3 +415,58 @@ async fn a_list_shown_unmasked_is_audited_like_a_single_view() {
         assert!(entries[0].summary.contains(&row.code), "{}", row.code);
     }
 }
+
+const MANUAL_SET: &str = r#"{
+  "name": "Bộ thử bốn mắt", "province": "01", "valid_from": "2024-01-01",
+  "criteria": [
+    {"code": "C", "label_vi": "Máy tính tại nhà văn hóa", "label_en": "Computer", "kind": "manual"}
+  ]
+}"#;
+
+#[tokio::test]
+async fn four_eyes_compare_user_ids_whatever_the_route() {
+    let test = demo_db().await;
+    let db = &test.db;
+    let set = langso_app::criteria::import_set(
+        db,
+        &op(),
+        &langso_app::criteria::import_json(MANUAL_SET.as_bytes()).unwrap(),
+    )
+    .await
+    .unwrap();
+    let village = unit(db, "09805-T01").await;
+    let (_, uploader) = person(db, "canbo.tai", &[(Role::Officer, "09817")], false).await;
+    let (_, other) = person(db, "canbo.duyet", &[(Role::Officer, "09817")], false).await;
+    let evidence = langso_app::criteria::upload_evidence(
+        db,
+        &uploader,
+        village,
+        set.id,
+        "C",
+        "may-tinh.jpg",
+        "image/jpeg",
+        b"\xff\xd8 photo",
+    )
+    .await
+    .unwrap();
+    // The uploader's own API token has another label, but is the same person.
+    let (_, secret) = auth::create_token(
+        db,
+        &uploader,
+        &token("api", Role::Officer, unit(db, "09817").await, None),
+    )
+    .await
+    .unwrap();
+    let through_token = auth::actor_for_token(db, &secret).await.unwrap().unwrap();
+    assert_ne!(through_token.label, uploader.label);
+    for same in [&uploader, &through_token] {
+        match langso_app::criteria::approve_evidence(db, same, evidence.id).await {
+            Err(AppError::Invalid(problems)) => assert_eq!(problems[0].column, "approver"),
+            other => panic!("the uploader approved: {other:?}"),
+        }
+    }
+    let approved = langso_app::criteria::approve_evidence(db, &other, evidence.id)
+        .await
+        .unwrap();
+    assert!(approved.approved_by.is_some());
+}
