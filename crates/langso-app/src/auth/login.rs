@@ -17,6 +17,8 @@ pub const SESSION_ABSOLUTE: Duration = Duration::hours(12);
 const THROTTLE_WINDOW: Duration = Duration::hours(1);
 /// Failures of one login from one client address before each further try must wait.
 const FREE_FAILURES_PER_PAIR: i64 = 5;
+/// The wait after the first failure past the free ones; it doubles with each further failure.
+const BASE_DELAY: Duration = Duration::seconds(15);
 /// The longest wait a (login, address) pair is asked for.
 const MAX_DELAY: Duration = Duration::minutes(15);
 /// Failures from one client address (any login) in the window before the address is refused:
@@ -59,8 +61,8 @@ impl From<langso_store::StoreError> for LoginFailure {
 }
 
 /// How long (login, address) must still wait before its next try, if at all: nothing for the
-/// first [`FREE_FAILURES_PER_PAIR`] failures, then 1 s, 2 s, 4 s … after the latest failure, at
-/// most [`MAX_DELAY`]; and the whole window once the address alone failed too often.
+/// first [`FREE_FAILURES_PER_PAIR`] failures, then 15 s, 30 s, 60 s … after the latest failure,
+/// at most [`MAX_DELAY`]; and the whole window once the address alone failed too often.
 fn wait_for(counts: FailureCounts, now: OffsetDateTime) -> Option<i64> {
     if counts.address >= MAX_FAILURES_PER_ADDRESS {
         return Some(THROTTLE_WINDOW.whole_seconds());
@@ -69,7 +71,7 @@ fn wait_for(counts: FailureCounts, now: OffsetDateTime) -> Option<i64> {
     if over < 0 {
         return None;
     }
-    let delay = Duration::seconds(1i64 << over.min(20)).min(MAX_DELAY);
+    let delay = (BASE_DELAY * (1i32 << over.min(10))).min(MAX_DELAY);
     let until = counts.pair_last? + delay;
     (now < until).then(|| (until - now).whole_seconds().max(1))
 }
@@ -235,4 +237,33 @@ pub async fn actor_for_token(db: &Db, presented: &str) -> AppResult<Option<Actor
     );
     actor.token_id = Some(token.id);
     Ok(Some(actor))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(pair: i64, ago: i64, address: i64) -> FailureCounts {
+        FailureCounts {
+            pair,
+            pair_last: Some(OffsetDateTime::now_utc() - Duration::seconds(ago)),
+            address,
+        }
+    }
+
+    #[test]
+    fn the_delay_grows_per_pair_and_the_address_alone_is_capped() {
+        let now = OffsetDateTime::now_utc();
+        assert_eq!(wait_for(counts(4, 0, 4), now), None, "free failures");
+        let wait = |pair, ago| wait_for(counts(pair, ago, pair), now);
+        assert!(wait(5, 0).is_some_and(|s| (14..=15).contains(&s)));
+        assert!(wait(6, 0).is_some_and(|s| (29..=30).contains(&s)));
+        assert!(wait(7, 10).is_some_and(|s| (49..=50).contains(&s)));
+        assert_eq!(wait(5, 16), None, "the wait is over");
+        assert_eq!(wait(40, 0), Some(MAX_DELAY.whole_seconds()));
+        assert_eq!(
+            wait_for(counts(0, 0, MAX_FAILURES_PER_ADDRESS), now),
+            Some(THROTTLE_WINDOW.whole_seconds())
+        );
+    }
 }
