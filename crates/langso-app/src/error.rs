@@ -111,6 +111,10 @@ pub enum AppError {
     /// The input is invalid; every problem is listed and nothing was changed.
     #[error("dữ liệu không hợp lệ / invalid input: {}", list(.0))]
     Invalid(Vec<CellError>),
+    /// The request clashes with what is already stored (a visit id reused for another
+    /// household); nothing was changed.
+    #[error("xung đột / conflict: {}", list(.0))]
+    Conflict(Vec<CellError>),
     /// The storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),

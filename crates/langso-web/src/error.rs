@@ -112,6 +112,20 @@ impl IntoResponse for ApiError {
                     errors.iter().map(FieldProblem::from).collect(),
                 );
             }
+            AppError::Conflict(errors) => {
+                return problem(
+                    StatusCode::CONFLICT,
+                    "Xung đột với dữ liệu đã có / Conflict with stored data",
+                    Some(
+                        errors
+                            .iter()
+                            .map(crate::messages::describe_both)
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    ),
+                    errors.iter().map(FieldProblem::from).collect(),
+                );
+            }
             AppError::Store(_) | AppError::Internal(_) => {
                 tracing::error!(error = %self.0, "request failed");
                 (
@@ -149,13 +163,14 @@ impl IntoResponse for PageError {
             AppError::NotFound => (StatusCode::NOT_FOUND, "error.not_found"),
             AppError::Forbidden => (StatusCode::FORBIDDEN, "error.forbidden"),
             AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "error.invalid"),
+            AppError::Conflict(_) => (StatusCode::CONFLICT, "error.invalid"),
             AppError::Store(_) | AppError::Internal(_) => {
                 tracing::error!(error = %self.error, "page failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "error.internal")
             }
         };
         let details = match &self.error {
-            AppError::Invalid(errors) => errors
+            AppError::Invalid(errors) | AppError::Conflict(errors) => errors
                 .iter()
                 .map(|error| crate::messages::describe(error, self.lang))
                 .collect(),

@@ -3,8 +3,13 @@
 //!
 //! A token whose `subject` names an asset code may report for that asset only; a device token
 //! without subject (a gateway) may report for any asset under its unit. Tokens and assets are
-//! kept in memory for a minute, so a heartbeat costs no database read; revoking a device token
-//! therefore takes effect within a minute.
+//! kept in memory for a minute, so a heartbeat costs no database read of its own. A cached
+//! token still dies at once: each entry remembers the credential generation it was checked at
+//! (a number bumped in the same transaction as disabling an account, revoking a token or a
+//! role), the ingest writer reads that number once per group commit and checks again every
+//! token cached at an older one before committing, and entries older than the newest number
+//! seen are looked up afresh. This works the same with one node or many: the number lives in
+//! the database, not in any node's memory.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -17,7 +22,7 @@ use langso_store::assets::{self as store, DeviceTarget};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::ingest::{Ingest, IngestError, Resolved};
+use super::ingest::{CheckedToken, Ingest, IngestError, Resolved};
 use crate::auth::sha256_hex;
 use crate::{AppError, CellError, Db, today};
 
@@ -37,6 +42,8 @@ pub struct DeviceCredential {
     pub subject: Option<String>,
     /// When it stops working.
     pub expires_at: Option<OffsetDateTime>,
+    /// The credential generation read before the token was checked.
+    pub generation: i64,
 }
 
 /// Why readings were refused.
@@ -84,7 +91,7 @@ pub struct Devices {
     db: Db,
     /// The writer.
     pub ingest: Ingest,
-    tokens: Cache<String, Option<DeviceCredential>>,
+    tokens: Cache<String, (Option<DeviceCredential>, i64)>,
     targets: Cache<String, DeviceTarget>,
     within: Cache<(Uuid, Uuid), bool>,
 }
@@ -107,19 +114,31 @@ impl Devices {
         presented: &str,
     ) -> Result<Option<DeviceCredential>, AppError> {
         let hash = sha256_hex(presented.trim());
+        let newest = self.ingest.generation();
         let found = match self.tokens.get(&hash) {
-            Some(found) => found,
-            None => {
+            Some((found, generation)) if generation >= newest => found,
+            _ => {
+                // Read the generation first: a change committed after this read moves it, and
+                // the writer then checks the token again.
+                let generation = langso_store::auth::credential_generation(&self.db).await?;
+                self.ingest.saw_generation(generation);
                 let row = langso_store::auth::token_by_hash(&self.db, &hash).await?;
-                let found = row
-                    .filter(|t| t.kind == "device" && t.revoked_at.is_none())
-                    .map(|t| DeviceCredential {
-                        token_id: t.id,
-                        unit_id: t.unit_id,
-                        subject: t.subject.map(|s| s.trim().to_uppercase()),
-                        expires_at: t.expires_at,
-                    });
-                self.tokens.put(hash, found.clone());
+                let found = match row {
+                    Some(t)
+                        if t.kind == "device"
+                            && crate::auth::token_still_valid(&self.db, &t).await? =>
+                    {
+                        Some(DeviceCredential {
+                            token_id: t.id,
+                            unit_id: t.unit_id,
+                            subject: t.subject.map(|s| s.trim().to_uppercase()),
+                            expires_at: t.expires_at,
+                            generation,
+                        })
+                    }
+                    _ => None,
+                };
+                self.tokens.put(hash, (found.clone(), generation));
                 found
             }
         };
@@ -171,7 +190,11 @@ impl Devices {
         readings: Vec<Reading>,
     ) -> Result<usize, TelemetryError> {
         let resolved = self.resolve(readings, |_| true, Some(credential)).await?;
-        Ok(self.ingest.submit(resolved).await?)
+        let token = CheckedToken {
+            token_id: credential.token_id,
+            generation: credential.generation,
+        };
+        Ok(self.ingest.submit_with(resolved, Some(token)).await?)
     }
 
     /// Stores readings that arrived on `langso/{unit}/{asset}/status`: the asset must be

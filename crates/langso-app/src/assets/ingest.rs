@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use langso_domain::assets::{DeviceState, OPEN_ALARMS_KEY, Reading, apply};
@@ -50,6 +50,19 @@ pub enum IngestError {
     /// The database refused the batch after retries.
     #[error("không ghi được / could not be stored")]
     Failed,
+    /// The device token was revoked, or its creator disabled or stripped of the grant it was
+    /// minted under, since it was cached: nothing stored.
+    #[error("mã thiết bị không còn hiệu lực / device token no longer valid")]
+    Revoked,
+}
+
+/// The device token a batch came with, and the credential generation it was checked at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CheckedToken {
+    /// The token.
+    pub token_id: Uuid,
+    /// The credential generation read before the token was checked.
+    pub generation: i64,
 }
 
 /// A reading bound to its device, with the time it counts for.
@@ -65,6 +78,7 @@ pub struct Resolved {
 
 struct Job {
     readings: Vec<Resolved>,
+    token: Option<CheckedToken>,
     done: oneshot::Sender<Result<usize, IngestError>>,
 }
 
@@ -74,6 +88,7 @@ struct Shared {
     stored: AtomicU64,
     commits: AtomicU64,
     shed: AtomicU64,
+    generation: AtomicI64,
 }
 
 /// The handle handlers use; cheap to clone.
@@ -93,6 +108,7 @@ impl Ingest {
             stored: AtomicU64::new(0),
             commits: AtomicU64::new(0),
             shed: AtomicU64::new(0),
+            generation: AtomicI64::new(0),
         });
         let worker = tokio::spawn(write_loop(
             db,
@@ -109,11 +125,25 @@ impl Ingest {
     /// Queues readings and waits until they are committed; refuses at once when the queue
     /// is full.
     pub async fn submit(&self, readings: Vec<Resolved>) -> Result<usize, IngestError> {
+        self.submit_with(readings, None).await
+    }
+
+    /// As [`Ingest::submit`], for readings sent with a (cached) device token: the writer
+    /// checks the token again before the commit if the credential generation moved since.
+    pub async fn submit_with(
+        &self,
+        readings: Vec<Resolved>,
+        token: Option<CheckedToken>,
+    ) -> Result<usize, IngestError> {
         if readings.is_empty() {
             return Ok(0);
         }
         let (done, wait) = oneshot::channel();
-        match self.sender.try_send(Job { readings, done }) {
+        match self.sender.try_send(Job {
+            readings,
+            token,
+            done,
+        }) {
             Ok(()) => {}
             Err(mpsc::error::TrySendError::Full(_)) => {
                 self.shared.shed.fetch_add(1, Ordering::Relaxed);
@@ -132,7 +162,11 @@ impl Ingest {
         }
         let (done, wait) = oneshot::channel();
         self.sender
-            .send(Job { readings, done })
+            .send(Job {
+                readings,
+                token: None,
+                done,
+            })
             .await
             .map_err(|_| IngestError::Stopped)?;
         wait.await.unwrap_or(Err(IngestError::Stopped))
@@ -145,6 +179,20 @@ impl Ingest {
         if let Some(worker) = worker {
             let _ = worker.await;
         }
+    }
+
+    /// The latest credential generation the writer has seen: a cached device token checked at
+    /// an older one must be checked again.
+    pub fn generation(&self) -> i64 {
+        self.shared.generation.load(Ordering::Acquire)
+    }
+
+    /// Records a credential generation read elsewhere (the token cache), so that every entry
+    /// cached at an older one is looked up again.
+    pub fn saw_generation(&self, generation: i64) {
+        self.shared
+            .generation
+            .fetch_max(generation, Ordering::AcqRel);
     }
 
     /// (readings stored, transactions committed, requests shed) since start.
@@ -184,6 +232,14 @@ async fn write_loop(
                 Err(_) => break,
             }
         }
+        let (jobs, dead) = still_valid(&db, &shared, jobs).await;
+        for (job, error) in dead {
+            let _ = job.done.send(Err(error));
+        }
+        if jobs.is_empty() {
+            continue;
+        }
+        let count: usize = jobs.iter().map(|j| j.readings.len()).sum();
         let outcome = commit_with_retries(&db, &jobs).await;
         if outcome.is_ok() {
             shared.stored.fetch_add(count as u64, Ordering::Relaxed);
@@ -194,6 +250,60 @@ async fn write_loop(
             let _ = job.done.send(outcome.map(|()| n));
         }
     }
+}
+
+/// Splits jobs into those whose device token still works and those whose token died. One
+/// read of the credential generation per batch (not per heartbeat): the jobs are already
+/// queued, so a token disabled or revoked before they arrived is caught whatever node did it;
+/// only tokens checked at an older generation are looked up again. When the generation
+/// cannot be read, every token is checked again, and a check that fails refuses its batch
+/// (as a failed write: the device sends again).
+async fn still_valid(
+    db: &Db,
+    shared: &Shared,
+    jobs: Vec<Job>,
+) -> (Vec<Job>, Vec<(Job, IngestError)>) {
+    if jobs.iter().all(|j| j.token.is_none()) {
+        return (jobs, Vec::new());
+    }
+    let current = match langso_store::auth::credential_generation(db).await {
+        Ok(value) => {
+            shared.generation.fetch_max(value, Ordering::AcqRel);
+            value
+        }
+        Err(error) => {
+            tracing::warn!(%error, "credential generation unreadable; checking every token");
+            i64::MAX
+        }
+    };
+    let mut alive = Vec::with_capacity(jobs.len());
+    let mut dead = Vec::new();
+    let mut verdicts: HashMap<Uuid, Result<(), IngestError>> = HashMap::new();
+    for job in jobs {
+        let verdict = match job.token {
+            Some(token) if token.generation < current => match verdicts.get(&token.token_id) {
+                Some(verdict) => *verdict,
+                None => {
+                    let verdict = match crate::auth::device_token_alive(db, token.token_id).await {
+                        Ok(true) => Ok(()),
+                        Ok(false) => Err(IngestError::Revoked),
+                        Err(error) => {
+                            tracing::warn!(%error, "device token could not be checked");
+                            Err(IngestError::Failed)
+                        }
+                    };
+                    verdicts.insert(token.token_id, verdict);
+                    verdict
+                }
+            },
+            _ => Ok(()),
+        };
+        match verdict {
+            Ok(()) => alive.push(job),
+            Err(error) => dead.push((job, error)),
+        }
+    }
+    (alive, dead)
 }
 
 async fn commit_with_retries(db: &Db, jobs: &[Job]) -> Result<(), IngestError> {

@@ -1,11 +1,11 @@
 //! Logging in and out, and turning a session cookie or an API token back into an [`Actor`].
 
 use langso_domain::auth::Role;
-use langso_store::auth::{self as store, SessionRow};
+use langso_store::auth::{self as store, FailureCounts, SessionRow};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use super::secrets::{random_token, sha256_hex, verify_password};
+use super::secrets::{dummy_hash, random_token, sha256_hex, verify_password};
 use super::{Actor, Grant};
 use crate::{AppResult, Db};
 
@@ -14,11 +14,16 @@ pub const SESSION_IDLE: Duration = Duration::hours(2);
 /// A session ends this long after login, however active.
 pub const SESSION_ABSOLUTE: Duration = Duration::hours(12);
 /// Failed logins are counted over this window.
-const THROTTLE_WINDOW: Duration = Duration::minutes(15);
-/// Failures per account in the window before the account is throttled.
-const MAX_FAILURES_PER_LOGIN: i64 = 10;
-/// Failures per client address in the window before the address is throttled.
-const MAX_FAILURES_PER_ADDRESS: i64 = 30;
+const THROTTLE_WINDOW: Duration = Duration::hours(1);
+/// Failures of one login from one client address before each further try must wait.
+const FREE_FAILURES_PER_PAIR: i64 = 5;
+/// The wait after the first failure past the free ones; it doubles with each further failure.
+const BASE_DELAY: Duration = Duration::seconds(15);
+/// The longest wait a (login, address) pair is asked for.
+const MAX_DELAY: Duration = Duration::minutes(15);
+/// Failures from one client address (any login) in the window before the address is refused:
+/// slows an attacker who tries many logins, and only from where he is.
+const MAX_FAILURES_PER_ADDRESS: i64 = 100;
 /// Activity is written to the session at most this often.
 const TOUCH_EVERY: Duration = Duration::minutes(1);
 
@@ -55,8 +60,28 @@ impl From<langso_store::StoreError> for LoginFailure {
     }
 }
 
-/// Checks a password and opens a new session (always a new id: no fixation). Counts failures
-/// per account and per client address and refuses with `Throttled` past the limits.
+/// How long (login, address) must still wait before its next try, if at all: nothing for the
+/// first [`FREE_FAILURES_PER_PAIR`] failures, then 15 s, 30 s, 60 s … after the latest failure,
+/// at most [`MAX_DELAY`]; and the whole window once the address alone failed too often.
+fn wait_for(counts: FailureCounts, now: OffsetDateTime) -> Option<i64> {
+    if counts.address >= MAX_FAILURES_PER_ADDRESS {
+        return Some(THROTTLE_WINDOW.whole_seconds());
+    }
+    let over = counts.pair - FREE_FAILURES_PER_PAIR;
+    if over < 0 {
+        return None;
+    }
+    let delay = (BASE_DELAY * (1i32 << over.min(10))).min(MAX_DELAY);
+    let until = counts.pair_last? + delay;
+    (now < until).then(|| (until - now).whole_seconds().max(1))
+}
+
+/// Checks a password and opens a new session (always a new id: no fixation).
+///
+/// A wrong password costs the same whether or not the login exists (or is disabled): an
+/// unknown login is checked against a dummy hash of the same cost. Failures are counted per
+/// (login, client address) with a growing delay, and per address: never per login alone, so
+/// failures from another address cannot lock an officer out.
 pub async fn login(
     db: &Db,
     login: &str,
@@ -66,24 +91,30 @@ pub async fn login(
     let login = login.trim().to_lowercase();
     let now = OffsetDateTime::now_utc();
     let since = now - THROTTLE_WINDOW;
-    let throttled = |(by_login, by_address): (i64, i64)| {
-        by_login >= MAX_FAILURES_PER_LOGIN || by_address >= MAX_FAILURES_PER_ADDRESS
-    };
-    if throttled(store::count_login_failures(db, &login, address, since).await?) {
-        return Err(LoginFailure::Throttled(THROTTLE_WINDOW.whole_seconds()));
+    if let Some(wait) = wait_for(
+        store::count_login_failures(db, &login, address, since).await?,
+        now,
+    ) {
+        return Err(LoginFailure::Throttled(wait));
     }
+    let dummy = dummy_hash();
     let found = store::user_with_hash(db, &login).await?;
+    let verified = match &found {
+        Some((_, hash)) => verify_password(password, hash),
+        None => {
+            verify_password(password, dummy);
+            false
+        }
+    };
     let user = match found {
-        Some((user, hash)) if !user.disabled && verify_password(password, &hash) => user,
+        Some((user, _)) if verified && !user.disabled => user,
         _ => {
+            // The next try from here waits (checked above); this one is just wrong.
             store::insert_login_failure(db, &login, address).await?;
-            if throttled(store::count_login_failures(db, &login, address, since).await?) {
-                return Err(LoginFailure::Throttled(THROTTLE_WINDOW.whole_seconds()));
-            }
             return Err(LoginFailure::Rejected);
         }
     };
-    store::clear_login_failures(db, &login, since).await?;
+    store::clear_login_failures(db, &login, address, since).await?;
     let session_token = random_token("")?;
     let csrf_token = random_token("")?;
     let session = SessionRow {
@@ -174,19 +205,22 @@ pub async fn actor_for_session(db: &Db, cookie: &str) -> AppResult<Option<Actor>
     Ok(Some(actor))
 }
 
-/// The actor behind an API token, if it is known, not revoked and not expired.
+/// The actor behind an API token, if it is a live `api` token: known, not revoked, not
+/// expired, its creator still enabled and still holding what minted it (checked here, at each
+/// use: nothing is cached). A device token (`lsd_…`) is no API credential: it only sends
+/// telemetry, so anywhere else it answers as no credential at all (401).
 pub async fn actor_for_token(db: &Db, presented: &str) -> AppResult<Option<Actor>> {
     let Some((token, unit_name)) = store::token_and_unit_name(db, &sha256_hex(presented)).await?
     else {
         return Ok(None);
     };
-    let now = OffsetDateTime::now_utc();
-    if token.revoked_at.is_some() || token.expires_at.is_some_and(|end| now > end) {
+    if token.kind != "api" || !super::tokens::still_valid(db, &token).await? {
         return Ok(None);
     }
     let Ok(role) = Role::parse(&token.role) else {
         return Ok(None);
     };
+    let now = OffsetDateTime::now_utc();
     if token.last_used_at.is_none_or(|at| now - at > TOUCH_EVERY) {
         store::touch_token(db, token.id, now).await?;
     }
@@ -203,4 +237,33 @@ pub async fn actor_for_token(db: &Db, presented: &str) -> AppResult<Option<Actor
     );
     actor.token_id = Some(token.id);
     Ok(Some(actor))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(pair: i64, ago: i64, address: i64) -> FailureCounts {
+        FailureCounts {
+            pair,
+            pair_last: Some(OffsetDateTime::now_utc() - Duration::seconds(ago)),
+            address,
+        }
+    }
+
+    #[test]
+    fn the_delay_grows_per_pair_and_the_address_alone_is_capped() {
+        let now = OffsetDateTime::now_utc();
+        assert_eq!(wait_for(counts(4, 0, 4), now), None, "free failures");
+        let wait = |pair, ago| wait_for(counts(pair, ago, pair), now);
+        assert!(wait(5, 0).is_some_and(|s| (14..=15).contains(&s)));
+        assert!(wait(6, 0).is_some_and(|s| (29..=30).contains(&s)));
+        assert!(wait(7, 10).is_some_and(|s| (49..=50).contains(&s)));
+        assert_eq!(wait(5, 16), None, "the wait is over");
+        assert_eq!(wait(40, 0), Some(MAX_DELAY.whole_seconds()));
+        assert_eq!(
+            wait_for(counts(0, 0, MAX_FAILURES_PER_ADDRESS), now),
+            Some(THROTTLE_WINDOW.whole_seconds())
+        );
+    }
 }

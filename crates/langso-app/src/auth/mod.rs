@@ -24,7 +24,10 @@ pub async fn count_users(db: &crate::Db) -> crate::AppResult<i64> {
     Ok(langso_store::auth::count_users(db).await?)
 }
 pub use langso_store::auth::{GrantRow, TokenRow, UserRow};
-pub use tokens::{NewToken, create_token, list_tokens, revoke_token};
+pub use tokens::{
+    NewToken, create_token, device_token_alive, list_tokens, revoke_token,
+    still_valid as token_still_valid,
+};
 pub use users::{
     NewAccount, UserView, change_own_password, create_user, disable_user, get_user, grant_role,
     list_users, reset_password, revoke_role, set_pii, user_id_by_login,

@@ -3,7 +3,7 @@
 //! Rule: a read of something outside every unit the actor holds a role on answers `NotFound`
 //! (so ids do not leak); inside the scope but without the permission answers `Forbidden`.
 
-use langso_domain::auth::Permission;
+use langso_domain::auth::{Permission, Role};
 use langso_store::units as unit_store;
 use uuid::Uuid;
 
@@ -32,6 +32,23 @@ pub async fn require(db: &Db, actor: &Actor, permission: Permission, unit: Uuid)
     } else {
         Err(AppError::NotFound)
     }
+}
+
+/// Whether the actor may hand `role` on `unit` to someone (an account, a role, a token): it
+/// must hold, on `unit` itself or an ancestor, one role that both manages accounts and may
+/// grant `role`. Roles held elsewhere do not count: an officer of one commune who is admin of
+/// a village in another cannot mint an admin token for the commune.
+pub async fn may_grant_on(db: &Db, actor: &Actor, role: Role, unit: Uuid) -> AppResult<bool> {
+    if actor.is_system() {
+        return Ok(true);
+    }
+    let roots: Vec<Uuid> = actor
+        .grants
+        .iter()
+        .filter(|g| g.role.allows(Permission::ManageAccounts) && g.role.may_grant(role))
+        .map(|g| g.unit_id)
+        .collect();
+    within_any(db, unit, &roots).await
 }
 
 /// Whether the actor holds `permission` on `unit`, without failing.

@@ -26,6 +26,18 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// A real argon2id hash of a password nobody knows, made once with the same parameters as
+/// every stored hash: a login that does not exist is verified against it, so a wrong
+/// password costs the same time whether or not the login exists.
+pub(crate) fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let mut seed = [0u8; 16];
+        let _ = getrandom::fill(&mut seed);
+        hash_password(&hex(&seed)).unwrap_or_default()
+    });
+    &DUMMY
+}
+
 /// 32 random bytes from the operating system, hex-encoded, with a readable prefix.
 pub fn random_token(prefix: &str) -> AppResult<String> {
     let mut bytes = [0u8; 32];
@@ -54,6 +66,17 @@ mod tests {
         assert!(verify_password("mật khẩu thật dài", &hash));
         assert!(!verify_password("mat khau that dai", &hash));
         assert!(!verify_password("x", "not a hash"));
+        // The dummy hash parses and has the parameters of a real one, so verifying against it
+        // costs what a real verification costs.
+        let dummy = PasswordHash::new(dummy_hash()).map(|h| h.to_string());
+        let real = PasswordHash::new(&hash).map(|h| h.to_string());
+        let params = |phc: &str| phc.split('$').take(4).collect::<Vec<_>>().join("$");
+        assert!(dummy.is_ok());
+        assert_eq!(
+            params(&dummy.unwrap_or_default()),
+            params(&real.unwrap_or_default())
+        );
+        assert!(!verify_password("mật khẩu thật dài", dummy_hash()));
         let (a, b) = (
             random_token("lso_").unwrap_or_default(),
             random_token("lso_").unwrap_or_default(),

@@ -36,7 +36,7 @@ pub async fn create_token(
     input: &NewToken,
 ) -> AppResult<(TokenRow, String)> {
     policy::require(db, actor, Permission::ManageAccounts, input.unit_id).await?;
-    if !actor.is_system() && !actor.grants.iter().any(|g| g.role.may_grant(input.role)) {
+    if !policy::may_grant_on(db, actor, input.role, input.unit_id).await? {
         return Err(AppError::Forbidden);
     }
     let name = input.name.trim();
@@ -139,4 +139,36 @@ pub async fn revoke_token(db: &Db, actor: &Actor, id: Uuid) -> AppResult<()> {
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Whether a stored token may still act, checked at each use: not revoked, not expired, and,
+/// when a person minted it, that person still enabled and still able to mint it (a role that
+/// manages accounts and may grant the token's role, on the token's unit or above). A token
+/// dies with the access it came from: disabling its creator or revoking the grant it was
+/// minted under stops it at once.
+pub async fn still_valid(db: &Db, token: &TokenRow) -> AppResult<bool> {
+    let now = OffsetDateTime::now_utc();
+    if token.revoked_at.is_some() || token.expires_at.is_some_and(|end| now > end) {
+        return Ok(false);
+    }
+    let Ok(role) = Role::parse(&token.role) else {
+        return Ok(false);
+    };
+    let Some(creator) = token.created_by else {
+        // Minted by the operator at the command line: lives until revoked or expired.
+        return Ok(true);
+    };
+    let Some(creator) = super::login::actor_of_user(db, creator).await? else {
+        return Ok(false);
+    };
+    policy::may_grant_on(db, &creator, role, token.unit_id).await
+}
+
+/// Whether the device token `id` still works (the telemetry writer asks when the credential
+/// generation moved since the token was cached).
+pub async fn device_token_alive(db: &Db, id: Uuid) -> AppResult<bool> {
+    match store::get_token(db, id).await? {
+        Some(token) if token.kind == "device" => still_valid(db, &token).await,
+        _ => Ok(false),
+    }
 }

@@ -37,19 +37,20 @@ pub struct NewAccount {
     pub pii: bool,
 }
 
-/// Refuses unless the actor may manage accounts on `unit` and grant `role` there.
+/// Refuses unless the actor may manage accounts on `unit` and grant `role` there, with one
+/// role held on that unit (or above it): never more than the actor holds on that unit.
 async fn may_grant(db: &Db, actor: &Actor, role: Role, unit: Uuid) -> AppResult<()> {
     policy::require(db, actor, Permission::ManageAccounts, unit).await?;
-    let ok = actor.is_system()
-        || actor
-            .grants
-            .iter()
-            .any(|g| g.role.may_grant(role) && g.role.allows(Permission::ManageAccounts));
-    if ok { Ok(()) } else { Err(AppError::Forbidden) }
+    if policy::may_grant_on(db, actor, role, unit).await? {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
-/// Refuses unless the actor may manage this account: every unit it holds a role on is inside
-/// the actor's account-management scope (an officer cannot manage an administrator above it).
+/// Refuses unless the actor may manage this account: it could have granted every role the
+/// account holds, where it holds it (an officer cannot manage an administrator, nor someone
+/// with a role outside the officer's units).
 async fn may_manage(db: &Db, actor: &Actor, user: Uuid) -> AppResult<UserView> {
     let found = store::get_user(db, user).await?.ok_or(AppError::NotFound)?;
     let grants = store::grants_of(db, user).await?;
@@ -63,11 +64,8 @@ async fn may_manage(db: &Db, actor: &Actor, user: Uuid) -> AppResult<UserView> {
         return Err(AppError::NotFound);
     }
     for grant in &grants {
-        policy::require(db, actor, Permission::ManageAccounts, grant.unit_id).await?;
         let role = Role::parse(&grant.role).map_err(|e| AppError::refused(e.to_string()))?;
-        if !actor.is_admin() && role == Role::Admin {
-            return Err(AppError::Forbidden);
-        }
+        may_grant(db, actor, role, grant.unit_id).await?;
     }
     Ok(UserView {
         user: found,

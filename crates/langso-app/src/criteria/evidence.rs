@@ -73,6 +73,7 @@ pub async fn upload_evidence(
         file_name: name.to_owned(),
         content_type: content_type.chars().take(100).collect(),
         uploaded_by: actor.label.clone(),
+        uploaded_by_id: actor.user_id,
         approved_by: None,
         approved_at: None,
         created_at: OffsetDateTime::now_utc(),
@@ -100,6 +101,16 @@ pub async fn upload_evidence(
     Ok(row)
 }
 
+/// Whether `actor` is the uploader: by user id whatever the route (page, API, a token the
+/// person minted, whose label differs); by label only for evidence stored before ids were
+/// kept, or uploaded by the command line.
+fn same_person(row: &EvidenceRow, actor: &Actor) -> bool {
+    match (row.uploaded_by_id, actor.user_id) {
+        (Some(uploader), Some(approver)) => uploader == approver,
+        _ => row.uploaded_by == actor.label,
+    }
+}
+
 /// Approves evidence: by someone holding `ManageProgramme` on the village other than the
 /// uploader (four eyes).
 pub async fn approve_evidence(db: &Db, actor: &Actor, id: Uuid) -> AppResult<EvidenceRow> {
@@ -107,7 +118,7 @@ pub async fn approve_evidence(db: &Db, actor: &Actor, id: Uuid) -> AppResult<Evi
         .await?
         .ok_or(AppError::NotFound)?;
     policy::require(db, actor, Permission::ManageProgramme, row.unit_id).await?;
-    if row.uploaded_by == actor.label {
+    if same_person(&row, actor) {
         return Err(AppError::Invalid(vec![CellError::new(
             0,
             "approver",

@@ -421,7 +421,7 @@ pub async fn list_households(
     let folded = fold(query);
     let query = (!folded.is_empty()).then_some(folded.as_str());
     let mut rows = Vec::new();
-    for root in roots {
+    for root in roots.iter().copied() {
         rows.extend(
             store::list_households(
                 db,
@@ -447,5 +447,47 @@ pub async fn list_households(
             )
         });
     }
-    Ok(rows.into_iter().map(|r| masked(r, actor).0).collect())
+    let rows: Vec<HouseholdRow> = rows.into_iter().map(|r| masked(r, actor).0).collect();
+    let listed_under = roots.first().copied().filter(|_| roots.len() == 1);
+    audit_unmasked_list(db, actor, &rows, "household.list_unmasked", listed_under).await?;
+    Ok(rows)
+}
+
+/// Records in the audit log a list shown with personal numbers unmasked, as a single unmasked
+/// view is recorded: one entry per list, naming every household whose numbers were shown.
+pub(crate) async fn audit_unmasked_list(
+    db: &Db,
+    actor: &Actor,
+    rows: &[HouseholdRow],
+    action: &'static str,
+    listed_under: Option<Uuid>,
+) -> AppResult<()> {
+    if !actor.pii || actor.is_system() {
+        return Ok(());
+    }
+    let shown: Vec<&HouseholdRow> = rows
+        .iter()
+        .filter(|r| r.representative_phone.is_some() || r.citizen_id.is_some())
+        .collect();
+    let Some(first) = shown.first() else {
+        return Ok(());
+    };
+    let same_unit = shown.iter().all(|r| r.unit_id == first.unit_id);
+    let codes: Vec<&str> = shown.iter().map(|r| r.code.as_str()).collect();
+    audit::record_alone(
+        db,
+        actor,
+        Change {
+            action,
+            target_type: "household",
+            target_id: format!("{} households", shown.len()),
+            unit_id: if same_unit {
+                Some(first.unit_id)
+            } else {
+                listed_under
+            },
+            summary: codes.join(", "),
+        },
+    )
+    .await
 }

@@ -167,19 +167,37 @@ pub async fn check_visit(
 /// are: the ledger rows, the households' changed values, their last visit and follow-up, the
 /// audit entries and the village counters. Visits are applied in order, so two visits of one
 /// household in the same group end as if written one after the other. A visit id already in
-/// the ledger writes nothing (the phone retried).
+/// the ledger writes nothing when it was for the same household (the phone retried); for
+/// another household it is a [`AppError::Conflict`] and the whole group is refused (the
+/// visit writer then writes its visits one by one, so only the clashing one fails): a visit
+/// is never acknowledged without being written.
 pub(crate) async fn write_visits(tx: &mut Tx, visits: &[&CheckedVisit]) -> AppResult<()> {
-    let mut seen = BTreeSet::new();
-    let unique: Vec<&CheckedVisit> = visits
-        .iter()
-        .copied()
-        .filter(|c| seen.insert(c.visit.id))
-        .collect();
+    let mut seen: BTreeMap<Uuid, Uuid> = BTreeMap::new();
+    let mut unique: Vec<&CheckedVisit> = Vec::with_capacity(visits.len());
+    for checked in visits.iter().copied() {
+        match seen.insert(checked.visit.id, checked.household.id) {
+            None => unique.push(checked),
+            Some(household) if household == checked.household.id => {}
+            Some(_) => return Err(visit_id_taken(checked.visit.id)),
+        }
+    }
     let rows: Vec<VisitRow> = unique.iter().map(|c| c.visit.clone()).collect();
     let inserted: BTreeSet<Uuid> = store::insert_new_visits(tx, &rows)
         .await?
         .into_iter()
         .collect();
+    let replayed: Vec<Uuid> = unique
+        .iter()
+        .map(|c| c.visit.id)
+        .filter(|id| !inserted.contains(id))
+        .collect();
+    if !replayed.is_empty() {
+        for (visit, household) in store::households_of_visits(tx, &replayed).await? {
+            if seen.get(&visit).is_some_and(|mine| *mine != household) {
+                return Err(visit_id_taken(visit));
+            }
+        }
+    }
     let new: Vec<&CheckedVisit> = unique
         .into_iter()
         .filter(|c| inserted.contains(&c.visit.id))
@@ -269,6 +287,15 @@ pub(crate) async fn write_visits(tx: &mut Tx, visits: &[&CheckedVisit]) -> AppRe
     Ok(())
 }
 
+fn visit_id_taken(id: Uuid) -> AppError {
+    AppError::Conflict(vec![CellError::keyed(
+        0,
+        "id",
+        "households-visit-id-taken",
+        &[("id", &id)],
+    )])
+}
+
 /// A household's visits, newest first.
 pub async fn visits_of(db: &Db, actor: &Actor, household: Uuid) -> AppResult<Vec<VisitRow>> {
     let row = store::get_household(db, household)
@@ -289,6 +316,8 @@ pub async fn my_round(db: &Db, actor: &Actor, limit: i64) -> AppResult<Vec<House
             visible.push(masked(row, actor).0);
         }
     }
+    super::register::audit_unmasked_list(db, actor, &visible, "household.round_unmasked", None)
+        .await?;
     Ok(visible)
 }
 

@@ -76,29 +76,49 @@ pub async fn insert_login_failure(db: &crate::Db, login: &str, address: &str) ->
     Ok(())
 }
 
-/// Failed logins since `since` for an account and for a client address.
+/// What the login throttle needs to know, over the window since `since`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FailureCounts {
+    /// Failures for this login from this client address.
+    pub pair: i64,
+    /// The latest of those.
+    pub pair_last: Option<OffsetDateTime>,
+    /// Failures from this client address, whatever the login.
+    pub address: i64,
+}
+
+/// Failed logins since `since` for the pair (login, client address), and for the address.
+/// Nothing is counted per login alone: failures from elsewhere must not lock an officer out.
 pub async fn count_login_failures(
     db: &crate::Db,
     login: &str,
     address: &str,
     since: OffsetDateTime,
-) -> StoreResult<(i64, i64)> {
-    let by_login =
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM login_failures WHERE login = $1 AND at >= $2";
+) -> StoreResult<FailureCounts> {
+    let by_pair = "SELECT CAST(COUNT(*) AS BIGINT), MAX(at) FROM login_failures \
+                   WHERE login = $1 AND address = $2 AND at >= $3";
     let by_address =
         "SELECT CAST(COUNT(*) AS BIGINT) FROM login_failures WHERE address = $1 AND at >= $2";
-    let a: i64 = crate::on_db!(db, pool => sqlx::query_scalar(by_login).bind(login).bind(since).fetch_one(pool).await)?;
-    let b: i64 = crate::on_db!(db, pool => sqlx::query_scalar(by_address).bind(address).bind(since).fetch_one(pool).await)?;
-    Ok((a, b))
+    let (pair, pair_last): (i64, Option<OffsetDateTime>) = crate::on_db!(db, pool =>
+        sqlx::query_as(by_pair).bind(login).bind(address).bind(since).fetch_one(pool).await)?;
+    let address: i64 = crate::on_db!(db, pool => sqlx::query_scalar(by_address).bind(address).bind(since).fetch_one(pool).await)?;
+    Ok(FailureCounts {
+        pair,
+        pair_last,
+        address,
+    })
 }
 
-/// Forgets an account's failures after a successful login, and failures older than `before`.
+/// Forgets the failures of (login, address) after a successful login from there, and every
+/// failure older than `before`. Failures of the same login from other addresses stay: an
+/// attacker elsewhere keeps his own delay.
 pub async fn clear_login_failures(
     db: &crate::Db,
     login: &str,
+    address: &str,
     before: OffsetDateTime,
 ) -> StoreResult<()> {
-    let sql = "DELETE FROM login_failures WHERE login = $1 OR at < $2";
-    crate::on_db!(db, pool => sqlx::query(sql).bind(login).bind(before).execute(pool).await.map(|_| ()))?;
+    let sql = "DELETE FROM login_failures WHERE (login = $1 AND address = $2) OR at < $3";
+    crate::on_db!(db, pool => sqlx::query(sql).bind(login).bind(address).bind(before).execute(pool).await.map(|_| ()))?;
     Ok(())
 }

@@ -97,10 +97,28 @@ pub async fn list_tokens(
     Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(scope).bind(today).fetch_all(e).await)?)
 }
 
-/// Revokes a token.
+/// Revokes a token (and bumps the credential generation, so cached device tokens are checked
+/// again at once on every node).
 pub async fn revoke_token(tx: &mut Tx, id: Uuid) -> StoreResult<()> {
     let sql = "UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL";
     on_tx!(tx, c => sqlx::query(sql).bind(id).bind(OffsetDateTime::now_utc()).execute(&mut *c).await.map(|_| ()))?;
+    super::bump_credential_generation(tx).await
+}
+
+/// The credential generation: a number that only grows, bumped in the same transaction as
+/// every change that can end a credential (account disabled, token revoked, role revoked).
+/// A cache of credentials is valid while the generation it was filled at is still current.
+pub async fn credential_generation(ex: impl Into<Exec<'_>>) -> StoreResult<i64> {
+    let sql = "SELECT value FROM credential_generation WHERE id = 1";
+    let value: Option<i64> =
+        on_exec!(ex.into(), e => sqlx::query_scalar(sql).fetch_optional(e).await)?;
+    Ok(value.unwrap_or(0))
+}
+
+/// Moves the credential generation on (inside the transaction that ends a credential).
+pub async fn bump_credential_generation(tx: &mut Tx) -> StoreResult<()> {
+    let sql = "UPDATE credential_generation SET value = value + 1 WHERE id = 1";
+    on_tx!(tx, c => sqlx::query(sql).execute(&mut *c).await.map(|_| ()))?;
     Ok(())
 }
 

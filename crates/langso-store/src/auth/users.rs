@@ -119,19 +119,24 @@ pub async fn insert_grant(tx: &mut Tx, user: Uuid, role: &str, unit: Uuid) -> St
     Ok(inserted > 0)
 }
 
-/// Removes one grant; returns false when there was none.
+/// Removes one grant; returns false when there was none. Bumps the credential generation:
+/// tokens minted under the grant die with it.
 pub async fn delete_grant(tx: &mut Tx, user: Uuid, role: &str, unit: Uuid) -> StoreResult<bool> {
     let sql = "DELETE FROM role_grants WHERE user_id = $1 AND role = $2 AND unit_id = $3";
     let deleted = on_tx!(tx, c => sqlx::query(sql).bind(user).bind(role).bind(unit)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    if deleted > 0 {
+        super::bump_credential_generation(tx).await?;
+    }
     Ok(deleted > 0)
 }
 
-/// Disables (or re-enables) an account.
+/// Disables (or re-enables) an account. Bumps the credential generation: the account's
+/// tokens stop at once on every node.
 pub async fn set_disabled(tx: &mut Tx, user: Uuid, disabled: bool) -> StoreResult<()> {
     let sql = "UPDATE users SET disabled = $2 WHERE id = $1";
     on_tx!(tx, c => sqlx::query(sql).bind(user).bind(disabled).execute(&mut *c).await.map(|_| ()))?;
-    Ok(())
+    super::bump_credential_generation(tx).await
 }
 
 /// Grants or withdraws the PII right.

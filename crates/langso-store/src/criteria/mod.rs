@@ -107,8 +107,11 @@ pub struct EvidenceRow {
     pub file_name: String,
     /// Its media type.
     pub content_type: String,
-    /// Who uploaded it.
+    /// Who uploaded it (label, for pages).
     pub uploaded_by: String,
+    /// The uploader's account, if a person (or a person's token) uploaded it: four eyes
+    /// compare this, not the label.
+    pub uploaded_by_id: Option<Uuid>,
     /// Who approved it.
     pub approved_by: Option<String>,
     /// When.
@@ -120,11 +123,11 @@ pub struct EvidenceRow {
 /// Records an uploaded file.
 pub async fn insert_evidence(tx: &mut Tx, e: &EvidenceRow, content: &[u8]) -> StoreResult<()> {
     let sql = "INSERT INTO criterion_evidence (id, set_id, criterion, unit_id, file_name, \
-               content_type, content, uploaded_by, approved_by, approved_at, created_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+               content_type, content, uploaded_by, approved_by, approved_at, created_at, uploaded_by_id) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
     on_tx!(tx, c => sqlx::query(sql).bind(e.id).bind(e.set_id).bind(&e.criterion).bind(e.unit_id)
         .bind(&e.file_name).bind(&e.content_type).bind(content).bind(&e.uploaded_by)
-        .bind(&e.approved_by).bind(e.approved_at).bind(e.created_at)
+        .bind(&e.approved_by).bind(e.approved_at).bind(e.created_at).bind(e.uploaded_by_id)
         .execute(&mut *c).await.map(|_| ()))?;
     Ok(())
 }
@@ -132,7 +135,7 @@ pub async fn insert_evidence(tx: &mut Tx, e: &EvidenceRow, content: &[u8]) -> St
 macro_rules! evidence_cols {
     () => {
         "id, set_id, criterion, unit_id, file_name, content_type, uploaded_by, approved_by, \
-         approved_at, created_at"
+         approved_at, created_at, uploaded_by_id"
     };
 }
 

@@ -65,6 +65,25 @@ pub async fn insert_new_visits(tx: &mut Tx, visits: &[VisitRow]) -> StoreResult<
     Ok(inserted)
 }
 
+/// The households of visits already in the ledger, by visit id: (visit, household). A retried
+/// visit id is a replay only for the same household; for another it is a conflict.
+pub async fn households_of_visits(tx: &mut Tx, ids: &[Uuid]) -> StoreResult<Vec<(Uuid, Uuid)>> {
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(1_000) {
+        let mut part: Vec<(Uuid, Uuid)> = on_tx!(tx, c => {
+            let mut q = sqlx::QueryBuilder::new("SELECT id, household_id FROM visits WHERE id IN (");
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            q.push(")");
+            q.build_query_as().fetch_all(&mut *c).await
+        })?;
+        rows.append(&mut part);
+    }
+    Ok(rows)
+}
+
 /// The current indicator values of several households: (household, indicator, value).
 pub async fn values_of_households(
     tx: &mut Tx,

@@ -404,9 +404,10 @@ async fn list_visits(
 }
 
 /// Records a visit; answered after it is committed, with the household's values and its
-/// village's counters already changed.
+/// village's counters already changed. A visit id sent again for the same household is a
+/// replay (answered, written once); for another household it is refused with 409.
 #[utoipa::path(post, path = "/households/{id}/visits", tag = "households", params(("id" = Uuid, Path)), request_body = VisitBody,
-    responses((status = 201, body = VisitDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = VisitDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn record_visit(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,

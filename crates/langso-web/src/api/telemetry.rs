@@ -116,6 +116,12 @@ async fn telemetry(
     match state.devices.ingest_http(&credential, readings).await {
         Ok(stored) => Json(TelemetryAck { stored }).into_response(),
         Err(TelemetryError::App(error)) => ApiError(error).into_response(),
+        Err(TelemetryError::Ingest(IngestError::Revoked)) => problem(
+            StatusCode::UNAUTHORIZED,
+            "Cần mã thiết bị / Device token required",
+            None,
+            Vec::new(),
+        ),
         Err(TelemetryError::Ingest(error)) => {
             let mut response = problem(
                 StatusCode::SERVICE_UNAVAILABLE,

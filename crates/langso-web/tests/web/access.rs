@@ -14,6 +14,9 @@ use uuid::Uuid;
 
 use crate::support::TestApp;
 
+// --- credentials (issue 13): dead and device tokens on every route, grants per unit ---
+mod credentials;
+
 /// Who may call a route.
 #[derive(Clone, Copy, Debug)]
 enum Access {
@@ -2214,29 +2217,37 @@ impl Fixture {
                 .header("cookie", format!("langso_session={session}"))
                 .header("x-csrf-token", player.csrf.clone());
         }
-        request = match (route.body, body) {
-            (Body::Json, Some(body)) => request.json(&body),
-            (Body::Multipart, Some(body)) => {
-                let mut form = reqwest::multipart::Form::new();
-                for (key, value) in body.as_object().unwrap() {
-                    let text = value.as_str().unwrap_or_default().to_owned();
-                    form = if key == "file" {
-                        form.part(
-                            "file",
-                            reqwest::multipart::Part::bytes(text.into_bytes()).file_name("m.csv"),
-                        )
-                    } else {
-                        form.text(key.clone(), text)
-                    };
-                }
-                request.multipart(form)
+        finish(with_body(route, request, body)).await
+    }
+}
+
+/// The request with the route's body in its form (JSON, multipart, form).
+fn with_body(
+    route: &Route,
+    request: reqwest::RequestBuilder,
+    body: Option<Value>,
+) -> reqwest::RequestBuilder {
+    match (route.body, body) {
+        (Body::Json, Some(body)) => request.json(&body),
+        (Body::Multipart, Some(body)) => {
+            let mut form = reqwest::multipart::Form::new();
+            for (key, value) in body.as_object().unwrap() {
+                let text = value.as_str().unwrap_or_default().to_owned();
+                form = if key == "file" {
+                    form.part(
+                        "file",
+                        reqwest::multipart::Part::bytes(text.into_bytes()).file_name("m.csv"),
+                    )
+                } else {
+                    form.text(key.clone(), text)
+                };
             }
-            (Body::Form, Some(body)) | (Body::None, Some(body)) if route.method == "POST" => {
-                request.form(&body)
-            }
-            _ => request,
-        };
-        finish(request).await
+            request.multipart(form)
+        }
+        (Body::Form, Some(body)) | (Body::None, Some(body)) if route.method == "POST" => {
+            request.form(&body)
+        }
+        _ => request,
     }
 }
 

@@ -5,6 +5,8 @@
 mod access;
 mod auth;
 mod browser;
+// --- credentials and accounts (issue 13) ---
+mod credentials;
 // --- comms ---
 mod comms;
 mod household_files;
