@@ -53,3 +53,5 @@ audit-action-webhook-create = Added a webhook
 audit-action-webhook-deactivate = Switched a webhook off
 audit-action-placements-activate = Put a QR code back up
 audit-action-placements-deactivate = Took a QR code down
+audit-action-household-list-unmasked = Viewed the household list unmasked
+audit-action-household-round-unmasked = Viewed a round unmasked

@@ -53,3 +53,5 @@ audit-action-webhook-create = Thêm webhook
 audit-action-webhook-deactivate = Tắt webhook
 audit-action-placements-activate = Đặt lại mã QR
 audit-action-placements-deactivate = Gỡ mã QR
+audit-action-household-list-unmasked = Xem danh sách hộ với số đầy đủ
+audit-action-household-round-unmasked = Xem lượt thăm với số đầy đủ
