@@ -37,65 +37,23 @@ pub(crate) enum Limit {
 }
 
 impl Limit {
-    /// The message key and the Vietnamese / English text, `{limit}` standing for the value.
-    fn text(self) -> (&'static str, &'static str) {
+    /// The catalogue key (`langso-web/messages/*/households.ftl`), with `$limit`.
+    fn key(self) -> &'static str {
         match self {
-            Limit::ZipEntries => (
-                "households-file-too-many-parts",
-                "tệp Excel có quá {limit} phần / the XLSX file has more than {limit} parts",
-            ),
-            Limit::PartBytes => (
-                "households-file-part-too-large",
-                "một phần của tệp Excel quá {limit} MB khi giải nén / a part of the XLSX file is over {limit} MB uncompressed",
-            ),
-            Limit::TotalBytes => (
-                "households-file-too-large-uncompressed",
-                "tệp Excel quá {limit} MB khi giải nén / the XLSX file is over {limit} MB uncompressed",
-            ),
-            Limit::Ratio => (
-                "households-file-compression-ratio",
-                "tệp Excel giãn ra hơn {limit} lần khi giải nén / a part of the XLSX file expands more than {limit} times",
-            ),
-            Limit::SharedStrings => (
-                "households-file-too-many-shared-strings",
-                "bảng chuỗi dùng chung có quá {limit} chuỗi / the shared-strings table has more than {limit} strings",
-            ),
-            Limit::SharedStringsBytes => (
-                "households-file-shared-strings-too-large",
-                "bảng chuỗi dùng chung quá {limit} MB / the shared-strings table is over {limit} MB",
-            ),
-            Limit::XmlEvent => (
-                "households-file-xml-too-long",
-                "tệp Excel có thẻ hoặc đoạn chữ dài quá {limit} KB / the XLSX file has a tag or text over {limit} KB",
-            ),
-            Limit::XmlDepth => (
-                "households-file-xml-too-deep",
-                "tệp Excel lồng sâu quá {limit} cấp / the XLSX file nests more than {limit} levels deep",
-            ),
-            Limit::SheetRows => (
-                "households-file-sheet-too-many-rows",
-                "trang tính có quá {limit} dòng / the sheet has more than {limit} rows",
-            ),
-            Limit::SheetColumns => (
-                "households-file-sheet-too-many-cells",
-                "một dòng có quá {limit} ô / a row has more than {limit} cells",
-            ),
-            Limit::Columns => (
-                "households-file-too-many-columns",
-                "tệp có dữ liệu ở quá {limit} cột / the file has data in more than {limit} columns",
-            ),
-            Limit::Rows => (
-                "households-file-too-many-rows",
-                "tệp có quá {limit} dòng / the file has more than {limit} rows",
-            ),
-            Limit::CellChars => (
-                "households-file-cell-too-long",
-                "ô dài quá {limit} ký tự / the cell is longer than {limit} characters",
-            ),
-            Limit::CsvRecord => (
-                "households-file-line-too-long",
-                "dòng dài quá {limit} KB / the line is longer than {limit} KB",
-            ),
+            Limit::ZipEntries => "households-file-too-many-parts",
+            Limit::PartBytes => "households-file-part-too-large",
+            Limit::TotalBytes => "households-file-too-large-uncompressed",
+            Limit::Ratio => "households-file-compression-ratio",
+            Limit::SharedStrings => "households-file-too-many-shared-strings",
+            Limit::SharedStringsBytes => "households-file-shared-strings-too-large",
+            Limit::XmlEvent => "households-file-xml-too-long",
+            Limit::XmlDepth => "households-file-xml-too-deep",
+            Limit::SheetRows => "households-file-sheet-too-many-rows",
+            Limit::SheetColumns => "households-file-sheet-too-many-cells",
+            Limit::Columns => "households-file-too-many-columns",
+            Limit::Rows => "households-file-too-many-rows",
+            Limit::CellChars => "households-file-cell-too-long",
+            Limit::CsvRecord => "households-file-line-too-long",
         }
     }
 }
@@ -107,17 +65,22 @@ pub(crate) fn limit(limit: Limit, value: u64) -> AppError {
 
 /// The file refused at spreadsheet row `row` (0: the whole file) for `limit`.
 pub(crate) fn at(row: usize, limit: Limit, value: u64) -> AppError {
-    let (_key, text) = limit.text();
-    AppError::Invalid(vec![CellError::new(
+    AppError::Invalid(vec![CellError::keyed(
         row,
         "",
-        text.replace("{limit}", &value.to_string()),
+        limit.key(),
+        &[("limit", &value)],
     )])
 }
 
 /// A cell reference or dimension outside Excel's grid.
 pub(crate) fn outside_grid(reference: &str, columns: u64, rows: u64) -> AppError {
-    AppError::refused(format!(
-        "ô {reference} nằm ngoài trang tính Excel ({columns} cột × {rows} dòng) / cell {reference} is outside Excel's grid ({columns} columns × {rows} rows)"
-    ))
+    AppError::refused_key(
+        "households-file-outside-grid",
+        &[
+            ("reference", &reference),
+            ("columns", &columns),
+            ("rows", &rows),
+        ],
+    )
 }
