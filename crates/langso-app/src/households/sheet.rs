@@ -256,14 +256,15 @@ fn read_sheet<R: Read + Seek>(
             );
             return;
         }
-        if let Cell::Text(text) = &value {
-            if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
-                refuse(
-                    &header,
-                    refusal::at(row as usize + 1, Limit::CellChars, MAX_CELL_CHARS as u64),
-                );
-                return;
-            }
+        if let Cell::Text(text) = &value
+            && text.len() > MAX_CELL_CHARS
+            && text.chars().count() > MAX_CELL_CHARS
+        {
+            refuse(
+                &header,
+                refusal::at(row as usize + 1, Limit::CellChars, MAX_CELL_CHARS as u64),
+            );
+            return;
         }
         if cells.len() <= column {
             cells.resize(column + 1, Cell::Empty);

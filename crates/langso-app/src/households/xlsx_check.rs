@@ -147,10 +147,11 @@ impl Scanner {
                     }
                 },
                 Mode::Element | Mode::Quoted(_) | Mode::Special => {
-                    if self.tag.is_empty() && self.mode == Mode::Element {
-                        if let Some(b'!' | b'?') = piece.first() {
-                            self.mode = Mode::Special;
-                        }
+                    if self.tag.is_empty()
+                        && self.mode == Mode::Element
+                        && let Some(b'!' | b'?') = piece.first()
+                    {
+                        self.mode = Mode::Special;
                     }
                     let stop = match self.mode {
                         Mode::Quoted(quote) => piece.iter().position(|b| *b == quote),
