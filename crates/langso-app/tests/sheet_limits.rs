@@ -102,6 +102,9 @@ fn a_cell_reference_past_the_grid_is_refused_not_allocated() {
 fn a_huge_dimension_is_refused() {
     let xml = sheet(Some("A1:ZZZZ99999999"), &household_rows(""));
     refused_naming(workbook(xml.as_bytes(), None, &[], false), "1048576");
+    // Corners the wrong way round (the reader would subtract past zero): found by the fuzz.
+    let xml = sheet(Some("B5:A1"), &household_rows(""));
+    refused_naming(workbook(xml.as_bytes(), None, &[], false), "dimension");
 }
 
 #[test]

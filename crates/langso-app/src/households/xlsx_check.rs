@@ -277,8 +277,15 @@ impl Scanner {
             }
             b"dimension" => {
                 for value in values(attributes, b"ref") {
+                    let mut corners = Vec::new();
                     for corner in value.split(|b| *b == b':') {
-                        cell_reference(corner)?;
+                        corners.push(cell_reference(corner)?);
+                    }
+                    // The reader subtracts the first corner from the second.
+                    if let [Some(start), Some(end)] = corners[..]
+                        && (end.0 < start.0 || end.1 < start.1)
+                    {
+                        return Err(broken("dimension"));
                     }
                 }
             }
@@ -331,7 +338,8 @@ fn values<'t>(attributes: &'t [u8], wanted: &'t [u8]) -> impl Iterator<Item = &'
 
 /// A cell reference ("B7", a row "7", "$B$7") inside Excel's grid: at most three letters and
 /// seven digits, so no parser overflows, and within [`EXCEL_COLUMNS`] × [`EXCEL_ROWS`].
-fn cell_reference(reference: &[u8]) -> AppResult<()> {
+/// Returns (column, row) when it is a plain one the reader accepts (letters, then digits).
+fn cell_reference(reference: &[u8]) -> AppResult<Option<(u64, u64)>> {
     let plain: Vec<u8> = reference
         .iter()
         .copied()
@@ -360,5 +368,8 @@ fn cell_reference(reference: &[u8]) -> AppResult<()> {
     if column > EXCEL_COLUMNS || row.is_some_and(|row| row > EXCEL_ROWS) {
         return Err(outside());
     }
-    Ok(())
+    let plain_reference = plain.len() == reference.len() && column > 0;
+    Ok(row
+        .filter(|row| plain_reference && *row > 0)
+        .map(|row| (column, row)))
 }
