@@ -280,3 +280,47 @@ async fn crafted_files_are_refused_and_write_nothing() {
     assert_eq!(report.created, 1);
     assert_eq!(household_count(&test.db).await, before + 1);
 }
+
+/// A file of bad rows keeps the first thousand bad cells and counts the rest (a million bad
+/// rows must not fill memory with messages); households and assets.
+#[tokio::test]
+async fn bad_cells_past_the_reported_limit_are_counted_not_kept() {
+    use langso_app::households::limits::MAX_REPORTED_ERRORS;
+    let test = TestDb::new().await.unwrap();
+    demo::build_small(&test.db, &NoProgress).await.unwrap();
+    let actor = Actor::system("test");
+    let mut csv = String::from("Mã hộ,Họ và tên chủ hộ,Số thành viên\n");
+    for i in 0..1_500 {
+        csv.push_str(&format!("BAD-{i},An,không\n"));
+    }
+    let rows = reader::open(Cursor::new(csv.into_bytes())).unwrap();
+    let result =
+        hh::import_households(&test.db, &actor, VILLAGE, rows, "x.csv", false, &NoProgress).await;
+    let Err(AppError::Invalid(errors)) = result else {
+        panic!("expected a refusal, got {result:?}");
+    };
+    assert_eq!(errors.len(), MAX_REPORTED_ERRORS + 1);
+    let last = errors.last().unwrap().to_string();
+    assert!(
+        last.contains("households-file-more-errors {count: 500}"),
+        "{last}"
+    );
+
+    let mut csv = String::from("Mã thôn,Loại thiết bị,Tên,Vị trí,Nguồn kinh phí\n");
+    for _ in 0..1_500 {
+        csv.push_str("99999,Máy bay,Đèn,Ngõ,Xã hội hóa\n");
+    }
+    let result =
+        langso_app::assets::import_assets_file(&test.db, &actor, csv.into_bytes(), true).await;
+    let Err(AppError::Invalid(errors)) = result else {
+        panic!("expected a refusal, got {result:?}");
+    };
+    assert_eq!(errors.len(), MAX_REPORTED_ERRORS + 1);
+    assert!(
+        errors
+            .last()
+            .unwrap()
+            .to_string()
+            .contains("households-file-more-errors")
+    );
+}

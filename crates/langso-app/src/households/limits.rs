@@ -66,3 +66,8 @@ pub const MAX_XML_EVENT_BYTES: usize = 512 * 1024;
 
 /// Nesting depth of XML elements (a worksheet nests about six deep).
 pub const MAX_XML_DEPTH: usize = 64;
+
+/// Bad cells listed for one file. Past it they are counted, not kept: a million bad rows
+/// would otherwise fill memory with their messages, and a person fixes the first thousand
+/// before looking at the rest.
+pub const MAX_REPORTED_ERRORS: usize = 1_000;

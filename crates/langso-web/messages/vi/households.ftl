@@ -16,3 +16,4 @@ households-file-too-many-rows = Tệp có quá { $limit } dòng
 households-file-cell-too-long = Ô dài quá { $limit } ký tự
 households-file-line-too-long = Dòng dài quá { $limit } KB
 households-file-outside-grid = Ô { $reference } nằm ngoài trang tính Excel ({ $columns } cột × { $rows } dòng)
+households-file-more-errors = … và { $count } lỗi khác (chỉ liệt kê 1000 lỗi đầu)
