@@ -131,6 +131,13 @@ fn long_and_deep_cells_are_refused() {
         text_cell("A3", &long)
     )));
     refused_naming(bytes, "512");
+    // Rich text: runs that each fit, joined into one cell past the limit.
+    let run = format!("<r><t>{}</t></r>", "b".repeat(300 * 1024));
+    let bytes = simple(&household_rows(&format!(
+        r#"<row><c r="A3" t="inlineStr"><is>{}</is></c></row>"#,
+        run.repeat(3)
+    )));
+    refused_naming(bytes, "512");
     let long = "ă".repeat(40_000);
     let bytes = simple(&household_rows(&format!(
         "<row>{}</row>",

@@ -103,6 +103,9 @@ pub(crate) struct Scanner {
     text: usize,
     tag: Vec<u8>,
     depth: usize,
+    /// Inside a cell or a shared string, and its text so far (its runs are joined into one).
+    in_cell: bool,
+    cell_text: usize,
     rows: u64,
     cells_in_row: u64,
     strings: u64,
@@ -117,6 +120,8 @@ impl Scanner {
             text: 0,
             tag: Vec::new(),
             depth: 0,
+            in_cell: false,
+            cell_text: 0,
             rows: 0,
             cells_in_row: 0,
             strings: 0,
@@ -136,6 +141,16 @@ impl Scanner {
                     Some(at) => {
                         self.text += at;
                         self.check_text()?;
+                        if self.in_cell {
+                            // A rich-text cell's runs each fit, but the reader joins them.
+                            self.cell_text += self.text;
+                            if self.cell_text > MAX_XML_EVENT_BYTES {
+                                return Err(refusal::limit(
+                                    Limit::XmlEvent,
+                                    (MAX_XML_EVENT_BYTES >> 10) as u64,
+                                ));
+                            }
+                        }
                         self.text = 0;
                         self.tag.clear();
                         piece = &piece[at + 1..];
@@ -234,8 +249,12 @@ impl Scanner {
     /// A whole element tag (without `<` and `>`).
     fn element(&mut self) -> AppResult<()> {
         let tag = self.tag.as_slice();
-        if let Some(b'/') = tag.first() {
+        if let Some(closing) = tag.strip_prefix(b"/") {
             self.depth = self.depth.saturating_sub(1);
+            let name = closing.trim_ascii_end();
+            if let Some(b"c" | b"si") = name.rsplit(|b| *b == b':').next() {
+                self.in_cell = false;
+            }
             return Ok(());
         }
         let (tag, empty) = match tag.strip_suffix(b"/") {
@@ -255,6 +274,10 @@ impl Scanner {
         let name = &tag[..name_end];
         let local = name.rsplit(|b| *b == b':').next().unwrap_or(name);
         let attributes = &tag[name_end..];
+        if local == b"c" || local == b"si" {
+            self.in_cell = !empty;
+            self.cell_text = 0;
+        }
         match local {
             b"row" => {
                 self.rows += 1;
