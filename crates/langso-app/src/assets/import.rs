@@ -24,6 +24,7 @@ use langso_domain::text::fold;
 
 use super::register::{AssetImport, AssetInput, import_numbered};
 use crate::auth::Actor;
+use crate::households::limits::MAX_REPORTED_ERRORS;
 use crate::households::sheet::{self, Cell, Rows, cell_date, cell_integer, header_key};
 use crate::{AppError, AppResult, CellError, Db};
 
@@ -429,17 +430,28 @@ pub async fn import_assets_file(
     let rows = sheet::open(Cursor::new(bytes))?;
     let (layout, inputs) = parse_rows(rows)?;
     match import_numbered(db, actor, &inputs, dry_run).await {
-        Err(AppError::Invalid(problems)) => Err(AppError::Invalid(
-            problems
+        Err(AppError::Invalid(problems)) => {
+            let dropped = problems.len().saturating_sub(MAX_REPORTED_ERRORS);
+            let mut problems: Vec<CellError> = problems
                 .into_iter()
+                .take(MAX_REPORTED_ERRORS)
                 .map(|mut p| {
                     if let Some(header) = layout.header_of_field(&p.column) {
                         p.column = header;
                     }
                     p
                 })
-                .collect(),
-        )),
+                .collect();
+            if dropped > 0 {
+                problems.push(CellError::keyed(
+                    0,
+                    "",
+                    "households-file-more-errors",
+                    &[("count", &dropped)],
+                ));
+            }
+            Err(AppError::Invalid(problems))
+        }
         other => other,
     }
 }
@@ -448,13 +460,23 @@ pub async fn import_assets_file(
 pub async fn import_assets_csv(
     db: &Db,
     actor: &Actor,
-    mut input: impl Read,
+    input: impl Read,
     dry_run: bool,
 ) -> AppResult<AssetImport> {
+    // Read whole (the checks need every row): no more than an upload may weigh.
     let mut bytes = Vec::new();
-    input.read_to_end(&mut bytes).map_err(|e| {
-        AppError::refused(format!("không đọc được tệp / cannot read the file: {e}"))
-    })?;
+    input
+        .take(MAX_ASSET_UPLOAD as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            AppError::refused(format!("không đọc được tệp / cannot read the file: {e}"))
+        })?;
+    if bytes.len() > MAX_ASSET_UPLOAD {
+        return Err(AppError::refused_key(
+            "assets-file-too-large",
+            &[("limit", &(MAX_ASSET_UPLOAD >> 20))],
+        ));
+    }
     import_assets_file(db, actor, bytes, dry_run).await
 }
 
@@ -467,6 +489,7 @@ pub fn parse_file(bytes: Vec<u8>) -> AppResult<Vec<(usize, AssetInput)>> {
 fn parse_rows(mut rows: Box<dyn Rows + Send>) -> AppResult<(Layout, Vec<(usize, AssetInput)>)> {
     let layout = Layout::new(rows.headers()).map_err(AppError::Invalid)?;
     let mut problems = Vec::new();
+    let mut dropped = 0usize;
     let mut inputs = Vec::new();
     while let Some(next) = rows.next_row() {
         let (line, cells) = next?;
@@ -568,6 +591,18 @@ fn parse_rows(mut rows: Box<dyn Rows + Send>) -> AppResult<(Layout, Vec<(usize, 
                 heartbeat_seconds: heartbeat,
                 notes: layout.text(&cells, Column::Notes),
             },
+        ));
+        if problems.len() > MAX_REPORTED_ERRORS {
+            dropped += problems.len() - MAX_REPORTED_ERRORS;
+            problems.truncate(MAX_REPORTED_ERRORS);
+        }
+    }
+    if dropped > 0 {
+        problems.push(CellError::keyed(
+            0,
+            "",
+            "households-file-more-errors",
+            &[("count", &dropped)],
         ));
     }
     if problems.is_empty() {

@@ -19,6 +19,7 @@ use langso_store::households::{self as store, HouseholdRow};
 use langso_store::units as unit_store;
 use uuid::Uuid;
 
+use super::limits::MAX_REPORTED_ERRORS;
 use super::register::{HouseholdInput, move_indicator_counters, validate};
 use super::seen_codes::SeenCodes;
 use super::sheet::{Cell, Rows, cell_bool, cell_date, cell_integer, header_key};
@@ -431,6 +432,8 @@ struct Pass<'a> {
     /// Codes read so far, with the first row each appeared on.
     seen: SeenCodes,
     errors: Vec<CellError>,
+    /// Bad cells past [`MAX_REPORTED_ERRORS`], counted only.
+    errors_dropped: usize,
     report: ImportReport,
     created: Vec<HouseholdRow>,
     counters: BTreeMap<(Uuid, String), i64>,
@@ -484,6 +487,14 @@ async fn write_loop(mut tx: Tx, mut receiver: tokio::sync::mpsc::Receiver<Write>
 }
 
 impl Pass<'_> {
+    /// Keeps the first [`MAX_REPORTED_ERRORS`] bad cells; counts the rest.
+    fn add_errors(&mut self, errors: &mut Vec<CellError>) {
+        let room = MAX_REPORTED_ERRORS.saturating_sub(self.errors.len());
+        self.errors_dropped += errors.len().saturating_sub(room);
+        errors.truncate(room);
+        self.errors.append(errors);
+    }
+
     /// Checks one row; returns what to write: a new household, or (old, new) for an update.
     fn row(&mut self, row: usize, cells: &[Cell]) -> Option<(Option<HouseholdRow>, HouseholdRow)> {
         let layout = &self.layout;
@@ -699,7 +710,7 @@ impl Pass<'_> {
             ));
         }
         if !bad.is_empty() {
-            self.errors.append(&mut bad);
+            self.add_errors(&mut bad);
             return None;
         }
         new.map(|new| (old, new))
@@ -775,6 +786,7 @@ pub async fn import_households(
             usize::try_from(rows.total().min(SEEN_PRESIZE_LIMIT)).unwrap_or(0),
         ),
         errors: Vec::new(),
+        errors_dropped: 0,
         created: Vec::with_capacity(BATCH),
         counters: BTreeMap::new(),
     };
@@ -805,7 +817,7 @@ pub async fn import_households(
         let (row, cells) = match next {
             Ok(row) => row,
             Err(AppError::Invalid(mut errors)) => {
-                pass.errors.append(&mut errors);
+                pass.add_errors(&mut errors);
                 continue;
             }
             Err(other) => return Err(other),
@@ -857,6 +869,14 @@ pub async fn import_households(
     if !pass.errors.is_empty() {
         // Dropping the transaction rolls back whatever was written.
         drop(tx);
+        if pass.errors_dropped > 0 {
+            pass.errors.push(CellError::keyed(
+                0,
+                "",
+                "households-file-more-errors",
+                &[("count", &pass.errors_dropped)],
+            ));
+        }
         return Err(AppError::Invalid(pass.errors));
     }
     let report = pass.report;

@@ -7,9 +7,12 @@
 //! the PII right, and every unmasked view is audited.
 
 mod catalogue;
+mod csv_rows;
 mod export;
 mod import;
+pub mod limits;
 mod progress;
+mod refusal;
 mod register;
 mod seen_codes;
 pub mod sheet;
@@ -17,6 +20,7 @@ mod subject;
 mod uploads;
 mod visit_writer;
 mod visits;
+mod xlsx_check;
 
 pub use catalogue::{Indicator, catalogue, ensure_catalogue};
 pub use export::{ExportFile, ExportFormat, export_households};

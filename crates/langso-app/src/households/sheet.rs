@@ -3,13 +3,17 @@
 //! accents, case or spacing, in any order; cells typed as Excel stores them (numbers that were
 //! phone numbers, date serials).
 
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom};
 
 use calamine::{DataRef, Reader, Xlsx};
 use langso_domain::text::fold;
 use time::{Date, Duration, Month};
 
-use crate::{AppError, AppResult, CellError};
+use super::csv_rows::CsvRows;
+use super::limits::{MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS};
+use super::refusal::{self, Limit};
+use super::xlsx_check;
+use crate::{AppError, AppResult};
 
 /// One cell as read.
 #[derive(Clone, Debug, PartialEq)]
@@ -107,117 +111,10 @@ fn read_up_to(input: &mut impl Read, buffer: &mut [u8]) -> AppResult<usize> {
     Ok(filled)
 }
 
-fn io(error: std::io::Error) -> AppError {
+pub(super) fn io(error: std::io::Error) -> AppError {
     AppError::refused(format!(
         "không đọc được tệp / cannot read the file: {error}"
     ))
-}
-
-/// CSV rows, streamed (a million-row file is never held in memory).
-struct CsvRows<R: Read> {
-    reader: csv::Reader<BufReader<R>>,
-    headers: Vec<String>,
-    record: csv::ByteRecord,
-    total: u64,
-}
-
-impl<R: Read + Seek> CsvRows<R> {
-    fn new(mut input: R) -> AppResult<Self> {
-        // Count lines (for the progress bar) and pick the separator from the header line.
-        let (lines, first) = {
-            let mut buffered = BufReader::with_capacity(1 << 16, &mut input);
-            let mut first = Vec::new();
-            buffered.read_until(b'\n', &mut first).map_err(io)?;
-            let mut lines = 0u64;
-            loop {
-                let chunk = buffered.fill_buf().map_err(io)?;
-                if chunk.is_empty() {
-                    break;
-                }
-                lines += chunk.iter().filter(|b| **b == b'\n').count() as u64;
-                let len = chunk.len();
-                buffered.consume(len);
-            }
-            (lines, first)
-        };
-        input.seek(SeekFrom::Start(0)).map_err(io)?;
-        let commas = first.iter().filter(|b| **b == b',').count();
-        let semicolons = first.iter().filter(|b| **b == b';').count();
-        let delimiter = if semicolons > commas { b';' } else { b',' };
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .flexible(true)
-            .has_headers(true)
-            .from_reader(BufReader::with_capacity(1 << 16, input));
-        let headers = reader
-            .byte_headers()
-            .map_err(|e| AppError::refused(format!("tệp CSV hỏng / broken CSV file: {e}")))?
-            .iter()
-            .map(|h| {
-                String::from_utf8_lossy(h)
-                    .trim_start_matches('\u{feff}')
-                    .trim()
-                    .to_owned()
-            })
-            .collect();
-        Ok(CsvRows {
-            reader,
-            headers,
-            record: csv::ByteRecord::new(),
-            total: lines,
-        })
-    }
-}
-
-impl<R: Read> Rows for CsvRows<R> {
-    fn headers(&self) -> &[String] {
-        &self.headers
-    }
-
-    fn next_row(&mut self) -> Option<AppResult<(usize, Vec<Cell>)>> {
-        loop {
-            match self.reader.read_byte_record(&mut self.record) {
-                Ok(false) => return None,
-                Ok(true) => {
-                    let row = self.record.position().map_or(0, |p| p.line() as usize);
-                    if self
-                        .record
-                        .iter()
-                        .all(|f| f.iter().all(u8::is_ascii_whitespace))
-                    {
-                        continue;
-                    }
-                    let mut cells = Vec::with_capacity(self.record.len());
-                    for field in self.record.iter() {
-                        match std::str::from_utf8(field) {
-                            Ok(text) if text.trim().is_empty() => cells.push(Cell::Empty),
-                            Ok(text) => cells.push(Cell::Text(text.to_owned())),
-                            Err(_) => {
-                                return Some(Err(AppError::Invalid(vec![CellError::new(
-                                    row,
-                                    "",
-                                    "tệp CSV phải lưu dạng UTF-8 (Excel: \"CSV UTF-8\") / the CSV file must be saved as UTF-8",
-                                )])));
-                            }
-                        }
-                    }
-                    return Some(Ok((row, cells)));
-                }
-                Err(error) => {
-                    let row = error.position().map_or(0, |p| p.line() as usize);
-                    return Some(Err(AppError::Invalid(vec![CellError::new(
-                        row,
-                        "",
-                        format!("tệp CSV hỏng / broken CSV: {error}"),
-                    )])));
-                }
-            }
-        }
-    }
-
-    fn total(&self) -> u64 {
-        self.total
-    }
 }
 
 /// The first sheet of a workbook, streamed: a thread of its own reads the sheet's XML cell by
@@ -266,6 +163,14 @@ fn read_sheet<R: Read + Seek>(
     opening: &std::sync::mpsc::SyncSender<Opening>,
     rows: &std::sync::mpsc::SyncSender<AppResult<(usize, Vec<Cell>)>>,
 ) {
+    // Bounded before calamine reads anything (see `xlsx_check`).
+    let mut input = input;
+    let checked = xlsx_check::check(&mut input)
+        .and_then(|()| input.seek(SeekFrom::Start(0)).map(drop).map_err(io));
+    if let Err(refusal) = checked {
+        let _ = opening.send(Err(refusal));
+        return;
+    }
     let mut workbook: Xlsx<R> = match Xlsx::new(input) {
         Ok(workbook) => workbook,
         Err(e) => {
@@ -291,16 +196,20 @@ fn read_sheet<R: Read + Seek>(
     // it sometimes); the rows after it are the data.
     let mut header: Option<Vec<String>> = None;
     let mut current: Option<(u32, Vec<Cell>)> = None;
+    let mut sent = 0usize;
+    // A refusal ends the reading: sent as the opening before the header, as a row after.
+    let refuse = |header: &Option<Vec<String>>, error: AppError| {
+        if header.is_none() {
+            let _ = opening.send(Err(error));
+        } else {
+            let _ = rows.send(Err(error));
+        }
+    };
     loop {
         let next = match reader.next_cell() {
             Ok(next) => next,
             Err(e) => {
-                let error = broken(e);
-                if header.is_none() {
-                    let _ = opening.send(Err(error));
-                } else {
-                    let _ = rows.send(Err(error));
-                }
+                refuse(&header, broken(e));
                 return;
             }
         };
@@ -314,6 +223,14 @@ fn read_sheet<R: Read + Seek>(
                     opening.send(Ok((headers, last_row))).is_ok()
                 }
                 Some(_) if !cells.iter().all(Cell::is_blank) => {
+                    sent += 1;
+                    if sent > MAX_ROWS {
+                        refuse(
+                            &header,
+                            refusal::at(row as usize + 1, Limit::Rows, MAX_ROWS as u64),
+                        );
+                        return;
+                    }
                     rows.send(Ok((row as usize + 1, cells))).is_ok()
                 }
                 _ => true,
@@ -325,11 +242,34 @@ fn read_sheet<R: Read + Seek>(
         let Some(cell) = next else { break };
         let (row, column) = cell.get_position();
         let (_, cells) = current.get_or_insert_with(|| (row, Vec::new()));
+        let value = convert(cell.get_value());
+        // Empty cells are not kept: Excel writes formatted blank cells far to the right, and
+        // a row is only as long as its last filled cell (at most `MAX_COLUMNS`).
+        if value == Cell::Empty {
+            continue;
+        }
         let column = column as usize;
+        if column >= MAX_COLUMNS {
+            refuse(
+                &header,
+                refusal::at(row as usize + 1, Limit::Columns, MAX_COLUMNS as u64),
+            );
+            return;
+        }
+        if let Cell::Text(text) = &value
+            && text.len() > MAX_CELL_CHARS
+            && text.chars().count() > MAX_CELL_CHARS
+        {
+            refuse(
+                &header,
+                refusal::at(row as usize + 1, Limit::CellChars, MAX_CELL_CHARS as u64),
+            );
+            return;
+        }
         if cells.len() <= column {
             cells.resize(column + 1, Cell::Empty);
         }
-        cells[column] = convert(cell.get_value());
+        cells[column] = value;
     }
     if header.is_none() {
         let _ = opening.send(Ok((Vec::new(), last_row)));

@@ -3,3 +3,4 @@
 # Telemetry: a reading's own time outside the window around the server's clock.
 assets-reading-ahead = The reading's time is more than { $minutes } minutes ahead of the server's clock
 assets-reading-too-old = The reading's time is more than { $days } days old
+assets-file-too-large = The file is over { $limit } MB

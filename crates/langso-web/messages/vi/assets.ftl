@@ -3,3 +3,4 @@
 # Telemetry: a reading's own time outside the window around the server's clock.
 assets-reading-ahead = Thời điểm của bản tin đi trước đồng hồ máy chủ hơn { $minutes } phút
 assets-reading-too-old = Thời điểm của bản tin cũ hơn { $days } ngày
+assets-file-too-large = Tệp quá { $limit } MB

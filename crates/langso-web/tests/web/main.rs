@@ -9,6 +9,7 @@ mod browser;
 mod credentials;
 // --- comms ---
 mod comms;
+mod crafted_uploads;
 mod household_files;
 mod households;
 mod open311;
