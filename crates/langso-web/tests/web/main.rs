@@ -7,6 +7,7 @@ mod auth;
 mod browser;
 // --- comms ---
 mod comms;
+mod connections;
 mod household_files;
 mod households;
 mod open311;
