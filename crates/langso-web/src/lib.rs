@@ -141,7 +141,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The whole application: API, pages, health, metrics, with request ids and tracing.
 pub fn router(state: AppState) -> Router {
     let metrics = metrics::handle();
-    let (api, openapi) = api::router().split_for_parts();
+    let (api, openapi) = api::split();
     let body_timeout = match state.settings.connections.body_timeout {
         zero if zero.is_zero() => ConnectionLimits::default().body_timeout,
         timeout => timeout,
@@ -162,6 +162,7 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
         ))
+        .layer(axum::middleware::from_fn(api::problems::api_problems))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
             TraceLayer::new_for_http()

@@ -5,8 +5,7 @@
 
 use std::io::Cursor;
 
-use axum::Json;
-use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use langso_app::AppError;
@@ -17,6 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::api::extract::{Json, Query};
 use crate::AppState;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};

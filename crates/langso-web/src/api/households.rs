@@ -4,8 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use langso_app::households::{self as actions, HouseholdInput, HouseholdView, VisitInput};
 use langso_app::{AppError, today};
@@ -16,6 +15,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use crate::api::extract::{Json, Path, Query};
 use crate::AppState;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
