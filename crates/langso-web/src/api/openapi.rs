@@ -1,7 +1,7 @@
 //! Completes the OpenAPI document, so that a standard validator accepts it and a client reads
 //! the truth from it: every response has a description, problem answers are declared as
 //! `application/problem+json`, every operation that needs a credential declares its 401 and
-//! every operation that reads input its 400 (body, query or path unreadable).
+//! every operation that reads a body or a query its 400 (unreadable input, the field named).
 //!
 //! Done here, once, rather than in each handler's annotation: an annotation may add its own
 //! description; public operations say so with `security(())`.
@@ -44,11 +44,11 @@ fn complete(operation: &mut Operation) {
             .iter()
             .all(|r| serde_json::to_value(r).is_ok_and(|v| v == serde_json::json!({})))
     });
+    // Path parameters are text, and a malformed id answers 404: only bodies and queries 400.
     let reads_input = operation.request_body.is_some()
-        || operation
-            .parameters
-            .as_ref()
-            .is_some_and(|parameters| !parameters.is_empty());
+        || operation.parameters.iter().flatten().any(|parameter| {
+            serde_json::to_value(parameter).is_ok_and(|value| value["in"] == "query")
+        });
     let responses = &mut operation.responses.responses;
     if reads_input {
         responses
@@ -113,7 +113,7 @@ fn description(status: &str) -> &'static str {
         "202" => "Accepted: done in the background.",
         "204" => "Done; nothing to return.",
         "400" => {
-            "The request could not be read: a malformed body, query or path (the field is named)."
+            "The request could not be read: a malformed body or query (the field is named)."
         }
         "401" => "No valid credential: sign in, or send `Authorization: Bearer <token>`.",
         "403" => "Signed in, but the role does not allow this.",
