@@ -10,8 +10,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::household_files::file_field;
-use crate::api::extract::{Json, Query};
 use crate::AppState;
+use crate::api::extract::{Json, Query};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 

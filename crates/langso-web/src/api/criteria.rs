@@ -17,8 +17,8 @@ use uuid::Uuid;
 
 use super::parse_id;
 use super::teams::unit_param;
-use crate::api::extract::{Json, Path, Query};
 use crate::AppState;
+use crate::api::extract::{Json, Path, Query};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 

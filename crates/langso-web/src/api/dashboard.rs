@@ -13,8 +13,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::api::extract::{Json, Query};
 use crate::AppState;
+use crate::api::extract::{Json, Query};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 

@@ -16,8 +16,8 @@ use langso_app::CellError;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::{FieldProblem, problem};
 use super::problems::both_key;
+use crate::error::{FieldProblem, problem};
 
 /// A JSON request body (and a JSON response, like axum's).
 #[derive(Debug, Clone, Copy, Default)]
@@ -89,16 +89,14 @@ fn json_rejected(rejection: &JsonRejection) -> Response {
             None => bad_request("body", "api-body-not-json", &error.body_text()),
         },
         JsonRejection::JsonSyntaxError(error) => {
-            let reason = find::<serde_json::Error>(error).map_or_else(
-                || error.body_text(),
-                |(_, message)| message,
-            );
+            let reason = find::<serde_json::Error>(error)
+                .map_or_else(|| error.body_text(), |(_, message)| message);
             bad_request("body", "api-body-not-json", &reason)
         }
         JsonRejection::MissingJsonContentType(_) => refused(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "api-unsupported-media-type",
-            CellError::keyed(0, "content-type", "api-body-json-content-type", &[]),
+            CellError::keyed(0, "Content-Type", "api-body-json-content-type", &[]),
         ),
         other => body_unreadable(other.status()),
     }

@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 use super::assets::unit_id;
 use super::parse_id;
-use crate::api::extract::{Json, Path, Query};
 use crate::AppState;
+use crate::api::extract::{Json, Path, Query};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 

@@ -16,8 +16,8 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::extract::{Json, Query};
 use crate::AppState;
+use crate::api::extract::{Json, Query};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 

@@ -112,9 +112,7 @@ fn description(status: &str) -> &'static str {
         "201" => "Created.",
         "202" => "Accepted: done in the background.",
         "204" => "Done; nothing to return.",
-        "400" => {
-            "The request could not be read: a malformed body or query (the field is named)."
-        }
+        "400" => "The request could not be read: a malformed body or query (the field is named).",
         "401" => "No valid credential: sign in, or send `Authorization: Bearer <token>`.",
         "403" => "Signed in, but the role does not allow this.",
         "404" => "Not found, or outside the caller's units (the two are not told apart).",

@@ -14,8 +14,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::api::extract::{Json, Path};
 use crate::AppState;
+use crate::api::extract::{Json, Path};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 

@@ -14,8 +14,8 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::parse_id;
-use crate::api::extract::{Json, Path, Query};
 use crate::AppState;
+use crate::api::extract::{Json, Path, Query};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 

@@ -7,7 +7,9 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use langso_app::assets::{self as actions, AlarmRow, DeviceCredential, IngestError, TelemetryError};
+use langso_app::assets::{
+    self as actions, AlarmRow, DeviceCredential, IngestError, TelemetryError,
+};
 use langso_domain::assets::Reading;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;

@@ -11,8 +11,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::api::extract::{Json, Path, Query};
 use crate::AppState;
+use crate::api::extract::{Json, Path, Query};
 use crate::error::{ApiError, Problem};
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {

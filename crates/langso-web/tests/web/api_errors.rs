@@ -74,18 +74,15 @@ async fn rejected_bodies_and_queries_are_problems_naming_the_field() {
     assert_eq!(fields(&problem), ["body"], "{problem}");
 
     // A required field missing.
-    let (status, kind, problem) = post_raw(
-        &app,
-        me,
-        "/api/v1/households",
-        JSON,
-        r#"{"code": "X-1"}"#,
-    )
-    .await;
+    let (status, kind, problem) =
+        post_raw(&app, me, "/api/v1/households", JSON, r#"{"code": "X-1"}"#).await;
     assert_eq!((status, kind.as_str()), (422, PROBLEM), "{problem}");
     assert_eq!(fields(&problem), ["head_name"], "{problem}");
     let message = problem["errors"][0]["message"].as_str().unwrap_or_default();
-    assert!(message.contains("Thiếu trường") && message.contains("required"), "{message}");
+    assert!(
+        message.contains("Thiếu trường") && message.contains("required"),
+        "{message}"
+    );
 
     // A field of the wrong type.
     let (status, kind, problem) = post_raw(

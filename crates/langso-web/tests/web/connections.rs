@@ -190,3 +190,30 @@ async fn a_trickled_body_is_cut_off() {
     let health = exchange(&app, HEALTHZ).await;
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
 }
+
+#[tokio::test]
+async fn headers_trickled_a_byte_at_a_time_are_cut_off() {
+    let app = app(ConnectionLimits {
+        header_timeout: Duration::from_secs(1),
+        ..ConnectionLimits::default()
+    })
+    .await;
+    let (mut reader, mut writer) = connect(&app).await.into_split();
+    let sent = writer
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\nX-Slow: ")
+        .await;
+    assert!(sent.is_ok());
+    // One byte every 200 ms: a timeout that restarted on each byte would never fire.
+    let trickle = tokio::spawn(async move {
+        let mut bytes = 0;
+        while bytes < 100 && writer.write_all(b"a").await.is_ok() {
+            bytes += 1;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        bytes
+    });
+    let mut seen = Vec::new();
+    let closed = tokio::time::timeout(BOUND, reader.read_to_end(&mut seen)).await;
+    assert!(closed.is_ok(), "a trickled header is never cut off");
+    trickle.abort();
+}

@@ -42,7 +42,10 @@ fn every_response_is_described_and_public_routes_say_so() {
     assert_eq!(public["security"], serde_json::json!([{}]));
     assert!(public["responses"].get("401").is_none());
     let private = &document["paths"]["/api/v1/households"]["post"];
-    assert!(private.get("security").is_none(), "the document's bearer default applies");
+    assert!(
+        private.get("security").is_none(),
+        "the document's bearer default applies"
+    );
     assert!(private["responses"].get("401").is_some());
 }
 
@@ -57,9 +60,9 @@ fn the_document_passes_a_standard_validator() {
         .args(["-m", "openapi_spec_validator"])
         .arg(&path)
         .output();
-    let installed = run.as_ref().is_ok_and(|output| {
-        !String::from_utf8_lossy(&output.stderr).contains("No module named")
-    });
+    let installed = run
+        .as_ref()
+        .is_ok_and(|output| !String::from_utf8_lossy(&output.stderr).contains("No module named"));
     if !installed {
         assert!(
             std::env::var_os("CI").is_none(),
