@@ -85,9 +85,10 @@ pub async fn serve_with(
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let max = fit_to_open_files(limits.max_connections.max(1), limits.health_reserve);
-    let slots = Arc::new(Semaphore::new(max));
-    let reserve = Arc::new(Semaphore::new(limits.health_reserve));
+    let reserve_size = limits.health_reserve.min(Semaphore::MAX_PERMITS);
+    let max = fit_to_open_files(limits.max_connections.max(1), reserve_size);
+    let slots = Arc::new(Semaphore::new(max.min(Semaphore::MAX_PERMITS)));
+    let reserve = Arc::new(Semaphore::new(reserve_size));
     let refusals = Arc::new(Semaphore::new(REFUSALS_IN_FLIGHT));
     let (stop, stopping) = watch::channel(());
     let mut shutdown = std::pin::pin!(shutdown);
