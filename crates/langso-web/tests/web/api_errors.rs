@@ -150,3 +150,41 @@ async fn authentication_is_checked_before_the_body_is_read() {
         assert_eq!(status, 401, "{path}: {problem}");
     }
 }
+
+#[tokio::test]
+async fn a_rewritten_problem_is_compressed_after_it_is_written() {
+    let app = TestApp::with_demo().await;
+    let officer = app.login("canbo.odien", DEMO_PASSWORD).await;
+    // Not multipart: axum's multipart rejection is text/plain, rewritten into a problem.
+    let send = |encoding: &'static str| {
+        app.client
+            .post(format!(
+                "{}/api/v1/households/import?unit=00000000-0000-0000-0000-000000000000",
+                app.base
+            ))
+            .header("cookie", officer.header())
+            .header("x-csrf-token", officer.csrf.clone())
+            .header("content-type", "text/csv")
+            .header("accept-encoding", encoding)
+            .body("code,head_name\n".repeat(20))
+            .send()
+    };
+    let (status, kind, problem) = answer(send("identity").await.unwrap()).await;
+    assert_eq!((status, kind.as_str()), (400, PROBLEM), "{problem}");
+    assert!(
+        problem["detail"].as_str().is_some_and(|d| !d.is_empty()),
+        "{problem}"
+    );
+
+    let compressed = send("gzip").await.unwrap();
+    let encoding = compressed.headers().get("content-encoding").cloned();
+    let body = compressed.bytes().await.unwrap();
+    match encoding {
+        // Compressed: the bytes are gzip's, not a plain body labelled gzip.
+        Some(encoding) => {
+            assert_eq!(encoding, "gzip");
+            assert_eq!(body.get(..2), Some(&[0x1f, 0x8b][..]));
+        }
+        None => assert!(serde_json::from_slice::<Value>(&body).is_ok()),
+    }
+}
