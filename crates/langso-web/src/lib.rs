@@ -14,7 +14,10 @@ mod metrics;
 pub mod pages;
 pub mod public;
 pub mod security;
+mod server;
 mod system;
+
+pub use server::{ConnectionLimits, serve_with};
 
 use std::future::Future;
 use std::sync::Arc;
@@ -27,7 +30,7 @@ use langso_app::assets::{Devices, Ingest, IngestConfig};
 use langso_app::procedures::{RecorderConfig, ScanRecorder};
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
 
 /// What every handler can reach.
@@ -139,6 +142,8 @@ pub struct Settings {
     /// Telemetry requests that may wait for the writer (zero: the default, 2,048); past this
     /// the server answers 503.
     pub ingest_capacity: usize,
+    /// The connection cap and the time a client may take to send a request.
+    pub connections: ConnectionLimits,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -146,7 +151,11 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The whole application: API, pages, health, metrics, with request ids and tracing.
 pub fn router(state: AppState) -> Router {
     let metrics = metrics::handle();
-    let (api, openapi) = api::router().split_for_parts();
+    let (api, openapi) = api::split();
+    let body_timeout = match state.settings.connections.body_timeout {
+        zero if zero.is_zero() => ConnectionLimits::default().body_timeout,
+        timeout => timeout,
+    };
     Router::new()
         .merge(api)
         .merge(pages::router(&state.settings))
@@ -158,13 +167,16 @@ pub fn router(state: AppState) -> Router {
         .route_layer(axum::middleware::from_fn(metrics::track))
         .with_state(state)
         .layer(axum::middleware::from_fn(security::headers))
-        // Pages, JSON and SVG go out compressed (brotli or gzip, as the client accepts) so an
-        // officer's page stays small on 3G; tiny bodies and images are left as they are.
-        .layer(CompressionLayer::new())
+        .layer(RequestBodyTimeoutLayer::new(body_timeout))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
         ))
+        .layer(axum::middleware::from_fn(api::problems::api_problems))
+        // Pages, JSON and SVG go out compressed (brotli or gzip, as the client accepts) so an
+        // officer's page stays small on 3G; tiny bodies and images are left as they are.
+        // Outside `api_problems`, which reads and rewrites error bodies: it must see them plain.
+        .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
             TraceLayer::new_for_http()
@@ -186,19 +198,14 @@ pub fn router(state: AppState) -> Router {
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
 
-/// Serves `router` on `listener` until `shutdown` resolves, then finishes the requests in
-/// flight (graceful shutdown).
+/// Serves `router` on `listener` with the default [`ConnectionLimits`] until `shutdown`
+/// resolves, then finishes the requests in flight (graceful shutdown).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    serve_with(listener, router, ConnectionLimits::default(), shutdown).await
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

@@ -137,6 +137,16 @@ struct WebOptions {
     /// Seconds between runs of the offline detector.
     #[arg(long, env = "LANGSO_OFFLINE_CHECK", default_value_t = 10)]
     offline_check: u64,
+    /// Connections served at once; past it the server answers 503 (keep it well below
+    /// `ulimit -n`: it is lowered to fit at start).
+    #[arg(long, env = "LANGSO_MAX_CONNECTIONS", default_value_t = 512)]
+    max_connections: usize,
+    /// Seconds a client may take to send a request's head, and that a connection may sit idle.
+    #[arg(long, env = "LANGSO_HEADER_TIMEOUT", default_value_t = 10)]
+    header_timeout: u64,
+    /// Seconds a client may pause while sending a request body.
+    #[arg(long, env = "LANGSO_BODY_TIMEOUT", default_value_t = 10)]
+    body_timeout: u64,
 }
 
 impl WebOptions {
@@ -160,6 +170,12 @@ impl WebOptions {
                 .unwrap_or_else(|| langso_app::assets::mqtt::default_node(&listen.to_string())),
             offline_check: std::time::Duration::from_secs(self.offline_check.max(1)),
             ingest_capacity: 0,
+            connections: langso_web::ConnectionLimits {
+                max_connections: self.max_connections.max(1),
+                header_timeout: std::time::Duration::from_secs(self.header_timeout.max(1)),
+                body_timeout: std::time::Duration::from_secs(self.body_timeout.max(1)),
+                ..langso_web::ConnectionLimits::default()
+            },
         }
     }
 }
@@ -350,6 +366,7 @@ fn sqlite_path(url: &str) -> Option<&str> {
 }
 
 async fn serve(db: Db, listen: SocketAddr, settings: Settings) -> Result<()> {
+    let limits = settings.connections;
     let state = AppState::new(db.clone(), settings);
     // --- comms ---
     // The outbox worker: publishes scheduled announcements and delivers webhook messages.
@@ -363,9 +380,10 @@ async fn serve(db: Db, listen: SocketAddr, settings: Settings) -> Result<()> {
     let url = format!("http://{}", listener.local_addr()?);
     println!("Langso: {url}  (API: {url}/api/docs/)");
     tracing::info!(%url, database = db.dialect_name(), "serving");
-    langso_web::serve(
+    langso_web::serve_with(
         listener,
         langso_web::router(state.clone()),
+        limits,
         langso_web::shutdown_signal(),
     )
     .await?;

@@ -1,8 +1,7 @@
 //! `/api/v1/me`, `/api/v1/users`, `/api/v1/tokens`: accounts, roles and API tokens, each
 //! scoped to the units where the caller manages accounts.
 
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use langso_app::auth::{self as actions, NewAccount, NewToken, UserView};
 use langso_app::{AppError, CellError};
@@ -15,6 +14,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::api::extract::{Json, Path, Query};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 

@@ -2,8 +2,7 @@
 //! nothing: any bad cell refuses the whole file (422, every cell listed by row and column);
 //! each row's unit must be within the caller's scope for managing assets.
 
-use axum::Json;
-use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use langso_app::assets::{self as actions, AssetImport, MAX_ASSET_UPLOAD};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -12,6 +11,7 @@ use utoipa_axum::routes;
 
 use super::household_files::file_field;
 use crate::AppState;
+use crate::api::extract::{Json, Query};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 

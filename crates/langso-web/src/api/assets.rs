@@ -1,8 +1,7 @@
 //! `/api/v1/assets`: the asset register, lamp replacements, the replacement plan and the
 //! asset and alarm counts of a unit.
 
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use langso_app::assets::{
     self as actions, AssetFilter, AssetInput, AssetRow, AssetView, NewReplacement,
@@ -16,6 +15,7 @@ use uuid::Uuid;
 
 use super::parse_id;
 use crate::AppState;
+use crate::api::extract::{Json, Path, Query};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 

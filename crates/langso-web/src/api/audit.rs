@@ -1,7 +1,6 @@
 //! `/api/v1/audit`: the audit log within the caller's scope, and its CSV export.
 
-use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use langso_app::audit::{self as actions, AuditQuery};
@@ -15,6 +14,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::api::extract::{Json, Query};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 

@@ -2,8 +2,7 @@
 //! groups and their rosters, coverage, announcements with their delivery status, and webhook
 //! endpoints. Scoped like everything else: outside the caller's units answers 404.
 
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use langso_app::comms::{
     self as actions, AnnouncementRow, AnnouncementView, CoverageRow, GroupRow, MemberRow,
@@ -19,6 +18,7 @@ use uuid::Uuid;
 
 use super::parse_id;
 use crate::AppState;
+use crate::api::extract::{Json, Path, Query};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 

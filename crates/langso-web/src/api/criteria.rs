@@ -2,9 +2,8 @@
 //! `/api/v1/villages/{id}/evidence`: smart-village criteria as versioned files, live
 //! evaluation, evidence for manual criteria, and recognition decisions.
 
-use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use langso_app::criteria::{self as actions, EvidenceRow, RecognitionDecision, RecognitionRow};
@@ -19,6 +18,7 @@ use uuid::Uuid;
 use super::parse_id;
 use super::teams::unit_param;
 use crate::AppState;
+use crate::api::extract::{Json, Path, Query};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 

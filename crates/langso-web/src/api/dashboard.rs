@@ -2,8 +2,7 @@
 //! the programme's figures for any unit in scope as of a day, the village map, and the
 //! monthly report (exports audited). `unit` is an id or a GSO code (resolved on the day).
 
-use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use langso_app::{Db, dashboard as actions, today};
@@ -15,6 +14,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::api::extract::{Json, Query};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 

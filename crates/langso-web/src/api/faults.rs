@@ -1,7 +1,6 @@
 //! `/api/v1/work-orders`: fault reports as work orders, for the people who fix them.
 
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use langso_app::faults::{self as actions, WorkOrder, WorkOrderStep};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -13,6 +12,7 @@ use uuid::Uuid;
 use super::assets::unit_id;
 use super::parse_id;
 use crate::AppState;
+use crate::api::extract::{Json, Path, Query};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 

@@ -19,6 +19,10 @@ pub mod criteria;
 pub mod dashboard;
 pub mod teams;
 
+pub mod extract;
+mod openapi;
+pub(crate) mod problems;
+
 use axum::Router;
 use utoipa::OpenApi;
 use utoipa::openapi::OpenApi as OpenApiDoc;
@@ -86,7 +90,15 @@ pub(crate) fn parse_id(text: &str) -> Result<uuid::Uuid, crate::error::ApiError>
 
 /// The OpenAPI document as served at `/api/openapi.json` (also snapshotted in tests).
 pub fn openapi() -> OpenApiDoc {
-    router().split_for_parts().1
+    split().1
+}
+
+/// The API routes and their completed OpenAPI document (see [`openapi`](self::openapi)'s
+/// module: descriptions, problem media type, 400 and 401 answers).
+pub fn split() -> (Router<AppState>, OpenApiDoc) {
+    let (routes, mut document) = router().split_for_parts();
+    utoipa::Modify::modify(&openapi::Completed, &mut document);
+    (routes, document)
 }
 
 /// `/api/openapi.json` and the Swagger UI at `/api/docs`.

@@ -1,8 +1,7 @@
 //! `/api/v1/placements`: QR placements under a unit, their QR images and posters, and the
 //! scan analytics.
 
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use langso_app::procedures::{
@@ -17,6 +16,7 @@ use uuid::Uuid;
 
 use super::parse_id;
 use crate::AppState;
+use crate::api::extract::{Json, Path, Query};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 

@@ -1,8 +1,7 @@
 //! `/api/v1/procedures`: the guides in force (public) and their version history and new
 //! versions (officers).
 
-use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use langso_app::procedures::{
     self as actions, Channel, NewVersion, ProcedureContent, ProcedureVersion,
@@ -16,6 +15,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::api::extract::{Json, Path};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 
@@ -158,7 +158,7 @@ pub(crate) fn content(dto: ContentDto) -> Result<ProcedureContent, ApiError> {
 }
 
 /// Every guide in force today (public).
-#[utoipa::path(get, path = "/procedures", tag = "procedures",
+#[utoipa::path(get, path = "/procedures", tag = "procedures", security(()),
     responses((status = 200, body = Vec<VersionDto>)))]
 async fn list_guides(State(state): State<AppState>) -> Result<Json<Vec<VersionDto>>, ApiError> {
     Ok(Json(
@@ -171,7 +171,7 @@ async fn list_guides(State(state): State<AppState>) -> Result<Json<Vec<VersionDt
 }
 
 /// The guide in force today for a code (public).
-#[utoipa::path(get, path = "/procedures/{code}", tag = "procedures", params(("code" = String, Path)),
+#[utoipa::path(get, path = "/procedures/{code}", tag = "procedures", security(()), params(("code" = String, Path)),
     responses((status = 200, body = VersionDto), (status = 404, body = Problem)))]
 async fn get_guide(
     State(state): State<AppState>,

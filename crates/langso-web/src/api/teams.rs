@@ -2,8 +2,7 @@
 //! Lists of teams are figures (`ReadDashboard`); a team's members are people (`ReadPeople`,
 //! phones masked without the PII right); writes need `ManageProgramme` on the unit.
 
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use langso_app::teams::{self as actions, MemberInput, OutreachInput, TeamInput};
 use langso_app::today;
@@ -16,6 +15,7 @@ use uuid::Uuid;
 
 use super::parse_id;
 use crate::AppState;
+use crate::api::extract::{Json, Path, Query};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 

@@ -3,11 +3,13 @@
 //! A telemetry batch is answered only after it is committed; a full queue answers 503 with
 //! `Retry-After` at once rather than making the device wait in an unbounded queue.
 
-use axum::Json;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use langso_app::assets::{self as actions, AlarmRow, IngestError, TelemetryError};
+use langso_app::assets::{
+    self as actions, AlarmRow, DeviceCredential, IngestError, TelemetryError,
+};
 use langso_domain::assets::Reading;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -17,6 +19,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::assets::unit_id;
+use super::extract::{Json, Path, Query};
 use super::parse_id;
 use crate::AppState;
 use crate::auth::Authenticated;
@@ -80,26 +83,9 @@ pub struct TelemetryAck {
     responses((status = 200, body = TelemetryAck), (status = 401, body = Problem), (status = 422, body = Problem), (status = 503, body = Problem)))]
 async fn telemetry(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Device(credential): Device,
     Json(body): Json<TelemetryBody>,
 ) -> Response {
-    let presented = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    let credential = match state.devices.authenticate(presented).await {
-        Ok(Some(credential)) => credential,
-        Ok(None) => {
-            return problem(
-                StatusCode::UNAUTHORIZED,
-                "Cần mã thiết bị / Device token required",
-                None,
-                Vec::new(),
-            );
-        }
-        Err(error) => return ApiError(error).into_response(),
-    };
     let readings = body
         .readings
         .into_iter()
@@ -138,6 +124,33 @@ async fn telemetry(
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static(wait));
             response
+        }
+    }
+}
+
+/// The device sending a request, from its bearer `lsd_…` token. An extractor, so that it runs
+/// before the body is read: a request without a valid token is refused whatever it carries.
+struct Device(DeviceCredential);
+
+impl FromRequestParts<AppState> for Device {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let presented = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        match state.devices.authenticate(presented).await {
+            Ok(Some(credential)) => Ok(Device(credential)),
+            Ok(None) => Err(problem(
+                StatusCode::UNAUTHORIZED,
+                "Cần mã thiết bị / Device token required",
+                None,
+                Vec::new(),
+            )),
+            Err(error) => Err(ApiError(error).into_response()),
         }
     }
 }

@@ -1,7 +1,6 @@
 //! `/api/v1/units`: the administrative tree, as of any date.
 
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use langso_app::units as actions;
 use langso_app::units::LineageRecord;
 use langso_domain::units::{Unit, parse_date};
@@ -13,6 +12,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::api::extract::{Json, Path, Query};
 use crate::error::{ApiError, Problem};
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
@@ -194,7 +194,7 @@ async fn with_paths(
 }
 
 /// Search units by name or code, or list the roots of the tree.
-#[utoipa::path(get, path = "/units", tag = "units", params(ListQuery),
+#[utoipa::path(get, path = "/units", tag = "units", security(()), params(ListQuery),
     responses((status = 200, body = UnitList), (status = 422, body = Problem)))]
 async fn list_units(
     State(state): State<AppState>,
@@ -228,7 +228,7 @@ fn branch_dto(branch: actions::Branch) -> UnitBranch {
 }
 
 /// The tree as of a date.
-#[utoipa::path(get, path = "/units/tree", tag = "units", params(TreeQuery),
+#[utoipa::path(get, path = "/units/tree", tag = "units", security(()), params(TreeQuery),
     responses((status = 200, body = Vec<UnitBranch>), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn unit_tree(
     State(state): State<AppState>,
@@ -242,7 +242,7 @@ async fn unit_tree(
 
 /// The unit that holds a code on a date (codes are reused: 09784 is Thị trấn Phùng until
 /// 2025-06-30 and Xã Đan Phượng after).
-#[utoipa::path(get, path = "/units/by-code/{code}", tag = "units", params(("code" = String, Path, description = "GSO or local code"), DateQuery),
+#[utoipa::path(get, path = "/units/by-code/{code}", tag = "units", security(()), params(("code" = String, Path, description = "GSO or local code"), DateQuery),
     responses((status = 200, body = UnitWithPath), (status = 404, body = Problem)))]
 async fn unit_by_code(
     State(state): State<AppState>,
@@ -259,7 +259,7 @@ async fn unit_by_code(
 }
 
 /// One unit, with the units above it on a date (default: today, or its last day).
-#[utoipa::path(get, path = "/units/{id}", tag = "units", params(("id" = Uuid, Path), DateQuery),
+#[utoipa::path(get, path = "/units/{id}", tag = "units", security(()), params(("id" = Uuid, Path), DateQuery),
     responses((status = 200, body = UnitWithPath), (status = 404, body = Problem)))]
 async fn get_unit(
     State(state): State<AppState>,
@@ -275,7 +275,7 @@ async fn get_unit(
 }
 
 /// The units directly under a unit on a date.
-#[utoipa::path(get, path = "/units/{id}/children", tag = "units", params(("id" = Uuid, Path), DateQuery),
+#[utoipa::path(get, path = "/units/{id}/children", tag = "units", security(()), params(("id" = Uuid, Path), DateQuery),
     responses((status = 200, body = Vec<UnitDto>), (status = 404, body = Problem)))]
 async fn unit_children(
     State(state): State<AppState>,
@@ -288,7 +288,7 @@ async fn unit_children(
 }
 
 /// Where a unit came from and where it went.
-#[utoipa::path(get, path = "/units/{id}/lineage", tag = "units", params(("id" = Uuid, Path)),
+#[utoipa::path(get, path = "/units/{id}/lineage", tag = "units", security(()), params(("id" = Uuid, Path)),
     responses((status = 200, body = Vec<LineageDto>), (status = 404, body = Problem)))]
 async fn unit_lineage(
     State(state): State<AppState>,

@@ -3,32 +3,29 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
+mod api_errors;
+mod asset_pages;
 mod auth;
 mod browser;
-// --- credentials and accounts (issue 13) ---
-mod credentials;
-// --- comms ---
 mod comms;
+mod comms_events;
+mod connections;
 mod crafted_uploads;
+mod credentials;
 mod household_files;
 mod households;
+mod mqtt_ingest;
 mod open311;
 mod openapi;
 mod pages;
 mod phone;
 mod posters;
-// --- teams, criteria, dashboard ---
 mod programme;
+mod programme_pages;
 mod public_guides;
 mod support;
 mod system;
 mod telemetry;
-// --- issue 13: MQTT and telemetry limits ---
-mod mqtt_ingest;
 mod telemetry_limits;
 mod units_api;
-// --- comms follow-ups (issue 8b) ---
-mod asset_pages;
-mod comms_events;
-mod programme_pages;
 mod webhook_pages;

@@ -53,9 +53,10 @@ impl TestApp {
                 .unwrap_or_default()
         );
         let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(langso_web::serve(
+        let server = tokio::spawn(langso_web::serve_with(
             listener,
             langso_web::router(state.clone()),
+            state.settings.connections,
             async {
                 let _ = stopped.await;
             },
