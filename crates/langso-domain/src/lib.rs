@@ -10,6 +10,7 @@ pub mod comms;
 pub mod faults;
 pub mod households;
 pub mod procedures;
+pub mod public_text;
 pub mod text;
 pub mod units;
 
