@@ -1,6 +1,7 @@
 //! Logging in and out. The login form is protected by a double-submit CSRF cookie (there is
 //! no session yet); logging out needs the session's CSRF token.
 
+use langso_domain::public_text::same_site_path;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -46,11 +47,9 @@ pub(super) struct CsrfForm {
     csrf: String,
 }
 
-/// Only local paths are followed after login.
+/// Only paths on this site are followed after login (see [`same_site_path`]).
 fn local(next: Option<&str>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or("/")
-        .to_owned()
+    same_site_path(next.unwrap_or("/")).to_owned()
 }
 
 fn page(
