@@ -15,6 +15,9 @@ use crate::auth::{Actor, policy, random_token};
 use crate::{AppError, AppResult, CellError, Db, today};
 
 pub use langso_store::faults::{HistoryRow as WorkOrderStep, WorkOrderRow as WorkOrder};
+pub use public::{follow, public_order, public_request, public_requests, public_steps};
+
+mod public;
 
 /// Handling work orders.
 pub const HANDLE: langso_domain::auth::Permission = langso_domain::auth::Permission::WritePeople;
@@ -219,7 +222,15 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
     };
     let mut tx = db.begin().await?;
     store::insert_order(&mut tx, &order).await?;
-    store::insert_history(&mut tx, order.id, None, "new", "public", "", now).await?;
+    let step = HistoryRow {
+        at: now,
+        from_status: None,
+        to_status: "new".to_owned(),
+        actor: "public".to_owned(),
+        note: String::new(),
+        public_note: false,
+    };
+    store::insert_history(&mut tx, order.id, &step).await?;
     if let Some((content_type, content)) = photo {
         store::insert_photo(
             &mut tx,
@@ -295,36 +306,6 @@ async fn nearest_village(db: &Db, lat: f64, lon: f64) -> AppResult<Option<Uuid>>
         .map(|(_, id)| id))
 }
 
-/// One request, publicly (Open311 `requests/{id}`).
-pub async fn public_request(db: &Db, id: Uuid) -> AppResult<WorkOrderRow> {
-    store::order(db, id).await?.ok_or(AppError::NotFound)
-}
-
-/// The request behind a follow-up token, with its history (the reporter's status page).
-pub async fn follow(db: &Db, token: &str) -> AppResult<(WorkOrderRow, Vec<HistoryRow>)> {
-    let order = store::order_by_token(db, token.trim())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let history = store::history(db, order.id).await?;
-    Ok((order, history))
-}
-
-/// Open311 `GET requests`: filters on service, Open311 status (`open`/`closed`) and dates.
-pub async fn public_requests(
-    db: &Db,
-    service_code: Option<&str>,
-    status: Option<&str>,
-    from: Option<OffsetDateTime>,
-    to: Option<OffsetDateTime>,
-) -> AppResult<Vec<WorkOrderRow>> {
-    let statuses: Vec<&str> = match status.map(str::trim) {
-        Some("open") => vec!["new", "assigned", "in_progress"],
-        Some("closed") => vec!["fixed", "closed"],
-        _ => Vec::new(),
-    };
-    Ok(store::public_orders(db, service_code, &statuses, from, to, 1000).await?)
-}
-
 /// Work orders under a unit (for the people who handle them).
 pub async fn orders_under(
     db: &Db,
@@ -348,7 +329,8 @@ pub async fn order(db: &Db, actor: &Actor, id: Uuid) -> AppResult<(WorkOrderRow,
     Ok((found, history))
 }
 
-/// Moves a work order one step (or to closed), naming the assignee when assigning.
+/// Moves a work order one step (or to closed), naming the assignee when assigning. The note
+/// is internal unless `public_note`: only then does the reporter's status page show it.
 pub async fn transition(
     db: &Db,
     actor: &Actor,
@@ -356,6 +338,7 @@ pub async fn transition(
     to: &str,
     assignee: Option<&str>,
     note: &str,
+    public_note: bool,
 ) -> AppResult<WorkOrderRow> {
     let found = store::order(db, id).await?.ok_or(AppError::NotFound)?;
     match found.unit_id {
@@ -405,16 +388,15 @@ pub async fn transition(
             "phiếu vừa được người khác cập nhật / someone else just moved this order",
         ));
     }
-    store::insert_history(
-        &mut tx,
-        id,
-        Some(from.as_str()),
-        to.as_str(),
-        &actor.label,
-        &note,
-        now,
-    )
-    .await?;
+    let step = HistoryRow {
+        at: now,
+        from_status: Some(from.as_str().to_owned()),
+        to_status: to.as_str().to_owned(),
+        actor: actor.label.clone(),
+        note,
+        public_note,
+    };
+    store::insert_history(&mut tx, id, &step).await?;
     audit::record(
         &mut tx,
         actor,
