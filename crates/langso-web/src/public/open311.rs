@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use langso_app::AppError;
 use langso_app::faults::{self as actions, WorkOrder};
 use langso_domain::faults::WorkStatus;
-use langso_domain::public_text::mask_personal_data;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -155,14 +154,15 @@ fn request_record(o: &WorkOrder) -> Record {
         ("status_notes", Some(o.status.clone())),
         ("service_name", name),
         ("service_code", Some(o.service_code.clone())),
-        ("description", Some(mask_personal_data(&o.description))),
+        // Masked by `public_order`, like the address.
+        ("description", Some(o.description.clone())),
         // The assignee is a person the public has no need to know: kept internal.
         ("agency_responsible", None),
         ("service_notice", None),
         ("requested_datetime", time(o.requested_at)),
         ("updated_datetime", time(o.updated_at)),
         ("expected_datetime", time(o.due_at)),
-        ("address", Some(mask_personal_data(&o.address))),
+        ("address", Some(o.address.clone())),
         ("asset_id", o.asset_code.clone()),
         ("lat", o.latitude.map(|v| v.to_string())),
         ("long", o.longitude.map(|v| v.to_string())),
