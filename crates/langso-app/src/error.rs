@@ -1,10 +1,49 @@
 //! What an action can answer besides success.
 //!
-//! Policy: refusals (bad input, a rule broken) carry messages meant for the person who asked,
-//! Vietnamese first, English second, and change nothing. Store failures are logged once by the
+//! Policy: refusals (bad input, a rule broken) carry messages meant for the person who asked
+//! and change nothing. New refusals name a catalogue key with arguments ([`Message`]), which
+//! the web renders in the reader's language; older ones still carry "Vietnamese / English" text. Store failures are logged once by the
 //! web layer and shown as a generic error; their details never reach a user.
 
 use langso_store::StoreError;
+
+/// A message named by its key in the catalogue (`langso-web/messages/*/<domain>.ftl`), with
+/// its arguments: the app never words a refusal itself, so each reader gets it in one language.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Message {
+    /// The catalogue key (a Fluent message id such as `households-too-many-columns`).
+    pub key: &'static str,
+    /// Named arguments, already formatted as text (`{ $limit }` in the catalogue).
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl Message {
+    /// A message with these arguments.
+    pub fn new(key: &'static str, args: &[(&'static str, &dyn std::fmt::Display)]) -> Self {
+        Message {
+            key,
+            args: args
+                .iter()
+                .map(|(name, value)| (*name, value.to_string()))
+                .collect(),
+        }
+    }
+}
+
+impl std::fmt::Display for Message {
+    /// The key and its arguments, for logs and tests; people read the rendered catalogue text.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.key)?;
+        for (index, (name, value)) in self.args.iter().enumerate() {
+            let open = if index == 0 { " {" } else { ", " };
+            write!(f, "{open}{name}: {value}")?;
+        }
+        if !self.args.is_empty() {
+            f.write_str("}")?;
+        }
+        Ok(())
+    }
+}
 
 /// One bad cell of an imported file, or one bad field of a form.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -13,8 +52,11 @@ pub struct CellError {
     pub row: usize,
     /// Column header or form field name.
     pub column: String,
-    /// What is wrong, Vietnamese first.
+    /// What is wrong: the rendered key for keyed errors, else "Vietnamese / English" text.
     pub message: String,
+    /// The catalogue message, for errors raised by key; the web renders it per language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<Message>,
 }
 
 impl CellError {
@@ -24,6 +66,23 @@ impl CellError {
             row,
             column: column.to_owned(),
             message: message.into(),
+            key: None,
+        }
+    }
+
+    /// A problem with one cell, named by its catalogue key with arguments.
+    pub fn keyed(
+        row: usize,
+        column: &str,
+        key: &'static str,
+        args: &[(&'static str, &dyn std::fmt::Display)],
+    ) -> Self {
+        let message = Message::new(key, args);
+        CellError {
+            row,
+            column: column.to_owned(),
+            message: message.to_string(),
+            key: Some(message),
         }
     }
 }
@@ -72,6 +131,11 @@ impl AppError {
     /// A refusal with one message that belongs to no particular cell.
     pub fn refused(message: impl Into<String>) -> Self {
         AppError::Invalid(vec![CellError::new(0, "", message)])
+    }
+
+    /// A refusal named by its catalogue key, belonging to no particular cell.
+    pub fn refused_key(key: &'static str, args: &[(&'static str, &dyn std::fmt::Display)]) -> Self {
+        AppError::Invalid(vec![CellError::keyed(0, "", key, args)])
     }
 }
 

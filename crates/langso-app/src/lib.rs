@@ -17,7 +17,7 @@ pub mod progress;
 pub mod units;
 
 pub use auth::Actor;
-pub use error::{AppError, AppResult, CellError};
+pub use error::{AppError, AppResult, CellError, Message};
 pub use langso_store::Db;
 
 /// Today's date in Vietnam (UTC+7): "as of today" for every date-dependent view.

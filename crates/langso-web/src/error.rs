@@ -49,7 +49,7 @@ impl From<&CellError> for FieldProblem {
         FieldProblem {
             row: error.row,
             field: error.column.clone(),
-            message: error.message.clone(),
+            message: crate::messages::both(error),
         }
     }
 }
@@ -102,7 +102,13 @@ impl IntoResponse for ApiError {
                 return problem(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "Dữ liệu không hợp lệ / Invalid input",
-                    Some(self.0.to_string()),
+                    Some(
+                        errors
+                            .iter()
+                            .map(crate::messages::describe_both)
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    ),
                     errors.iter().map(FieldProblem::from).collect(),
                 );
             }
@@ -149,7 +155,10 @@ impl IntoResponse for PageError {
             }
         };
         let details = match &self.error {
-            AppError::Invalid(errors) => errors.iter().map(ToString::to_string).collect(),
+            AppError::Invalid(errors) => errors
+                .iter()
+                .map(|error| crate::messages::describe(error, self.lang))
+                .collect(),
             _ => Vec::new(),
         };
         let page = crate::pages::ErrorPage::new(self.lang, key, details);

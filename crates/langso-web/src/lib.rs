@@ -9,6 +9,7 @@ pub mod auth;
 pub mod error;
 pub mod failures;
 pub mod i18n;
+pub mod messages;
 mod metrics;
 pub mod pages;
 pub mod public;

@@ -431,7 +431,7 @@ pub(crate) fn operator() -> langso_app::Actor {
 pub(crate) fn report(error: AppError) -> anyhow::Error {
     if let AppError::Invalid(errors) = &error {
         for problem in errors {
-            eprintln!("  - {problem}");
+            eprintln!("  - {}", langso_web::messages::describe_both(problem));
         }
         let count = errors.len();
         return anyhow::anyhow!(

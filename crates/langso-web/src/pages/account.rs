@@ -102,7 +102,10 @@ pub(super) async fn change_password(
             Ok(response)
         }
         Err(AppError::Invalid(errors)) => {
-            let messages = errors.iter().map(|e| e.message.clone()).collect();
+            let messages = errors
+                .iter()
+                .map(|e| crate::messages::text(e, lang))
+                .collect();
             let mut response = render(&account_page(
                 &state, &headers, &uri, &actor, messages, false,
             ));

@@ -163,7 +163,7 @@ pub(super) async fn create(
     match actions::create_user(&state.db, &actor, &input).await {
         Ok(view) => Ok(Redirect::to(&format!("/admin/users/{}", view.user.id)).into_response()),
         Err(AppError::Invalid(errors)) => {
-            let errors = errors.into_iter().map(|e| (e.column, e.message)).collect();
+            let errors = crate::messages::field_errors(errors, lang);
             list_page(
                 &state,
                 &actor,

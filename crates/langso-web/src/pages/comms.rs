@@ -216,10 +216,7 @@ pub(super) async fn create_group(
     match actions::create_group(&state.db, &actor, &input).await {
         Ok(group) => Ok(Redirect::to(&format!("/groups/{}", group.id)).into_response()),
         Err(AppError::Invalid(problems)) => {
-            let errors = problems
-                .into_iter()
-                .map(|p| (p.column, p.message))
-                .collect();
+            let errors = crate::messages::field_errors(problems, lang);
             groups_page(&state, &actor, &headers, &uri, unit, errors).await
         }
         Err(error) => Err(PageError { error, lang }),
@@ -530,10 +527,7 @@ pub(super) async fn create(
             Ok(Redirect::to(&format!("/announcements/{}", row.id)).into_response())
         }
         Err(AppError::Invalid(problems)) => {
-            let errors = problems
-                .into_iter()
-                .map(|p| (p.column, p.message))
-                .collect();
+            let errors = crate::messages::field_errors(problems, lang);
             new_page(&state, &actor, &headers, &uri, unit, form, errors).await
         }
         Err(error) => Err(PageError { error, lang }),

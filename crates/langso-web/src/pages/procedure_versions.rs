@@ -199,10 +199,7 @@ pub(super) async fn publish(
             Ok(Redirect::to(&format!("/procedures/{code}/history")).into_response())
         }
         Err(AppError::Invalid(problems)) => {
-            let errors = problems
-                .into_iter()
-                .map(|p| (p.column, p.message))
-                .collect();
+            let errors = crate::messages::field_errors(problems, lang);
             Ok(page(&state, &actor, &headers, &uri, code, form, errors))
         }
         Err(error) => Err(PageError { error, lang }),

@@ -74,8 +74,8 @@ fn date_field(form: &HashMap<String, String>, name: &str, errors: &mut Errors) -
     }
 }
 
-fn problems(list: Vec<CellError>) -> Errors {
-    list.into_iter().map(|p| (p.column, p.message)).collect()
+fn problems(list: Vec<CellError>, lang: Lang) -> Errors {
+    crate::messages::field_errors(list, lang)
 }
 
 fn status_of(errors: &Errors) -> StatusCode {
@@ -214,7 +214,7 @@ pub(super) async fn create_team(
             lang,
         }),
         Err(AppError::Invalid(list)) => {
-            errors.extend(problems(list));
+            errors.extend(problems(list, lang));
             teams_page(&state, &actor, &headers, &uri, unit, form, errors).await
         }
         Err(error) => Err(PageError { error, lang }),
@@ -334,7 +334,16 @@ pub(super) async fn add_member(
     match teams::add_member(&state.db, &actor, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/teams/{id}")).into_response()),
         Err(AppError::Invalid(list)) => {
-            team_page(&state, &actor, &headers, &uri, id, form, problems(list)).await
+            team_page(
+                &state,
+                &actor,
+                &headers,
+                &uri,
+                id,
+                form,
+                problems(list, lang),
+            )
+            .await
         }
         Err(error) => Err(PageError { error, lang }),
     }
@@ -460,7 +469,16 @@ pub(super) async fn record_outreach(
     match teams::record_outreach(&state.db, &actor, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/outreach?unit={}", unit.id)).into_response()),
         Err(AppError::Invalid(list)) => {
-            outreach_page(&state, &actor, &headers, &uri, unit, form, problems(list)).await
+            outreach_page(
+                &state,
+                &actor,
+                &headers,
+                &uri,
+                unit,
+                form,
+                problems(list, lang),
+            )
+            .await
         }
         Err(error) => Err(PageError { error, lang }),
     }
@@ -562,7 +580,7 @@ pub(super) async fn import_set(
     match result {
         Ok(set) => Ok(Redirect::to(&format!("/criteria/{}", set.id)).into_response()),
         Err(AppError::Invalid(list)) => {
-            sets_page(&state, &actor, &headers, &uri, problems(list)).await
+            sets_page(&state, &actor, &headers, &uri, problems(list, lang)).await
         }
         Err(error) => Err(PageError { error, lang }),
     }
@@ -908,7 +926,7 @@ async fn recognition(
             lang,
         }),
         Err(AppError::Invalid(list)) => {
-            errors.extend(problems(list));
+            errors.extend(problems(list, lang));
             village_page(&state, &actor, &headers, &uri, id, errors).await
         }
         Err(error) => Err(PageError { error, lang }),
@@ -944,7 +962,7 @@ pub(super) async fn upload_evidence(
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/villages/{id}")).into_response()),
         Err(AppError::Invalid(list)) => {
-            village_page(&state, &actor, &headers, &uri, id, problems(list)).await
+            village_page(&state, &actor, &headers, &uri, id, problems(list, lang)).await
         }
         Err(error) => Err(PageError { error, lang }),
     }
@@ -967,7 +985,7 @@ pub(super) async fn approve_evidence(
         Err(AppError::Invalid(list)) => {
             let unit = field(&form, "village");
             let unit = parse_uuid(&unit, lang)?;
-            village_page(&state, &actor, &headers, &uri, unit, problems(list)).await
+            village_page(&state, &actor, &headers, &uri, unit, problems(list, lang)).await
         }
         Err(error) => Err(PageError { error, lang }),
     }

@@ -273,10 +273,7 @@ pub(super) async fn create(
             Ok(Redirect::to(&format!("/qr/placements/{}", placement.id)).into_response())
         }
         Err(AppError::Invalid(problems)) => {
-            let errors = problems
-                .into_iter()
-                .map(|p| (p.column, p.message))
-                .collect();
+            let errors = crate::messages::field_errors(problems, lang);
             new_page(&state, &actor, &headers, &uri, unit, form, errors).await
         }
         Err(error) => Err(PageError { error, lang }),

@@ -162,10 +162,7 @@ pub(super) async fn create(
             Ok(response)
         }
         Err(AppError::Invalid(problems)) => {
-            let errors = problems
-                .into_iter()
-                .map(|p| (p.column, p.message))
-                .collect();
+            let errors = crate::messages::field_errors(problems, lang);
             list_page(&state, &actor, &headers, &uri, unit, form, errors).await
         }
         Err(error) => Err(PageError { error, lang }),

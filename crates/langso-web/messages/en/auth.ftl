@@ -1,0 +1,1 @@
+# English messages of the auth domain: the same keys as vi/auth.ftl.

@@ -1,0 +1,1 @@
+# English messages of the comms domain: the same keys as vi/comms.ftl.

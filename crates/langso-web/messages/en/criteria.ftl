@@ -1,0 +1,1 @@
+# English messages of the criteria domain: the same keys as vi/criteria.ftl.

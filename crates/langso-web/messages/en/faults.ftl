@@ -1,0 +1,1 @@
+# English messages of the faults domain: the same keys as vi/faults.ftl.

@@ -1,0 +1,1 @@
+# English messages of the households domain: the same keys as vi/households.ftl.

@@ -1,0 +1,1 @@
+# English messages of the teams domain: the same keys as vi/teams.ftl.

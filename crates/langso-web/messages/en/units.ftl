@@ -1,0 +1,1 @@
+# English messages of the units domain: the same keys as vi/units.ftl.

@@ -1,0 +1,1 @@
+# Vietnamese messages of the criteria domain: keys raised by langso-app and langso-web.

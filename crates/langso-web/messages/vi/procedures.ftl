@@ -1,0 +1,1 @@
+# Vietnamese messages of the procedures domain: keys raised by langso-app and langso-web.
