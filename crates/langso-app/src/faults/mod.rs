@@ -5,6 +5,7 @@
 //! reporter follows it with a token. Handling needs `WritePeople` on the order's unit.
 
 use langso_domain::assets::{AssetKind, distance_m};
+use langso_domain::public_text::xml_safe;
 use langso_domain::faults::{MAX_PHOTO_BYTES, NEAREST_WITHIN_M, WorkStatus, due_hours, photo_type};
 use langso_store::faults::{self as store, HistoryRow, WorkOrderRow};
 use time::{Duration, OffsetDateTime};
@@ -79,7 +80,9 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
             "dịch vụ không có / unknown service",
         ));
     }
-    let description = input.description.trim().to_owned();
+    // Control characters mean nothing in a report, break XML documents and PostgreSQL refuses
+    // NUL: they are replaced here, once, before anything is stored.
+    let description = xml_safe(input.description.trim()).into_owned();
     if description.is_empty() || description.chars().count() > 2000 {
         problems.push(CellError::new(
             0,
@@ -209,10 +212,10 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
         unit_id: unit,
         latitude: input.latitude,
         longitude: input.longitude,
-        address: input.address.trim().to_owned(),
+        address: xml_safe(input.address.trim()).into_owned(),
         description,
         media_url: media.map(str::to_owned),
-        reporter: input.reporter.trim().to_owned(),
+        reporter: xml_safe(input.reporter.trim()).into_owned(),
         status: WorkStatus::New.as_str().to_owned(),
         assignee: String::new(),
         due_at: now + Duration::hours(due_hours(AssetKind::parse(service).ok())),

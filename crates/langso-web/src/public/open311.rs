@@ -18,6 +18,8 @@ use time::format_description::well_known::Rfc3339;
 use super::open311_form;
 use super::xml::XmlDoc;
 use crate::AppState;
+use crate::i18n::Lang;
+use crate::messages;
 
 /// Reply format.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -382,7 +384,15 @@ pub(crate) async fn post_request(
     };
     let input = match open311_form::parse(&fields) {
         Ok(input) => input,
-        Err(refusal) => return error(format, StatusCode::BAD_REQUEST, refusal.to_string()),
+        Err(refusal) => {
+            let message = refusal.message();
+            let text = format!(
+                "{} / {}",
+                messages::message(Lang::Vi, &message),
+                messages::message(Lang::En, &message)
+            );
+            return error(format, StatusCode::BAD_REQUEST, text);
+        }
     };
     match actions::submit_report(&state.db, &input).await {
         Ok(order) => {

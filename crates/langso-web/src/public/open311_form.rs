@@ -4,6 +4,7 @@
 //! each are bounded before anything is looked at; past a bound the whole form is refused with
 //! the bound named, and nothing is written.
 
+use langso_app::Message;
 use langso_app::faults::NewReport;
 
 /// The most fields a form may carry (the specification names about fifteen).
@@ -14,14 +15,28 @@ pub(crate) const MAX_FIELDS: usize = 64;
 pub(crate) const MAX_FIELD_BYTES: usize = 8 * 1024;
 
 /// Why a form is refused before it is read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum FormRefusal {
-    /// More than [`MAX_FIELDS`] fields.
-    #[error("too many fields: {0} (at most {MAX_FIELDS})")]
+    /// More than [`MAX_FIELDS`] fields (how many there were).
     TooManyFields(usize),
-    /// A name or value longer than [`MAX_FIELD_BYTES`].
-    #[error("field {0} is longer than {MAX_FIELD_BYTES} bytes")]
+    /// A name or value longer than [`MAX_FIELD_BYTES`] (the field's name, cut short).
     TooLong(String),
+}
+
+impl FormRefusal {
+    /// The refusal as a catalogue message naming the limit.
+    pub(crate) fn message(&self) -> Message {
+        match self {
+            FormRefusal::TooManyFields(count) => Message::new(
+                "faults-open311-too-many-fields",
+                &[("count", count), ("limit", &MAX_FIELDS)],
+            ),
+            FormRefusal::TooLong(field) => Message::new(
+                "faults-open311-field-too-long",
+                &[("field", field), ("limit", &MAX_FIELD_BYTES)],
+            ),
+        }
+    }
 }
 
 /// The report a form describes. A field given twice counts once (the first); blank fields
@@ -115,7 +130,9 @@ mod tests {
         );
         let long = parse(&[pair("description", &"ộ".repeat(MAX_FIELD_BYTES))]).err();
         assert_eq!(long, Some(FormRefusal::TooLong("description".into())));
-        assert!(long.unwrap().to_string().contains("8192"));
+        let message = long.unwrap().message();
+        assert_eq!(message.key, "faults-open311-field-too-long");
+        assert!(message.args.contains(&("limit", "8192".to_owned())));
     }
 
     fn field() -> impl Strategy<Value = (String, String)> {

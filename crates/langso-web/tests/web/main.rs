@@ -15,6 +15,8 @@ mod pages;
 mod posters;
 // --- teams, criteria, dashboard ---
 mod programme;
+mod public_text;
+mod redirects;
 mod public_guides;
 mod support;
 mod system;
