@@ -144,7 +144,8 @@ mod tests {
             .prop_map(str::to_owned),
             any::<String>(),
         ];
-        let value = prop_oneof![any::<String>(), "[-+0-9.eE]{0,12}", "\\PC{0,2100}"];
+        let long = ("\\PC{1,3}", 0usize..3000).prop_map(|(s, n)| s.repeat(n));
+        let value = prop_oneof![any::<String>(), "[-+0-9.eE]{0,12}", "\\PC{0,40}", long];
         (name, value)
     }
 

@@ -95,7 +95,7 @@ mod tests {
         assert_eq!(
             xml,
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<root href=\"/a?b=1&amp;c=&quot;2&quot; \">\
-             <t>&lt;b&gt;Đèn&lt;/b&gt; &amp;  \u{FFFD}</t><e term=\"x&lt;y\"/></root>"
+             <t>&lt;b&gt;Đèn&lt;/b&gt; &amp;   \u{FFFD}</t><e term=\"x&lt;y\"/></root>"
         );
         Ok(())
     }

@@ -83,6 +83,7 @@ async fn public_text_is_masked_and_officers_notes_stay_internal() {
             ("address_string", "Số 5 ngõ 34, SĐT 0243.856.1234"),
             ("first_name", "Lan"),
             ("phone", "0987654321"),
+            ("attribute[unit]", "09805-T01"),
         ],
         "10.1.0.1",
     )
