@@ -1,7 +1,7 @@
 //! The audit log: written with every change, read and exported within scope.
 
-use langso_domain::public_text::csv_safe_cell;
 use langso_domain::auth::Permission;
+use langso_domain::public_text::csv_safe_cell;
 use langso_store::Tx;
 use langso_store::audit::{self as store, AuditFilter, AuditRow};
 use time::OffsetDateTime;

@@ -86,7 +86,10 @@ async fn household_and_audit_exports_neutralise_formula_cells() {
         );
     }
     assert!(rows.iter().flatten().any(|cell| cell == "Nguyễn Văn An"));
-    assert!(rows.iter().flatten().any(|cell| cell == "3"), "figures stay figures");
+    assert!(
+        rows.iter().flatten().any(|cell| cell == "3"),
+        "figures stay figures"
+    );
 
     let log = audit::export_csv(db, &Actor::system("test"), &AuditQuery::default())
         .await

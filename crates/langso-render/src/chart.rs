@@ -153,8 +153,7 @@ mod tests {
         };
         let svg = chart.svg();
         assert!(
-            svg.chars()
-                .all(langso_domain::public_text::xml_allowed),
+            svg.chars().all(langso_domain::public_text::xml_allowed),
             "{svg:?}"
         );
         assert!(svg.contains("Thôn Đông \u{FFFD}") && svg.contains("a b"));

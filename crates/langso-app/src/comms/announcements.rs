@@ -3,10 +3,10 @@
 //! village reached and one outbox row per delivery channel, so a message is never published
 //! without being queued, nor queued without being published.
 
-use langso_domain::public_text::xml_safe;
 use langso_domain::auth::Permission;
 use langso_domain::comms::{Category, Status, parse_link, render_body};
 use langso_domain::households::IndicatorKind;
+use langso_domain::public_text::xml_safe;
 use langso_domain::units::Level;
 use langso_store::Tx;
 use langso_store::comms::{self as store, AnnouncementRow, AttemptRow, OutboxRow, millis};

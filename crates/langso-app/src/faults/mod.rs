@@ -5,8 +5,8 @@
 //! reporter follows it with a token. Handling needs `WritePeople` on the order's unit.
 
 use langso_domain::assets::{AssetKind, distance_m};
-use langso_domain::public_text::xml_safe;
 use langso_domain::faults::{MAX_PHOTO_BYTES, NEAREST_WITHIN_M, WorkStatus, due_hours, photo_type};
+use langso_domain::public_text::xml_safe;
 use langso_store::faults::{self as store, HistoryRow, WorkOrderRow};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;

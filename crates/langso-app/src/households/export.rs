@@ -3,8 +3,8 @@
 //! PII right; every export audited. The headers are those the import recognises, so an
 //! exported file (with the PII right) imports back unchanged.
 
-use langso_domain::public_text::csv_safe_cell;
 use langso_domain::auth::{Permission, mask_personal};
+use langso_domain::public_text::csv_safe_cell;
 use langso_render::sheet::{SheetCell, xlsx};
 use langso_store::households as store;
 use time::Date;

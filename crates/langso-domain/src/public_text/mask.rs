@@ -38,8 +38,8 @@ fn personal(chars: &[char], window: &[Group], plus: bool) -> bool {
     let n = digits.len();
     // Written in groups, a number's later groups have at least three digits and its first at
     // least two: that keeps dates (01.02.2024) and lists of small numbers out.
-    let grouped = window.len() == 1
-        || (window[0].len() >= 2 && window[1..].iter().all(|g| g.len() >= 3));
+    let grouped =
+        window.len() == 1 || (window[0].len() >= 2 && window[1..].iter().all(|g| g.len() >= 3));
     if !grouped {
         return false;
     }
@@ -184,7 +184,10 @@ mod tests {
             ("(024) 3856 1234", "(***) **** ****"),
             ("+84 912 345 678", "+** *** *** ***"),
             ("84912345678", "***********"),
-            ("0912-345-678 hoặc 0987 654 321", "****-***-*** hoặc **** *** ***"),
+            (
+                "0912-345-678 hoặc 0987 654 321",
+                "****-***-*** hoặc **** *** ***",
+            ),
             ("sdt0912345678", "sdt**********"),
             ("lần 2 0912 345 678", "lần 2 **** *** ***"),
         ] {
@@ -247,7 +250,11 @@ mod tests {
     }
 
     fn citizen_id() -> impl Strategy<Value = String> {
-        prop_oneof!["0[0-9]{11}", "[0-9]{9}", "0[0-9]{2} [0-9]{3} [0-9]{3} [0-9]{3}"]
+        prop_oneof![
+            "0[0-9]{11}",
+            "[0-9]{9}",
+            "0[0-9]{2} [0-9]{3} [0-9]{3} [0-9]{3}"
+        ]
     }
 
     proptest! {

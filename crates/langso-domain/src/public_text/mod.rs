@@ -89,7 +89,13 @@ mod tests {
 
     #[test]
     fn local_paths_are_kept() {
-        for ok in ["/", "/households?unit=1&page=2", "/thu-tuc/1.001", "/a%2F%2Fb", "/x//y"] {
+        for ok in [
+            "/",
+            "/households?unit=1&page=2",
+            "/thu-tuc/1.001",
+            "/a%2F%2Fb",
+            "/x//y",
+        ] {
             assert_eq!(same_site_path(ok), ok);
         }
     }
@@ -116,7 +122,10 @@ mod tests {
         ] {
             assert_eq!(same_site_path(bad), "/", "{bad:?}");
         }
-        assert_eq!(same_site_path(&format!("/{}", "a".repeat(MAX_REDIRECT_LEN))), "/");
+        assert_eq!(
+            same_site_path(&format!("/{}", "a".repeat(MAX_REDIRECT_LEN))),
+            "/"
+        );
     }
 
     #[test]
@@ -124,7 +133,10 @@ mod tests {
         assert!(matches!(xml_safe("Đèn hỏng\tở ngõ\n3"), Cow::Borrowed(_)));
         assert_eq!(xml_safe("a\u{b}b\u{0}c"), "a b c");
         assert_eq!(xml_safe("x\u{FFFE}\u{FFFF}"), "x\u{FFFD}\u{FFFD}");
-        assert_eq!(xml_safe("\u{1F4A1}\u{E000}\u{85}"), "\u{1F4A1}\u{E000}\u{85}");
+        assert_eq!(
+            xml_safe("\u{1F4A1}\u{E000}\u{85}"),
+            "\u{1F4A1}\u{E000}\u{85}"
+        );
     }
 
     #[test]
@@ -136,7 +148,15 @@ mod tests {
         assert_eq!(csv_safe_cell("\t=1"), "'\t=1");
         assert_eq!(csv_safe_cell("\r=1"), "'\r=1");
         assert_eq!(csv_safe_cell("-"), "'-");
-        for kept in ["", "-5", "+84 912 345 678", "-1.5", "Nguyễn Văn A", "0912345678", "a=b"] {
+        for kept in [
+            "",
+            "-5",
+            "+84 912 345 678",
+            "-1.5",
+            "Nguyễn Văn A",
+            "0912345678",
+            "a=b",
+        ] {
             assert_eq!(csv_safe_cell(kept), kept);
         }
     }

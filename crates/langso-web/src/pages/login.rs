@@ -1,7 +1,6 @@
 //! Logging in and out. The login form is protected by a double-submit CSRF cookie (there is
 //! no session yet); logging out needs the session's CSRF token.
 
-use langso_domain::public_text::same_site_path;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -10,6 +9,7 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use langso_app::auth::{self as actions, LoginFailure};
 use langso_app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount};
+use langso_domain::public_text::same_site_path;
 use serde::Deserialize;
 
 use super::{Chrome, render};

@@ -180,7 +180,11 @@ fn atom_document(feed: &VillageFeed, base: &str) -> std::io::Result<String> {
     let page = format!("{base}/v/{code}/feed");
     doc.empty(
         "link",
-        &[("rel", "self"), ("type", "application/atom+xml"), ("href", &own)],
+        &[
+            ("rel", "self"),
+            ("type", "application/atom+xml"),
+            ("href", &own),
+        ],
     )?;
     doc.empty(
         "link",

@@ -52,7 +52,7 @@ fn reply(
 ) -> Response {
     match format {
         Format::Json => {
-            let list: Vec<Value> = records.iter().map(|r| json_object(r)).collect();
+            let list: Vec<Value> = records.iter().map(json_object).collect();
             (status, axum::Json(Value::Array(list))).into_response()
         }
         Format::Xml => xml_reply(status, |doc| {
@@ -73,7 +73,12 @@ fn json_object(record: &Record) -> Value {
     Value::Object(
         record
             .iter()
-            .map(|(k, v)| ((*k).to_owned(), v.clone().map_or(Value::Null, Value::String)))
+            .map(|(k, v)| {
+                (
+                    (*k).to_owned(),
+                    v.clone().map_or(Value::Null, Value::String),
+                )
+            })
             .collect(),
     )
 }

@@ -123,7 +123,9 @@ mod tests {
 
     #[test]
     fn forms_past_a_limit_are_refused_naming_it() {
-        let many: Vec<_> = (0..=MAX_FIELDS).map(|i| pair(&format!("f{i}"), "x")).collect();
+        let many: Vec<_> = (0..=MAX_FIELDS)
+            .map(|i| pair(&format!("f{i}"), "x"))
+            .collect();
         assert_eq!(
             parse(&many).err(),
             Some(FormRefusal::TooManyFields(MAX_FIELDS + 1))
@@ -138,8 +140,17 @@ mod tests {
     fn field() -> impl Strategy<Value = (String, String)> {
         let name = prop_oneof![
             prop::sample::select(vec![
-                "service_code", "lat", "long", "description", "address_string", "email",
-                "first_name", "phone", "media_url", "attribute[asset]", "attribute[unit]",
+                "service_code",
+                "lat",
+                "long",
+                "description",
+                "address_string",
+                "email",
+                "first_name",
+                "phone",
+                "media_url",
+                "attribute[asset]",
+                "attribute[unit]",
             ])
             .prop_map(str::to_owned),
             any::<String>(),

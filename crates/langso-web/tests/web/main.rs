@@ -15,9 +15,9 @@ mod pages;
 mod posters;
 // --- teams, criteria, dashboard ---
 mod programme;
+mod public_guides;
 mod public_text;
 mod redirects;
-mod public_guides;
 mod support;
 mod system;
 mod telemetry;

@@ -41,7 +41,10 @@ pub(crate) fn assert_well_formed(xml: &str) {
             }
             Ok(Event::Eof) => break,
             Ok(_) => {}
-            Err(e) => panic!("not well-formed at {}: {e}\n{xml}", reader.buffer_position()),
+            Err(e) => panic!(
+                "not well-formed at {}: {e}\n{xml}",
+                reader.buffer_position()
+            ),
         }
     }
     assert_eq!((depth, roots), (0, 1), "one root, closed");
@@ -90,7 +93,10 @@ async fn public_text_is_masked_and_officers_notes_stay_internal() {
     .await;
     assert_eq!(status, 201, "{body}");
     let created: Value = serde_json::from_str(&body).unwrap();
-    let id = created[0]["service_request_id"].as_str().unwrap().to_owned();
+    let id = created[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let token = created[0]["token"].as_str().unwrap().to_owned();
 
     let session = app
@@ -98,7 +104,11 @@ async fn public_text_is_masked_and_officers_notes_stay_internal() {
         .await;
     for (to, note, public) in [
         ("assigned", "Gọi anh Hùng 0977 111 222 trước khi đến", false),
-        ("in_progress", "Đã thay bóng; hỏi thêm: hotro@langso.vn", true),
+        (
+            "in_progress",
+            "Đã thay bóng; hỏi thêm: hotro@langso.vn",
+            true,
+        ),
     ] {
         let response = app
             .client
@@ -115,7 +125,10 @@ async fn public_text_is_masked_and_officers_notes_stay_internal() {
     let request: Value = app.json(&format!("/open311/v2/requests/{id}.json")).await;
     let description = request[0]["description"].as_str().unwrap();
     let address = request[0]["address"].as_str().unwrap();
-    assert!(description.starts_with("Đèn cột số 12 tắt từ 01/12/2026."), "{description}");
+    assert!(
+        description.starts_with("Đèn cột số 12 tắt từ 01/12/2026."),
+        "{description}"
+    );
     assert_eq!(address, "Số 5 ngõ 34, SĐT ****.***.****");
     assert!(request[0]["agency_responsible"].is_null());
     let (_, xml) = app.text("/open311/v2/requests.xml").await;
@@ -137,7 +150,10 @@ async fn public_text_is_masked_and_officers_notes_stay_internal() {
         }
     }
     assert!(page.contains("Đã thay bóng; hỏi thêm: ***@***"), "{page}");
-    assert!(!page.contains("trước khi đến"), "an internal note is not public");
+    assert!(
+        !page.contains("trước khi đến"),
+        "an internal note is not public"
+    );
 
     // The officer still reads everything.
     let response = app
@@ -203,9 +219,23 @@ fn hostile_text() -> impl Strategy<Value = String> {
         any::<String>(),
         (0u32..0x20).prop_map(|c| char::from_u32(c).unwrap_or('?').to_string()),
         prop::sample::select(vec![
-            "\u{FFFE}", "\u{FFFF}", "\u{FFFD}", "\\ud800", "\\uDFFF", "&#xD800;", "&#0;",
-            "&#x1F;", "%ED%A0%80", "]]>", "<![CDATA[", "</request>", "&amp;", "\u{85}", "\u{2028}",
-            "0912 345 678", "a@b.vn",
+            "\u{FFFE}",
+            "\u{FFFF}",
+            "\u{FFFD}",
+            "\\ud800",
+            "\\uDFFF",
+            "&#xD800;",
+            "&#0;",
+            "&#x1F;",
+            "%ED%A0%80",
+            "]]>",
+            "<![CDATA[",
+            "</request>",
+            "&amp;",
+            "\u{85}",
+            "\u{2028}",
+            "0912 345 678",
+            "a@b.vn",
         ])
         .prop_map(str::to_owned),
     ];
@@ -240,7 +270,12 @@ fn public_xml_stays_well_formed_whatever_was_submitted() {
             &(hostile_text(), hostile_text(), hostile_text()),
             |(description, address, name)| {
                 let case = case.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                let from = format!("10.{}.{}.{}", 3 + case / 65536, (case / 256) % 256, case % 256);
+                let from = format!(
+                    "10.{}.{}.{}",
+                    3 + case / 65536,
+                    (case / 256) % 256,
+                    case % 256
+                );
                 runtime.block_on(async {
                     let form = [
                         ("service_code", "other"),
@@ -259,7 +294,8 @@ fn public_xml_stays_well_formed_whatever_was_submitted() {
                             .nth(1)
                             .and_then(|r| r.split('<').next())
                             .unwrap_or_default();
-                        let (status, one) = app.text(&format!("/open311/v2/requests/{id}.xml")).await;
+                        let (status, one) =
+                            app.text(&format!("/open311/v2/requests/{id}.xml")).await;
                         assert_eq!(status, 200);
                         assert_well_formed(&one);
                     }
@@ -278,7 +314,10 @@ fn public_xml_stays_well_formed_whatever_was_submitted() {
                     )
                     .await;
                     assert!(
-                        !matches!(posted, Err(langso_app::AppError::Internal(_) | langso_app::AppError::Store(_))),
+                        !matches!(
+                            posted,
+                            Err(langso_app::AppError::Internal(_) | langso_app::AppError::Store(_))
+                        ),
                         "{posted:?}"
                     );
                     let (status, atom) = app.text("/v/09805-T01/feed.atom").await;
