@@ -9,6 +9,7 @@ pub mod auth;
 pub mod comms;
 pub mod faults;
 pub mod households;
+pub mod locale;
 pub mod procedures;
 pub mod public_text;
 pub mod text;

@@ -20,6 +20,7 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
         "Smart-village platform",
     ),
     ("nav.home", "Trang chủ", "Home"),
+    ("nav.menu", "Danh mục", "Menu"),
     ("nav.units", "Đơn vị hành chính", "Administrative units"),
     ("nav.api", "API", "API"),
     (

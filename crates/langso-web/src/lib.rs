@@ -25,6 +25,7 @@ use axum::http::{HeaderName, Request};
 use langso_app::Db;
 use langso_app::assets::{Devices, Ingest, IngestConfig};
 use langso_app::procedures::{RecorderConfig, ScanRecorder};
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -75,7 +76,13 @@ impl AppState {
         };
         background.push(langso_app::assets::start_detector(db.clone(), every));
         if let Some(url) = &settings.mqtt_url {
-            let id = format!("langso-{}", uuid::Uuid::now_v7().simple());
+            let node = if settings.node_id.is_empty() {
+                langso_app::assets::mqtt::default_node("")
+            } else {
+                settings.node_id.clone()
+            };
+            let id = langso_app::assets::mqtt::client_id(&node);
+            tracing::info!(%node, client_id = %id, "MQTT subscriber");
             match langso_app::assets::mqtt::start(url, &id, devices.clone()) {
                 Ok(task) => background.push(task),
                 Err(error) => tracing::error!(%error, "MQTT subscriber not started"),
@@ -124,6 +131,9 @@ pub struct Settings {
     // --- assets ---
     /// An MQTT broker to subscribe to (`mqtt://host:port`) for device telemetry.
     pub mqtt_url: Option<String>,
+    /// This node's name, from which its MQTT client id is derived (stable across restarts,
+    /// different per node, so the broker keeps our queued messages). Empty: the host's name.
+    pub node_id: String,
     /// How often the offline detector runs (zero: every 10 s).
     pub offline_check: Duration,
     /// Telemetry requests that may wait for the writer (zero: the default, 2,048); past this
@@ -148,6 +158,9 @@ pub fn router(state: AppState) -> Router {
         .route_layer(axum::middleware::from_fn(metrics::track))
         .with_state(state)
         .layer(axum::middleware::from_fn(security::headers))
+        // Pages, JSON and SVG go out compressed (brotli or gzip, as the client accepts) so an
+        // officer's page stays small on 3G; tiny bodies and images are left as they are.
+        .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),

@@ -129,13 +129,18 @@ struct WebOptions {
     /// `langso/{unit}/{asset}/status`.
     #[arg(long, env = "LANGSO_MQTT_URL")]
     mqtt_url: Option<String>,
+    /// This node's name for the MQTT broker, from which a stable client id is derived (the
+    /// broker queues QoS 1 messages for it while it restarts). Default: host name and listen
+    /// address; set it when either changes between restarts.
+    #[arg(long, env = "LANGSO_NODE_ID")]
+    node_id: Option<String>,
     /// Seconds between runs of the offline detector.
     #[arg(long, env = "LANGSO_OFFLINE_CHECK", default_value_t = 10)]
     offline_check: u64,
 }
 
 impl WebOptions {
-    fn settings(&self, demo: bool) -> Settings {
+    fn settings(&self, demo: bool, listen: SocketAddr) -> Settings {
         Settings {
             demo,
             secure_cookies: self
@@ -149,6 +154,10 @@ impl WebOptions {
                 .clone()
                 .or_else(|| demo.then(|| DEMO_HOTLINE.to_owned())),
             mqtt_url: self.mqtt_url.clone(),
+            node_id: self
+                .node_id
+                .clone()
+                .unwrap_or_else(|| langso_app::assets::mqtt::default_node(&listen.to_string())),
             offline_check: std::time::Duration::from_secs(self.offline_check.max(1)),
             ingest_capacity: 0,
         }
@@ -211,7 +220,7 @@ async fn main() -> Result<()> {
         Command::Serve { listen, web } => {
             let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
             user::hint_first_admin(&db).await?;
-            serve(db, listen, web.settings(false)).await
+            serve(db, listen, web.settings(false, listen)).await
         }
         Command::Demo {
             reset,
@@ -225,7 +234,7 @@ async fn main() -> Result<()> {
             if no_serve {
                 return Ok(());
             }
-            serve(db, listen, web.settings(true)).await
+            serve(db, listen, web.settings(true, listen)).await
         }
         Command::Migrate => {
             open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;

@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use langso_domain::assets::{MAX_READINGS, Reading};
+use langso_domain::assets::{
+    AssetError, MAX_CLOCK_AHEAD, MAX_READING_AGE, MAX_READINGS, Reading, reading_time,
+};
 use langso_store::assets::{self as store, DeviceTarget};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -256,8 +258,27 @@ impl Devices {
                 ));
                 continue;
             }
-            // A clock far ahead would keep a device "online" for ever: cap at arrival time.
-            let at = reading.at.map_or(now, |at| at.min(now));
+            // The device's own time orders its readings; a clock far off is refused.
+            let at = match reading_time(reading.at, now) {
+                Ok(at) => at,
+                Err(AssetError::ClockAhead) => {
+                    let minutes = MAX_CLOCK_AHEAD.whole_minutes();
+                    let args: [(&'static str, &dyn std::fmt::Display); 1] = [("minutes", &minutes)];
+                    problems.push(CellError::keyed(i + 1, "at", "assets-reading-ahead", &args));
+                    continue;
+                }
+                Err(_) => {
+                    let days = MAX_READING_AGE.whole_days();
+                    let args: [(&'static str, &dyn std::fmt::Display); 1] = [("days", &days)];
+                    problems.push(CellError::keyed(
+                        i + 1,
+                        "at",
+                        "assets-reading-too-old",
+                        &args,
+                    ));
+                    continue;
+                }
+            };
             resolved.push(Resolved {
                 target,
                 reading,
@@ -265,6 +286,9 @@ impl Devices {
             });
         }
         if problems.is_empty() {
+            // Applied in the order measured (a stable sort keeps arrival order for equal
+            // times), so a batch sent newest first still records every status change.
+            resolved.sort_by_key(|r| r.at);
             Ok(resolved)
         } else {
             Err(AppError::Invalid(problems))

@@ -294,6 +294,8 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
         broadcasts: get("outreach:loudspeaker"),
         attendance: get("outreach:attendance"),
     };
+    // Child units read in the Vietnamese alphabet (Đan Phượng after Dương Liễu, not after Z).
+    langso_domain::locale::sort_by_name(&mut children, |child| child.name.as_str());
     Ok(Dashboard {
         unit_id: this.id,
         code: this.code,

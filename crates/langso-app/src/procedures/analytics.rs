@@ -175,7 +175,11 @@ pub async fn scan_analytics(
     let mut procedures: Vec<SeriesStats> = procedures.into_values().collect();
     procedures.sort_by(|a, b| a.key.cmp(&b.key));
     let mut units: Vec<SeriesStats> = units.into_values().collect();
-    units.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.name.cmp(&b.name)));
+    units.sort_by(|a, b| {
+        b.total
+            .cmp(&a.total)
+            .then_with(|| langso_domain::locale::compare(&a.name, &b.name))
+    });
     Ok(ScanAnalytics {
         days: dates,
         placements: stats,

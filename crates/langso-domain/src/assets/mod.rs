@@ -4,8 +4,10 @@
 //! Kinds, place types, funding and statuses are closed lists here so that the API, the import
 //! and the database agree; a new kind is one line in [`AssetKind::ALL`].
 
+mod payload;
 mod telemetry;
 
+pub use payload::*;
 pub use telemetry::*;
 
 use serde::{Deserialize, Serialize};
@@ -36,6 +38,14 @@ pub enum AssetError {
     /// A reading that cannot be used.
     #[error("bản tin không hợp lệ / bad reading: {0}")]
     BadReading(&'static str),
+    /// A reading's time too far ahead of the server's clock ([`MAX_CLOCK_AHEAD`]).
+    #[error(
+        "thời điểm của bản tin vượt quá 5 phút so với máy chủ / reading time more than 5 minutes ahead of the server"
+    )]
+    ClockAhead,
+    /// A reading's time older than [`MAX_READING_AGE`].
+    #[error("thời điểm của bản tin cũ hơn 30 ngày / reading time older than 30 days")]
+    TooOld,
 }
 
 macro_rules! closed_list {

@@ -59,6 +59,18 @@ fn query(filter: &Filter) -> AuditQuery {
     }
 }
 
+/// An audit action in words (`faults.transition` → "Chuyển trạng thái phiếu sửa chữa"); an
+/// action the catalogue does not name yet reads "Other action", never as its code.
+pub(crate) fn action_name(action: &str, lang: Lang) -> String {
+    let key = format!("audit-action-{}", action.replace(['.', '_'], "-"));
+    let text = crate::messages::render(lang, &key, &[]);
+    if text == key {
+        crate::messages::render(lang, "audit-action-other", &[])
+    } else {
+        text
+    }
+}
+
 pub(super) async fn index(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -71,17 +83,12 @@ pub(super) async fn index(
     let rows = actions::list(&state.db, &actor, &query(&filter))
         .await
         .map_err(|error| PageError { error, lang })?;
-    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
     let entries = rows
         .into_iter()
         .map(|r| Entry {
-            at: r
-                .at
-                .to_offset(time::macros::offset!(+7))
-                .format(format)
-                .unwrap_or_default(),
+            at: langso_domain::locale::minute(r.at),
             actor: r.actor_label,
-            action: r.action,
+            action: action_name(&r.action, lang),
             target: format!("{} {}", r.target_type, r.target_id),
             summary: r.summary,
         })

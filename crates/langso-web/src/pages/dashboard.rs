@@ -43,12 +43,6 @@ struct DashboardPage {
     today: Date,
 }
 
-impl DashboardPage {
-    fn percent(&self, share: &f64) -> String {
-        format!("{:.0}%", share * 100.0)
-    }
-}
-
 pub(super) async fn show(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -92,10 +86,12 @@ pub(super) async fn show(
             .map_err(fail)?
             .into_iter()
             .map(|v| (v.unit_id.to_string(), v.name, v.status.as_str()))
-            .collect()
+            .collect::<Vec<_>>()
     } else {
         Vec::new()
     };
+    let mut villages = villages;
+    langso_domain::locale::sort_by_name(&mut villages, |(_, name, _)| name.as_str());
     let chrome = Chrome::for_request(&state, &headers, &uri, Some(&actor));
     Ok(render(&DashboardPage {
         villages,

@@ -52,7 +52,41 @@ struct HouseholdPage {
     chrome: Chrome,
     view: HouseholdView,
     values: Vec<(String, i64)>,
-    visits: Vec<VisitRow>,
+    visits: Vec<VisitLine>,
+}
+
+/// One visit as a person reads it: indicator names and help in words, never codes or JSON.
+struct VisitLine {
+    visited_on: time::Date,
+    visitor: String,
+    observed: Vec<(String, i64)>,
+    help: Vec<String>,
+    notes: String,
+}
+
+impl VisitLine {
+    /// The visit's observed values named from the catalogue and its help from `HELP_KINDS`;
+    /// a code the catalogue no longer holds is left out rather than shown raw.
+    fn new(row: VisitRow, indicators: &[Indicator], lang: Lang) -> Self {
+        let values: BTreeMap<String, i64> = serde_json::from_str(&row.observed).unwrap_or_default();
+        let observed = indicators
+            .iter()
+            .filter_map(|i| values.get(&i.code).map(|v| (label(lang, i).0, *v)))
+            .collect();
+        let help = row
+            .help_given
+            .split(',')
+            .filter_map(|code| HELP_KINDS.iter().find(|(c, _, _)| *c == code.trim()))
+            .map(|(_, vi, en)| if lang == Lang::Vi { *vi } else { *en }.to_owned())
+            .collect();
+        VisitLine {
+            visited_on: row.visited_on,
+            visitor: row.visitor_label,
+            observed,
+            help,
+            notes: row.notes,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -174,6 +208,10 @@ pub(super) async fn show(
                     .map_or(0, |(_, v)| *v),
             )
         })
+        .collect();
+    let visits = visits
+        .into_iter()
+        .map(|row| VisitLine::new(row, &indicators, lang))
         .collect();
     let chrome = Chrome::for_request(&state, &headers, &uri, Some(&actor));
     Ok(render(&HouseholdPage {

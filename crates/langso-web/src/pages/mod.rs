@@ -17,6 +17,7 @@ mod qr_analytics;
 mod units;
 // --- dashboard ---
 mod dashboard;
+pub(crate) mod format;
 // --- webhooks page (issue 8b) ---
 mod asset_import;
 mod asset_page;

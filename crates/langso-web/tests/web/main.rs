@@ -12,6 +12,7 @@ mod households;
 mod open311;
 mod openapi;
 mod pages;
+mod phone;
 mod posters;
 // --- teams, criteria, dashboard ---
 mod programme;
@@ -21,6 +22,9 @@ mod redirects;
 mod support;
 mod system;
 mod telemetry;
+// --- issue 13: MQTT and telemetry limits ---
+mod mqtt_ingest;
+mod telemetry_limits;
 mod units_api;
 // --- comms follow-ups (issue 8b) ---
 mod asset_pages;

@@ -60,8 +60,8 @@ async fn the_dashboard_shows_the_article_and_the_reports_download() {
         .unwrap();
     for expected in [
         "Huyện Đan Phượng",
-        "101 / 101 (100%)",
-        "1015",
+        "101 / 101 (100 %)",
+        "1.015",
         "<svg",
         "Đã công nhận / recognised (101)",
     ] {

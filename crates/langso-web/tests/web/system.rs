@@ -51,3 +51,34 @@ async fn shutdown_is_graceful() {
     assert_eq!(app.get("/healthz").await.status(), 200);
     assert!(app.shutdown().await, "the server stopped cleanly");
 }
+
+/// Pages and JSON go out compressed for clients that accept it (brotli preferred, gzip
+/// otherwise), and uncompressed for those that do not; plain "ok" stays as it is.
+#[tokio::test]
+async fn responses_are_compressed_for_clients_that_accept_it() {
+    let app = TestApp::with_demo().await;
+    let encoding = |accept: &'static str, path: &'static str| {
+        let request = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .header("accept-encoding", accept);
+        async move {
+            let response = request.send().await.unwrap();
+            let header = response
+                .headers()
+                .get("content-encoding")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned();
+            (header, response.bytes().await.unwrap().len())
+        }
+    };
+    let (plain, plain_size) = encoding("identity", "/units").await;
+    assert_eq!(plain, "");
+    let (gzip, gzip_size) = encoding("gzip", "/units").await;
+    assert_eq!(gzip, "gzip");
+    assert!(gzip_size < plain_size, "{gzip_size} < {plain_size}");
+    assert_eq!(encoding("br, gzip", "/units").await.0, "br");
+    assert_eq!(encoding("gzip", "/api/openapi.json").await.0, "gzip");
+    assert_eq!(encoding("gzip", "/healthz").await.0, "");
+}
