@@ -1,6 +1,7 @@
 //! The audit log: written with every change, read and exported within scope.
 
 use langso_domain::auth::Permission;
+use langso_domain::public_text::csv_safe_cell;
 use langso_store::Tx;
 use langso_store::audit::{self as store, AuditFilter, AuditRow};
 use time::OffsetDateTime;
@@ -135,16 +136,19 @@ pub async fn export_csv(db: &Db, actor: &Actor, query: &AuditQuery) -> AppResult
                 .format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_default();
             let unit = row.unit_id.map(|u| u.to_string()).unwrap_or_default();
+            // Labels and summaries hold what people typed: shown, never run, by a spreadsheet.
+            let record = [
+                at.as_str(),
+                &row.actor_label,
+                &row.action,
+                &row.target_type,
+                &row.target_id,
+                &unit,
+                &row.summary,
+            ]
+            .map(csv_safe_cell);
             writer
-                .write_record([
-                    at.as_str(),
-                    &row.actor_label,
-                    &row.action,
-                    &row.target_type,
-                    &row.target_id,
-                    &unit,
-                    &row.summary,
-                ])
+                .write_record(record.iter().map(|c| c.as_bytes()))
                 .map_err(|e| crate::AppError::Internal(e.to_string()))?;
         }
         writer

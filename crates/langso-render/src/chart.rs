@@ -140,4 +140,22 @@ mod tests {
         assert!(svg.contains("Lượt quét &lt;QR&gt;") && svg.contains("&amp; sân"));
         assert!(svg.contains("<polyline"));
     }
+
+    #[test]
+    fn characters_xml_forbids_never_reach_the_svg() {
+        let chart = LineChart {
+            title: "Thôn\u{b}Đông\u{0}\u{FFFF}".to_owned(),
+            labels: vec!["\u{1b}[31m".to_owned()],
+            series: vec![Series {
+                name: "a\u{c}b".to_owned(),
+                values: vec![1],
+            }],
+        };
+        let svg = chart.svg();
+        assert!(
+            svg.chars().all(langso_domain::public_text::xml_allowed),
+            "{svg:?}"
+        );
+        assert!(svg.contains("Thôn Đông \u{FFFD}") && svg.contains("a b"));
+    }
 }

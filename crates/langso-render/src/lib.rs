@@ -42,10 +42,12 @@ pub enum RenderError {
 /// Result of a rendering.
 pub type RenderResult<T> = Result<T, RenderError>;
 
-/// Escapes text for XML (SVG) content and attributes.
+/// Escapes text for XML (SVG) content and attributes, and replaces the characters XML 1.0
+/// forbids (see [`langso_domain::public_text::xml_safe`]): a unit or asset name holding a
+/// vertical tab would otherwise make the whole map unreadable.
 pub fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in langso_domain::public_text::xml_safe(text).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),

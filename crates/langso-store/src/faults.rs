@@ -65,6 +65,8 @@ pub struct HistoryRow {
     pub actor: String,
     /// Why.
     pub note: String,
+    /// The note may be shown to the public (the reporter's status page).
+    pub public_note: bool,
 }
 
 /// Records a new work order.
@@ -97,19 +99,12 @@ pub async fn set_status(
 }
 
 /// Appends a history row.
-pub async fn insert_history(
-    tx: &mut Tx,
-    order: Uuid,
-    from: Option<&str>,
-    to: &str,
-    actor: &str,
-    note: &str,
-    at: OffsetDateTime,
-) -> StoreResult<()> {
+pub async fn insert_history(tx: &mut Tx, order: Uuid, step: &HistoryRow) -> StoreResult<()> {
     let sql = "INSERT INTO work_order_history (id, work_order_id, at, from_status, to_status, actor, \
-               note) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-    on_tx!(tx, c => sqlx::query(sql).bind(Uuid::now_v7()).bind(order).bind(at).bind(from).bind(to)
-        .bind(actor).bind(note).execute(&mut *c).await.map(|_| ()))?;
+               note, public_note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    on_tx!(tx, c => sqlx::query(sql).bind(Uuid::now_v7()).bind(order).bind(step.at)
+        .bind(step.from_status.as_deref()).bind(&step.to_status).bind(&step.actor).bind(&step.note)
+        .bind(step.public_note).execute(&mut *c).await.map(|_| ()))?;
     Ok(())
 }
 
@@ -138,7 +133,7 @@ pub async fn order_by_token(
 
 /// A work order's history, oldest first.
 pub async fn history(ex: impl Into<Exec<'_>>, id: Uuid) -> StoreResult<Vec<HistoryRow>> {
-    let sql = "SELECT at, from_status, to_status, actor, note FROM work_order_history \
+    let sql = "SELECT at, from_status, to_status, actor, note, public_note FROM work_order_history \
                WHERE work_order_id = $1 ORDER BY at, id";
     Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(id).fetch_all(e).await)?)
 }

@@ -977,6 +977,12 @@ const CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("orders.move", "Chuyển trạng thái", "Move the order"),
     ("orders.history", "Lịch sử xử lý", "History"),
+    (
+        "orders.public_note",
+        "Cho người báo hỏng xem ghi chú này (không ghi số điện thoại, tên người)",
+        "Show this note to the reporter (no phone numbers or names)",
+    ),
+    ("orders.note_public", "công khai", "public"),
     ("orders.when", "Lúc (UTC)", "When (UTC)"),
     ("orders.who", "Người thực hiện", "By"),
     ("work.other", "Sự cố khác", "Other fault"),

@@ -6,6 +6,7 @@
 use langso_domain::auth::Permission;
 use langso_domain::comms::{Category, Status, parse_link, render_body};
 use langso_domain::households::IndicatorKind;
+use langso_domain::public_text::xml_safe;
 use langso_domain::units::Level;
 use langso_store::Tx;
 use langso_store::comms::{self as store, AnnouncementRow, AttemptRow, OutboxRow, millis};
@@ -86,14 +87,15 @@ pub async fn create_announcement(
         .ok_or(AppError::NotFound)?;
     let mut errors = Vec::new();
     let mut fail = |field: &str, message: String| errors.push(CellError::new(0, field, message));
-    let title = input.title.trim().to_owned();
+    // Control characters would break the village's Atom feed (and NUL, PostgreSQL): replaced.
+    let title = xml_safe(input.title.trim()).into_owned();
     if title.is_empty() || title.chars().count() > 200 {
         fail(
             "title",
             "tiêu đề 1–200 ký tự / a title needs 1–200 characters".into(),
         );
     }
-    let body = input.body.trim().to_owned();
+    let body = xml_safe(input.body.trim()).into_owned();
     if body.is_empty() || body.chars().count() > 5000 {
         fail(
             "body",

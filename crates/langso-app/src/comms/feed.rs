@@ -1,6 +1,7 @@
 //! A village's public feed: the announcements that reached it, and public outreach events.
 
 use langso_domain::comms::render_body;
+use langso_domain::public_text::mask_personal_data;
 use langso_domain::teams::OutreachKind;
 use langso_domain::units::{Level, Unit};
 use langso_store::comms as store;
@@ -46,20 +47,27 @@ pub async fn village_feed(db: &Db, code: &str) -> AppResult<VillageFeed> {
     let mut items: Vec<FeedItem> = store::village_feed(db, village.id, 50)
         .await?
         .into_iter()
-        .map(|a| FeedItem {
-            id: a.id,
-            body_html: render_body(&a.body),
-            title: a.title,
-            category: a.category,
-            link: a.link,
-            short_code: Some(a.short_code),
-            published_at: a.published_at.unwrap_or(a.created_at),
-        })
+        .map(announcement_entry)
         .collect();
     items.extend(public_events(db, village.id).await?);
     items.sort_by(|a, b| b.published_at.cmp(&a.published_at).then(b.id.cmp(&a.id)));
     items.truncate(50);
     Ok(VillageFeed { village, items })
+}
+
+/// A published announcement as the public reads it (the village feed, its Atom feed, the
+/// short link): phone numbers, e-mail addresses and ID numbers in its title and body masked,
+/// since anyone may read and copy a public page.
+pub fn announcement_entry(a: store::AnnouncementRow) -> FeedItem {
+    FeedItem {
+        id: a.id,
+        body_html: render_body(&mask_personal_data(&a.body)),
+        title: mask_personal_data(&a.title),
+        category: a.category,
+        link: a.link,
+        short_code: Some(a.short_code),
+        published_at: a.published_at.unwrap_or(a.created_at),
+    }
 }
 
 /// Public outreach events of the village (and the units above it) as feed entries, up to 50.
@@ -81,8 +89,8 @@ pub async fn public_events(db: &Db, village: Uuid) -> AppResult<Vec<FeedItem>> {
             );
             FeedItem {
                 id: e.id,
-                title: e.topic,
-                body_html: render_body(&body),
+                title: mask_personal_data(&e.topic),
+                body_html: render_body(&mask_personal_data(&body)),
                 category: "event".to_owned(),
                 link: None,
                 short_code: None,

@@ -19,7 +19,7 @@ pub use announcements::{
     list_announcements, open_short_link, publish_due,
 };
 pub use delivery::{DeliveryWorker, WorkerConfig, run_once, signature};
-pub use feed::{FeedItem, VillageFeed, public_events, village_feed};
+pub use feed::{FeedItem, VillageFeed, announcement_entry, public_events, village_feed};
 pub(crate) use groups::household_moved;
 pub use groups::{
     MembershipReport, NewGroup, add_members, add_members_by_codes, coverage, create_group, group,

@@ -6,6 +6,7 @@
 
 use langso_domain::assets::{AssetKind, distance_m};
 use langso_domain::faults::{MAX_PHOTO_BYTES, NEAREST_WITHIN_M, WorkStatus, due_hours, photo_type};
+use langso_domain::public_text::xml_safe;
 use langso_store::faults::{self as store, HistoryRow, WorkOrderRow};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -15,6 +16,9 @@ use crate::auth::{Actor, policy, random_token};
 use crate::{AppError, AppResult, CellError, Db, today};
 
 pub use langso_store::faults::{HistoryRow as WorkOrderStep, WorkOrderRow as WorkOrder};
+pub use public::{follow, public_order, public_request, public_requests, public_steps};
+
+mod public;
 
 /// Handling work orders.
 pub const HANDLE: langso_domain::auth::Permission = langso_domain::auth::Permission::WritePeople;
@@ -76,7 +80,9 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
             "dịch vụ không có / unknown service",
         ));
     }
-    let description = input.description.trim().to_owned();
+    // Control characters mean nothing in a report, break XML documents and PostgreSQL refuses
+    // NUL: they are replaced here, once, before anything is stored.
+    let description = xml_safe(input.description.trim()).into_owned();
     if description.is_empty() || description.chars().count() > 2000 {
         problems.push(CellError::new(
             0,
@@ -206,10 +212,10 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
         unit_id: unit,
         latitude: input.latitude,
         longitude: input.longitude,
-        address: input.address.trim().to_owned(),
+        address: xml_safe(input.address.trim()).into_owned(),
         description,
         media_url: media.map(str::to_owned),
-        reporter: input.reporter.trim().to_owned(),
+        reporter: xml_safe(input.reporter.trim()).into_owned(),
         status: WorkStatus::New.as_str().to_owned(),
         assignee: String::new(),
         due_at: now + Duration::hours(due_hours(AssetKind::parse(service).ok())),
@@ -219,7 +225,15 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
     };
     let mut tx = db.begin().await?;
     store::insert_order(&mut tx, &order).await?;
-    store::insert_history(&mut tx, order.id, None, "new", "public", "", now).await?;
+    let step = HistoryRow {
+        at: now,
+        from_status: None,
+        to_status: "new".to_owned(),
+        actor: "public".to_owned(),
+        note: String::new(),
+        public_note: false,
+    };
+    store::insert_history(&mut tx, order.id, &step).await?;
     if let Some((content_type, content)) = photo {
         store::insert_photo(
             &mut tx,
@@ -295,36 +309,6 @@ async fn nearest_village(db: &Db, lat: f64, lon: f64) -> AppResult<Option<Uuid>>
         .map(|(_, id)| id))
 }
 
-/// One request, publicly (Open311 `requests/{id}`).
-pub async fn public_request(db: &Db, id: Uuid) -> AppResult<WorkOrderRow> {
-    store::order(db, id).await?.ok_or(AppError::NotFound)
-}
-
-/// The request behind a follow-up token, with its history (the reporter's status page).
-pub async fn follow(db: &Db, token: &str) -> AppResult<(WorkOrderRow, Vec<HistoryRow>)> {
-    let order = store::order_by_token(db, token.trim())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let history = store::history(db, order.id).await?;
-    Ok((order, history))
-}
-
-/// Open311 `GET requests`: filters on service, Open311 status (`open`/`closed`) and dates.
-pub async fn public_requests(
-    db: &Db,
-    service_code: Option<&str>,
-    status: Option<&str>,
-    from: Option<OffsetDateTime>,
-    to: Option<OffsetDateTime>,
-) -> AppResult<Vec<WorkOrderRow>> {
-    let statuses: Vec<&str> = match status.map(str::trim) {
-        Some("open") => vec!["new", "assigned", "in_progress"],
-        Some("closed") => vec!["fixed", "closed"],
-        _ => Vec::new(),
-    };
-    Ok(store::public_orders(db, service_code, &statuses, from, to, 1000).await?)
-}
-
 /// Work orders under a unit (for the people who handle them).
 pub async fn orders_under(
     db: &Db,
@@ -348,7 +332,8 @@ pub async fn order(db: &Db, actor: &Actor, id: Uuid) -> AppResult<(WorkOrderRow,
     Ok((found, history))
 }
 
-/// Moves a work order one step (or to closed), naming the assignee when assigning.
+/// Moves a work order one step (or to closed), naming the assignee when assigning. The note
+/// is internal unless `public_note`: only then does the reporter's status page show it.
 pub async fn transition(
     db: &Db,
     actor: &Actor,
@@ -356,6 +341,7 @@ pub async fn transition(
     to: &str,
     assignee: Option<&str>,
     note: &str,
+    public_note: bool,
 ) -> AppResult<WorkOrderRow> {
     let found = store::order(db, id).await?.ok_or(AppError::NotFound)?;
     match found.unit_id {
@@ -405,16 +391,15 @@ pub async fn transition(
             "phiếu vừa được người khác cập nhật / someone else just moved this order",
         ));
     }
-    store::insert_history(
-        &mut tx,
-        id,
-        Some(from.as_str()),
-        to.as_str(),
-        &actor.label,
-        &note,
-        now,
-    )
-    .await?;
+    let step = HistoryRow {
+        at: now,
+        from_status: Some(from.as_str().to_owned()),
+        to_status: to.as_str().to_owned(),
+        actor: actor.label.clone(),
+        note,
+        public_note,
+    };
+    store::insert_history(&mut tx, id, &step).await?;
     audit::record(
         &mut tx,
         actor,

@@ -4,6 +4,7 @@
 //! exported file (with the PII right) imports back unchanged.
 
 use langso_domain::auth::{Permission, mask_personal};
+use langso_domain::public_text::csv_safe_cell;
 use langso_render::sheet::{SheetCell, xlsx};
 use langso_store::households as store;
 use time::Date;
@@ -151,7 +152,8 @@ fn csv_bytes(headers: &[&str], table: &[Vec<SheetCell>]) -> AppResult<Vec<u8>> {
         for row in table {
             writer
                 .write_record(row.iter().map(|cell| match cell {
-                    SheetCell::Text(t) => t.clone(),
+                    // A name like `=HYPERLINK(…)` is shown, not run (see csv_safe_cell).
+                    SheetCell::Text(t) => csv_safe_cell(t).into_owned(),
                     SheetCell::Number(n) => format!("{n}"),
                     SheetCell::Date(y, m, d) => format!("{d:02}/{m:02}/{y}"),
                     SheetCell::Empty => String::new(),

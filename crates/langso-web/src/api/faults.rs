@@ -172,6 +172,9 @@ pub struct TransitionBody {
     /// Why.
     #[serde(default)]
     pub note: String,
+    /// Show the note on the reporter's public status page (otherwise it stays internal).
+    #[serde(default)]
+    pub public_note: bool,
 }
 
 /// Moves a work order one step (new → assigned → in progress → fixed → closed), or closes it.
@@ -190,6 +193,7 @@ async fn transition(
         &body.status,
         body.assignee.as_deref(),
         &body.note,
+        body.public_note,
     )
     .await?;
     Ok(Json(order.into()))

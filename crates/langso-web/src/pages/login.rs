@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use langso_app::auth::{self as actions, LoginFailure};
 use langso_app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount};
+use langso_domain::public_text::same_site_path;
 use serde::Deserialize;
 
 use super::{Chrome, render};
@@ -46,11 +47,9 @@ pub(super) struct CsrfForm {
     csrf: String,
 }
 
-/// Only local paths are followed after login.
+/// Only paths on this site are followed after login (see [`same_site_path`]).
 fn local(next: Option<&str>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or("/")
-        .to_owned()
+    same_site_path(next.unwrap_or("/")).to_owned()
 }
 
 fn page(

@@ -435,12 +435,9 @@ struct Back {
 /// Sets the language cookie and returns to the page the reader was on (only a local path).
 async fn switch_language(Path(code): Path<String>, Query(query): Query<Back>) -> Response {
     let lang = if code == "en" { "en" } else { "vi" };
-    let back = query
-        .back
-        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
-        .unwrap_or_else(|| "/".to_owned());
+    let back = langso_domain::public_text::same_site_path(query.back.as_deref().unwrap_or("/"));
     let cookie = format!("lang={lang}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly");
-    ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
+    ([(header::SET_COOKIE, cookie)], Redirect::to(back)).into_response()
 }
 
 async fn stylesheet() -> Response {

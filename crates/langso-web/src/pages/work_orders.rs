@@ -136,7 +136,8 @@ pub(super) async fn show(
     }))
 }
 
-/// `POST /work-orders/{id}/transition` (csrf, status, assignee, note): moves the order and
+/// `POST /work-orders/{id}/transition` (csrf, status, assignee, note, public_note when the
+/// note may be shown to the reporter): moves the order and
 /// comes back to it.
 pub(super) async fn transition(
     State(state): State<AppState>,
@@ -155,9 +156,18 @@ pub(super) async fn transition(
     }
     let get = |k: &str| form.get(k).map_or("", String::as_str);
     let assignee = Some(get("assignee")).filter(|a| !a.trim().is_empty());
-    let order = actions::transition(&state.db, &actor, id, get("status"), assignee, get("note"))
-        .await
-        .map_err(fail(lang))?;
+    let public_note = form.contains_key("public_note");
+    let order = actions::transition(
+        &state.db,
+        &actor,
+        id,
+        get("status"),
+        assignee,
+        get("note"),
+        public_note,
+    )
+    .await
+    .map_err(fail(lang))?;
     Ok(Redirect::to(&format!("/work-orders/{}", order.id)).into_response())
 }
 

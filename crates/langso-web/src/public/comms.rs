@@ -7,12 +7,12 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
 use langso_app::AppError;
-use langso_app::comms::{self as actions, FeedItem, GUIDES, Guide};
-use langso_domain::comms::{escape, render_body};
+use langso_app::comms::{self as actions, FeedItem, GUIDES, Guide, VillageFeed};
 use langso_render::qr::{Correction, QrMatrix};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::xml::XmlDoc;
 use crate::AppState;
 use crate::api::placements::poster_settings;
 use crate::error::PageError;
@@ -143,49 +143,10 @@ pub(super) async fn atom(
         .await
         .map_err(page_error(lang))?;
     let base = poster_settings(&state, &headers).public_url;
-    let code = escape(&feed.village.code);
-    let stamp = |at: OffsetDateTime| at.format(&Rfc3339).unwrap_or_default();
-    let updated = feed
-        .items
-        .iter()
-        .map(|i| i.published_at)
-        .max()
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    xml.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"vi\">\n");
-    xml.push_str(&format!(
-        "<id>urn:uuid:{}</id>\n<title>{} – thông báo</title>\n<updated>{}</updated>\n",
-        feed.village.id,
-        escape(&feed.village.name),
-        stamp(updated)
-    ));
-    xml.push_str(&format!(
-        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}/v/{code}/feed.atom\"/>\n\
-         <link rel=\"alternate\" type=\"text/html\" href=\"{}/v/{code}/feed\"/>\n\
-         <author><name>{}</name></author>\n<generator>Langso</generator>\n",
-        escape(&base),
-        escape(&base),
-        escape(&feed.village.name)
-    ));
-    for item in &feed.items {
-        let href = match &item.short_code {
-            Some(c) => format!("{base}/a/{c}"),
-            None => format!("{base}/v/{}/feed#e-{}", feed.village.code, item.id),
-        };
-        xml.push_str(&format!(
-            "<entry>\n<id>urn:uuid:{}</id>\n<title>{}</title>\n<updated>{}</updated>\n\
-             <published>{}</published>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n\
-             <category term=\"{}\"/>\n<content type=\"html\">{}</content>\n</entry>\n",
-            item.id,
-            escape(&item.title),
-            stamp(item.published_at),
-            stamp(item.published_at),
-            escape(&href),
-            escape(&item.category),
-            escape(&item.body_html)
-        ));
-    }
-    xml.push_str("</feed>\n");
+    let xml = atom_document(&feed, &base).map_err(|e| PageError {
+        error: AppError::Internal(format!("atom: {e}")),
+        lang,
+    })?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
@@ -194,6 +155,70 @@ pub(super) async fn atom(
         xml,
     )
         .into_response())
+}
+
+/// The Atom document of a village's feed, written by [`XmlDoc`] (every text made safe).
+fn atom_document(feed: &VillageFeed, base: &str) -> std::io::Result<String> {
+    let stamp = |at: OffsetDateTime| at.format(&Rfc3339).unwrap_or_default();
+    let updated = feed
+        .items
+        .iter()
+        .map(|i| i.published_at)
+        .max()
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let code = &feed.village.code;
+    let mut doc = XmlDoc::new()?;
+    doc.open(
+        "feed",
+        &[("xmlns", "http://www.w3.org/2005/Atom"), ("xml:lang", "vi")],
+    )?;
+    doc.newline()?;
+    doc.text("id", &format!("urn:uuid:{}", feed.village.id))?;
+    doc.text("title", &format!("{} – thông báo", feed.village.name))?;
+    doc.text("updated", &stamp(updated))?;
+    let own = format!("{base}/v/{code}/feed.atom");
+    let page = format!("{base}/v/{code}/feed");
+    doc.empty(
+        "link",
+        &[
+            ("rel", "self"),
+            ("type", "application/atom+xml"),
+            ("href", &own),
+        ],
+    )?;
+    doc.empty(
+        "link",
+        &[("rel", "alternate"), ("type", "text/html"), ("href", &page)],
+    )?;
+    doc.open("author", &[])?;
+    doc.text("name", &feed.village.name)?;
+    doc.close("author")?;
+    doc.text("generator", "Langso")?;
+    doc.newline()?;
+    for item in &feed.items {
+        let href = match &item.short_code {
+            Some(c) => format!("{base}/a/{c}"),
+            None => format!("{base}/v/{code}/feed#e-{}", item.id),
+        };
+        doc.open("entry", &[])?;
+        doc.text("id", &format!("urn:uuid:{}", item.id))?;
+        doc.text("title", &item.title)?;
+        doc.text("updated", &stamp(item.published_at))?;
+        doc.text("published", &stamp(item.published_at))?;
+        doc.empty(
+            "link",
+            &[("rel", "alternate"), ("type", "text/html"), ("href", &href)],
+        )?;
+        doc.empty("category", &[("term", &item.category)])?;
+        doc.open("content", &[("type", "html")])?;
+        doc.text_only(&item.body_html)?;
+        doc.close("content")?;
+        doc.close("entry")?;
+        doc.newline()?;
+    }
+    doc.close("feed")?;
+    doc.newline()?;
+    Ok(doc.finish())
 }
 
 /// `/a/{code}`: an announcement's short link. Counts the open (a number per day) and shows it.
@@ -206,15 +231,7 @@ pub(super) async fn short_link(
     let row = actions::open_short_link(&state.db, &code)
         .await
         .map_err(page_error(lang))?;
-    let item = FeedItem {
-        id: row.id,
-        body_html: render_body(&row.body),
-        title: row.title,
-        category: row.category,
-        link: row.link,
-        short_code: Some(row.short_code),
-        published_at: row.published_at.unwrap_or(row.created_at),
-    };
+    let item = actions::announcement_entry(row);
     let page = AnnouncementPage {
         chrome: Chrome::new(lang, format!("/a/{code}"), state.settings.demo),
         item: item_view(&item),

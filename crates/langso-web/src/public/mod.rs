@@ -10,7 +10,9 @@ pub mod cache;
 mod comms;
 mod faults;
 mod open311;
+mod open311_form;
 mod views;
+mod xml;
 
 use std::sync::Arc;
 

@@ -8,15 +8,18 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use langso_app::AppError;
-use langso_app::faults::{self as actions, NewReport, WorkOrder};
+use langso_app::faults::{self as actions, WorkOrder};
 use langso_domain::faults::WorkStatus;
-use langso_render::xml_escape;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::open311_form;
+use super::xml::XmlDoc;
 use crate::AppState;
+use crate::i18n::Lang;
+use crate::messages;
 
 /// Reply format.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -49,52 +52,74 @@ fn reply(
 ) -> Response {
     match format {
         Format::Json => {
-            let list: Vec<Value> = records
-                .iter()
-                .map(|r| {
-                    Value::Object(
-                        r.iter()
-                            .map(|(k, v)| {
-                                (
-                                    (*k).to_owned(),
-                                    v.clone().map_or(Value::Null, Value::String),
-                                )
-                            })
-                            .collect(),
-                    )
-                })
-                .collect();
+            let list: Vec<Value> = records.iter().map(json_object).collect();
             (status, axum::Json(Value::Array(list))).into_response()
         }
-        Format::Xml => {
-            let mut xml = format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<{root}>");
+        Format::Xml => xml_reply(status, |doc| {
+            doc.open(root, &[])?;
             for r in records {
-                xml.push_str(&format!("<{item}>"));
+                doc.open(item, &[])?;
                 for (k, v) in r {
-                    xml.push_str(&format!(
-                        "<{k}>{}</{k}>",
-                        xml_escape(v.as_deref().unwrap_or(""))
-                    ));
+                    doc.text(k, v.as_deref().unwrap_or(""))?;
                 }
-                xml.push_str(&format!("</{item}>"));
+                doc.close(item)?;
             }
-            xml.push_str(&format!("</{root}>"));
-            (
-                status,
-                [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
-                xml,
-            )
-                .into_response()
+            doc.close(root)
+        }),
+    }
+}
+
+fn json_object(record: &Record) -> Value {
+    Value::Object(
+        record
+            .iter()
+            .map(|(k, v)| {
+                (
+                    (*k).to_owned(),
+                    v.clone().map_or(Value::Null, Value::String),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// An XML reply written by `body` after the declaration.
+fn xml_reply(
+    status: StatusCode,
+    body: impl FnOnce(&mut XmlDoc) -> std::io::Result<()>,
+) -> Response {
+    let written = XmlDoc::new().and_then(|mut doc| body(&mut doc).map(|()| doc.finish()));
+    match written {
+        Ok(xml) => (
+            status,
+            [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
+            xml,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "open311 XML not written");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
 }
 
+/// An error in the specification's own form: a list of `{code, description}`, in JSON
+/// `[{"code": 404, "description": "…"}]`, in XML `<errors><error><code>…`.
 fn error(format: Format, status: StatusCode, description: String) -> Response {
-    let record: Record = vec![
-        ("code", Some(status.as_u16().to_string())),
-        ("description", Some(description)),
-    ];
-    reply(format, status, "errors", "error", &[record])
+    match format {
+        Format::Json => (
+            status,
+            axum::Json(json!([{"code": status.as_u16(), "description": description}])),
+        )
+            .into_response(),
+        Format::Xml => {
+            let record: Record = vec![
+                ("code", Some(status.as_u16().to_string())),
+                ("description", Some(description)),
+            ];
+            reply(format, status, "errors", "error", &[record])
+        }
+    }
 }
 
 fn app_error(format: Format, e: AppError) -> Response {
@@ -136,8 +161,10 @@ fn request_record(o: &WorkOrder) -> Record {
         ("status_notes", Some(o.status.clone())),
         ("service_name", name),
         ("service_code", Some(o.service_code.clone())),
+        // Masked by `public_order`, like the address.
         ("description", Some(o.description.clone())),
-        ("agency_responsible", Some(o.assignee.clone())),
+        // The assignee is a person the public has no need to know: kept internal.
+        ("agency_responsible", None),
         ("service_notice", None),
         ("requested_datetime", time(o.requested_at)),
         ("updated_datetime", time(o.updated_at)),
@@ -281,19 +308,25 @@ fn discovery(state: &AppState, headers: &axum::http::HeaderMap, format: Format) 
             }]
         }))
         .into_response(),
-        Format::Xml => {
-            let xml = format!(
-                "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<discovery><changeset>{changeset}</changeset><contact>{}</contact><key_service></key_service><endpoints><endpoint><specification>http://wiki.open311.org/GeoReport_v2</specification><url>{}</url><changeset>{changeset}</changeset><type>production</type><formats><format>application/json</format><format>text/xml</format></formats></endpoint></endpoints></discovery>",
-                xml_escape(state.settings.hotline.as_deref().unwrap_or("")),
-                xml_escape(&base)
-            );
-            (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
-                xml,
-            )
-                .into_response()
-        }
+        Format::Xml => xml_reply(StatusCode::OK, |doc| {
+            doc.open("discovery", &[])?;
+            doc.text("changeset", changeset)?;
+            doc.text("contact", state.settings.hotline.as_deref().unwrap_or(""))?;
+            doc.text("key_service", "")?;
+            doc.open("endpoints", &[])?;
+            doc.open("endpoint", &[])?;
+            doc.text("specification", "http://wiki.open311.org/GeoReport_v2")?;
+            doc.text("url", &base)?;
+            doc.text("changeset", changeset)?;
+            doc.text("type", "production")?;
+            doc.open("formats", &[])?;
+            doc.text("format", "application/json")?;
+            doc.text("format", "text/xml")?;
+            doc.close("formats")?;
+            doc.close("endpoint")?;
+            doc.close("endpoints")?;
+            doc.close("discovery")
+        }),
     }
 }
 
@@ -325,17 +358,21 @@ pub(crate) async fn service(Path(name): Path<String>) -> Response {
     match format {
         Format::Json => axum::Json(json!({
             "service_code": code,
-            "attributes": [Value::Object(attribute.iter().map(|(k, v)| ((*k).to_owned(), v.clone().map_or(Value::Null, Value::String))).collect())]
+            "attributes": [json_object(&attribute)]
         }))
         .into_response(),
-        Format::Xml => {
-            let mut xml = format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<service_definition><service_code>{}</service_code><attributes><attribute>", xml_escape(code));
+        Format::Xml => xml_reply(StatusCode::OK, |doc| {
+            doc.open("service_definition", &[])?;
+            doc.text("service_code", code)?;
+            doc.open("attributes", &[])?;
+            doc.open("attribute", &[])?;
             for (k, v) in &attribute {
-                xml.push_str(&format!("<{k}>{}</{k}>", xml_escape(v.as_deref().unwrap_or(""))));
+                doc.text(k, v.as_deref().unwrap_or(""))?;
             }
-            xml.push_str("</attribute></attributes></service_definition>");
-            (StatusCode::OK, [(header::CONTENT_TYPE, "text/xml; charset=utf-8")], xml).into_response()
-        }
+            doc.close("attribute")?;
+            doc.close("attributes")?;
+            doc.close("service_definition")
+        }),
     }
 }
 
@@ -350,35 +387,17 @@ pub(crate) async fn post_request(
         Some(("requests", format)) => format,
         _ => return error(Format::Json, StatusCode::NOT_FOUND, "not found".to_owned()),
     };
-    let get = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
-    let number = |name: &str| get(name).and_then(|v| v.parse::<f64>().ok());
-    let reporter = [
-        get("first_name"),
-        get("last_name"),
-        get("email"),
-        get("phone"),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
-    let input = NewReport {
-        service_code: get("service_code").unwrap_or_default(),
-        asset_code: get("attribute[asset]").or_else(|| get("asset_id")),
-        latitude: number("lat"),
-        longitude: number("long"),
-        address: get("address_string").unwrap_or_default(),
-        description: get("description").unwrap_or_default(),
-        media_url: get("media_url"),
-        reporter,
-        photo: None,
-        unit_code: get("attribute[unit]"),
+    let input = match open311_form::parse(&fields) {
+        Ok(input) => input,
+        Err(refusal) => {
+            let message = refusal.message();
+            let text = format!(
+                "{} / {}",
+                messages::message(Lang::Vi, &message),
+                messages::message(Lang::En, &message)
+            );
+            return error(format, StatusCode::BAD_REQUEST, text);
+        }
     };
     match actions::submit_report(&state.db, &input).await {
         Ok(order) => {

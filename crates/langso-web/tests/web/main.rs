@@ -23,6 +23,8 @@ mod posters;
 mod programme;
 mod programme_pages;
 mod public_guides;
+mod public_text;
+mod redirects;
 mod support;
 mod system;
 mod telemetry;
