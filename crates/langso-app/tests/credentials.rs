@@ -414,6 +414,32 @@ async fn a_list_shown_unmasked_is_audited_like_a_single_view() {
     for row in shown {
         assert!(entries[0].summary.contains(&row.code), "{}", row.code);
     }
+    // A team's member list likewise: masked, nothing recorded; unmasked, one entry naming them.
+    let team_entries = || async {
+        langso_app::audit::list(
+            db,
+            &op(),
+            &langso_app::audit::AuditQuery {
+                action: Some("team.members_unmasked".to_owned()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+    };
+    let teams = langso_app::teams::list_teams(db, &pii, village)
+        .await
+        .unwrap();
+    let team = teams.first().expect("the demo village has a team").team.id;
+    let view = langso_app::teams::team(db, &plain, team).await.unwrap();
+    assert!(view.members.iter().any(|m| m.phone.is_some()));
+    assert!(team_entries().await.is_empty());
+    let view = langso_app::teams::team(db, &pii, team).await.unwrap();
+    let entries = team_entries().await;
+    assert_eq!(entries.len(), 1);
+    for member in view.members.iter().filter(|m| m.phone.is_some()) {
+        assert!(entries[0].summary.contains(&member.full_name));
+    }
 }
 
 const MANUAL_SET: &str = r#"{

@@ -315,11 +315,12 @@ pub async fn team(db: &Db, actor: &Actor, team_id: Uuid) -> AppResult<TeamView> 
         .await?
         .ok_or(AppError::NotFound)?;
     policy::require(db, actor, Permission::ReadPeople, team.unit_id).await?;
-    let members = store::members_of(db, team.id)
+    let members: Vec<MemberRow> = store::members_of(db, team.id)
         .await?
         .into_iter()
         .map(|m| masked_member(m, actor))
         .collect();
+    audit_unmasked_members(db, actor, &team, &members).await?;
     let unit_name = unit_store::get(db, team.unit_id)
         .await?
         .map(|u| u.name)
@@ -330,6 +331,39 @@ pub async fn team(db: &Db, actor: &Actor, team_id: Uuid) -> AppResult<TeamView> 
         members,
         masked: !actor.pii,
     })
+}
+
+/// Records in the audit log a member list shown with phones unmasked, as a household list is:
+/// one entry per list, naming the members whose numbers were shown.
+async fn audit_unmasked_members(
+    db: &Db,
+    actor: &Actor,
+    team: &TeamRow,
+    members: &[MemberRow],
+) -> AppResult<()> {
+    if !actor.pii || actor.is_system() {
+        return Ok(());
+    }
+    let shown: Vec<&str> = members
+        .iter()
+        .filter(|m| m.phone.is_some())
+        .map(|m| m.full_name.as_str())
+        .collect();
+    if shown.is_empty() {
+        return Ok(());
+    }
+    audit::record_alone(
+        db,
+        actor,
+        Change {
+            action: "team.members_unmasked",
+            target_type: "team",
+            target_id: team.id.to_string(),
+            unit_id: Some(team.unit_id),
+            summary: shown.join(", "),
+        },
+    )
+    .await
 }
 
 /// Records a training or outreach event.

@@ -55,3 +55,4 @@ audit-action-placements-activate = Put a QR code back up
 audit-action-placements-deactivate = Took a QR code down
 audit-action-household-list-unmasked = Viewed the household list unmasked
 audit-action-household-round-unmasked = Viewed a round unmasked
+audit-action-team-members-unmasked = Viewed team members unmasked

@@ -55,3 +55,4 @@ audit-action-placements-activate = Đặt lại mã QR
 audit-action-placements-deactivate = Gỡ mã QR
 audit-action-household-list-unmasked = Xem danh sách hộ với số đầy đủ
 audit-action-household-round-unmasked = Xem lượt thăm với số đầy đủ
+audit-action-team-members-unmasked = Xem danh sách tổ viên với số đầy đủ

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use langso_app::Actor;
-use langso_app::assets::{self as assets, AssetInput, AssetView};
+use langso_app::assets::{self as assets, AssetView};
 use langso_domain::assets::{MAX_PAYLOAD_BYTES, MAX_READINGS};
 use langso_web::{AppState, Settings};
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS};
@@ -121,22 +121,7 @@ impl Drop for Publisher {
 }
 
 async fn camera(app: &TestApp, code: &str) -> uuid::Uuid {
-    let unit = langso_app::units::by_code(app.db(), "09805-T01", langso_app::today())
-        .await
-        .unwrap();
-    let input = AssetInput {
-        code: code.to_owned(),
-        unit_id: Some(unit.id),
-        kind: "camera".into(),
-        name: "Camera thử".into(),
-        place_type: "intersection".into(),
-        funding: "state_budget".into(),
-        ..Default::default()
-    };
-    assets::create_asset(app.db(), &Actor::system("test"), &input)
-        .await
-        .unwrap()
-        .id
+    crate::telemetry::camera(app, "09805-T01", code).await
 }
 
 fn topic(code: &str) -> String {

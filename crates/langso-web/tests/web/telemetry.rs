@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 
 use crate::support::TestApp;
 
-async fn camera(app: &TestApp, village: &str, code: &str) -> uuid::Uuid {
+/// A camera registered in `village` (shared by the telemetry and MQTT tests).
+pub(crate) async fn camera(app: &TestApp, village: &str, code: &str) -> uuid::Uuid {
     let unit = langso_app::units::by_code(app.db(), village, langso_app::today())
         .await
         .unwrap();
@@ -31,7 +32,8 @@ async fn camera(app: &TestApp, village: &str, code: &str) -> uuid::Uuid {
         .id
 }
 
-async fn device_token(app: &TestApp, village: &str, subject: Option<&str>) -> String {
+/// A device token for `village`, bound to the asset `subject` when given.
+pub(crate) async fn device_token(app: &TestApp, village: &str, subject: Option<&str>) -> String {
     let unit = langso_app::units::by_code(app.db(), village, langso_app::today())
         .await
         .unwrap();
@@ -148,49 +150,12 @@ async fn devices_post_batches_with_their_tokens() {
     assert!(app.shutdown().await);
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Mosquitto on a free port, killed when dropped.
-struct Broker(std::process::Child);
-
-impl Drop for Broker {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[tokio::test]
 async fn readings_published_to_the_broker_are_stored() {
-    let binary = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists());
-    let Some(binary) = binary else {
-        eprintln!("SKIPPED: mosquitto is not installed (apt-get install mosquitto)");
+    let Some(broker) = crate::mqtt_ingest::Broker::start().await else {
         return;
     };
-    let port = free_port();
-    let _broker = Broker(
-        std::process::Command::new(binary)
-            .args(["-p", &port.to_string()])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    // Wait until the broker accepts connections.
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let port = broker.port;
     let app = TestApp::with_settings(Settings {
         mqtt_url: Some(format!("mqtt://127.0.0.1:{port}")),
         ..Settings::default()

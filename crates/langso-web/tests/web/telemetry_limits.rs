@@ -4,9 +4,7 @@
 //! `PROPTEST_CASES` sets the number of generated bodies (64 by default).
 
 use langso_app::Actor;
-use langso_app::assets::{self as assets, AssetInput};
-use langso_app::auth::{NewToken, create_token};
-use langso_domain::auth::Role;
+use langso_app::assets;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Value, json};
@@ -17,34 +15,8 @@ use crate::support::TestApp;
 
 /// A camera and a device token bound to it.
 async fn device(app: &TestApp, code: &str) -> (uuid::Uuid, String) {
-    let unit = langso_app::units::by_code(app.db(), "09805-T01", langso_app::today())
-        .await
-        .unwrap();
-    let input = AssetInput {
-        code: code.to_owned(),
-        unit_id: Some(unit.id),
-        kind: "camera".into(),
-        name: "Camera thử".into(),
-        place_type: "intersection".into(),
-        funding: "state_budget".into(),
-        ..Default::default()
-    };
-    let id = assets::create_asset(app.db(), &Actor::system("test"), &input)
-        .await
-        .unwrap()
-        .id;
-    let token = NewToken {
-        name: "thiết bị".into(),
-        kind: "device".into(),
-        role: Role::Viewer,
-        unit_id: unit.id,
-        subject: Some(code.to_owned()),
-        expires_at: None,
-    };
-    let token = create_token(app.db(), &Actor::system("test"), &token)
-        .await
-        .unwrap()
-        .1;
+    let id = crate::telemetry::camera(app, "09805-T01", code).await;
+    let token = crate::telemetry::device_token(app, "09805-T01", Some(code)).await;
     (id, token)
 }
 
