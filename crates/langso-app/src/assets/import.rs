@@ -468,9 +468,7 @@ pub async fn import_assets_csv(
     input
         .take(MAX_ASSET_UPLOAD as u64 + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| {
-            AppError::refused(format!("không đọc được tệp / cannot read the file: {e}"))
-        })?;
+        .map_err(crate::households::sheet::io)?;
     if bytes.len() > MAX_ASSET_UPLOAD {
         return Err(AppError::refused_key(
             "assets-file-too-large",

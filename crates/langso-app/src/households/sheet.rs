@@ -111,10 +111,9 @@ fn read_up_to(input: &mut impl Read, buffer: &mut [u8]) -> AppResult<usize> {
     Ok(filled)
 }
 
-pub(super) fn io(error: std::io::Error) -> AppError {
-    AppError::refused(format!(
-        "không đọc được tệp / cannot read the file: {error}"
-    ))
+/// A file that cannot be read (households and assets alike), named by key.
+pub(crate) fn io(error: std::io::Error) -> AppError {
+    AppError::refused_key("households-file-unreadable", &[("error", &error)])
 }
 
 /// The first sheet of a workbook, streamed: a thread of its own reads the sheet's XML cell by

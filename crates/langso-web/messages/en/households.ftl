@@ -18,3 +18,6 @@ households-file-cell-too-long = The cell is longer than { $limit } characters
 households-file-line-too-long = The line is longer than { $limit } KB
 households-file-outside-grid = Cell { $reference } is outside Excel's grid ({ $columns } columns × { $rows } rows)
 households-file-more-errors = … and { $count } more problems (only the first 1000 are listed)
+
+# A file the reader cannot read at all (cut off, not a file).
+households-file-unreadable = Cannot read the file: { $error }

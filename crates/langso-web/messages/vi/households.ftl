@@ -18,3 +18,6 @@ households-file-cell-too-long = Ô dài quá { $limit } ký tự
 households-file-line-too-long = Dòng dài quá { $limit } KB
 households-file-outside-grid = Ô { $reference } nằm ngoài trang tính Excel ({ $columns } cột × { $rows } dòng)
 households-file-more-errors = … và { $count } lỗi khác (chỉ liệt kê 1000 lỗi đầu)
+
+# A file the reader cannot read at all (cut off, not a file).
+households-file-unreadable = Không đọc được tệp: { $error }
