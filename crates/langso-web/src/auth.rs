@@ -128,7 +128,10 @@ impl FromRequestParts<AppState> for Authenticated {
                 ));
             }
             let next = uri.path_and_query().map_or("/", |pq| pq.as_str());
-            let target = format!("/login?next={}", crate::pages::url_encode(next));
+            let target = format!(
+                "/login?next={}",
+                form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+            );
             return Err(Redirect::to(&target).into_response());
         };
         let writes = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);

@@ -4,16 +4,14 @@
 //! asker's business: they are answered in full (every bad field named) and not logged as
 //! errors. Store failures are ours: they are logged here, once, with the request's span, and
 //! the answer says only that something failed. The API answers RFC 9457
-//! `application/problem+json`; pages answer a plain error page in the reader's language.
+//! `application/problem+json`; pages answer the toolkit's error page (`html::PageError`).
 
 use axum::Json;
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use langso_app::{AppError, CellError};
 use serde::Serialize;
 use utoipa::ToSchema;
-
-use crate::i18n::Lang;
 
 /// An RFC 9457 problem document.
 #[derive(Debug, Serialize, ToSchema)]
@@ -135,48 +133,5 @@ impl IntoResponse for ApiError {
             }
         };
         problem(status, title, None, Vec::new())
-    }
-}
-
-/// A page failure, rendered as a page in the reader's language.
-#[derive(Debug)]
-pub struct PageError {
-    /// What failed.
-    pub error: AppError,
-    /// The reader's language.
-    pub lang: Lang,
-}
-
-impl PageError {
-    /// A multipart upload that cannot be read (cut off, malformed), in the reader's language.
-    pub fn unreadable_upload(error: axum::extract::multipart::MultipartError, lang: Lang) -> Self {
-        PageError {
-            error: AppError::refused(format!("{}: {error}", lang.t("upload.unreadable"))),
-            lang,
-        }
-    }
-}
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        let (status, key) = match &self.error {
-            AppError::NotFound => (StatusCode::NOT_FOUND, "error.not_found"),
-            AppError::Forbidden => (StatusCode::FORBIDDEN, "error.forbidden"),
-            AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "error.invalid"),
-            AppError::Conflict(_) => (StatusCode::CONFLICT, "error.invalid"),
-            AppError::Store(_) | AppError::Internal(_) => {
-                tracing::error!(error = %self.error, "page failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, "error.internal")
-            }
-        };
-        let details = match &self.error {
-            AppError::Invalid(errors) | AppError::Conflict(errors) => errors
-                .iter()
-                .map(|error| crate::messages::describe(error, self.lang))
-                .collect(),
-            _ => Vec::new(),
-        };
-        let page = crate::pages::ErrorPage::new(self.lang, key, details);
-        (status, Html(page.render_or_plain())).into_response()
     }
 }

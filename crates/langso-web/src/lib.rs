@@ -8,7 +8,8 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod failures;
-pub mod i18n;
+pub mod files;
+pub mod html;
 pub mod messages;
 mod metrics;
 pub mod pages;
@@ -117,6 +118,34 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// What QR codes and posters encode: the configured public URL, else the address the
+    /// caller used.
+    pub fn poster_settings(
+        &self,
+        headers: &axum::http::HeaderMap,
+    ) -> langso_app::procedures::PosterSettings {
+        let public_url = if self.settings.public_url.is_empty() {
+            let host = headers
+                .get(axum::http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("localhost");
+            let scheme = if self.settings.secure_cookies {
+                "https"
+            } else {
+                "http"
+            };
+            format!("{scheme}://{host}")
+        } else {
+            self.settings.public_url.clone()
+        };
+        langso_app::procedures::PosterSettings {
+            public_url,
+            hotline: self.settings.hotline.clone(),
+        }
+    }
+}
+
 /// Server settings that handlers read.
 #[derive(Clone, Debug, Default)]
 pub struct Settings {
@@ -158,12 +187,10 @@ pub fn router(state: AppState) -> Router {
     };
     Router::new()
         .merge(api)
-        .merge(pages::router(&state.settings))
-        .merge(public::router())
-        .merge(public::faults_router(&state.settings))
+        .merge(page_routes(&state.settings).into_router())
         .merge(system::router(metrics))
         .merge(api::docs(openapi))
-        .fallback(pages::not_found)
+        .fallback(html::not_found)
         .route_layer(axum::middleware::from_fn(metrics::track))
         .with_state(state)
         .layer(axum::middleware::from_fn(security::headers))
@@ -196,6 +223,14 @@ pub fn router(state: AppState) -> Router {
                 }),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// Every page, officers' and residents', with the frame's own routes: the list the access
+/// matrix checks comes from here.
+pub fn page_routes(settings: &Settings) -> html::Routes {
+    html::routes()
+        .merge(pages::routes(settings))
+        .merge(public::routes(settings))
 }
 
 /// Serves `router` on `listener` with the default [`ConnectionLimits`] until `shutdown`

@@ -188,6 +188,23 @@ pub async fn by_code(db: &Db, code: &str, date: Date) -> AppResult<Unit> {
         .ok_or(AppError::NotFound)
 }
 
+/// The unit named by an id or a GSO code on `date` (the `unit` of a dashboard or report
+/// query); refused by key when nothing is named.
+pub async fn resolve(db: &Db, text: Option<&str>, date: Date) -> AppResult<Uuid> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Err(AppError::Invalid(vec![crate::CellError::keyed(
+            0,
+            "unit",
+            "units-unit-required",
+            &[],
+        )]));
+    };
+    if let Ok(id) = Uuid::parse_str(text) {
+        return Ok(id);
+    }
+    Ok(by_code(db, text, date).await?.id)
+}
+
 /// The children of a unit on `date`.
 pub async fn children(db: &Db, id: Uuid, date: Date) -> AppResult<Vec<Unit>> {
     store::get(db, id).await?.ok_or(AppError::NotFound)?;

@@ -56,3 +56,16 @@ audit-action-placements-deactivate = Took a QR code down
 audit-action-household-list-unmasked = Viewed the household list unmasked
 audit-action-household-round-unmasked = Viewed a round unmasked
 audit-action-team-members-unmasked = Viewed team members unmasked
+
+# Pages.
+audit-title = Audit log
+audit-action = Action (prefix)
+audit-from = From
+audit-to = To
+audit-filter = Filter
+audit-export = Download CSV
+audit-at = When
+audit-actor = Who
+audit-target = Target
+audit-summary = Summary
+audit-none = No entries.

@@ -1,1 +1,36 @@
 # English messages of the auth domain: the same keys as vi/auth.ftl.
+
+# Pages.
+login-title = Log in
+login-login = Login
+login-password = Password
+login-button = Log in
+login-rejected = Wrong login or password.
+login-throttled = Too many failed attempts. Wait 15 minutes and try again.
+login-demo = DEMO accounts (shared password below)
+login-demo-password = Password
+account-title = My account
+account-roles = Roles
+account-pii = May see full citizen-ID and phone numbers
+account-password-title = Change password
+account-password-current = Current password
+account-password-new = New password (at least 10 characters)
+account-password-button = Change password
+account-password-done = Password changed. Please log in again.
+users-title = Users
+users-create = Create an account
+users-display-name = Full name
+users-role = Role
+users-unit = Unit (code)
+users-unit-hint = Code of a unit in force, e.g. 09817 or 09805-T01
+users-pii = May see full citizen-ID and phone numbers
+users-button = Create
+users-disabled = disabled
+users-disable = Disable the account and end its sessions
+users-created = Account created.
+users-none = No accounts in your scope yet.
+role-admin = Administrator
+role-officer = Officer
+role-village-head = Village head
+role-team-member = Digital team member
+role-viewer = Viewer

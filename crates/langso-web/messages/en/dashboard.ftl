@@ -1,1 +1,31 @@
 # English messages of the dashboard domain: the same keys as vi/dashboard.ftl.
+
+# Pages.
+dashboard-title = Smart-village programme
+dashboard-as-of = Figures as of
+dashboard-show = Show
+dashboard-report-xlsx = Monthly report (Excel)
+dashboard-report-pdf = Monthly report (PDF)
+dashboard-commune-teams = Commune digital teams
+dashboard-village-teams = Village-level digital teams
+dashboard-members = Team members
+dashboard-smart-villages = Smart villages
+dashboard-groups = Village groups
+dashboard-wifi = Free public wifi points
+dashboard-cameras = Security cameras
+dashboard-solar = Solar street lights
+dashboard-qr-procedures = Procedures with QR guides
+dashboard-coverage = Households visited door to door
+dashboard-outreach = Trainings · conferences · billboards · broadcasts
+dashboard-map = Villages by status
+dashboard-by-unit = By unit
+dashboard-progress = Door-to-door progress over time
+dashboard-indicators = Indicator shares
+dashboard-as-of-today = Every figure is current, on
+dashboard-as-of-data = Figures as of
+dashboard-as-of-what = the administrative tree of that day, the villages recognised by decisions in force that day, and door-to-door visits per month (counted to the end of
+dashboard-current-data = Current figures
+dashboard-current-what = digital teams and members, households and households visited, household indicators, village groups, devices, QR codes, trainings and outreach — of the units in that day's tree.
+dashboard-visits-to-month = Door-to-door visits to the end of
+dashboard-villages = Villages
+dashboard-village-status = Status

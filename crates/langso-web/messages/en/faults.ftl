@@ -3,3 +3,37 @@
 # Open311 POST requests: a form past a limit (public/open311_form.rs).
 faults-open311-too-many-fields = The form has { $count } fields, more than the limit of { $limit }
 faults-open311-field-too-long = Field “{ $field }” is longer than the limit of { $limit } bytes
+
+# Pages.
+fault-title = Report a fault
+fault-asset = Asset code (on the sticker)
+fault-service = What is wrong
+fault-description = Description
+fault-address = Address or place
+fault-reporter = Name or phone (optional)
+fault-send = Send the report
+fault-status = Status
+fault-due = Due by
+work-new = New
+work-assigned = Assigned
+work-in-progress = In progress
+work-fixed = Fixed
+work-closed = Closed
+fault = Device fault
+orders-title = Work orders
+orders-one = Work order
+orders-none = No work order.
+orders-requested = Reported
+orders-assignee = Assignee
+orders-position = Position
+orders-reporter = Reporter
+orders-media = Photo (link)
+orders-photo = Photo sent by the reporter
+orders-move = Move the order
+orders-history = History
+orders-public-note = Show this note to the reporter (no phone numbers or names)
+orders-note-public = public
+orders-when = When (UTC)
+orders-who = By
+work-other = Other fault
+fault-photo = Photo (optional; JPEG, PNG or WebP, 5 MB at most)

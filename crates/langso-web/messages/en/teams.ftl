@@ -1,1 +1,35 @@
 # English messages of the teams domain: the same keys as vi/teams.ftl.
+
+# Pages.
+teams-title = Community digital teams
+teams-none = No digital team yet.
+teams-name = Team name
+teams-name-hint = Leave empty for "Tổ công nghệ số cộng đồng" and the unit's name
+teams-unit = Unit
+teams-decision = Founding decision
+teams-decision-number = Decision number
+teams-decision-date = Decision date
+teams-members = Members
+teams-count = teams
+teams-new = Set up a digital team
+teams-create = Set up
+teams-roster = Members
+teams-masked = Phone numbers are masked (no right to personal data).
+teams-full-name = Full name
+teams-role = Role
+teams-affiliation = Affiliation
+teams-phone = Phone
+teams-joined-on = Joined on
+teams-add-member = Add a member
+teams-add = Add
+outreach-title = Trainings and outreach
+outreach-window = Events of the last three years, newest first.
+outreach-none = No event recorded yet.
+outreach-held-on = Date
+outreach-kind = Kind
+outreach-topic = Topic
+outreach-attendance = Attendance
+outreach-public = Show on the village's public feed
+outreach-new = Record an event
+outreach-record = Record
+outreach-attendance-not-number = Attendance must be a number

@@ -56,3 +56,16 @@ audit-action-placements-deactivate = Gỡ mã QR
 audit-action-household-list-unmasked = Xem danh sách hộ với số đầy đủ
 audit-action-household-round-unmasked = Xem lượt thăm với số đầy đủ
 audit-action-team-members-unmasked = Xem danh sách tổ viên với số đầy đủ
+
+# Trang (pages).
+audit-title = Nhật ký thay đổi
+audit-action = Hành động (tiền tố)
+audit-from = Từ ngày
+audit-to = Đến ngày
+audit-filter = Lọc
+audit-export = Tải CSV
+audit-at = Thời điểm
+audit-actor = Người thực hiện
+audit-target = Đối tượng
+audit-summary = Tóm tắt
+audit-none = Không có mục nào.

@@ -1,1 +1,36 @@
 # Vietnamese messages of the auth domain: keys raised by langso-app and langso-web.
+
+# Trang (pages).
+login-title = Đăng nhập
+login-login = Tên đăng nhập
+login-password = Mật khẩu
+login-button = Đăng nhập
+login-rejected = Sai tên đăng nhập hoặc mật khẩu.
+login-throttled = Thử sai quá nhiều lần. Hãy đợi 15 phút rồi thử lại.
+login-demo = Tài khoản DEMO (mật khẩu chung bên dưới)
+login-demo-password = Mật khẩu
+account-title = Tài khoản của tôi
+account-roles = Vai trò
+account-pii = Được xem số CCCD và số điện thoại đầy đủ
+account-password-title = Đổi mật khẩu
+account-password-current = Mật khẩu hiện tại
+account-password-new = Mật khẩu mới (ít nhất 10 ký tự)
+account-password-button = Đổi mật khẩu
+account-password-done = Đã đổi mật khẩu. Hãy đăng nhập lại.
+users-title = Người dùng
+users-create = Tạo tài khoản
+users-display-name = Họ và tên
+users-role = Vai trò
+users-unit = Đơn vị (mã)
+users-unit-hint = Mã đơn vị đang hiệu lực, ví dụ 09817 hoặc 09805-T01
+users-pii = Cho xem số CCCD và điện thoại đầy đủ
+users-button = Tạo
+users-disabled = đã khóa
+users-disable = Khóa tài khoản và kết thúc mọi phiên
+users-created = Đã tạo tài khoản.
+users-none = Chưa có tài khoản nào trong phạm vi của bạn.
+role-admin = Quản trị
+role-officer = Cán bộ
+role-village-head = Trưởng thôn
+role-team-member = Tổ viên CNSCĐ
+role-viewer = Người xem

@@ -1,1 +1,31 @@
 # Vietnamese messages of the dashboard domain: keys raised by langso-app and langso-web.
+
+# Trang (pages).
+dashboard-title = Chương trình thôn thông minh
+dashboard-as-of = Số liệu tính đến ngày
+dashboard-show = Xem
+dashboard-report-xlsx = Báo cáo tháng (Excel)
+dashboard-report-pdf = Báo cáo tháng (PDF)
+dashboard-commune-teams = Tổ CNSCĐ cấp xã
+dashboard-village-teams = Tổ CNSCĐ thôn, tổ dân phố, cụm dân cư
+dashboard-members = Thành viên tổ CNSCĐ
+dashboard-smart-villages = Thôn thông minh
+dashboard-groups = Nhóm Zalo của thôn
+dashboard-wifi = Điểm wifi công cộng miễn phí
+dashboard-cameras = Camera an ninh
+dashboard-solar = Đèn năng lượng mặt trời
+dashboard-qr-procedures = Thủ tục hành chính có mã QR
+dashboard-coverage = Hộ đã đến tận nhà
+dashboard-outreach = Tập huấn · hội nghị · pano · phát thanh
+dashboard-map = Bản đồ thôn theo trạng thái
+dashboard-by-unit = Theo đơn vị
+dashboard-progress = Tiến độ đến hộ theo thời gian
+dashboard-indicators = Tỉ lệ theo chỉ số
+dashboard-as-of-today = Mọi số liệu là số liệu hiện tại, ngày
+dashboard-as-of-data = Số liệu đến ngày
+dashboard-as-of-what = cây đơn vị hành chính của ngày đó, số thôn được công nhận theo quyết định còn hiệu lực ngày đó, và lượt đến hộ theo tháng (tính đến hết tháng
+dashboard-current-data = Số liệu hiện tại
+dashboard-current-what = tổ CNSCĐ và thành viên, số hộ và số hộ đã đến, chỉ số của hộ, nhóm Zalo, thiết bị, mã QR, tập huấn và tuyên truyền — của các đơn vị trong cây ngày đó.
+dashboard-visits-to-month = Lượt đến hộ đến hết tháng
+dashboard-villages = Thôn, tổ dân phố
+dashboard-village-status = Tình trạng

@@ -3,3 +3,37 @@
 # Open311 POST requests: a form past a limit (public/open311_form.rs).
 faults-open311-too-many-fields = Biểu mẫu có { $count } trường, quá giới hạn { $limit } trường
 faults-open311-field-too-long = Trường “{ $field }” dài quá { $limit } byte
+
+# Trang (pages).
+fault-title = Báo hỏng thiết bị
+fault-asset = Mã thiết bị (trên tem)
+fault-service = Loại sự cố
+fault-description = Mô tả
+fault-address = Địa chỉ, vị trí
+fault-reporter = Tên hoặc số điện thoại (không bắt buộc)
+fault-send = Gửi báo hỏng
+fault-status = Tình trạng xử lý
+fault-due = Hạn xử lý
+work-new = Mới tiếp nhận
+work-assigned = Đã giao người xử lý
+work-in-progress = Đang xử lý
+work-fixed = Đã sửa xong
+work-closed = Đã đóng
+fault = Lỗi thiết bị
+orders-title = Phiếu sửa chữa
+orders-one = Phiếu sửa chữa
+orders-none = Không có phiếu nào.
+orders-requested = Ngày báo
+orders-assignee = Người xử lý
+orders-position = Toạ độ
+orders-reporter = Người báo
+orders-media = Ảnh (đường dẫn)
+orders-photo = Ảnh người dân gửi
+orders-move = Chuyển trạng thái
+orders-history = Lịch sử xử lý
+orders-public-note = Cho người báo hỏng xem ghi chú này (không ghi số điện thoại, tên người)
+orders-note-public = công khai
+orders-when = Lúc (UTC)
+orders-who = Người thực hiện
+work-other = Sự cố khác
+fault-photo = Ảnh (không bắt buộc; JPEG, PNG hoặc WebP, tối đa 5 MB)

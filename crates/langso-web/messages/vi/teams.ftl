@@ -1,1 +1,35 @@
 # Vietnamese messages of the teams domain: keys raised by langso-app and langso-web.
+
+# Trang (pages).
+teams-title = Tổ công nghệ số cộng đồng
+teams-none = Chưa có tổ CNSCĐ nào.
+teams-name = Tên tổ
+teams-name-hint = Để trống: "Tổ công nghệ số cộng đồng" và tên đơn vị
+teams-unit = Đơn vị
+teams-decision = Quyết định thành lập
+teams-decision-number = Số quyết định
+teams-decision-date = Ngày quyết định
+teams-members = Số thành viên
+teams-count = tổ
+teams-new = Thành lập tổ CNSCĐ
+teams-create = Thành lập
+teams-roster = Thành viên
+teams-masked = Số điện thoại được che (không có quyền xem dữ liệu cá nhân).
+teams-full-name = Họ và tên
+teams-role = Vai trò
+teams-affiliation = Đơn vị công tác / đoàn thể
+teams-phone = Điện thoại
+teams-joined-on = Ngày tham gia
+teams-add-member = Thêm thành viên
+teams-add = Thêm
+outreach-title = Tập huấn và tuyên truyền
+outreach-window = Các hoạt động trong ba năm gần nhất, mới nhất trước.
+outreach-none = Chưa ghi nhận hoạt động nào.
+outreach-held-on = Ngày
+outreach-kind = Hình thức
+outreach-topic = Chủ đề
+outreach-attendance = Số người tham dự
+outreach-public = Hiện trên bảng tin của thôn
+outreach-new = Ghi nhận hoạt động
+outreach-record = Ghi nhận
+outreach-attendance-not-number = Số người tham dự phải là số

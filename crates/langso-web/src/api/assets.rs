@@ -502,7 +502,7 @@ async fn sticker_svg(
     headers: axum::http::HeaderMap,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
-    let settings = super::placements::poster_settings(&state, &headers);
+    let settings = state.poster_settings(&headers);
     let svg = actions::sticker_svg(
         &state.db,
         &actor,

@@ -5,13 +5,12 @@
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use langso_app::{Db, dashboard as actions, today};
+use langso_app::{dashboard as actions, today};
 use serde::Deserialize;
 use time::Date;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use uuid::Uuid;
 
 use crate::AppState;
 use crate::api::extract::{Json, Query};
@@ -45,21 +44,6 @@ pub struct ReportParams {
     month: Option<String>,
 }
 
-/// The unit named by an id or a code on `date`.
-pub(crate) async fn resolve_unit(
-    db: &Db,
-    text: Option<&str>,
-    date: Date,
-) -> Result<Uuid, ApiError> {
-    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
-        return Err(ApiError::field("unit", "bắt buộc / required"));
-    };
-    if let Ok(id) = Uuid::parse_str(text) {
-        return Ok(id);
-    }
-    Ok(langso_app::units::by_code(db, text, date).await?.id)
-}
-
 /// The last day of a `YYYY-MM` month, or today for the current (or a future) month.
 pub(crate) fn month_end(month: Option<&str>) -> Result<Date, ApiError> {
     let today = today();
@@ -86,7 +70,7 @@ async fn dashboard(
     Query(params): Query<DashboardParams>,
 ) -> Result<Json<actions::Dashboard>, ApiError> {
     let date = params.date.unwrap_or_else(today);
-    let unit = resolve_unit(&state.db, params.unit.as_deref(), date).await?;
+    let unit = langso_app::units::resolve(&state.db, params.unit.as_deref(), date).await?;
     Ok(Json(
         actions::dashboard(&state.db, &actor, unit, date).await?,
     ))
@@ -101,23 +85,9 @@ async fn map_svg(
     Query(params): Query<DashboardParams>,
 ) -> Result<Response, ApiError> {
     let date = params.date.unwrap_or_else(today);
-    let unit = resolve_unit(&state.db, params.unit.as_deref(), date).await?;
+    let unit = langso_app::units::resolve(&state.db, params.unit.as_deref(), date).await?;
     let svg = actions::map_svg(&state.db, &actor, unit, date).await?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
-}
-
-fn download(content_type: &'static str, filename: String, body: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
 }
 
 /// The monthly programme report as XLSX (a sheet per section, Vietnamese headers); audited.
@@ -129,11 +99,12 @@ async fn report_xlsx(
     Query(params): Query<ReportParams>,
 ) -> Result<Response, ApiError> {
     let date = month_end(params.month.as_deref())?;
-    let unit = resolve_unit(&state.db, params.unit.as_deref(), date).await?;
+    let unit = langso_app::units::resolve(&state.db, params.unit.as_deref(), date).await?;
     let bytes = actions::monthly_report_xlsx(&state.db, &actor, unit, date).await?;
-    Ok(download(
+    Ok(crate::files::download(
+        crate::files::Disposition::Attachment,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        format!("bao-cao-{date}.xlsx"),
+        &format!("bao-cao-{date}.xlsx"),
         bytes,
     ))
 }
@@ -147,11 +118,12 @@ async fn report_pdf(
     Query(params): Query<ReportParams>,
 ) -> Result<Response, ApiError> {
     let date = month_end(params.month.as_deref())?;
-    let unit = resolve_unit(&state.db, params.unit.as_deref(), date).await?;
+    let unit = langso_app::units::resolve(&state.db, params.unit.as_deref(), date).await?;
     let bytes = actions::monthly_report_pdf(&state.db, &actor, unit, date).await?;
-    Ok(download(
+    Ok(crate::files::download(
+        crate::files::Disposition::Attachment,
         "application/pdf",
-        format!("bao-cao-{date}.pdf"),
+        &format!("bao-cao-{date}.pdf"),
         bytes,
     ))
 }

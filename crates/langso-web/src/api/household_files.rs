@@ -6,8 +6,7 @@
 use std::io::Cursor;
 
 use axum::extract::{DefaultBodyLimit, Multipart, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use langso_app::AppError;
 use langso_app::households::{self as actions, ExportFormat, ImportReport, MAX_UPLOAD, sheet};
 use langso_app::progress::NoProgress;
@@ -157,20 +156,5 @@ async fn export_households(
 ) -> Result<Response, ApiError> {
     let format = ExportFormat::parse(params.format.as_deref().unwrap_or("csv"));
     let file = actions::export_households(&state.db, &actor, &params.unit, format).await?;
-    Ok(download(file))
-}
-
-/// An exported file as a download.
-pub(crate) fn download(file: actions::ExportFile) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, file.content_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", file.file_name),
-            ),
-        ],
-        file.bytes,
-    )
-        .into_response()
+    Ok(crate::files::export(file))
 }

@@ -2,10 +2,10 @@
 //! scan analytics.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use langso_app::procedures::{
-    self as actions, NewPlacement, Placement, PosterSettings, ScanAnalytics, SeriesStats,
+    self as actions, NewPlacement, Placement, ScanAnalytics, SeriesStats,
 };
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
@@ -203,43 +203,6 @@ fn unit_id(param: Option<&str>) -> Result<Uuid, ApiError> {
     }
 }
 
-/// What QR codes and posters encode: the configured public URL, else the address the caller
-/// used.
-pub(crate) fn poster_settings(state: &AppState, headers: &HeaderMap) -> PosterSettings {
-    let public_url = if state.settings.public_url.is_empty() {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("localhost");
-        let scheme = if state.settings.secure_cookies {
-            "https"
-        } else {
-            "http"
-        };
-        format!("{scheme}://{host}")
-    } else {
-        state.settings.public_url.clone()
-    };
-    PosterSettings {
-        public_url,
-        hotline: state.settings.hotline.clone(),
-    }
-}
-
-fn download(content_type: &'static str, filename: String, body: impl IntoResponse) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{filename}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 /// Placements under a unit.
 #[utoipa::path(get, path = "/placements", tag = "placements", params(UnitParam),
     responses((status = 200, body = Vec<PlacementDto>), (status = 404, body = Problem)))]
@@ -318,11 +281,11 @@ async fn qr_png(
         &state.db,
         &actor,
         id,
-        &poster_settings(&state, &headers),
+        &state.poster_settings(&headers),
         params.size.unwrap_or(512),
     )
     .await?;
-    Ok(download("image/png", format!("qr-{id}.png"), png))
+    Ok(inline_file("image/png", format!("qr-{id}.png"), png))
 }
 
 /// The placement's QR code as SVG (error correction M, quiet zone).
@@ -340,11 +303,11 @@ async fn qr_svg(
         &state.db,
         &actor,
         id,
-        &poster_settings(&state, &headers),
+        &state.poster_settings(&headers),
         params.size.unwrap_or(512),
     )
     .await?;
-    Ok(download("image/svg+xml", format!("qr-{id}.svg"), svg))
+    Ok(inline_file("image/svg+xml", format!("qr-{id}.svg"), svg))
 }
 
 /// The placement's A4 poster (PDF, Vietnamese font embedded).
@@ -358,9 +321,9 @@ async fn poster_pdf(
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;
     let pdf =
-        actions::placement_poster_pdf(&state.db, &actor, id, &poster_settings(&state, &headers))
+        actions::placement_poster_pdf(&state.db, &actor, id, &state.poster_settings(&headers))
             .await?;
-    Ok(download(
+    Ok(inline_file(
         "application/pdf",
         format!("ap-phich-{id}.pdf"),
         pdf,
@@ -380,9 +343,9 @@ async fn unit_posters_pdf(
         .unit
         .ok_or_else(|| ApiError::field("unit", "bắt buộc / required"))?;
     let (_, pdf, _) =
-        actions::unit_posters_pdf(&state.db, &actor, &code, &poster_settings(&state, &headers))
+        actions::unit_posters_pdf(&state.db, &actor, &code, &state.poster_settings(&headers))
             .await?;
-    Ok(download(
+    Ok(inline_file(
         "application/pdf",
         format!("ap-phich-{code}.pdf"),
         pdf,
@@ -410,4 +373,14 @@ async fn qr_analytics(
         units: a.units.into_iter().map(series).collect(),
         silent: a.silent.into_iter().map(scans).collect(),
     }))
+}
+
+/// A poster or QR image shown in the browser.
+fn inline_file(content_type: &'static str, filename: String, body: impl IntoResponse) -> Response {
+    crate::files::download(
+        crate::files::Disposition::Inline,
+        content_type,
+        &filename,
+        body,
+    )
 }

@@ -9,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::error::problem;
-use crate::i18n::Lang;
+use crate::messages::Lang;
 
 /// Longest plain-text error kept as the problem's detail.
 const DETAIL_LIMIT: usize = 4 * 1024;

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::{Authenticated, csrf_ok, session_cookie};
-use crate::error::PageError;
+use crate::html::PageError;
 
 #[derive(Template)]
 #[template(path = "account.html")]
@@ -77,7 +77,7 @@ pub(super) async fn change_password(
     uri: Uri,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
-    let lang = crate::i18n::Lang::from_headers(&headers);
+    let lang = crate::messages::Lang::from_headers(&headers);
     if !csrf_ok(&actor, &form.csrf) {
         return Err(PageError {
             error: AppError::Forbidden,

@@ -14,8 +14,8 @@ use uuid::Uuid;
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::{Authenticated, csrf_ok};
-use crate::error::PageError;
-use crate::i18n::Lang;
+use crate::html::PageError;
+use crate::messages::Lang;
 
 /// The check of an uploaded file.
 struct PreviewView {

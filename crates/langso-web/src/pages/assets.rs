@@ -19,8 +19,8 @@ use super::qr::chosen_unit;
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::{Authenticated, csrf_ok};
-use crate::error::PageError;
-use crate::i18n::Lang;
+use crate::html::PageError;
+use crate::messages::Lang;
 
 /// Status words in legend order.
 pub(crate) const STATUSES: [&str; 6] = ["ok", "fault", "offline", "down", "broken", "unknown"];
@@ -58,12 +58,12 @@ struct AlarmsPage {
 impl Chrome {
     /// The label of an asset kind.
     pub fn asset_kind(&self, kind: &str) -> &'static str {
-        self.lang.t(&format!("asset.kind.{kind}"))
+        self.lang.t(&format!("asset-kind-{kind}"))
     }
 
     /// The label of a status word.
     pub fn asset_status(&self, status: &str) -> &'static str {
-        self.lang.t(&format!("asset.status.{status}"))
+        self.lang.t(&format!("asset-status-{status}"))
     }
 }
 

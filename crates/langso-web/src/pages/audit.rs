@@ -14,8 +14,8 @@ use time::OffsetDateTime;
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::Authenticated;
-use crate::error::PageError;
-use crate::i18n::Lang;
+use crate::html::PageError;
+use crate::messages::Lang;
 
 /// An entry as shown (time in Vietnam).
 pub struct Entry {

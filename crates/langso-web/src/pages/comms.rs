@@ -27,8 +27,8 @@ use super::qr::chosen_unit;
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::{Authenticated, csrf_ok};
-use crate::error::PageError;
-use crate::i18n::Lang;
+use crate::html::PageError;
+use crate::messages::Lang;
 
 #[derive(Template)]
 #[template(path = "groups.html")]
@@ -592,11 +592,4 @@ pub(super) async fn decide(
         .map_err(fail(lang))?;
     state.public.clear();
     Ok(Redirect::to(&format!("/announcements/{id}")).into_response())
-}
-
-impl Chrome {
-    /// The catalogue text for `{prefix}.{key}` (a category, a status, a platform).
-    pub fn tk(&self, prefix: &str, key: &str) -> &'static str {
-        self.lang.t(&format!("{prefix}.{key}"))
-    }
 }

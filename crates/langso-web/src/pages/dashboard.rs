@@ -15,8 +15,8 @@ use time::Date;
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::Authenticated;
-use crate::error::PageError;
-use crate::i18n::Lang;
+use crate::html::PageError;
+use crate::messages::Lang;
 
 /// `?unit=<id or code>&date=YYYY-MM-DD`.
 #[derive(Deserialize)]
@@ -57,9 +57,9 @@ pub(super) async fn show(
         None => today(),
     };
     let unit = match query.unit.as_deref().filter(|u| !u.trim().is_empty()) {
-        Some(text) => crate::api::dashboard::resolve_unit(&state.db, Some(text), date)
+        Some(text) => langso_app::units::resolve(&state.db, Some(text), date)
             .await
-            .map_err(|e| fail(e.0))?,
+            .map_err(fail)?,
         None => actor
             .grants
             .first()

@@ -13,10 +13,9 @@ use uuid::Uuid;
 
 use super::{Chrome, render};
 use crate::AppState;
-use crate::api::household_files::download;
 use crate::auth::{Authenticated, csrf_ok};
-use crate::error::PageError;
-use crate::i18n::Lang;
+use crate::html::PageError;
+use crate::messages::Lang;
 
 /// The check of an uploaded file.
 pub struct PreviewView {
@@ -177,5 +176,5 @@ pub(super) async fn export(
     let file = actions::export_households(&state.db, &actor, &query.unit, format)
         .await
         .map_err(|error| PageError { error, lang })?;
-    Ok(download(file))
+    Ok(crate::files::export(file))
 }

@@ -20,8 +20,8 @@ use uuid::Uuid;
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::{Authenticated, csrf_ok};
-use crate::error::PageError;
-use crate::i18n::Lang;
+use crate::html::PageError;
+use crate::messages::Lang;
 
 /// An indicator with its label in the reader's language and the choices its form offers.
 pub struct Field {

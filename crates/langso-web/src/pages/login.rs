@@ -132,7 +132,7 @@ pub(super) async fn submit(
         response
     };
     if expected.is_empty() || !constant_time_eq(&expected, &form.csrf) {
-        return failed(StatusCode::FORBIDDEN, "error.csrf");
+        return failed(StatusCode::FORBIDDEN, "error-csrf");
     }
     let address = client_address(&parts, state.settings.trust_forwarded);
     match actions::login(&state.db, &form.login, &form.password, &address).await {
@@ -140,17 +140,17 @@ pub(super) async fn submit(
             let cookie = session_cookie(&outcome.session_token, state.settings.secure_cookies);
             ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response()
         }
-        Err(LoginFailure::Rejected) => failed(StatusCode::UNAUTHORIZED, "login.rejected"),
+        Err(LoginFailure::Rejected) => failed(StatusCode::UNAUTHORIZED, "login-rejected"),
         Err(LoginFailure::Throttled(seconds)) => {
-            let mut response = failed(StatusCode::TOO_MANY_REQUESTS, "login.throttled");
+            let mut response = failed(StatusCode::TOO_MANY_REQUESTS, "login-throttled");
             if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
             response
         }
-        Err(LoginFailure::App(error)) => crate::error::PageError {
+        Err(LoginFailure::App(error)) => crate::html::PageError {
             error,
-            lang: crate::i18n::Lang::from_headers(headers),
+            lang: crate::messages::Lang::from_headers(headers),
         }
         .into_response(),
     }

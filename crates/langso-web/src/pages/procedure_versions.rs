@@ -15,8 +15,8 @@ use langso_domain::units::parse_date;
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::{Authenticated, csrf_ok};
-use crate::error::PageError;
-use crate::i18n::Lang;
+use crate::html::PageError;
+use crate::messages::Lang;
 
 #[derive(Template)]
 #[template(path = "procedure_version_new.html")]

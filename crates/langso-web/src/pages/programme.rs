@@ -30,8 +30,8 @@ use super::qr::chosen_unit;
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::{Authenticated, csrf_ok};
-use crate::error::PageError;
-use crate::i18n::Lang;
+use crate::html::PageError;
+use crate::messages::Lang;
 
 type Errors = Vec<(String, String)>;
 
@@ -446,7 +446,7 @@ pub(super) async fn record_outreach(
         text => text.parse::<i64>().unwrap_or_else(|_| {
             errors.push((
                 "attendance".to_owned(),
-                lang.t("outreach.attendance_not_number").to_owned(),
+                lang.t("outreach-attendance-not-number").to_owned(),
             ));
             0
         }),
@@ -622,10 +622,10 @@ fn describe(chrome: &Chrome, rule: &Rule) -> String {
             min_share,
         } => {
             let basis = match basis {
-                langso_domain::criteria::Basis::Households => chrome.t("crit.basis.households"),
-                langso_domain::criteria::Basis::Adults => chrome.t("crit.basis.adults"),
+                langso_domain::criteria::Basis::Households => chrome.t("crit-basis-households"),
+                langso_domain::criteria::Basis::Adults => chrome.t("crit-basis-adults"),
                 langso_domain::criteria::Basis::BusinessHouseholds => {
-                    chrome.t("crit.basis.business")
+                    chrome.t("crit-basis-business")
                 }
             };
             format!("{indicator} ÷ {basis} ≥ {}", percent(*min_share))
@@ -636,23 +636,23 @@ fn describe(chrome: &Chrome, rule: &Rule) -> String {
             per_100_households,
         } => {
             let per = if *per_100_households {
-                chrome.t("crit.per_100")
+                chrome.t("crit-per-100")
             } else {
                 ""
             };
             format!("{} ≥ {}{per}", chrome.asset_kind(asset), number(*min))
         }
-        Rule::TeamMembers { min } => format!("{} ≥ {min}", chrome.t("crit.team_members")),
+        Rule::TeamMembers { min } => format!("{} ≥ {min}", chrome.t("crit-team-members")),
         Rule::GroupCoverage { min_share } => {
             format!(
                 "{} ≥ {}",
-                chrome.t("crit.group_coverage"),
+                chrome.t("crit-group-coverage"),
                 percent(*min_share)
             )
         }
-        Rule::QrPlacements { min } => format!("{} ≥ {min}", chrome.t("crit.qr")),
+        Rule::QrPlacements { min } => format!("{} ≥ {min}", chrome.t("crit-qr")),
         Rule::Manual { evidence_vi } => {
-            format!("{}: {evidence_vi}", chrome.t("crit.manual"))
+            format!("{}: {evidence_vi}", chrome.t("crit-manual"))
         }
     }
 }
@@ -1005,43 +1005,15 @@ pub(super) async fn evidence_file(
     let (row, content) = criteria::evidence_file(&state.db, &actor, id)
         .await
         .map_err(|error| PageError { error, lang })?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, row.content_type),
-            (header::CONTENT_DISPOSITION, attachment(&row.file_name)),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; sandbox".to_owned(),
-            ),
-        ],
+    let mut response = crate::files::download(
+        crate::files::Disposition::Attachment,
+        &row.content_type,
+        &row.file_name,
         content,
-    )
-        .into_response())
-}
-
-/// `attachment` with the uploaded name: an ASCII fallback and the UTF-8 name (RFC 6266), so a
-/// Vietnamese file name survives the download.
-fn attachment(name: &str) -> String {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+    );
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    Ok(response)
 }

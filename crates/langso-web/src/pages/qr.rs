@@ -20,10 +20,9 @@ use uuid::Uuid;
 
 use super::{Chrome, render};
 use crate::AppState;
-use crate::api::placements::poster_settings;
 use crate::auth::{Authenticated, csrf_ok};
-use crate::error::PageError;
-use crate::i18n::Lang;
+use crate::html::PageError;
+use crate::messages::Lang;
 
 #[derive(Template)]
 #[template(path = "qr_index.html")]
@@ -96,7 +95,7 @@ pub(super) struct UnitQuery {
 impl Chrome {
     /// The label of a place kind.
     pub fn place(&self, kind: &PlaceKind) -> &'static str {
-        self.lang.t(&format!("place.{}", kind.as_str()))
+        self.lang.t(&format!("place-{}", kind.as_str()))
     }
 }
 
@@ -295,7 +294,7 @@ pub(super) async fn show(
     let placement = actions::placement(&state.db, &actor, id)
         .await
         .map_err(fail(lang))?;
-    let settings = poster_settings(&state, &headers);
+    let settings = state.poster_settings(&headers);
     let qr_svg = actions::qr_svg(&state.db, &actor, id, &settings, 256)
         .await
         .map_err(fail(lang))?;

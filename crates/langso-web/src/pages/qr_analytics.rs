@@ -15,8 +15,8 @@ use super::qr::chosen_unit;
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::Authenticated;
-use crate::error::PageError;
-use crate::i18n::Lang;
+use crate::html::PageError;
+use crate::messages::Lang;
 
 /// Lines drawn per chart (the rest are in the tables).
 const MAX_LINES: usize = 6;
@@ -90,8 +90,8 @@ pub(super) async fn analytics(
         .map(|d| d.format(format).unwrap_or_default())
         .collect();
     let chrome = Chrome::for_request(&state, &headers, &uri, Some(&actor));
-    let procedure_chart = chart(chrome.t("qr.chart.procedures"), &labels, &a.procedures);
-    let unit_chart = chart(chrome.t("qr.chart.units"), &labels, &a.units);
+    let procedure_chart = chart(chrome.t("qr-chart-procedures"), &labels, &a.procedures);
+    let unit_chart = chart(chrome.t("qr-chart-units"), &labels, &a.units);
     let top = a.placements.iter().take(10).cloned().collect();
     Ok(render(&AnalyticsPage {
         chrome,

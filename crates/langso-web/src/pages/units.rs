@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::MaybeActor;
-use crate::error::PageError;
+use crate::html::PageError;
 
 #[derive(Deserialize)]
 pub(super) struct UnitsQuery {
@@ -122,7 +122,7 @@ pub(super) async fn show(
     let counts = details
         .descendant_counts
         .iter()
-        .map(|(kind, count)| (lang.t(&format!("kind.{kind}")), *count))
+        .map(|(kind, count)| (lang.t(&format!("kind-{kind}")), *count))
         .collect();
     Ok(render(&UnitPage {
         chrome,

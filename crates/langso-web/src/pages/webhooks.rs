@@ -19,8 +19,8 @@ use super::qr::chosen_unit;
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::{Authenticated, csrf_ok};
-use crate::error::PageError;
-use crate::i18n::Lang;
+use crate::html::PageError;
+use crate::messages::Lang;
 
 #[derive(Template)]
 #[template(path = "webhooks.html")]

@@ -20,8 +20,8 @@ use super::qr::chosen_unit;
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::{Authenticated, csrf_ok};
-use crate::error::PageError;
-use crate::i18n::Lang;
+use crate::html::PageError;
+use crate::messages::Lang;
 
 /// The most orders one list page shows (the filters narrow it).
 const LIST_LIMIT: i64 = 500;
@@ -50,13 +50,13 @@ struct OrderPage {
 impl Chrome {
     /// The label of a register value: `group` is reg, place, funding or lamp.
     pub fn asset_label(&self, group: &str, value: &str) -> &'static str {
-        self.lang.t(&format!("asset.{group}.{value}"))
+        self.lang.t(&format!("asset-{group}-{value}"))
     }
 
     /// The label of a service code (an asset kind, or other).
     pub fn service(&self, code: &str) -> &'static str {
         if code == "other" {
-            self.lang.t("work.other")
+            self.lang.t("work-other")
         } else {
             self.asset_kind(code)
         }

@@ -14,10 +14,9 @@ use time::format_description::well_known::Rfc3339;
 
 use super::xml::XmlDoc;
 use crate::AppState;
-use crate::api::placements::poster_settings;
-use crate::error::PageError;
-use crate::i18n::Lang;
-use crate::pages::Chrome;
+use crate::html::Chrome;
+use crate::html::PageError;
+use crate::messages::Lang;
 
 /// A feed entry as shown.
 pub struct ItemView {
@@ -142,7 +141,7 @@ pub(super) async fn atom(
     let feed = actions::village_feed(&state.db, &village)
         .await
         .map_err(page_error(lang))?;
-    let base = poster_settings(&state, &headers).public_url;
+    let base = state.poster_settings(&headers).public_url;
     let xml = atom_document(&feed, &base).map_err(|e| PageError {
         error: AppError::Internal(format!("atom: {e}")),
         lang,
@@ -282,7 +281,7 @@ pub(super) async fn howto_page(
     })?;
     let url = format!(
         "{}/huong-dan/{}",
-        poster_settings(&state, &headers).public_url,
+        state.poster_settings(&headers).public_url,
         guide.slug
     );
     let qr_svg = QrMatrix::encode(&url, Correction::Medium)
@@ -294,7 +293,7 @@ pub(super) async fn howto_page(
     let g = howto(lang, guide);
     let page = HowToPage {
         chrome: Chrome::new(lang, format!("/huong-dan/{slug}"), state.settings.demo),
-        share_text: crate::pages::url_encode(&format!("{} {url}", g.title)),
+        share_text: crate::html::url_encode(&format!("{} {url}", g.title)),
         g,
         url,
         qr_svg,

@@ -13,9 +13,9 @@ use langso_app::AppError;
 use langso_app::faults::{self as actions, NewReport, WorkOrder, WorkOrderStep};
 
 use crate::AppState;
-use crate::error::PageError;
-use crate::i18n::Lang;
-use crate::pages::{Chrome, render};
+use crate::html::PageError;
+use crate::html::{Chrome, render};
+use crate::messages::Lang;
 
 #[derive(Template)]
 #[template(path = "fault_form.html")]
@@ -42,7 +42,7 @@ struct StatusPage {
 impl Chrome {
     /// The label of a work status.
     pub fn work_status(&self, status: &str) -> &'static str {
-        self.lang.t(&format!("work.{status}"))
+        self.lang.t(&format!("work-{status}"))
     }
 }
 

@@ -27,8 +27,8 @@ use langso_app::procedures::{self as actions, ScanTarget};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::error::PageError;
-use crate::i18n::Lang;
+use crate::html::{PageError, Routes};
+use crate::messages::Lang;
 use cache::{Cached, TTL};
 
 /// Rendered pages and resolved tokens.
@@ -54,23 +54,24 @@ impl PublicCache {
     }
 }
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/q/{token}", get(scan))
-        .route("/thu-tuc", get(index))
-        .route("/thu-tuc/{code}", get(guide))
+/// Every page residents reach without login.
+pub(crate) fn routes(settings: &crate::Settings) -> Routes {
+    Routes::new()
+        .get("/q/{token}", scan)
+        .get("/thu-tuc", index)
+        .get("/thu-tuc/{code}", guide)
         // --- comms ---
-        .route("/v/{village}/feed", get(comms::feed))
-        .route("/v/{village}/feed.atom", get(comms::atom))
-        .route("/a/{code}", get(comms::short_link))
-        .route("/huong-dan", get(comms::library))
-        .route("/huong-dan/{slug}", get(comms::howto_page))
+        .get("/v/{village}/feed", comms::feed)
+        .get("/v/{village}/feed.atom", comms::atom)
+        .get("/a/{code}", comms::short_link)
+        .get("/huong-dan", comms::library)
+        .get("/huong-dan/{slug}", comms::howto_page)
+        .merge(faults_routes(settings))
 }
 
-// --- assets ---
 /// Fault reports: the residents' form and status page, and Open311 GeoReport v2. Posts are
 /// rate-limited per client address (a burst of 20, then one every 3 s).
-pub(crate) fn faults_router(settings: &crate::Settings) -> Router<AppState> {
+fn faults_routes(settings: &crate::Settings) -> Routes {
     let limited = |router: Router<AppState>| {
         crate::security::public_rate_limit(
             router,
@@ -80,50 +81,34 @@ pub(crate) fn faults_router(settings: &crate::Settings) -> Router<AppState> {
             Some(vec![axum::http::Method::POST]),
         )
     };
-    let posting = limited(
-        Router::new().route(
+    let posting = Routes::new()
+        .route(
             "/bao-hong",
+            &["GET", "POST"],
             get(faults::form)
                 .post(faults::submit)
                 .layer(axum::extract::DefaultBodyLimit::max(
                     faults::MAX_REPORT_BODY,
                 )),
-        ),
-    )
-    .merge(limited(Router::new().route(
-        "/open311/v2/{file}",
-        get(open311::get_file).post(open311::post_request),
-    )));
-    Router::new()
-        .route("/bao-hong/{token}", get(faults::status))
-        .route("/wifi", get(faults::wifi))
-        .route("/open311/v2/services/{code}", get(open311::service))
-        .route("/open311/v2/requests/{id}", get(open311::request))
-        .route("/open311/v2/tokens/{id}", get(open311::token))
+        )
+        .wrap(limited)
+        .merge(
+            Routes::new()
+                .route(
+                    "/open311/v2/{file}",
+                    &["GET", "POST"],
+                    get(open311::get_file).post(open311::post_request),
+                )
+                .wrap(limited),
+        );
+    Routes::new()
+        .get("/bao-hong/{token}", faults::status)
+        .get("/wifi", faults::wifi)
+        .get("/open311/v2/services/{code}", open311::service)
+        .get("/open311/v2/requests/{id}", open311::request)
+        .get("/open311/v2/tokens/{id}", open311::token)
         .merge(posting)
 }
-
-/// Every public route as (method, path template), for the access-control matrix.
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/q/{token}"),
-    ("GET", "/thu-tuc"),
-    ("GET", "/thu-tuc/{code}"),
-    // --- comms ---
-    ("GET", "/v/{village}/feed"),
-    ("GET", "/v/{village}/feed.atom"),
-    ("GET", "/a/{code}"),
-    ("GET", "/huong-dan"),
-    ("GET", "/huong-dan/{slug}"),
-    // --- assets ---
-    ("GET", "/bao-hong"),
-    ("POST", "/bao-hong"),
-    ("GET", "/bao-hong/{token}"),
-    ("GET", "/open311/v2/{file}"),
-    ("POST", "/open311/v2/{file}"),
-    ("GET", "/open311/v2/services/{code}"),
-    ("GET", "/open311/v2/requests/{id}"),
-    ("GET", "/open311/v2/tokens/{id}"),
-];
 
 /// `/q/{token}`: records the scan (placement and time, nothing else) and sends the reader to
 /// the guide, or to the placement's list of guides. A poster taken down still leads to the

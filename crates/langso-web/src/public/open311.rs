@@ -18,8 +18,8 @@ use time::format_description::well_known::Rfc3339;
 use super::open311_form;
 use super::xml::XmlDoc;
 use crate::AppState;
-use crate::i18n::Lang;
 use crate::messages;
+use crate::messages::Lang;
 
 /// Reply format.
 #[derive(Clone, Copy, PartialEq, Eq)]

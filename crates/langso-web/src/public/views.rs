@@ -3,8 +3,8 @@
 use askama::Template;
 use langso_app::procedures::{Channel, ProcedureVersion, ScanTarget};
 
-use crate::i18n::Lang;
-use crate::pages::Chrome;
+use crate::html::Chrome;
+use crate::messages::Lang;
 
 /// A guide as shown.
 pub struct GuideView {
@@ -49,9 +49,9 @@ struct GuidesPage {
 
 fn channel_key(channel: Channel) -> &'static str {
     match channel {
-        Channel::OneStop => "guide.channel.one_stop",
-        Channel::Portal => "guide.channel.portal",
-        Channel::Vneid => "guide.channel.vneid",
+        Channel::OneStop => "guide-channel-one-stop",
+        Channel::Portal => "guide-channel-portal",
+        Channel::Vneid => "guide-channel-vneid",
     }
 }
 

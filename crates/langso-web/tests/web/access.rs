@@ -1,7 +1,7 @@
 //! The access-control matrix (DESIGN.md): every route, API and page, × every role × (own unit,
 //! a child, a sibling, another commune), reads and writes, against the expected answer.
 //!
-//! A route that exists in the OpenAPI document or in `pages::ROUTES` but not in [`ROUTES`]
+//! A route that exists in the OpenAPI document or in `langso_web::page_routes` but not in [`ROUTES`]
 //! below fails `every_route_is_in_the_matrix`: new routes must join the matrix.
 
 use std::collections::BTreeSet;
@@ -2379,7 +2379,7 @@ async fn every_route_is_in_the_matrix() {
             }
         }
     }
-    for (method, path) in langso_web::pages::ROUTES {
+    for (method, path) in langso_web::page_routes(&langso_web::Settings::default()).list() {
         served.insert(((*method).to_owned(), (*path).to_owned()));
     }
     let matrix: BTreeSet<(String, String)> = ROUTES

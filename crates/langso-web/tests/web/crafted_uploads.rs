@@ -8,7 +8,7 @@ mod crafted;
 
 use crafted::{household_rows, sheet, text_cell, workbook};
 use langso_app::demo::DEMO_PASSWORD;
-use langso_web::i18n::Lang;
+use langso_web::messages::Lang;
 use langso_web::messages::render;
 use reqwest::multipart::{Form, Part};
 

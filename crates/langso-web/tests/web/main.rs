@@ -14,6 +14,7 @@ mod crafted_uploads;
 mod credentials;
 mod household_files;
 mod households;
+mod layers;
 mod mqtt_ingest;
 mod open311;
 mod openapi;

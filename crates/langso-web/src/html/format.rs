@@ -7,7 +7,7 @@ use langso_domain::locale::{self, NumberStyle};
 use time::{Date, OffsetDateTime};
 
 use super::Chrome;
-use crate::i18n::Lang;
+use crate::messages::Lang;
 
 /// Something shown as a day: a date as stored, or a moment's day in Vietnam time.
 pub trait Day {
