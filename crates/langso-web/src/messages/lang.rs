@@ -40,6 +40,11 @@ pub(super) fn ids() -> impl Iterator<Item = &'static str> {
         .map(|(id, _)| id.trim())
 }
 
+/// Every plain message of `lang`, for tests that check a page reads wholly in one language.
+pub fn plain_texts(lang: Lang) -> impl Iterator<Item = &'static str> {
+    PLAIN[lang as usize].values().copied()
+}
+
 impl Lang {
     /// The catalogue text for `key` (a message without arguments); "?" if missing, which the
     /// tests rule out for every key the templates and handlers name. A code joined into a key

@@ -14,7 +14,7 @@ use langso_app::{CellError, Message};
 
 mod lang;
 
-pub use lang::Lang;
+pub use lang::{Lang, plain_texts};
 
 /// The catalogue's domains, one `.ftl` file each per language (DESIGN.md's eleven, and `system`
 /// for what belongs to no domain).

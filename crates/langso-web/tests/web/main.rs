@@ -2,6 +2,7 @@
 //! real router on a random port). SQLite by default; PostgreSQL with LANGSO_TEST_DATABASE_URL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod a11y;
 mod access;
 mod api_errors;
 mod asset_pages;
@@ -16,6 +17,7 @@ mod household_files;
 mod households;
 mod layers;
 mod mqtt_ingest;
+mod one_language;
 mod open311;
 mod openapi;
 mod pages;
@@ -31,4 +33,5 @@ mod system;
 mod telemetry;
 mod telemetry_limits;
 mod units_api;
+mod walk;
 mod webhook_pages;

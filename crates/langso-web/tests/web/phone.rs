@@ -1,59 +1,12 @@
 //! Every signed-in page on a 360-px phone, as every demo role: nothing scrolls sideways
-//! (`scrollWidth ≤ 360`), in headless Chromium. Pages with an id are reached through the first
-//! link of their list, as a person would. Skipped, saying so, only without chromedriver.
+//! (`scrollWidth ≤ 360`), in headless Chromium: the pages of [`walk`]. Skipped, saying so, only
+//! without chromedriver.
 
 use fantoccini::Client;
-use serde_json::Value;
 
 use crate::browser::{log_in, phone, start_driver};
 use crate::support::TestApp;
-
-/// The pages a signed-in person can open from the menu and the lists (forbidden ones answer an
-/// error page, which must fit too).
-const PAGES: &[&str] = &[
-    "/",
-    "/units",
-    "/account",
-    "/dashboard",
-    "/dashboard?unit=09817",
-    "/progress",
-    "/round",
-    "/households",
-    "/households/import",
-    "/teams",
-    "/outreach",
-    "/criteria",
-    "/groups",
-    "/announcements",
-    "/announcements/new",
-    "/coverage",
-    "/coverage/uncovered",
-    "/assets",
-    "/assets/import",
-    "/alarms",
-    "/work-orders",
-    "/qr",
-    "/qr/new",
-    "/qr/analytics",
-    "/admin/users",
-    "/webhooks",
-    "/audit",
-];
-
-/// (list page, the prefix of the links to follow from it).
-const DETAILS: &[(&str, &str)] = &[
-    ("/units", "/units/"),
-    ("/households", "/households/"),
-    ("/teams", "/teams/"),
-    ("/dashboard?unit=09817", "/villages/"),
-    ("/criteria", "/criteria/"),
-    ("/groups", "/groups/"),
-    ("/announcements", "/announcements/"),
-    ("/assets", "/assets/"),
-    ("/work-orders", "/work-orders/"),
-    ("/qr", "/qr/placements/"),
-    ("/admin/users", "/admin/users/"),
-];
+use crate::walk;
 
 const ROLES: &[&str] = &["admin", "canbo.odien", "truongthon", "tothanhvien", "xem"];
 
@@ -75,18 +28,6 @@ async fn width(client: &Client) -> (i64, String) {
     (width, wide.as_str().unwrap_or_default().to_owned())
 }
 
-/// The first link on the current page to a detail page under `prefix` (an id follows it).
-async fn first_link(client: &Client, prefix: &str) -> Option<String> {
-    let script = format!(
-        "return [...document.querySelectorAll('a[href^=\"{prefix}\"]')].map(a => a.getAttribute('href')).find(h => /^{}[0-9a-f-]{{36}}$/.test(h)) || null",
-        prefix.replace('/', "\\/")
-    );
-    match client.execute(&script, vec![]).await.unwrap() {
-        Value::String(href) => Some(href),
-        _ => None,
-    }
-}
-
 #[tokio::test]
 async fn no_page_scrolls_sideways_on_a_360px_phone_for_any_role() {
     let Some(driver) = start_driver() else {
@@ -102,18 +43,7 @@ async fn no_page_scrolls_sideways_on_a_360px_phone_for_any_role() {
     for role in ROLES {
         client.delete_all_cookies().await.unwrap();
         log_in(&client, &app.base, role, "/").await;
-        let mut pages: Vec<String> = PAGES.iter().map(|p| (*p).to_owned()).collect();
-        for (list, prefix) in DETAILS {
-            client.goto(&format!("{}{list}", app.base)).await.unwrap();
-            if let Some(href) = first_link(&client, prefix).await {
-                if *prefix == "/households/" {
-                    pages.push(format!("{href}/visit"));
-                    pages.push(format!("{href}/groups"));
-                }
-                pages.push(href);
-            }
-        }
-        for page in pages {
+        for page in walk::pages(&client, &app.base).await {
             client.goto(&format!("{}{page}", app.base)).await.unwrap();
             seen += 1;
             let (width, wide) = width(&client).await;

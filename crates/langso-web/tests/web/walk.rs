@@ -1,0 +1,143 @@
+//! The signed-in pages a browser test walks: every GET page of `langso_web::page_routes`,
+//! those with an id reached through the first link of their list, as a person would. A page
+//! route that is neither walked nor named below as something other than a page fails
+//! [`every_page_route_is_walked`], so a new screen cannot escape the phone, accessibility and
+//! one-language checks.
+
+use fantoccini::Client;
+use serde_json::Value;
+
+/// The pages a signed-in person opens from the menu (forbidden ones answer an error page,
+/// which is checked too).
+pub(crate) const PAGES: &[&str] = &[
+    "/",
+    "/units",
+    "/account",
+    "/dashboard",
+    "/dashboard?unit=09817",
+    "/progress",
+    "/round",
+    "/households",
+    "/households/import",
+    "/teams",
+    "/outreach",
+    "/criteria",
+    "/groups",
+    "/announcements",
+    "/announcements/new",
+    "/coverage",
+    "/coverage/uncovered",
+    "/assets",
+    "/assets/import",
+    "/alarms",
+    "/work-orders",
+    "/qr",
+    "/qr/new",
+    "/qr/analytics",
+    "/admin/users",
+    "/webhooks",
+    "/audit",
+];
+
+/// (list page, the route of the detail pages its links open).
+pub(crate) const DETAILS: &[(&str, &str)] = &[
+    ("/units", "/units/{id}"),
+    ("/households", "/households/{id}"),
+    ("/teams", "/teams/{id}"),
+    ("/dashboard?unit=09817", "/villages/{id}"),
+    ("/criteria", "/criteria/{id}"),
+    ("/groups", "/groups/{id}"),
+    ("/announcements", "/announcements/{id}"),
+    ("/assets", "/assets/{id}"),
+    ("/work-orders", "/work-orders/{id}"),
+    ("/qr", "/qr/placements/{id}"),
+    ("/admin/users", "/admin/users/{id}"),
+    ("/webhooks", "/webhooks/{id}"),
+    ("/qr/analytics", "/procedures/{code}/history"),
+    ("/qr/analytics", "/procedures/{code}/new-version"),
+];
+
+/// Pages under a household's page.
+const HOUSEHOLD_PAGES: &[&str] = &["/households/{id}/visit", "/households/{id}/groups"];
+
+/// GET routes that are not officer pages: files, redirects, feeds and the residents' pages
+/// (those are checked by the public-page tests).
+const NOT_WALKED: &[&str] = &[
+    "/login",
+    "/lang/{code}",
+    "/static/langso.css",
+    "/audit/export",
+    "/households/export",
+    "/evidence/{id}/file",
+    "/work-orders/{id}/photo",
+    "/q/{token}",
+    "/thu-tuc",
+    "/thu-tuc/{code}",
+    "/v/{village}/feed",
+    "/v/{village}/feed.atom",
+    "/a/{code}",
+    "/huong-dan",
+    "/huong-dan/{slug}",
+    "/bao-hong",
+    "/bao-hong/{token}",
+    "/wifi",
+    "/open311/v2/{file}",
+    "/open311/v2/services/{code}",
+    "/open311/v2/requests/{id}",
+    "/open311/v2/tokens/{id}",
+];
+
+/// The first link on the current page to a page of `route` (`/teams/{id}`,
+/// `/procedures/{code}/history`): the placeholder stands for one path segment.
+async fn first_link(client: &Client, route: &str) -> Option<String> {
+    let (prefix, rest) = route.split_once('{').unwrap_or((route, "}"));
+    let suffix = rest.split_once('}').map_or("", |(_, suffix)| suffix);
+    let script = format!(
+        "return [...document.querySelectorAll('a[href^=\"{prefix}\"]')].map(a => a.getAttribute('href')).find(h => h.endsWith('{suffix}') && /^[0-9A-Za-z.-]+$/.test(h.slice({}, h.length - {}))) || null",
+        prefix.len(),
+        suffix.len()
+    );
+    match client.execute(&script, vec![]).await.unwrap() {
+        Value::String(href) => Some(href),
+        _ => None,
+    }
+}
+
+/// Every page to check for the signed-in person of `client`: the menu pages, then the first
+/// detail page of each list this person can see.
+pub(crate) async fn pages(client: &Client, base: &str) -> Vec<String> {
+    let mut pages: Vec<String> = PAGES.iter().map(|p| (*p).to_owned()).collect();
+    for (list, route) in DETAILS {
+        client.goto(&format!("{base}{list}")).await.unwrap();
+        if let Some(href) = first_link(client, route).await {
+            if *route == "/households/{id}" {
+                for page in HOUSEHOLD_PAGES {
+                    pages.push(page.replace("/households/{id}", &href));
+                }
+            }
+            pages.push(href);
+        }
+    }
+    pages
+}
+
+#[test]
+fn every_page_route_is_walked() {
+    let routes = langso_web::page_routes(&langso_web::Settings::default());
+    let walked: Vec<&str> = PAGES
+        .iter()
+        .map(|page| page.split('?').next().unwrap_or_default())
+        .chain(DETAILS.iter().map(|(_, route)| *route))
+        .chain(HOUSEHOLD_PAGES.iter().copied())
+        .chain(NOT_WALKED.iter().copied())
+        .collect();
+    let missed: Vec<_> = routes
+        .list()
+        .iter()
+        .filter(|(method, path)| *method == "GET" && !walked.contains(path))
+        .collect();
+    assert!(
+        missed.is_empty(),
+        "page routes no browser test opens: {missed:?}"
+    );
+}
