@@ -20,6 +20,7 @@ mod mqtt_ingest;
 mod one_language;
 mod open311;
 mod openapi;
+mod page_sizes;
 mod pages;
 mod phone;
 mod posters;
