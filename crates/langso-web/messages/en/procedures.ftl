@@ -97,3 +97,8 @@ howto-share-button = Send this guide by message
 howto-share-hint = Or copy the address:
 howto-qr = Scan to open the guide on a phone
 howto-all = All guides
+
+# pages: procedures (QR placements, analytics, guide versions)
+qr-not-a-number = not a number (e.g. 21.0912)
+qr-png = PNG image
+procedures-date-invalid = Not a valid date

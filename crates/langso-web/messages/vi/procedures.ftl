@@ -97,3 +97,8 @@ howto-share-button = Gửi hướng dẫn này qua tin nhắn
 howto-share-hint = Hoặc sao chép địa chỉ:
 howto-qr = Quét mã để mở hướng dẫn trên điện thoại
 howto-all = Tất cả hướng dẫn
+
+# pages: procedures (QR placements, analytics, guide versions)
+qr-not-a-number = không phải số (ví dụ 21.0912)
+qr-png = Ảnh PNG
+procedures-date-invalid = Ngày không hợp lệ
