@@ -339,7 +339,7 @@ async fn unit_posters_pdf(
     Query(params): Query<UnitCodeParam>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let code = params.unit.ok_or_else(|| missing_unit())?;
+    let code = params.unit.ok_or_else(missing_unit)?;
     let (_, pdf, _) =
         actions::unit_posters_pdf(&state.db, &actor, &code, &state.poster_settings(&headers))
             .await?;
