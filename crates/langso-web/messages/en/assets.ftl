@@ -29,7 +29,7 @@ asset-status-unknown = No reports
 alarms-title = Device alarms
 alarms-none = No open alarm.
 alarms-kind = Alarm
-alarms-raised = Raised (UTC)
+alarms-raised = Raised
 alarms-ack = Acknowledged
 alarms-acknowledge = Acknowledge
 alarms-resolve = Resolve
@@ -82,3 +82,13 @@ asset-lamp-solar = Solar
 assets-page = Page
 assets-prev = ← Previous
 assets-next = Next →
+
+# pages: assets (map and list, one asset, alarms, register import)
+assets-import-no-file = No file chosen
+asset-report-link = The asset's fault report page
+asset-seconds = s
+alarms-kind-offline = Offline
+alarms-kind-fault = Fault reported
+# The device API's refusals (problem titles).
+assets-device-token-required = Device token required
+assets-ingest-busy = Server busy, send again

@@ -37,7 +37,7 @@ qr-posters = Download every poster (PDF)
 qr-guides = Public guides
 qr-none = No QR placement yet.
 qr-label = Place
-qr-label-hint = The name residents know, e.g. Nhà văn hóa thôn Tháp Thượng
+qr-label-hint = The name residents use, for example:
 qr-kind = Kind of place
 qr-unit = Unit
 qr-procedures = Procedures
@@ -97,3 +97,8 @@ howto-share-button = Send this guide by message
 howto-share-hint = Or copy the address:
 howto-qr = Scan to open the guide on a phone
 howto-all = All guides
+
+# pages: procedures (QR placements, analytics, guide versions)
+qr-not-a-number = not a number (e.g. 21.0912)
+qr-png = PNG image
+procedures-date-invalid = Not a valid date

@@ -29,7 +29,7 @@ asset-status-unknown = Chưa có tín hiệu
 alarms-title = Cảnh báo thiết bị
 alarms-none = Không có cảnh báo nào đang mở.
 alarms-kind = Loại cảnh báo
-alarms-raised = Lúc (UTC)
+alarms-raised = Lúc báo
 alarms-ack = Đã xem
 alarms-acknowledge = Xác nhận đã xem
 alarms-resolve = Đã xử lý
@@ -82,3 +82,13 @@ asset-lamp-solar = Năng lượng mặt trời
 assets-page = Trang
 assets-prev = ← Trang trước
 assets-next = Trang sau →
+
+# pages: assets (map and list, one asset, alarms, register import)
+assets-import-no-file = Chưa chọn tệp
+asset-report-link = Trang báo hỏng của thiết bị
+asset-seconds = giây
+alarms-kind-offline = Mất kết nối
+alarms-kind-fault = Báo lỗi
+# The device API's refusals (problem titles).
+assets-device-token-required = Cần mã thiết bị
+assets-ingest-busy = Máy chủ bận, hãy gửi lại

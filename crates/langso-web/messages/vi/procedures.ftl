@@ -37,7 +37,7 @@ qr-posters = Tải tất cả áp phích (PDF)
 qr-guides = Hướng dẫn công khai
 qr-none = Chưa có điểm đặt mã QR.
 qr-label = Địa điểm
-qr-label-hint = Tên người dân quen gọi, ví dụ: Nhà văn hóa thôn Tháp Thượng
+qr-label-hint = Tên người dân quen gọi, ví dụ:
 qr-kind = Loại địa điểm
 qr-unit = Đơn vị
 qr-procedures = Thủ tục
@@ -97,3 +97,8 @@ howto-share-button = Gửi hướng dẫn này qua tin nhắn
 howto-share-hint = Hoặc sao chép địa chỉ:
 howto-qr = Quét mã để mở hướng dẫn trên điện thoại
 howto-all = Tất cả hướng dẫn
+
+# pages: procedures (QR placements, analytics, guide versions)
+qr-not-a-number = không phải số (ví dụ 21.0912)
+qr-png = Ảnh PNG
+procedures-date-invalid = Ngày không hợp lệ

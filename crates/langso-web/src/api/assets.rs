@@ -301,7 +301,7 @@ pub struct AssetQuery {
 pub(crate) fn unit_id(param: Option<&str>) -> Result<Uuid, ApiError> {
     match param {
         Some(text) => parse_id(text),
-        None => Err(ApiError::field("unit", "bắt buộc / required")),
+        None => Err(missing_unit()),
     }
 }
 
@@ -512,4 +512,11 @@ async fn sticker_svg(
     )
     .await?;
     Ok(([(axum::http::header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
+}
+
+/// The refusal of a request without its `unit` parameter.
+fn missing_unit() -> ApiError {
+    ApiError(langso_app::AppError::Invalid(vec![
+        langso_app::CellError::keyed(0, "unit", "api-field-missing", &[]),
+    ]))
 }

@@ -199,7 +199,7 @@ fn scans(s: actions::PlacementStats) -> PlacementScansDto {
 fn unit_id(param: Option<&str>) -> Result<Uuid, ApiError> {
     match param {
         Some(text) => parse_id(text),
-        None => Err(ApiError::field("unit", "bắt buộc / required")),
+        None => Err(missing_unit()),
     }
 }
 
@@ -339,9 +339,7 @@ async fn unit_posters_pdf(
     Query(params): Query<UnitCodeParam>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let code = params
-        .unit
-        .ok_or_else(|| ApiError::field("unit", "bắt buộc / required"))?;
+    let code = params.unit.ok_or_else(missing_unit)?;
     let (_, pdf, _) =
         actions::unit_posters_pdf(&state.db, &actor, &code, &state.poster_settings(&headers))
             .await?;
@@ -383,4 +381,11 @@ fn inline_file(content_type: &'static str, filename: String, body: impl IntoResp
         &filename,
         body,
     )
+}
+
+/// The refusal of a request without its `unit` parameter.
+fn missing_unit() -> ApiError {
+    ApiError(langso_app::AppError::Invalid(vec![
+        langso_app::CellError::keyed(0, "unit", "api-field-missing", &[]),
+    ]))
 }

@@ -21,6 +21,7 @@ use uuid::Uuid;
 use super::assets::unit_id;
 use super::extract::{Json, Path, Query};
 use super::parse_id;
+use super::problems::both_key;
 use crate::AppState;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem, problem};
@@ -104,14 +105,14 @@ async fn telemetry(
         Err(TelemetryError::App(error)) => ApiError(error).into_response(),
         Err(TelemetryError::Ingest(IngestError::Revoked)) => problem(
             StatusCode::UNAUTHORIZED,
-            "Cần mã thiết bị / Device token required",
+            &both_key("assets-device-token-required"),
             None,
             Vec::new(),
         ),
         Err(TelemetryError::Ingest(error)) => {
             let mut response = problem(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "Máy chủ bận, hãy gửi lại / Server busy, send again",
+                &both_key("assets-ingest-busy"),
                 Some(error.to_string()),
                 Vec::new(),
             );
@@ -146,7 +147,7 @@ impl FromRequestParts<AppState> for Device {
             Ok(Some(credential)) => Ok(Device(credential)),
             Ok(None) => Err(problem(
                 StatusCode::UNAUTHORIZED,
-                "Cần mã thiết bị / Device token required",
+                &both_key("assets-device-token-required"),
                 None,
                 Vec::new(),
             )),

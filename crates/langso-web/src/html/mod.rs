@@ -18,7 +18,7 @@ mod routes;
 pub use chrome::{Chrome, url_encode};
 pub use error::{ErrorPage, PageError, not_found, render};
 pub use form::CsrfForm;
-pub use page::{Page, Visitor};
+pub use page::{Page, Visitor, chosen_unit};
 pub use routes::Routes;
 
 use axum::extract::{Path, Query};

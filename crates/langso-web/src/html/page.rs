@@ -131,3 +131,35 @@ impl Visitor {
         }
     }
 }
+
+impl Page {
+    /// The unit a page is about: `param` (a unit id from the query or the form), or the actor's
+    /// first unit when none is given.
+    pub async fn unit(
+        &self,
+        state: &AppState,
+        param: Option<&str>,
+    ) -> Result<langso_domain::units::Unit, PageError> {
+        chosen_unit(state, &self.actor, param, self.lang).await
+    }
+}
+
+/// The unit asked for (`param`, a unit id), or `actor`'s first unit: many officer pages are
+/// about one unit and open on the officer's own.
+pub async fn chosen_unit(
+    state: &AppState,
+    actor: &Actor,
+    param: Option<&str>,
+    lang: Lang,
+) -> Result<langso_domain::units::Unit, PageError> {
+    let refuse = |error| PageError { error, lang };
+    let id = match param.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(text) => uuid::Uuid::parse_str(text).map_err(|_| refuse(AppError::NotFound))?,
+        None => actor
+            .grants
+            .first()
+            .map(|g| g.unit_id)
+            .ok_or_else(|| refuse(AppError::Forbidden))?,
+    };
+    langso_app::units::get(&state.db, id).await.map_err(refuse)
+}

@@ -23,11 +23,11 @@ use serde::Deserialize;
 use time::PrimitiveDateTime;
 use uuid::Uuid;
 
-use super::qr::chosen_unit;
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::{Authenticated, csrf_ok};
 use crate::html::PageError;
+use crate::html::chosen_unit;
 use crate::messages::Lang;
 
 #[derive(Template)]

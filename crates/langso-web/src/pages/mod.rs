@@ -3,7 +3,7 @@
 
 mod account;
 mod admin_users;
-pub(crate) mod assets;
+mod assets;
 mod audit;
 // --- comms ---
 mod comms;
@@ -11,18 +11,14 @@ mod home;
 mod household_files;
 mod households;
 mod login;
-mod procedure_versions;
-mod qr;
-mod qr_analytics;
+mod procedures;
 mod units;
 // --- dashboard ---
 mod dashboard;
 // --- webhooks page (issue 8b) ---
-mod asset_import;
-mod asset_page;
+mod faults;
 mod programme;
 mod webhooks;
-mod work_orders;
 
 use axum::routing::{get, post};
 
@@ -80,37 +76,9 @@ pub(crate) fn routes(settings: &Settings) -> Routes {
         .route("/progress", &["GET"], get(households::progress))
         .route("/audit", &["GET"], get(audit::index))
         .route("/audit/export", &["GET"], get(audit::export))
-        .route("/qr", &["GET"], get(qr::index))
-        .route(
-            "/qr/new",
-            &["GET", "POST"],
-            get(qr::new_form).post(qr::create),
-        )
-        .route("/qr/placements/{id}", &["GET"], get(qr::show))
-        .route(
-            "/qr/placements/{id}/active",
-            &["POST"],
-            post(qr::set_active),
-        )
-        .route("/qr/analytics", &["GET"], get(qr_analytics::analytics))
-        .route(
-            "/procedures/{code}/history",
-            &["GET"],
-            get(qr_analytics::history),
-        )
-        .route(
-            "/procedures/{code}/new-version",
-            &["GET", "POST"],
-            get(procedure_versions::form).post(procedure_versions::publish),
-        )
-        // --- assets ---
-        .route("/assets", &["GET"], get(assets::index))
-        .route("/alarms", &["GET"], get(assets::alarms))
-        .route(
-            "/alarms/{id}/{action}",
-            &["POST"],
-            post(assets::alarm_action),
-        )
+        .merge(procedures::routes())
+        .merge(assets::routes())
+        .merge(faults::routes())
         // --- households import/export ---
         .route(
             "/households/import",
@@ -168,29 +136,6 @@ pub(crate) fn routes(settings: &Settings) -> Routes {
             &["POST"],
             post(webhooks::deactivate),
         )
-        .route(
-            "/assets/import",
-            &["GET", "POST"],
-            get(asset_import::form).post(asset_import::upload).layer(
-                axum::extract::DefaultBodyLimit::max(
-                    langso_app::assets::MAX_ASSET_UPLOAD + 64 * 1024,
-                ),
-            ),
-        )
-        .route(
-            "/assets/import/{id}/confirm",
-            &["POST"],
-            post(asset_import::confirm),
-        )
-        .route("/work-orders/{id}/photo", &["GET"], get(work_orders::photo))
-        .route("/work-orders", &["GET"], get(work_orders::index))
-        .route("/work-orders/{id}", &["GET"], get(work_orders::show))
-        .route(
-            "/work-orders/{id}/transition",
-            &["POST"],
-            post(work_orders::transition),
-        )
-        .route("/assets/{id}", &["GET"], get(asset_page::show))
         .route(
             "/teams",
             &["GET", "POST"],

@@ -26,11 +26,11 @@ use langso_domain::units::{Unit, UnitKind, parse_date};
 use time::{Date, Duration};
 use uuid::Uuid;
 
-use super::qr::chosen_unit;
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::{Authenticated, csrf_ok};
 use crate::html::PageError;
+use crate::html::chosen_unit;
 use crate::messages::Lang;
 
 type Errors = Vec<(String, String)>;

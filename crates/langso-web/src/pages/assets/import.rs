@@ -1,27 +1,33 @@
 //! The asset register import in the web: upload an XLSX or CSV file, see the check (the count,
-//! or every bad cell by row and column), confirm.
+//! or every bad cell by row and column), confirm. The upload stays a multipart form, its CSRF
+//! field read from the parts.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use langso_app::assets::{self as actions, AssetImport};
 use langso_app::{AppError, CellError};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Chrome, render};
 use crate::AppState;
-use crate::auth::{Authenticated, csrf_ok};
-use crate::html::PageError;
-use crate::messages::Lang;
+use crate::auth::csrf_ok;
+use crate::html::{Chrome, CsrfForm, Page, PageError, render};
+use crate::messages;
+
+/// One refused cell: row (0 for the whole file), column as headed in the file, what is wrong
+/// in the reader's language.
+struct Refusal {
+    row: usize,
+    column: String,
+    text: String,
+}
 
 /// The check of an uploaded file.
 struct PreviewView {
     file_name: String,
     report: Option<AssetImport>,
-    errors: Vec<CellError>,
+    errors: Vec<Refusal>,
     upload_id: Option<Uuid>,
 }
 
@@ -33,24 +39,15 @@ struct ImportPage {
     done: Option<AssetImport>,
 }
 
-#[derive(Deserialize)]
-pub(super) struct CsrfForm {
-    csrf: String,
-}
+/// The confirm button's form: nothing but its CSRF field.
+#[derive(Deserialize, Default)]
+pub(super) struct ConfirmForm {}
 
 /// `GET /assets/import`.
-pub(super) async fn form(
-    State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Result<Response, PageError> {
-    let lang = Lang::from_headers(&headers);
-    langso_app::auth::policy::scope(&actor, actions::MANAGE)
-        .map_err(|error| PageError { error, lang })?;
-    let chrome = Chrome::for_request(&state, &headers, &uri, Some(&actor));
+pub(super) async fn form(page: Page) -> Result<Response, PageError> {
+    langso_app::auth::policy::scope(&page.actor, actions::MANAGE).map_err(page.failing())?;
     Ok(render(&ImportPage {
-        chrome,
+        chrome: page.chrome,
         preview: None,
         done: None,
     }))
@@ -59,14 +56,11 @@ pub(super) async fn form(
 /// `POST /assets/import`: the check (a dry run), with a confirm button when the file is good.
 pub(super) async fn upload(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
-    headers: HeaderMap,
-    uri: Uri,
+    page: Page,
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let lang = Lang::from_headers(&headers);
-    let fail = |error| PageError { error, lang };
     let (mut csrf, mut file) = (String::new(), None);
+    let lang = page.lang;
     let broken = |e| PageError::unreadable_upload(e, lang);
     while let Some(field) = multipart.next_field().await.map_err(broken)? {
         match field.name() {
@@ -78,27 +72,35 @@ pub(super) async fn upload(
             _ => {}
         }
     }
-    if !csrf_ok(&actor, &csrf) {
-        return Err(fail(AppError::Forbidden));
+    if !csrf_ok(&page.actor, &csrf) {
+        return Err(page.fail(AppError::Forbidden));
     }
     let (name, bytes) = file.ok_or_else(|| {
-        fail(AppError::Invalid(vec![CellError::new(
+        page.fail(AppError::Invalid(vec![CellError::keyed(
             0,
             "file",
-            "chưa chọn tệp / no file",
+            "assets-import-no-file",
+            &[],
         )]))
     })?;
-    let preview = actions::preview_asset_upload(&state.db, &actor, &name, bytes)
+    let preview = actions::preview_asset_upload(&state.db, &page.actor, &name, bytes)
         .await
-        .map_err(fail)?;
+        .map_err(page.failing())?;
     let (report, errors) = match preview.outcome {
         Ok(report) => (Some(report), Vec::new()),
         Err(AppError::Invalid(errors)) => (None, errors),
-        Err(other) => return Err(fail(other)),
+        Err(other) => return Err(page.fail(other)),
     };
-    let chrome = Chrome::for_request(&state, &headers, &uri, Some(&actor));
+    let errors = errors
+        .iter()
+        .map(|error| Refusal {
+            row: error.row,
+            column: error.column.clone(),
+            text: messages::text(error, lang),
+        })
+        .collect();
     Ok(render(&ImportPage {
-        chrome,
+        chrome: page.chrome,
         preview: Some(PreviewView {
             file_name: preview.file_name,
             report,
@@ -112,24 +114,16 @@ pub(super) async fn upload(
 /// `POST /assets/import/{id}/confirm`: imports the kept file for real.
 pub(super) async fn confirm(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
-    headers: HeaderMap,
-    uri: Uri,
+    page: Page,
     Path(id): Path<String>,
-    Form(form): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<ConfirmForm>,
 ) -> Result<Response, PageError> {
-    let lang = Lang::from_headers(&headers);
-    let fail = |error| PageError { error, lang };
-    let id = Uuid::parse_str(id.trim()).map_err(|_| fail(AppError::NotFound))?;
-    if !csrf_ok(&actor, &form.csrf) {
-        return Err(fail(AppError::Forbidden));
-    }
-    let report = actions::confirm_asset_upload(&state.db, &actor, id)
+    let id = Uuid::parse_str(id.trim()).map_err(|_| page.not_found())?;
+    let report = actions::confirm_asset_upload(&state.db, &page.actor, id)
         .await
-        .map_err(fail)?;
-    let chrome = Chrome::for_request(&state, &headers, &uri, Some(&actor));
+        .map_err(page.failing())?;
     Ok(render(&ImportPage {
-        chrome,
+        chrome: page.chrome,
         preview: None,
         done: Some(report),
     }))

@@ -1,30 +1,33 @@
-//! Officers' work-order pages: the orders under a unit (filtered by status and kind), one order
-//! with its history, the reporter's contact (masked without the personal-data right), the photo
-//! and the buttons that move it new → assigned → in progress → fixed → closed.
-
-use std::collections::HashMap;
+//! The faults domain for officers: the work orders under a unit (filtered by status and kind),
+//! one order with its history, the reporter's contact (masked without the personal-data
+//! right), the photo and the buttons that move it new → assigned → in progress → fixed →
+//! closed.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, Uri, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use langso_app::AppError;
 use langso_app::faults::{self as actions, OrderView, WorkOrder};
 use langso_domain::assets::AssetKind;
 use langso_domain::faults::WorkStatus;
 use langso_domain::units::Unit;
+use serde::Deserialize;
 use uuid::Uuid;
 
-use super::qr::chosen_unit;
-use super::{Chrome, render};
 use crate::AppState;
-use crate::auth::{Authenticated, csrf_ok};
-use crate::html::PageError;
-use crate::messages::Lang;
+use crate::html::{Chrome, CsrfForm, Page, PageError, Routes, render};
 
 /// The most orders one list page shows (the filters narrow it).
 const LIST_LIMIT: i64 = 500;
+
+/// The work-order screens.
+pub(super) fn routes() -> Routes {
+    Routes::new()
+        .get("/work-orders/{id}/photo", photo)
+        .get("/work-orders", index)
+        .get("/work-orders/{id}", show)
+        .post("/work-orders/{id}/transition", transition)
+}
 
 #[derive(Template)]
 #[template(path = "work_orders.html")]
@@ -48,11 +51,6 @@ struct OrderPage {
 }
 
 impl Chrome {
-    /// The label of a register value: `group` is reg, place, funding or lamp.
-    pub fn asset_label(&self, group: &str, value: &str) -> &'static str {
-        self.lang.t(&format!("asset-{group}-{value}"))
-    }
-
     /// The label of a service code (an asset kind, or other).
     pub fn service(&self, code: &str) -> &'static str {
         if code == "other" {
@@ -63,42 +61,49 @@ impl Chrome {
     }
 }
 
-fn fail(lang: Lang) -> impl Fn(AppError) -> PageError {
-    move |error| PageError { error, lang }
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct ListQuery {
+    unit: Option<String>,
+    status: Option<String>,
+    kind: Option<String>,
+}
+
+/// The move of an order: the status to reach (the button pressed), who handles it, a note and
+/// whether the reporter may read the note.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct TransitionForm {
+    status: String,
+    assignee: String,
+    note: String,
+    public_note: Option<String>,
 }
 
 /// `GET /work-orders?unit=&status=&kind=`: the orders under a unit, newest first.
-pub(super) async fn index(
+async fn index(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(query): Query<HashMap<String, String>>,
+    page: Page,
+    Query(query): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let lang = Lang::from_headers(&headers);
-    let unit = chosen_unit(&state, &actor, query.get("unit").map(String::as_str), lang).await?;
-    let pick = |k: &str| {
-        query
-            .get(k)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
-    let status = pick("status").filter(|s| WorkStatus::parse(s).is_some());
-    let kind = pick("kind").filter(|k| k == "other" || AssetKind::parse(k).is_ok());
+    let unit = page.unit(&state, query.unit.as_deref()).await?;
+    let given = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let status = given(query.status).filter(|s| WorkStatus::parse(s).is_some());
+    let kind = given(query.kind).filter(|k| k == "other" || AssetKind::parse(k).is_ok());
     let orders = actions::orders_filtered(
         &state.db,
-        &actor,
+        &page.actor,
         unit.id,
         status.as_deref(),
         kind.as_deref(),
         LIST_LIMIT,
     )
     .await
-    .map_err(fail(lang))?;
+    .map_err(page.failing())?;
     let mut kinds: Vec<&'static str> = AssetKind::ALL.iter().map(|k| k.as_str()).collect();
     kinds.push("other");
     Ok(render(&ListPage {
-        chrome: Chrome::for_request(&state, &headers, &uri, Some(&actor)),
+        chrome: page.chrome,
         unit,
         statuses: WorkStatus::ALL.iter().map(|s| s.as_str()).collect(),
         kinds,
@@ -109,18 +114,15 @@ pub(super) async fn index(
 }
 
 /// `GET /work-orders/{id}`: one order with its history and the buttons that move it.
-pub(super) async fn show(
+async fn show(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
-    headers: HeaderMap,
-    uri: Uri,
+    page: Page,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let lang = Lang::from_headers(&headers);
-    let id = parse(&id, lang)?;
-    let view = actions::order_view(&state.db, &actor, id)
+    let id = Uuid::parse_str(id.trim()).map_err(|_| page.not_found())?;
+    let view = actions::order_view(&state.db, &page.actor, id)
         .await
-        .map_err(fail(lang))?;
+        .map_err(page.failing())?;
     let next = match WorkStatus::parse(&view.order.status) {
         Some(from) if view.may_handle => WorkStatus::ALL
             .into_iter()
@@ -130,67 +132,46 @@ pub(super) async fn show(
         _ => Vec::new(),
     };
     Ok(render(&OrderPage {
-        chrome: Chrome::for_request(&state, &headers, &uri, Some(&actor)),
+        chrome: page.chrome,
         view,
         next,
     }))
 }
 
-/// `POST /work-orders/{id}/transition` (csrf, status, assignee, note, public_note when the
-/// note may be shown to the reporter): moves the order and
-/// comes back to it.
-pub(super) async fn transition(
+/// `POST /work-orders/{id}/transition`: moves the order and comes back to it.
+async fn transition(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
-    headers: HeaderMap,
+    page: Page,
     Path(id): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<TransitionForm>,
 ) -> Result<Response, PageError> {
-    let lang = Lang::from_headers(&headers);
-    let id = parse(&id, lang)?;
-    if !csrf_ok(&actor, form.get("csrf").map_or("", String::as_str)) {
-        return Err(PageError {
-            error: AppError::Forbidden,
-            lang,
-        });
-    }
-    let get = |k: &str| form.get(k).map_or("", String::as_str);
-    let assignee = Some(get("assignee")).filter(|a| !a.trim().is_empty());
-    let public_note = form.contains_key("public_note");
+    let id = Uuid::parse_str(id.trim()).map_err(|_| page.not_found())?;
+    let assignee = Some(form.assignee.as_str()).filter(|a| !a.trim().is_empty());
     let order = actions::transition(
         &state.db,
-        &actor,
+        &page.actor,
         id,
-        get("status"),
+        &form.status,
         assignee,
-        get("note"),
-        public_note,
+        &form.note,
+        form.public_note.is_some(),
     )
     .await
-    .map_err(fail(lang))?;
+    .map_err(page.failing())?;
     Ok(Redirect::to(&format!("/work-orders/{}", order.id)).into_response())
-}
-
-fn parse(id: &str, lang: Lang) -> Result<Uuid, PageError> {
-    Uuid::parse_str(id.trim()).map_err(|_| PageError {
-        error: AppError::NotFound,
-        lang,
-    })
 }
 
 /// `GET /work-orders/{id}/photo`: the reporter's photo, to the people who may read the order.
 /// Its type was told from its bytes on upload; `nosniff` keeps browsers to it.
-pub(super) async fn photo(
+async fn photo(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
-    headers: HeaderMap,
+    page: Page,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let lang = Lang::from_headers(&headers);
-    let id = parse(&id, lang)?;
-    let photo = actions::photo(&state.db, &actor, id)
+    let id = Uuid::parse_str(id.trim()).map_err(|_| page.not_found())?;
+    let photo = actions::photo(&state.db, &page.actor, id)
         .await
-        .map_err(|error| PageError { error, lang })?;
+        .map_err(page.failing())?;
     Ok((
         [
             (header::CONTENT_TYPE, photo.content_type),
