@@ -69,3 +69,6 @@ audit-actor = Who
 audit-target = Target
 audit-summary = Summary
 audit-none = No entries.
+
+# pages: audit (and the audit API)
+audit-moment-invalid = Not a day or a moment: “{ $text }” (YYYY-MM-DD or RFC 3339)

@@ -84,3 +84,17 @@ hhimport-problem = Problem
 hhimport-done = Imported into
 hhimport-export-csv = Export CSV
 hhimport-export-xlsx = Export Excel
+
+# pages: households
+hh-help-kind-installed-vneid = Installed VNeID
+hh-help-kind-vneid-level2 = Guided to VNeID level 2
+hh-help-kind-opened-epayment = Opened an e-payment account
+hh-help-kind-added-to-group = Added to the village group
+hh-help-kind-installed-vssid = Installed VssID
+hh-help-kind-ehealth = Activated the e-health record
+hh-help-kind-dvc-account = Created a public-service account
+hh-help-kind-digital-address = Set up a digital address
+hh-visit-choice-invalid = Choose one of the boxes of this question
+hh-visit-day-invalid = Not a valid day: pick one on the calendar
+progress-unit = Unit
+progress-of = Having / counted

@@ -69,3 +69,6 @@ audit-actor = Người thực hiện
 audit-target = Đối tượng
 audit-summary = Tóm tắt
 audit-none = Không có mục nào.
+
+# pages: audit (and the audit API)
+audit-moment-invalid = Không phải ngày hay thời điểm: “{ $text }” (NNNN-TT-NN hoặc RFC 3339)

@@ -84,3 +84,17 @@ hhimport-problem = Lỗi
 hhimport-done = Đã nhập vào
 hhimport-export-csv = Xuất CSV
 hhimport-export-xlsx = Xuất Excel
+
+# pages: households
+hh-help-kind-installed-vneid = Cài VNeID
+hh-help-kind-vneid-level2 = Hướng dẫn lên VNeID mức 2
+hh-help-kind-opened-epayment = Mở tài khoản thanh toán
+hh-help-kind-added-to-group = Thêm vào nhóm thôn
+hh-help-kind-installed-vssid = Cài VssID
+hh-help-kind-ehealth = Kích hoạt Sổ sức khỏe điện tử
+hh-help-kind-dvc-account = Tạo tài khoản Dịch vụ công
+hh-help-kind-digital-address = Gắn địa chỉ số
+hh-visit-choice-invalid = Hãy chọn một trong các ô của câu này
+hh-visit-day-invalid = Ngày không hợp lệ: hãy chọn ngày trên lịch
+progress-unit = Đơn vị
+progress-of = Số có / số tính

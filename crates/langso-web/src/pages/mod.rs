@@ -8,7 +8,6 @@ mod audit;
 // --- comms ---
 mod comms;
 mod home;
-mod household_files;
 mod households;
 mod login;
 mod procedure_versions;
@@ -69,15 +68,7 @@ pub(crate) fn routes(settings: &Settings) -> Routes {
             &["POST"],
             post(admin_users::disable),
         )
-        .route("/households", &["GET"], get(households::index))
-        .route("/households/{id}", &["GET"], get(households::show))
-        .route(
-            "/households/{id}/visit",
-            &["GET", "POST"],
-            get(households::visit_form).post(households::visit_submit),
-        )
-        .route("/round", &["GET"], get(households::round))
-        .route("/progress", &["GET"], get(households::progress))
+        .merge(households::routes())
         .route("/audit", &["GET"], get(audit::index))
         .route("/audit/export", &["GET"], get(audit::export))
         .route("/qr", &["GET"], get(qr::index))
@@ -111,22 +102,6 @@ pub(crate) fn routes(settings: &Settings) -> Routes {
             &["POST"],
             post(assets::alarm_action),
         )
-        // --- households import/export ---
-        .route(
-            "/households/import",
-            &["GET", "POST"],
-            get(household_files::form)
-                .post(household_files::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    langso_app::households::MAX_UPLOAD + 64 * 1024,
-                )),
-        )
-        .route(
-            "/households/import/{id}/confirm",
-            &["POST"],
-            post(household_files::confirm),
-        )
-        .route("/households/export", &["GET"], get(household_files::export))
         // --- comms ---
         .route(
             "/groups",
