@@ -72,3 +72,25 @@ audit-none = No entries.
 
 # pages: audit (and the audit API)
 audit-moment-invalid = Not a day or a moment: “{ $text }” (YYYY-MM-DD or RFC 3339)
+audit-target-other = Other item
+audit-target-alarm = Alarm
+audit-target-announcement = Announcement
+audit-target-asset = Asset
+audit-target-audit-log = Audit log
+audit-target-criteria-set = Criteria set
+audit-target-evidence = Evidence
+audit-target-group = Village group
+audit-target-household = Household
+audit-target-monthly-report = Monthly report
+audit-target-outreach = Outreach activity
+audit-target-placement = QR code
+audit-target-procedure = Procedure
+audit-target-reorganisation = Reorganisation
+audit-target-team = Team
+audit-target-token = API key
+audit-target-unit = Unit
+audit-target-user = Account
+audit-target-village = Village
+audit-target-webhook = Webhook
+audit-target-work-order = Work order
+audit-target-session = Session

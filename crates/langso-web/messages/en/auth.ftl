@@ -37,3 +37,4 @@ role-viewer = Viewer
 
 # pages: auth (and the accounts API)
 users-role-unknown = There is no role “{ $role }”
+users-unit-unknown = No unit in force has the code “{ $code }”

@@ -72,3 +72,25 @@ audit-none = Không có mục nào.
 
 # pages: audit (and the audit API)
 audit-moment-invalid = Không phải ngày hay thời điểm: “{ $text }” (NNNN-TT-NN hoặc RFC 3339)
+audit-target-other = Đối tượng khác
+audit-target-alarm = Cảnh báo
+audit-target-announcement = Thông báo
+audit-target-asset = Thiết bị
+audit-target-audit-log = Nhật ký
+audit-target-criteria-set = Bộ tiêu chí
+audit-target-evidence = Minh chứng
+audit-target-group = Nhóm thôn
+audit-target-household = Hộ
+audit-target-monthly-report = Báo cáo tháng
+audit-target-outreach = Hoạt động tuyên truyền
+audit-target-placement = Mã QR
+audit-target-procedure = Thủ tục
+audit-target-reorganisation = Sắp xếp đơn vị
+audit-target-team = Tổ
+audit-target-token = Khóa API
+audit-target-unit = Đơn vị
+audit-target-user = Tài khoản
+audit-target-village = Thôn
+audit-target-webhook = Webhook
+audit-target-work-order = Phiếu sửa chữa
+audit-target-session = Phiên đăng nhập

@@ -37,3 +37,4 @@ role-viewer = Người xem
 
 # pages: auth (and the accounts API)
 users-role-unknown = Không có vai trò “{ $role }”
+users-unit-unknown = Không có đơn vị đang hiệu lực mang mã “{ $code }”

@@ -1,15 +1,13 @@
 //! Server-rendered officer pages (askama) on the `html` toolkit, one file per domain. Every page works without JavaScript;
 //! Vietnamese first, with an English switch kept in a cookie.
 
-mod account;
-mod admin_users;
 pub(crate) mod assets;
 mod audit;
+mod auth;
 // --- comms ---
 mod comms;
 mod home;
 mod households;
-mod login;
 mod procedure_versions;
 mod qr;
 mod qr_analytics;
@@ -31,46 +29,12 @@ pub(crate) use crate::html::{Chrome, render};
 
 /// Every officer page, each domain's screens in its own file.
 pub(crate) fn routes(settings: &Settings) -> Routes {
-    let login = Routes::new()
-        .route(
-            "/login",
-            &["GET", "POST"],
-            get(login::form).post(login::submit),
-        )
-        .wrap(|login| {
-            crate::security::public_rate_limit(
-                login,
-                20,
-                std::time::Duration::from_secs(3),
-                settings.trust_forwarded,
-                Some(vec![axum::http::Method::POST]),
-            )
-        });
     Routes::new()
-        .route("/", &["GET"], get(home::show))
-        .route("/units", &["GET"], get(units::index))
-        .route("/units/{id}", &["GET"], get(units::show))
-        .route("/logout", &["POST"], post(login::logout))
-        .route("/account", &["GET"], get(account::show))
-        .route(
-            "/account/password",
-            &["POST"],
-            post(account::change_password),
-        )
-        .route(
-            "/admin/users",
-            &["GET", "POST"],
-            get(admin_users::index).post(admin_users::create),
-        )
-        .route("/admin/users/{id}", &["GET"], get(admin_users::show))
-        .route(
-            "/admin/users/{id}/disable",
-            &["POST"],
-            post(admin_users::disable),
-        )
+        .merge(home::routes())
+        .merge(units::routes())
+        .merge(auth::routes(settings))
         .merge(households::routes())
-        .route("/audit", &["GET"], get(audit::index))
-        .route("/audit/export", &["GET"], get(audit::export))
+        .merge(audit::routes())
         .route("/qr", &["GET"], get(qr::index))
         .route(
             "/qr/new",
@@ -219,5 +183,4 @@ pub(crate) fn routes(settings: &Settings) -> Routes {
             &["GET"],
             get(programme::evidence_file),
         )
-        .merge(login)
 }
