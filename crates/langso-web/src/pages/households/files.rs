@@ -30,6 +30,9 @@ struct PreviewView {
 #[template(path = "household_import.html")]
 struct ImportPage {
     chrome: Chrome,
+    /// The column headers the import reads, as written in the file (Vietnamese in every
+    /// language: they are the file's format).
+    headers: String,
     unit: String,
     preview: Option<PreviewView>,
     done: Option<ImportReport>,
@@ -46,6 +49,15 @@ pub(super) struct UnitQuery {
 pub(super) struct ExportQuery {
     unit: String,
     format: String,
+}
+
+/// The headers of `COLUMNS`, listed for the form's help.
+fn headers() -> String {
+    actions::COLUMNS
+        .iter()
+        .map(|(_, header, _)| *header)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The code of the actor's first unit, to fill the form with.
@@ -72,6 +84,7 @@ pub(super) async fn form(
     };
     Ok(render(&ImportPage {
         chrome: page.chrome,
+        headers: headers(),
         unit,
         preview: None,
         done: None,
@@ -128,6 +141,7 @@ pub(super) async fn upload(
         .collect();
     Ok(render(&ImportPage {
         chrome: page.chrome,
+        headers: headers(),
         unit,
         preview: Some(PreviewView {
             file_name: preview.file_name,
@@ -152,6 +166,7 @@ pub(super) async fn confirm(
         .map_err(page.failing())?;
     Ok(render(&ImportPage {
         chrome: page.chrome,
+        headers: headers(),
         unit: String::new(),
         preview: None,
         done: Some(report),
