@@ -23,6 +23,30 @@ pub(super) fn routes() -> Routes {
         .get("/audit/export", export)
 }
 
+/// The areas an action belongs to (the part of its name before the dot), offered as the
+/// filter's choices so nobody types an action's code.
+const AREAS: [&str; 19] = [
+    "household",
+    "user",
+    "session",
+    "token",
+    "team",
+    "outreach",
+    "group",
+    "announcement",
+    "units",
+    "criteria",
+    "recognition",
+    "procedures",
+    "placements",
+    "assets",
+    "alarms",
+    "faults",
+    "webhook",
+    "report",
+    "audit",
+];
+
 /// An entry as shown.
 struct Entry {
     at: OffsetDateTime,
@@ -39,6 +63,8 @@ struct AuditPage {
     chrome: Chrome,
     entries: Vec<Entry>,
     filter: Filter,
+    /// (prefix, area in words, chosen) for the action filter.
+    areas: Vec<(String, &'static str, bool)>,
     export_href: String,
 }
 
@@ -108,10 +134,20 @@ async fn index(
         url_encode(&filter.from),
         url_encode(&filter.to)
     );
+    let areas = AREAS
+        .iter()
+        .map(|area| {
+            let prefix = format!("{area}.");
+            let chosen = filter.action.trim() == prefix;
+            let words = page.lang.t(&format!("audit-area-{area}"));
+            (prefix, words, chosen)
+        })
+        .collect();
     Ok(render(&AuditPage {
         chrome: page.chrome,
         entries,
         filter,
+        areas,
         export_href,
     }))
 }
