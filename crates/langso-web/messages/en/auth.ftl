@@ -34,3 +34,7 @@ role-officer = Officer
 role-village-head = Village head
 role-team-member = Digital team member
 role-viewer = Viewer
+
+# pages: auth (and the accounts API)
+users-role-unknown = There is no role “{ $role }”
+users-unit-unknown = No unit in force has the code “{ $code }”

@@ -66,7 +66,7 @@ progress-visits = Visits
 progress-months = By month
 hhimport-title = Import households from a file
 hhimport-upload = Choose a file
-hhimport-help = An Excel file (.xlsx, first sheet) or CSV whose first row holds the headers: Mã hộ, Họ và tên chủ hộ, Thôn (or Mã thôn), Số thành viên; optionally Xóm, Ngõ, Số nhà, Số điện thoại, Số CCCD, Số người lớn, Hộ kinh doanh, Ngày đồng ý, Ghi chú. Any column order. The file is checked first; nothing is written yet.
+hhimport-help = An Excel file (.xlsx, first sheet) or CSV with the column headers in its first row. Required: the household code, the head of household's full name, the village (or its code) and the number of members; other columns if you have them. Any column order. The file is checked first; nothing is written yet.
 hhimport-unit = Commune or village code
 hhimport-file = File
 hhimport-check = Check
@@ -84,3 +84,18 @@ hhimport-problem = Problem
 hhimport-done = Imported into
 hhimport-export-csv = Export CSV
 hhimport-export-xlsx = Export Excel
+
+# pages: households
+hh-help-kind-installed-vneid = Installed VNeID
+hh-help-kind-vneid-level2 = Guided to VNeID level 2
+hh-help-kind-opened-epayment = Opened an e-payment account
+hh-help-kind-added-to-group = Added to the village group
+hh-help-kind-installed-vssid = Installed VssID
+hh-help-kind-ehealth = Activated the e-health record
+hh-help-kind-dvc-account = Created a public-service account
+hh-help-kind-digital-address = Set up a digital address
+hh-visit-choice-invalid = Choose one of the boxes of this question
+hh-visit-day-invalid = Not a valid day: pick one on the calendar
+progress-unit = Unit
+progress-of = Having / counted
+hhimport-headers = Column headers read

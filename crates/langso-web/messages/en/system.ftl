@@ -60,3 +60,6 @@ nav-teams = Digital teams
 nav-criteria = Criteria
 upload-unreadable = Cannot read the upload
 form-unreadable = Cannot read the form sent: open the page again and resend it
+
+# pages: households (also the API's household and asset uploads)
+upload-no-file = No file chosen

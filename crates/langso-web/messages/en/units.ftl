@@ -44,3 +44,6 @@ kind-village = Village
 kind-street-group = Street group
 kind-residential-cluster = Residential cluster
 kind-hamlet = Hamlet
+
+# pages: units (and the units API)
+units-date-invalid = Not a valid date: “{ $date }” (use YYYY-MM-DD, e.g. 2025-06-01)

@@ -34,3 +34,7 @@ role-officer = Cán bộ
 role-village-head = Trưởng thôn
 role-team-member = Tổ viên CNSCĐ
 role-viewer = Người xem
+
+# pages: auth (and the accounts API)
+users-role-unknown = Không có vai trò “{ $role }”
+users-unit-unknown = Không có đơn vị đang hiệu lực mang mã “{ $code }”

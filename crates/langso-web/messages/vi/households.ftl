@@ -66,7 +66,7 @@ progress-visits = Lần thăm
 progress-months = Theo tháng
 hhimport-title = Nhập danh sách hộ từ tệp
 hhimport-upload = Chọn tệp
-hhimport-help = Tệp Excel (.xlsx, trang đầu) hoặc CSV, dòng đầu là tiêu đề: Mã hộ, Họ và tên chủ hộ, Thôn (hoặc Mã thôn), Số thành viên; thêm nếu có: Xóm, Ngõ, Số nhà, Số điện thoại, Số CCCD, Số người lớn, Hộ kinh doanh, Ngày đồng ý, Ghi chú. Cột theo thứ tự nào cũng được. Hệ thống kiểm tra trước, chưa ghi gì.
+hhimport-help = Tệp Excel (.xlsx, trang đầu) hoặc CSV, dòng đầu là tiêu đề cột. Bắt buộc có: mã hộ, họ và tên chủ hộ, thôn (hoặc mã thôn), số thành viên; các cột khác thêm nếu có. Cột theo thứ tự nào cũng được. Hệ thống kiểm tra trước, chưa ghi gì.
 hhimport-unit = Mã xã hoặc thôn
 hhimport-file = Tệp
 hhimport-check = Kiểm tra
@@ -84,3 +84,18 @@ hhimport-problem = Lỗi
 hhimport-done = Đã nhập vào
 hhimport-export-csv = Xuất CSV
 hhimport-export-xlsx = Xuất Excel
+
+# pages: households
+hh-help-kind-installed-vneid = Cài VNeID
+hh-help-kind-vneid-level2 = Hướng dẫn lên VNeID mức 2
+hh-help-kind-opened-epayment = Mở tài khoản thanh toán
+hh-help-kind-added-to-group = Thêm vào nhóm thôn
+hh-help-kind-installed-vssid = Cài VssID
+hh-help-kind-ehealth = Kích hoạt Sổ sức khỏe điện tử
+hh-help-kind-dvc-account = Tạo tài khoản Dịch vụ công
+hh-help-kind-digital-address = Gắn địa chỉ số
+hh-visit-choice-invalid = Hãy chọn một trong các ô của câu này
+hh-visit-day-invalid = Ngày không hợp lệ: hãy chọn ngày trên lịch
+progress-unit = Đơn vị
+progress-of = Số có / số tính
+hhimport-headers = Các tiêu đề cột đọc được

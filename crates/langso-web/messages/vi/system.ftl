@@ -60,3 +60,6 @@ nav-teams = Tổ CNSCĐ
 nav-criteria = Tiêu chí
 upload-unreadable = Không đọc được tệp gửi lên
 form-unreadable = Không đọc được biểu mẫu gửi lên: hãy mở lại trang và gửi lại
+
+# pages: households (also the API's household and asset uploads)
+upload-no-file = Chưa chọn tệp

@@ -44,3 +44,6 @@ kind-village = Thôn
 kind-street-group = Tổ dân phố
 kind-residential-cluster = Cụm dân cư
 kind-hamlet = Xóm
+
+# pages: units (and the units API)
+units-date-invalid = Ngày không hợp lệ: “{ $date }” (cần dạng NNNN-TT-NN, ví dụ 2025-06-01)

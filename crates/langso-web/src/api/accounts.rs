@@ -205,11 +205,12 @@ pub struct CreatedToken {
 }
 
 fn parse_role(text: &str) -> Result<Role, ApiError> {
-    Role::parse(text).map_err(|e| {
-        ApiError(AppError::Invalid(vec![CellError::new(
+    Role::parse(text).map_err(|_| {
+        ApiError(AppError::Invalid(vec![CellError::keyed(
             0,
             "role",
-            e.to_string(),
+            "users-role-unknown",
+            &[("role", &text)],
         )]))
     })
 }

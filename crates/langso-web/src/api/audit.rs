@@ -68,11 +68,12 @@ fn moment(field: &str, text: Option<&str>) -> Result<Option<OffsetDateTime>, Api
     }
     langso_domain::units::parse_date(text)
         .map(|d| Some(d.midnight().assume_utc()))
-        .map_err(|e| {
-            ApiError(AppError::Invalid(vec![CellError::new(
+        .map_err(|_| {
+            ApiError(AppError::Invalid(vec![CellError::keyed(
                 0,
                 field,
-                e.to_string(),
+                "audit-moment-invalid",
+                &[("text", &text)],
             )]))
         })
 }

@@ -80,10 +80,8 @@ impl From<ImportReport> for ImportReportDto {
 
 /// The first file field of a multipart body: (file name, bytes).
 pub(crate) async fn file_field(multipart: &mut Multipart) -> Result<(String, Vec<u8>), AppError> {
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        AppError::refused(format!(
-            "không đọc được tệp gửi lên / cannot read the upload: {e}"
-        ))
+    let broken = |_: axum::extract::multipart::MultipartError| {
+        AppError::refused_key("upload-unreadable", &[])
     };
     while let Some(field) = multipart.next_field().await.map_err(broken)? {
         if field.name() == Some("file") {
@@ -92,10 +90,11 @@ pub(crate) async fn file_field(multipart: &mut Multipart) -> Result<(String, Vec
             return Ok((name, bytes.to_vec()));
         }
     }
-    Err(AppError::Invalid(vec![langso_app::CellError::new(
+    Err(AppError::Invalid(vec![langso_app::CellError::keyed(
         0,
         "file",
-        "chưa chọn tệp / no file",
+        "upload-no-file",
+        &[],
     )]))
 }
 

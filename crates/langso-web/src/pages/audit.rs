@@ -1,9 +1,9 @@
-//! The audit log in the web: filter, read, download as CSV.
+//! The audit domain in the web: the log filtered by action and days, read as sentences
+//! (actions and target kinds in words, times in Vietnam), and downloaded as CSV.
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, Uri, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use langso_app::audit::{self as actions, AuditQuery};
 use langso_app::auth::policy;
 use langso_domain::auth::Permission;
@@ -11,17 +11,48 @@ use langso_domain::units::parse_date;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::{Chrome, render};
 use crate::AppState;
-use crate::auth::Authenticated;
-use crate::html::PageError;
+use crate::files::{Disposition, download};
+use crate::html::{Chrome, Page, PageError, Routes, render, url_encode};
 use crate::messages::Lang;
 
-/// An entry as shown (time in Vietnam).
-pub struct Entry {
-    at: String,
+/// The audit screens.
+pub(super) fn routes() -> Routes {
+    Routes::new()
+        .get("/audit", index)
+        .get("/audit/export", export)
+}
+
+/// The areas an action belongs to (the part of its name before the dot), offered as the
+/// filter's choices so nobody types an action's code.
+const AREAS: [&str; 19] = [
+    "household",
+    "user",
+    "session",
+    "token",
+    "team",
+    "outreach",
+    "group",
+    "announcement",
+    "units",
+    "criteria",
+    "recognition",
+    "procedures",
+    "placements",
+    "assets",
+    "alarms",
+    "faults",
+    "webhook",
+    "report",
+    "audit",
+];
+
+/// An entry as shown.
+struct Entry {
+    at: OffsetDateTime,
     actor: String,
     action: String,
+    target_kind: String,
     target: String,
     summary: String,
 }
@@ -31,99 +62,109 @@ pub struct Entry {
 struct AuditPage {
     chrome: Chrome,
     entries: Vec<Entry>,
-    action: String,
-    from: String,
-    to: String,
+    filter: Filter,
+    /// (prefix, area in words, chosen) for the action filter.
+    areas: Vec<(String, &'static str, bool)>,
     export_href: String,
 }
 
 #[derive(Deserialize, Default)]
-pub(super) struct Filter {
-    action: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
+#[serde(default)]
+struct Filter {
+    action: String,
+    from: String,
+    to: String,
 }
 
-fn day(text: Option<&str>, plus_one: bool) -> Option<OffsetDateTime> {
-    let date = parse_date(text?).ok()?;
+/// The start of a day in Vietnam (or of the next day, for an inclusive end).
+fn day(text: &str, plus_one: bool) -> Option<OffsetDateTime> {
+    let date = parse_date(text).ok()?;
     let date = if plus_one { date.next_day()? } else { date };
-    Some(date.midnight().assume_offset(time::macros::offset!(+7)))
+    Some(
+        date.midnight()
+            .assume_offset(langso_domain::locale::VIETNAM),
+    )
 }
 
 fn query(filter: &Filter) -> AuditQuery {
     AuditQuery {
-        action: filter.action.clone(),
-        from: day(filter.from.as_deref(), false),
-        to: day(filter.to.as_deref(), true),
+        action: Some(filter.action.trim().to_owned()).filter(|a| !a.is_empty()),
+        from: day(&filter.from, false),
+        to: day(&filter.to, true),
         limit: Some(500),
     }
 }
 
-/// An audit action in words (`faults.transition` → "Chuyển trạng thái phiếu sửa chữa"); an
-/// action the catalogue does not name yet reads "Other action", never as its code.
-pub(crate) fn action_name(action: &str, lang: Lang) -> String {
-    let key = format!("audit-action-{}", action.replace(['.', '_'], "-"));
+/// `{prefix}-{code}` from the catalogue, or `{prefix}-other` for a code it does not name yet:
+/// a person never reads the code itself.
+fn words(lang: Lang, prefix: &str, code: &str) -> String {
+    let key = format!("{prefix}-{}", code.replace(['.', '_'], "-"));
     let text = crate::messages::render(lang, &key, &[]);
     if text == key {
-        crate::messages::render(lang, "audit-action-other", &[])
+        crate::messages::render(lang, &format!("{prefix}-other"), &[])
     } else {
         text
     }
 }
 
-pub(super) async fn index(
+/// The log, filtered.
+async fn index(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
-    headers: HeaderMap,
-    uri: Uri,
+    page: Page,
     Query(filter): Query<Filter>,
 ) -> Result<Response, PageError> {
-    let lang = Lang::from_headers(&headers);
-    policy::scope(&actor, Permission::ReadAudit).map_err(|error| PageError { error, lang })?;
-    let rows = actions::list(&state.db, &actor, &query(&filter))
+    policy::scope(&page.actor, Permission::ReadAudit).map_err(page.failing())?;
+    let rows = actions::list(&state.db, &page.actor, &query(&filter))
         .await
-        .map_err(|error| PageError { error, lang })?;
+        .map_err(page.failing())?;
     let entries = rows
         .into_iter()
         .map(|r| Entry {
-            at: langso_domain::locale::minute(r.at),
+            at: r.at,
             actor: r.actor_label,
-            action: action_name(&r.action, lang),
-            target: format!("{} {}", r.target_type, r.target_id),
+            action: words(page.lang, "audit-action", &r.action),
+            target_kind: words(page.lang, "audit-target", &r.target_type),
+            target: r.target_id,
             summary: r.summary,
         })
         .collect();
-    let chrome = Chrome::for_request(&state, &headers, &uri, Some(&actor));
-    let export_href = format!("/audit/export?{}", uri.query().unwrap_or(""));
+    let export_href = format!(
+        "/audit/export?action={}&from={}&to={}",
+        url_encode(&filter.action),
+        url_encode(&filter.from),
+        url_encode(&filter.to)
+    );
+    let areas = AREAS
+        .iter()
+        .map(|area| {
+            let prefix = format!("{area}.");
+            let chosen = filter.action.trim() == prefix;
+            let words = page.lang.t(&format!("audit-area-{area}"));
+            (prefix, words, chosen)
+        })
+        .collect();
     Ok(render(&AuditPage {
-        chrome,
+        chrome: page.chrome,
         entries,
-        action: filter.action.unwrap_or_default(),
-        from: filter.from.unwrap_or_default(),
-        to: filter.to.unwrap_or_default(),
+        filter,
+        areas,
         export_href,
     }))
 }
 
-pub(super) async fn export(
+/// The filtered log as CSV.
+async fn export(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
-    headers: HeaderMap,
+    page: Page,
     Query(filter): Query<Filter>,
 ) -> Result<Response, PageError> {
-    let lang = Lang::from_headers(&headers);
-    let csv = actions::export_csv(&state.db, &actor, &query(&filter))
+    let csv = actions::export_csv(&state.db, &page.actor, &query(&filter))
         .await
-        .map_err(|error| PageError { error, lang })?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"nhat-ky-audit.csv\"",
-            ),
-        ],
+        .map_err(page.failing())?;
+    Ok(download(
+        Disposition::Attachment,
+        "text/csv; charset=utf-8",
+        "nhat-ky-audit.csv",
         csv,
-    )
-        .into_response())
+    ))
 }

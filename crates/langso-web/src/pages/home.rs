@@ -1,13 +1,9 @@
-//! The home page.
+//! The home page: what Langso is, and where to start. Public.
 
 use askama::Template;
-use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::{Chrome, render};
-use crate::AppState;
-use crate::auth::MaybeActor;
+use crate::html::{Chrome, Routes, Visitor, render};
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -15,12 +11,13 @@ struct HomePage {
     chrome: Chrome,
 }
 
-pub(super) async fn show(
-    State(state): State<AppState>,
-    MaybeActor(actor): MaybeActor,
-    headers: HeaderMap,
-    uri: axum::http::Uri,
-) -> Response {
-    let chrome = Chrome::for_request(&state, &headers, &uri, actor.as_ref());
-    render(&HomePage { chrome })
+/// The home screen.
+pub(super) fn routes() -> Routes {
+    Routes::new().get("/", show)
+}
+
+async fn show(visitor: Visitor) -> Response {
+    render(&HomePage {
+        chrome: visitor.chrome,
+    })
 }

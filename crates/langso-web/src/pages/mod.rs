@@ -1,16 +1,13 @@
 //! Server-rendered officer pages (askama) on the `html` toolkit, one file per domain. Every page works without JavaScript;
 //! Vietnamese first, with an English switch kept in a cookie.
 
-mod account;
-mod admin_users;
 mod assets;
 mod audit;
+mod auth;
 // --- comms ---
 mod comms;
 mod home;
-mod household_files;
 mod households;
-mod login;
 mod procedures;
 mod units;
 // --- dashboard ---
@@ -28,73 +25,15 @@ pub(crate) use crate::html::{Chrome, render};
 
 /// Every officer page, each domain's screens in its own file.
 pub(crate) fn routes(settings: &Settings) -> Routes {
-    let login = Routes::new()
-        .route(
-            "/login",
-            &["GET", "POST"],
-            get(login::form).post(login::submit),
-        )
-        .wrap(|login| {
-            crate::security::public_rate_limit(
-                login,
-                20,
-                std::time::Duration::from_secs(3),
-                settings.trust_forwarded,
-                Some(vec![axum::http::Method::POST]),
-            )
-        });
     Routes::new()
-        .route("/", &["GET"], get(home::show))
-        .route("/units", &["GET"], get(units::index))
-        .route("/units/{id}", &["GET"], get(units::show))
-        .route("/logout", &["POST"], post(login::logout))
-        .route("/account", &["GET"], get(account::show))
-        .route(
-            "/account/password",
-            &["POST"],
-            post(account::change_password),
-        )
-        .route(
-            "/admin/users",
-            &["GET", "POST"],
-            get(admin_users::index).post(admin_users::create),
-        )
-        .route("/admin/users/{id}", &["GET"], get(admin_users::show))
-        .route(
-            "/admin/users/{id}/disable",
-            &["POST"],
-            post(admin_users::disable),
-        )
-        .route("/households", &["GET"], get(households::index))
-        .route("/households/{id}", &["GET"], get(households::show))
-        .route(
-            "/households/{id}/visit",
-            &["GET", "POST"],
-            get(households::visit_form).post(households::visit_submit),
-        )
-        .route("/round", &["GET"], get(households::round))
-        .route("/progress", &["GET"], get(households::progress))
-        .route("/audit", &["GET"], get(audit::index))
-        .route("/audit/export", &["GET"], get(audit::export))
+        .merge(home::routes())
+        .merge(units::routes())
+        .merge(auth::routes(settings))
+        .merge(households::routes())
+        .merge(audit::routes())
         .merge(procedures::routes())
         .merge(assets::routes())
         .merge(faults::routes())
-        // --- households import/export ---
-        .route(
-            "/households/import",
-            &["GET", "POST"],
-            get(household_files::form)
-                .post(household_files::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    langso_app::households::MAX_UPLOAD + 64 * 1024,
-                )),
-        )
-        .route(
-            "/households/import/{id}/confirm",
-            &["POST"],
-            post(household_files::confirm),
-        )
-        .route("/households/export", &["GET"], get(household_files::export))
         // --- comms ---
         .route(
             "/groups",
@@ -189,5 +128,4 @@ pub(crate) fn routes(settings: &Settings) -> Routes {
             &["GET"],
             get(programme::evidence_file),
         )
-        .merge(login)
 }

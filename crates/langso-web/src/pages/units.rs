@@ -1,9 +1,8 @@
-//! The units browser: the tree as of a date, search, and one unit's history and lineage.
+//! The units domain in the web: the tree as of a date, search, and one unit's history and
+//! lineage. Public: anyone may read the administrative map, signed in or not.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
-use axum::http::Uri;
 use axum::response::Response;
 use langso_app::AppError;
 use langso_app::units::LineageRecord;
@@ -13,10 +12,13 @@ use serde::Deserialize;
 use time::Date;
 use uuid::Uuid;
 
-use super::{Chrome, render};
 use crate::AppState;
-use crate::auth::MaybeActor;
-use crate::html::PageError;
+use crate::html::{Chrome, PageError, Routes, Visitor, render};
+
+/// The units screens.
+pub(super) fn routes() -> Routes {
+    Routes::new().get("/units", index).get("/units/{id}", show)
+}
 
 #[derive(Deserialize)]
 pub(super) struct UnitsQuery {
@@ -59,16 +61,13 @@ fn date_field(text: Option<&str>) -> (Option<Date>, bool) {
     }
 }
 
-pub(super) async fn index(
+/// The tree, and the search results when something was asked.
+async fn index(
     State(state): State<AppState>,
-    MaybeActor(actor): MaybeActor,
-    headers: HeaderMap,
-    uri: Uri,
+    visitor: Visitor,
     Query(query): Query<UnitsQuery>,
 ) -> Result<Response, PageError> {
-    let chrome = Chrome::for_request(&state, &headers, &uri, actor.as_ref());
-    let lang = chrome.lang;
-    let fail = |error: AppError| PageError { error, lang };
+    let fail = |error: AppError| visitor.fail(error);
     let (date, date_error) = date_field(query.date.as_deref());
     let shown_date = date.unwrap_or_else(langso_app::today);
     let text = query.q.clone().unwrap_or_default();
@@ -84,7 +83,7 @@ pub(super) async fn index(
         .await
         .map_err(fail)?;
     Ok(render(&UnitsPage {
-        chrome,
+        chrome: visitor.chrome,
         query: text,
         date_text: query.date.unwrap_or_default(),
         date_error,
@@ -94,24 +93,19 @@ pub(super) async fn index(
     }))
 }
 
-pub(super) async fn show(
+/// One unit: what it is, where it came from and went, what it holds.
+async fn show(
     State(state): State<AppState>,
-    MaybeActor(actor): MaybeActor,
-    headers: HeaderMap,
-    uri: Uri,
+    visitor: Visitor,
     Path(id): Path<String>,
     Query(query): Query<UnitsQuery>,
 ) -> Result<Response, PageError> {
-    let chrome = Chrome::for_request(&state, &headers, &uri, actor.as_ref());
-    let lang = chrome.lang;
-    let id = Uuid::parse_str(&id).map_err(|_| PageError {
-        error: AppError::NotFound,
-        lang,
-    })?;
+    let lang = visitor.lang;
+    let id = Uuid::parse_str(&id).map_err(|_| visitor.fail(AppError::NotFound))?;
     let (date, _) = date_field(query.date.as_deref());
     let details = actions::details(&state.db, id, date)
         .await
-        .map_err(|error| PageError { error, lang })?;
+        .map_err(|error| visitor.fail(error))?;
     let in_force_today = details.unit.validity.contains(langso_app::today());
     let id = details.unit.id;
     let (came_from, went_to) = details
@@ -125,7 +119,7 @@ pub(super) async fn show(
         .map(|(kind, count)| (lang.t(&format!("kind-{kind}")), *count))
         .collect();
     Ok(render(&UnitPage {
-        chrome,
+        chrome: visitor.chrome,
         details,
         in_force_today,
         came_from,

@@ -446,3 +446,58 @@ async fn dropped_connections_leave_nothing_locked() {
         .sum();
     assert_eq!(counted, visits, "visit counters match the ledger");
 }
+
+/// A visit form with a day that does not exist and a choice that is not a number comes back
+/// (422) with each field's message in the page's language beside it, what was chosen kept,
+/// and nothing written.
+#[tokio::test]
+async fn a_refused_visit_form_comes_back_with_each_field_named_in_words() {
+    let app = TestApp::with_demo().await;
+    let member = app.login("tothanhvien", DEMO_PASSWORD).await;
+    let village = unit_id(&app, "09805-T01").await;
+    let (_, list) = get_json(&app, &member, &format!("/api/v1/households?unit={village}")).await;
+    let id = list[0]["id"].as_str().unwrap_or_default().to_owned();
+    let (_, before) = get_json(&app, &member, &format!("/api/v1/households/{id}/visits")).await;
+    let form = app
+        .client
+        .get(format!("{}/households/{id}/visit", app.base))
+        .header("cookie", member.header())
+        .send()
+        .await
+        .unwrap();
+    let csrf = hidden(&form.text().await.unwrap(), "csrf");
+    for (lang, day_message) in [("vi", "Ngày không hợp lệ"), ("en", "Not a valid day")] {
+        let refused = app
+            .client
+            .post(format!("{}/households/{id}/visit", app.base))
+            .header("cookie", format!("{}; lang={lang}", member.header()))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("visited_on", "2025-02-30"),
+                ("ind.vneid_2", "nhiều"),
+                ("help", "installed_vneid"),
+                ("notes", "ghi chú giữ lại"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 422);
+        let page = refused.text().await.unwrap();
+        assert!(
+            page.contains("error-summary") && page.contains(day_message),
+            "{page}"
+        );
+        assert!(page.contains("href=\"#visited_on\"") && page.contains("href=\"#vneid_2\""));
+        assert!(page.contains("ghi chú giữ lại"), "the notes are kept");
+        assert!(
+            page.contains("value=\"installed_vneid\" checked"),
+            "the help chosen is kept"
+        );
+        assert!(
+            page.contains("value=\"2025-02-30\""),
+            "the day is kept to be corrected"
+        );
+    }
+    let (_, after) = get_json(&app, &member, &format!("/api/v1/households/{id}/visits")).await;
+    assert_eq!(before, after, "nothing was written");
+}

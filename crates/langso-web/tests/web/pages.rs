@@ -96,3 +96,124 @@ async fn the_language_switch_sets_a_cookie_and_returns() {
         .map(str::to_owned);
     assert_eq!(location.as_deref(), Some("/"));
 }
+
+/// The text a reader sees in `<main>`, leaving out what is marked `translate="no"` (data as
+/// entered: names, addresses, notes, codes).
+fn main_text_without_data(page: &str) -> String {
+    let start = page.find("<main").unwrap_or(0);
+    let end = page.find("</main>").unwrap_or(page.len());
+    let mut html = page[start..end].to_owned();
+    while let Some(mark) = html.find("translate=\"no\"") {
+        let open = html[..mark].rfind('<').unwrap_or(mark);
+        let name: String = html[open + 1..]
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        let after_open = html[mark..].find('>').map_or(html.len(), |i| mark + i + 1);
+        let close = if name == "input" {
+            after_open
+        } else {
+            // The matching end tag, counting elements of the same name opened inside.
+            let (mut depth, mut at) = (1, after_open);
+            loop {
+                let next_open = html[at..].find(&format!("<{name}")).map(|i| at + i);
+                let next_close = html[at..].find(&format!("</{name}>")).map(|i| at + i);
+                match (next_open, next_close) {
+                    (Some(o), Some(c)) if o < c => {
+                        depth += 1;
+                        at = o + 1;
+                    }
+                    (_, Some(c)) => {
+                        depth -= 1;
+                        at = c + name.len() + 3;
+                        if depth == 0 {
+                            break at;
+                        }
+                    }
+                    _ => break html.len(),
+                }
+            }
+        };
+        html.replace_range(open..close, " ");
+    }
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// The English pages of units, households, auth and audit read wholly in English once the
+/// data marked `translate="no"` is left out: no Vietnamese letter in what the page itself says.
+#[tokio::test]
+async fn english_pages_of_units_households_auth_and_audit_read_wholly_in_english() {
+    use langso_app::demo::DEMO_PASSWORD;
+    let app = TestApp::with_demo().await;
+    let officer = app.login("canbo.odien", DEMO_PASSWORD).await;
+    let get = |path: String, cookie: String| {
+        let request = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .header("cookie", cookie);
+        async move {
+            let response = request.send().await.unwrap_or_else(|e| unreachable!("{e}"));
+            let status = response.status().as_u16();
+            (status, response.text().await.unwrap_or_default())
+        }
+    };
+    let json = |path: &str| {
+        let request = get(path.to_owned(), officer.header());
+        async move { serde_json::from_str::<serde_json::Value>(&request.await.1).unwrap_or_default() }
+    };
+    let commune = json("/api/v1/units/by-code/09817").await["unit"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let village = json("/api/v1/units/by-code/09805-T01").await["unit"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let households = json(&format!("/api/v1/households?unit={village}")).await;
+    let household = households[0]["id"].as_str().unwrap_or_default().to_owned();
+    let users = json("/api/v1/users").await;
+    let user = users[0]["id"].as_str().unwrap_or_default().to_owned();
+    let paths = [
+        "/".to_owned(),
+        "/units".to_owned(),
+        format!("/units/{commune}"),
+        "/households".to_owned(),
+        format!("/households/{household}"),
+        format!("/households/{household}/visit"),
+        "/round".to_owned(),
+        format!("/progress?unit={commune}"),
+        "/households/import".to_owned(),
+        "/account".to_owned(),
+        "/admin/users".to_owned(),
+        format!("/admin/users/{user}"),
+        "/audit".to_owned(),
+        "/login".to_owned(),
+    ];
+    for path in paths {
+        let (status, page) = get(path.clone(), format!("{}; lang=en", officer.header())).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(page.contains("<html lang=\"en\">"), "{path}");
+        let text = main_text_without_data(&page);
+        let foreign: String = text
+            .chars()
+            .filter(|c| c.is_alphabetic() && !c.is_ascii())
+            .collect();
+        assert!(
+            foreign.is_empty(),
+            "{path} shows Vietnamese letters ({foreign}) outside marked data:\n{text}"
+        );
+    }
+}

@@ -1,27 +1,28 @@
-//! Household files in the web: upload a CSV or XLSX, see the check (counts, or every bad cell
-//! by row and column), confirm; and export buttons.
+//! The register's files in the web: upload a CSV or XLSX, see the check (counts, or every bad
+//! cell by row and column, in the reader's language), confirm; and the export.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
+use langso_app::auth::policy;
 use langso_app::households::{self as actions, ExportFormat, ImportReport};
 use langso_app::{Actor, AppError, CellError, Db};
+use langso_domain::auth::Permission;
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 use uuid::Uuid;
 
-use super::{Chrome, render};
+use super::parse_id;
 use crate::AppState;
-use crate::auth::{Authenticated, csrf_ok};
-use crate::html::PageError;
-use crate::messages::Lang;
+use crate::html::{Chrome, CsrfForm, Page, PageError, render};
+use crate::messages;
 
 /// The check of an uploaded file.
-pub struct PreviewView {
+struct PreviewView {
     file_name: String,
     report: Option<ImportReport>,
-    errors: Vec<CellError>,
+    /// Each bad cell: (row, 0 for the whole file; column as in the file; what is wrong).
+    errors: Vec<(usize, String, String)>,
     upload_id: Option<Uuid>,
 }
 
@@ -29,25 +30,34 @@ pub struct PreviewView {
 #[template(path = "household_import.html")]
 struct ImportPage {
     chrome: Chrome,
+    /// The column headers the import reads, as written in the file (Vietnamese in every
+    /// language: they are the file's format).
+    headers: String,
     unit: String,
     preview: Option<PreviewView>,
     done: Option<ImportReport>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(super) struct UnitQuery {
-    unit: Option<String>,
+    unit: String,
 }
 
-#[derive(Deserialize)]
-pub(super) struct CsrfForm {
-    csrf: String,
-}
-
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(super) struct ExportQuery {
     unit: String,
-    format: Option<String>,
+    format: String,
+}
+
+/// The headers of `COLUMNS`, listed for the form's help.
+fn headers() -> String {
+    actions::COLUMNS
+        .iter()
+        .map(|(_, header, _)| *header)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The code of the actor's first unit, to fill the form with.
@@ -61,38 +71,34 @@ async fn default_unit(db: &Db, actor: &Actor) -> String {
     }
 }
 
+/// The upload form.
 pub(super) async fn form(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
-    headers: HeaderMap,
-    uri: Uri,
+    page: Page,
     Query(query): Query<UnitQuery>,
 ) -> Result<Response, PageError> {
-    let lang = Lang::from_headers(&headers);
-    langso_app::auth::policy::scope(&actor, langso_domain::auth::Permission::WritePeople)
-        .map_err(|error| PageError { error, lang })?;
-    let unit = match query.unit.filter(|u| !u.trim().is_empty()) {
-        Some(unit) => unit,
-        None => default_unit(&state.db, &actor).await,
+    policy::scope(&page.actor, Permission::WritePeople).map_err(page.failing())?;
+    let unit = match query.unit.trim() {
+        "" => default_unit(&state.db, &page.actor).await,
+        unit => unit.to_owned(),
     };
-    let chrome = Chrome::for_request(&state, &headers, &uri, Some(&actor));
     Ok(render(&ImportPage {
-        chrome,
+        chrome: page.chrome,
+        headers: headers(),
         unit,
         preview: None,
         done: None,
     }))
 }
 
+/// Checks an uploaded file without writing anything. The form is multipart, so its CSRF
+/// field is read here rather than by [`CsrfForm`].
 pub(super) async fn upload(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
-    headers: HeaderMap,
-    uri: Uri,
+    page: Page,
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let lang = Lang::from_headers(&headers);
-    let fail = |error| PageError { error, lang };
+    let lang = page.lang;
     // Fields in form order: csrf, unit, file.
     let (mut csrf, mut unit, mut file) = (String::new(), String::new(), None);
     let broken = |e| PageError::unreadable_upload(e, lang);
@@ -107,27 +113,35 @@ pub(super) async fn upload(
             _ => {}
         }
     }
-    if !csrf_ok(&actor, &csrf) {
-        return Err(fail(AppError::Forbidden));
+    if !crate::auth::csrf_ok(&page.actor, &csrf) {
+        return Err(page.fail(AppError::Forbidden));
     }
     let (name, bytes) = file.ok_or_else(|| {
-        fail(AppError::Invalid(vec![CellError::new(
+        page.fail(AppError::Invalid(vec![CellError::keyed(
             0,
             "file",
-            "chưa chọn tệp / no file",
+            "upload-no-file",
+            &[],
         )]))
     })?;
-    let preview = actions::preview_upload(&state.db, &actor, &unit, &name, bytes)
+    let preview = actions::preview_upload(&state.db, &page.actor, &unit, &name, bytes)
         .await
-        .map_err(fail)?;
+        .map_err(page.failing())?;
     let (report, errors) = match preview.outcome {
         Ok(report) => (Some(report), Vec::new()),
         Err(AppError::Invalid(errors)) => (None, errors),
-        Err(other) => return Err(fail(other)),
+        Err(other) => return Err(page.fail(other)),
     };
-    let chrome = Chrome::for_request(&state, &headers, &uri, Some(&actor));
+    let errors = errors
+        .into_iter()
+        .map(|e| {
+            let text = messages::text(&e, lang);
+            (e.row, e.column, text)
+        })
+        .collect();
     Ok(render(&ImportPage {
-        chrome,
+        chrome: page.chrome,
+        headers: headers(),
         unit,
         preview: Some(PreviewView {
             file_name: preview.file_name,
@@ -139,42 +153,38 @@ pub(super) async fn upload(
     }))
 }
 
+/// Writes a checked upload.
 pub(super) async fn confirm(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
-    headers: HeaderMap,
-    uri: Uri,
+    page: Page,
     Path(id): Path<String>,
-    Form(form): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<IgnoredAny>,
 ) -> Result<Response, PageError> {
-    let lang = Lang::from_headers(&headers);
-    let fail = |error| PageError { error, lang };
-    let id = Uuid::parse_str(id.trim()).map_err(|_| fail(AppError::NotFound))?;
-    if !csrf_ok(&actor, &form.csrf) {
-        return Err(fail(AppError::Forbidden));
-    }
-    let report = actions::confirm_upload(&state.db, &actor, id)
+    let id = parse_id(&page, &id)?;
+    let report = actions::confirm_upload(&state.db, &page.actor, id)
         .await
-        .map_err(fail)?;
-    let chrome = Chrome::for_request(&state, &headers, &uri, Some(&actor));
+        .map_err(page.failing())?;
     Ok(render(&ImportPage {
-        chrome,
+        chrome: page.chrome,
+        headers: headers(),
         unit: String::new(),
         preview: None,
         done: Some(report),
     }))
 }
 
+/// The register of a unit as CSV or XLSX.
 pub(super) async fn export(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
-    headers: HeaderMap,
+    page: Page,
     Query(query): Query<ExportQuery>,
 ) -> Result<Response, PageError> {
-    let lang = Lang::from_headers(&headers);
-    let format = ExportFormat::parse(query.format.as_deref().unwrap_or("csv"));
-    let file = actions::export_households(&state.db, &actor, &query.unit, format)
+    let format = ExportFormat::parse(match query.format.as_str() {
+        "" => "csv",
+        format => format,
+    });
+    let file = actions::export_households(&state.db, &page.actor, &query.unit, format)
         .await
-        .map_err(|error| PageError { error, lang })?;
+        .map_err(page.failing())?;
     Ok(crate::files::export(file))
 }

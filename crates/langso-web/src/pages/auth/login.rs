@@ -1,22 +1,21 @@
-//! Logging in and out. The login form is protected by a double-submit CSRF cookie (there is
-//! no session yet); logging out needs the session's CSRF token.
+//! Signing in and out. The login form is protected by a double-submit CSRF cookie (there is
+//! no session yet, so [`CsrfForm`] cannot check it); signing out needs the session's token.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use langso_app::auth::{self as actions, LoginFailure};
 use langso_app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount};
 use langso_domain::public_text::same_site_path;
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 
-use super::{Chrome, render};
 use crate::AppState;
-use crate::auth::{
-    Authenticated, CSRF_COOKIE, client_address, constant_time_eq, cookie, csrf_ok, session_cookie,
-};
+use crate::auth::{CSRF_COOKIE, client_address, constant_time_eq, cookie, session_cookie};
+use crate::html::{Chrome, CsrfForm, Page, PageError, Visitor, render};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -29,38 +28,35 @@ struct LoginPage {
     demo_password: &'static str,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(super) struct Next {
-    next: Option<String>,
+    next: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(super) struct LoginForm {
     login: String,
     password: String,
     csrf: String,
-    next: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub(super) struct CsrfForm {
-    csrf: String,
+    next: String,
 }
 
 /// Only paths on this site are followed after login (see [`same_site_path`]).
-fn local(next: Option<&str>) -> String {
-    same_site_path(next.unwrap_or("/")).to_owned()
+fn local(next: &str) -> String {
+    same_site_path(if next.is_empty() { "/" } else { next }).to_owned()
 }
 
+/// The login page, its CSRF token taken from the cookie or fresh (then returned to be set).
 fn page(
     state: &AppState,
     headers: &HeaderMap,
-    uri: &Uri,
+    mut chrome: Chrome,
     next: String,
     login: String,
     error_key: Option<&'static str>,
 ) -> (LoginPage, Option<String>) {
-    let mut chrome = Chrome::for_request(state, headers, uri, None);
     let (csrf, fresh) = match cookie(headers, CSRF_COOKIE).filter(|c| c.len() == 64) {
         Some(existing) => (existing, None),
         None => {
@@ -93,36 +89,39 @@ fn with_csrf_cookie(mut response: Response, fresh: Option<String>, secure: bool)
     response
 }
 
+/// The login form.
 pub(super) async fn form(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
+    visitor: Visitor,
+    parts: Parts,
     Query(query): Query<Next>,
 ) -> Response {
     let (page, fresh) = page(
         &state,
-        &headers,
-        &uri,
-        local(query.next.as_deref()),
+        &parts.headers,
+        visitor.chrome,
+        local(&query.next),
         String::new(),
         None,
     );
     with_csrf_cookie(render(&page), fresh, state.settings.secure_cookies)
 }
 
+/// Signs in and goes on to `next`; or the form again, saying why not.
 pub(super) async fn submit(
     State(state): State<AppState>,
+    visitor: Visitor,
     parts: Parts,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let headers = &parts.headers;
-    let next = local(form.next.as_deref());
+    let next = local(&form.next);
     let expected = cookie(headers, CSRF_COOKIE).unwrap_or_default();
     let failed = |status: StatusCode, key: &'static str| {
         let (page, fresh) = page(
             &state,
             headers,
-            &parts.uri,
+            visitor.chrome.clone(),
             next.clone(),
             form.login.clone(),
             Some(key),
@@ -148,25 +147,19 @@ pub(super) async fn submit(
             }
             response
         }
-        Err(LoginFailure::App(error)) => crate::html::PageError {
-            error,
-            lang: crate::messages::Lang::from_headers(headers),
-        }
-        .into_response(),
+        Err(LoginFailure::App(error)) => visitor.fail(error).into_response(),
     }
 }
 
+/// Ends this session and goes home.
 pub(super) async fn logout(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
-    Form(form): Form<CsrfForm>,
-) -> Response {
-    if !csrf_ok(&actor, &form.csrf) {
-        return (StatusCode::FORBIDDEN, "CSRF").into_response();
-    }
-    if let Err(error) = actions::logout(&state.db, &actor).await {
-        return crate::error::ApiError(error).into_response();
-    }
+    page: Page,
+    CsrfForm(_): CsrfForm<IgnoredAny>,
+) -> Result<Response, PageError> {
+    actions::logout(&state.db, &page.actor)
+        .await
+        .map_err(page.failing())?;
     let cookie = session_cookie("", state.settings.secure_cookies);
-    ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
 }

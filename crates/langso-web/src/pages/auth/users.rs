@@ -1,0 +1,164 @@
+//! The accounts an officer manages: the list with the creation form, one account, disabling
+//! it (which ends its open sessions).
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use langso_app::auth::{self as actions, NewAccount, UserView};
+use langso_app::{Actor, AppError, AppResult, CellError, today, units};
+use langso_domain::auth::Role;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::html::{Chrome, CsrfForm, Page, PageError, render};
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    chrome: Chrome,
+    users: Vec<UserView>,
+    roles: Vec<&'static str>,
+    errors: Vec<(String, String)>,
+    form: UserForm,
+}
+
+#[derive(Template)]
+#[template(path = "user.html")]
+struct UserPage {
+    chrome: Chrome,
+    view: UserView,
+}
+
+/// The creation form, as typed (the password is never sent back).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct UserForm {
+    login: String,
+    display_name: String,
+    password: String,
+    role: String,
+    unit: String,
+    pii: Option<String>,
+}
+
+/// The roles `actor` may give.
+fn roles_for(actor: &Actor) -> Vec<&'static str> {
+    Role::ALL
+        .into_iter()
+        .filter(|r| actor.is_admin() || actor.grants.iter().any(|g| g.role.may_grant(*r)))
+        .map(Role::as_str)
+        .collect()
+}
+
+fn refused(
+    field: &str,
+    key: &'static str,
+    args: &[(&'static str, &dyn std::fmt::Display)],
+) -> AppError {
+    AppError::Invalid(vec![CellError::keyed(0, field, key, args)])
+}
+
+/// The list and the creation form, with `errors` beside their fields.
+async fn list_page(
+    state: &AppState,
+    page: &Page,
+    errors: Vec<(String, String)>,
+    form: UserForm,
+) -> Result<Response, PageError> {
+    let users = actions::list_users(&state.db, &page.actor)
+        .await
+        .map_err(page.failing())?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut response = render(&UsersPage {
+        chrome: page.chrome.clone(),
+        users,
+        roles: roles_for(&page.actor),
+        errors,
+        form: UserForm {
+            password: String::new(),
+            ..form
+        },
+    });
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// The accounts in the officer's scope.
+pub(super) async fn index(
+    State(state): State<AppState>,
+    page: Page,
+) -> Result<Response, PageError> {
+    list_page(&state, &page, Vec::new(), UserForm::default()).await
+}
+
+/// The account the form asks for: the role and the unit (by its code) read first.
+async fn create_account(state: &AppState, actor: &Actor, form: &UserForm) -> AppResult<UserView> {
+    let role = Role::parse(&form.role)
+        .map_err(|_| refused("role", "users-role-unknown", &[("role", &form.role)]))?;
+    let code = form.unit.trim();
+    let unit = match units::by_code(&state.db, code, today()).await {
+        Err(AppError::NotFound) => Err(refused("unit", "users-unit-unknown", &[("code", &code)])),
+        other => other,
+    }?;
+    let input = NewAccount {
+        login: form.login.clone(),
+        display_name: form.display_name.clone(),
+        password: form.password.clone(),
+        role,
+        unit_id: unit.id,
+        pii: form.pii.is_some(),
+    };
+    actions::create_user(&state.db, actor, &input).await
+}
+
+/// Creates the account and shows it; or the form again, each refused field named.
+pub(super) async fn create(
+    State(state): State<AppState>,
+    page: Page,
+    CsrfForm(form): CsrfForm<UserForm>,
+) -> Result<Response, PageError> {
+    let result = create_account(&state, &page.actor, &form).await;
+    page.form_or_redirect(
+        result,
+        |view| format!("/admin/users/{}", view.user.id),
+        async |errors| list_page(&state, &page, errors, form).await,
+    )
+    .await
+}
+
+/// One account.
+pub(super) async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = Uuid::parse_str(&id).map_err(|_| page.not_found())?;
+    let view = actions::get_user(&state.db, &page.actor, id)
+        .await
+        .map_err(page.failing())?;
+    Ok(render(&UserPage {
+        chrome: page.chrome,
+        view,
+    }))
+}
+
+/// Disables the account (its sessions end) and shows it.
+pub(super) async fn disable(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<IgnoredAny>,
+) -> Result<Response, PageError> {
+    let id = Uuid::parse_str(&id).map_err(|_| page.not_found())?;
+    actions::disable_user(&state.db, &page.actor, id)
+        .await
+        .map_err(page.failing())?;
+    Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+}

@@ -1,0 +1,66 @@
+//! The households domain in the web: the register and its search, one household with its
+//! history, the door-to-door visit form (one page, big touch targets, usable at 360 px),
+//! "my round", survey progress, and the register's files (import with a check first, export).
+
+mod files;
+mod household;
+mod list;
+mod progress;
+mod visit;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use langso_app::households::Indicator;
+use uuid::Uuid;
+
+use crate::html::{Page, PageError, Routes};
+use crate::messages::Lang;
+
+/// The households screens.
+pub(super) fn routes() -> Routes {
+    Routes::new()
+        .get("/households", list::index)
+        .get("/households/{id}", household::show)
+        .route(
+            "/households/{id}/visit",
+            &["GET", "POST"],
+            get(visit::form).post(visit::submit),
+        )
+        .get("/round", list::round)
+        .get("/progress", progress::show)
+        .route(
+            "/households/import",
+            &["GET", "POST"],
+            get(files::form)
+                .post(files::upload)
+                // The spreadsheet limit, and room for the form around it.
+                .layer(DefaultBodyLimit::max(
+                    langso_app::households::MAX_UPLOAD + 64 * 1024,
+                )),
+        )
+        .post("/households/import/{id}/confirm", files::confirm)
+        .get("/households/export", files::export)
+}
+
+/// An id from the path or the query; one that does not parse is simply not found.
+fn parse_id(page: &Page, text: &str) -> Result<Uuid, PageError> {
+    Uuid::parse_str(text.trim()).map_err(|_| page.not_found())
+}
+
+/// An indicator's label and help in the reader's language (the catalogue holds both).
+fn label(lang: Lang, indicator: &Indicator) -> (String, String) {
+    match lang {
+        Lang::Vi => (indicator.label_vi.clone(), indicator.help_vi.clone()),
+        Lang::En => (indicator.label_en.clone(), indicator.help_en.clone()),
+    }
+}
+
+/// The words for a help code (`installed_vneid`), from the catalogue; `None` for a code it no
+/// longer names, which is then left out rather than shown raw.
+fn help_name(lang: Lang, code: &str) -> Option<&'static str> {
+    let code = code.trim();
+    langso_domain::households::HELP_KINDS
+        .iter()
+        .any(|(known, _, _)| *known == code)
+        .then(|| lang.t(&format!("hh-help-kind-{code}")))
+}
