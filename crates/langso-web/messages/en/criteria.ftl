@@ -68,3 +68,8 @@ village-evidence-waiting = Awaiting another person's approval
 village-evidence-upload = Upload evidence
 village-evidence-upload-button = Upload
 village-not-eligible = Only thôn and tổ dân phố are judged and recognised as smart villages.
+
+# pages: criteria
+crit-indicator-unknown = An indicator no longer in the catalogue
+crit-date-invalid = Enter a valid date
+village-households = Households

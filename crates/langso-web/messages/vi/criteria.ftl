@@ -68,3 +68,8 @@ village-evidence-waiting = Chờ người khác duyệt
 village-evidence-upload = Tải minh chứng lên
 village-evidence-upload-button = Tải lên
 village-not-eligible = Chỉ thôn và tổ dân phố được đánh giá, công nhận thôn thông minh.
+
+# pages: criteria
+crit-indicator-unknown = Chỉ số không còn trong danh mục
+crit-date-invalid = Hãy nhập một ngày hợp lệ
+village-households = Số hộ

@@ -216,10 +216,10 @@ async fn a_village_is_revoked_proposed_recognised_and_revoked_through_the_pages(
         "{dashboard}"
     );
     assert!(dashboard.contains("Mọi số liệu là số liệu hiện tại"));
-    // As of 2024-12-31 the page says what is of that day and what is current.
+    // As of 31/12/2024 the page says what is of that day and what is current.
     let (_, then) = page(&app, &admin, "/dashboard?unit=273&date=2024-12-31").await;
-    assert!(then.contains("Số liệu đến ngày 2024-12-31"), "{then}");
-    assert!(then.contains("tính đến hết tháng 2024-12") && then.contains("Số liệu hiện tại"));
+    assert!(then.contains("Số liệu đến ngày 31/12/2024"), "{then}");
+    assert!(then.contains("tính đến hết tháng 12/2024") && then.contains("Số liệu hiện tại"));
     let log = langso_app::audit::list(
         app.db(),
         &Actor::system("test"),
