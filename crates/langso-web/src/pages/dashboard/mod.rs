@@ -3,6 +3,8 @@
 //! that day, the villages of a commune with their status, and links to the monthly report in
 //! Excel and PDF.
 
+mod charts;
+
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -95,9 +97,11 @@ async fn show(
     let d = actions::dashboard(db, actor, unit, date)
         .await
         .map_err(&fail)?;
-    let map_svg = actions::map_svg(db, actor, unit, date)
+    // One evaluation serves the map (every village under the unit) and the list.
+    let evaluated = langso_app::criteria::evaluate_under(db, actor, unit, date)
         .await
         .map_err(&fail)?;
+    let map_svg = charts::map(&page.chrome, &evaluated, d.as_of);
     let level = langso_app::units::get(db, unit)
         .await
         .map_err(&fail)?
@@ -105,20 +109,16 @@ async fn show(
         .level();
     let mut villages = Vec::new();
     if matches!(level, Level::Commune | Level::Village) {
-        for v in langso_app::criteria::evaluate_under(db, actor, unit, date)
-            .await
-            .map_err(&fail)?
-        {
-            villages.push(VillageRow {
-                id: v.unit_id.to_string(),
-                name: v.name,
-                status: v.status.as_str(),
-            });
-        }
+        villages.extend(evaluated.into_iter().map(|v| VillageRow {
+            id: v.unit_id.to_string(),
+            name: v.name,
+            status: v.status.as_str(),
+        }));
     }
     langso_domain::locale::sort_by_name(&mut villages, |v| v.name.as_str());
     let lang = page.lang;
-    let month_shown = format!("{:02}/{:04}", u8::from(date.month()), date.year());
+    let month = format!("{:04}-{:02}", date.year(), u8::from(date.month()));
+    let month_shown = charts::month(&month);
     let day = page.chrome.day(d.as_of);
     let as_of = if d.counters_as_of {
         AsOf::Today(messages::render(lang, "dashboard-now", &[("day", day)]))
@@ -140,12 +140,12 @@ async fn show(
         villages,
         chrome: page.chrome.clone(),
         unit_param: unit.to_string(),
-        month: format!("{:04}-{:02}", date.year(), u8::from(date.month())),
+        month,
         as_of,
         visits_to_month: messages::render(lang, "dashboard-visits-to", &[("month", month_shown)]),
-        months_svg: actions::months_chart(&d),
-        children_svg: actions::children_chart(&d),
-        indicators_svg: actions::indicator_chart(&d),
+        months_svg: charts::months(&page.chrome, &d),
+        children_svg: charts::children(&page.chrome, &d),
+        indicators_svg: charts::indicators(&page.chrome, &d),
         map_svg,
         d,
     }))
