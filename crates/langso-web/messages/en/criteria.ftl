@@ -14,7 +14,6 @@ crit-import = Import a criteria set
 crit-file = Criteria set file (JSON)
 crit-file-hint = The same format as a downloaded file; the province is the one whose code the file names.
 crit-import-button = Import
-crit-code = Code
 crit-criterion = Criterion
 crit-rule = How it is measured
 crit-basis-households = households

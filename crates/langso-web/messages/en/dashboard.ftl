@@ -21,12 +21,6 @@ dashboard-map = Villages by status
 dashboard-by-unit = By unit
 dashboard-progress = Door-to-door progress over time
 dashboard-indicators = Indicator shares
-dashboard-as-of-today = Every figure is current, on
-dashboard-as-of-data = Figures as of
-dashboard-as-of-what = the administrative tree of that day, the villages recognised by decisions in force that day, and door-to-door visits per month (counted to the end of
-dashboard-current-data = Current figures
-dashboard-current-what = digital teams and members, households and households visited, household indicators, village groups, devices, QR codes, trainings and outreach — of the units in that day's tree.
-dashboard-visits-to-month = Door-to-door visits to the end of
 dashboard-villages = Villages
 dashboard-village-status = Status
 

@@ -4,13 +4,11 @@
 teams-title = Community digital teams
 teams-none = No digital team yet.
 teams-name = Team name
-teams-name-hint = Leave empty for "Tổ công nghệ số cộng đồng" and the unit's name
 teams-unit = Unit
 teams-decision = Founding decision
 teams-decision-number = Decision number
 teams-decision-date = Decision date
 teams-members = Members
-teams-count = teams
 teams-new = Set up a digital team
 teams-create = Set up
 teams-roster = Members

@@ -14,7 +14,6 @@ crit-import = Nhập bộ tiêu chí
 crit-file = Tệp bộ tiêu chí (JSON)
 crit-file-hint = Cùng định dạng với tệp tải về; tỉnh được xác định theo mã tỉnh trong tệp.
 crit-import-button = Nhập
-crit-code = Mã
 crit-criterion = Tiêu chí
 crit-rule = Cách đo
 crit-basis-households = số hộ

@@ -21,12 +21,6 @@ dashboard-map = Bản đồ thôn theo trạng thái
 dashboard-by-unit = Theo đơn vị
 dashboard-progress = Tiến độ đến hộ theo thời gian
 dashboard-indicators = Tỉ lệ theo chỉ số
-dashboard-as-of-today = Mọi số liệu là số liệu hiện tại, ngày
-dashboard-as-of-data = Số liệu đến ngày
-dashboard-as-of-what = cây đơn vị hành chính của ngày đó, số thôn được công nhận theo quyết định còn hiệu lực ngày đó, và lượt đến hộ theo tháng (tính đến hết tháng
-dashboard-current-data = Số liệu hiện tại
-dashboard-current-what = tổ CNSCĐ và thành viên, số hộ và số hộ đã đến, chỉ số của hộ, nhóm Zalo, thiết bị, mã QR, tập huấn và tuyên truyền — của các đơn vị trong cây ngày đó.
-dashboard-visits-to-month = Lượt đến hộ đến hết tháng
 dashboard-villages = Thôn, tổ dân phố
 dashboard-village-status = Tình trạng
 

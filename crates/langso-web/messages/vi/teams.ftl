@@ -4,13 +4,11 @@
 teams-title = Tổ công nghệ số cộng đồng
 teams-none = Chưa có tổ CNSCĐ nào.
 teams-name = Tên tổ
-teams-name-hint = Để trống: "Tổ công nghệ số cộng đồng" và tên đơn vị
 teams-unit = Đơn vị
 teams-decision = Quyết định thành lập
 teams-decision-number = Số quyết định
 teams-decision-date = Ngày quyết định
 teams-members = Số thành viên
-teams-count = tổ
 teams-new = Thành lập tổ CNSCĐ
 teams-create = Thành lập
 teams-roster = Thành viên

@@ -1,8 +1,9 @@
 //! The criteria domain for officers: the criteria sets (every version, one set with its
-//! criteria in words, the import of a set file) in [`sets`], and a village judged against the
-//! set in force with its recognition steps and evidence in [`village`]. Every action goes
-//! through the same `langso_app` function as the API.
+//! criteria in words, the import of a set file) in [`sets`]; a village judged against the set
+//! in force with its recognition steps in [`village`]; the evidence for criteria a person
+//! judges in [`evidence`]. Every action goes through the same `langso_app` function as the API.
 
+mod evidence;
 mod sets;
 mod village;
 
@@ -32,15 +33,15 @@ pub(super) fn routes() -> Routes {
         .route(
             "/villages/{id}/evidence",
             &["POST"],
-            post(village::upload_evidence).layer(DefaultBodyLimit::max(
+            post(evidence::upload).layer(DefaultBodyLimit::max(
                 langso_app::criteria::MAX_EVIDENCE + 64 * 1024,
             )),
         )
         .post("/villages/{id}/propose", village::propose)
         .post("/villages/{id}/approve", village::approve)
         .post("/villages/{id}/revoke", village::revoke)
-        .post("/evidence/{id}/approve", village::approve_evidence)
-        .get("/evidence/{id}/file", village::evidence_file)
+        .post("/evidence/{id}/approve", evidence::approve)
+        .get("/evidence/{id}/file", evidence::file)
 }
 
 type Errors = Vec<(String, String)>;

@@ -1,11 +1,9 @@
 //! A village judged now against the set in force: each criterion's measure and verdict, the
 //! recognition history and the step the reader may take (the commune proposes, the province
-//! approves or revokes by decision), and the evidence for criteria a person judges (uploaded
-//! by one officer, approved by another, opened as a download).
+//! approves or revokes by decision), and the evidence shown (handled in `evidence`).
 
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
-use axum::http::header;
+use axum::extract::{Path, State};
 use axum::response::Response;
 use langso_app::auth::policy;
 use langso_app::criteria::{
@@ -19,9 +17,8 @@ use serde::Deserialize;
 use time::Date;
 use uuid::Uuid;
 
-use super::{Errors, amount, answer, label, read_upload, share};
+use super::{Errors, amount, answer, label, share};
 use crate::AppState;
-use crate::files::{Disposition, download};
 use crate::html::{Chrome, CsrfForm, Page, PageError};
 
 /// One criterion's row on a village's page.
@@ -84,7 +81,7 @@ fn shown(chrome: &Chrome, measured: Option<f64>, is_share: bool) -> String {
     }
 }
 
-async fn village_page(
+pub(super) async fn village_page(
     state: &AppState,
     page: &Page,
     id: Uuid,
@@ -280,86 +277,4 @@ async fn recognition(
         async |errors| village_page(&state, &page, id, form, errors).await,
     )
     .await
-}
-
-/// POST `/villages/{id}/evidence` (multipart: set, criterion, file).
-pub(super) async fn upload_evidence(
-    State(state): State<AppState>,
-    page: Page,
-    Path(id): Path<String>,
-    multipart: Multipart,
-) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| page.not_found())?;
-    let upload = read_upload(&page, multipart).await?;
-    let set = Uuid::parse_str(upload.set.trim()).unwrap_or_default();
-    let file = &upload.file;
-    let result = actions::upload_evidence(
-        &state.db,
-        &page.actor,
-        id,
-        set,
-        upload.criterion.trim(),
-        &file.name,
-        &file.content_type,
-        &file.bytes,
-    )
-    .await;
-    page.form_or_redirect(
-        result,
-        |_| format!("/villages/{id}"),
-        async |errors| village_page(&state, &page, id, StepForm::default(), errors).await,
-    )
-    .await
-}
-
-/// The evidence approval form: the village whose page shows a refusal.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(super) struct EvidenceForm {
-    village: String,
-}
-
-/// POST `/evidence/{id}/approve`: approves evidence (someone other than the uploader).
-pub(super) async fn approve_evidence(
-    State(state): State<AppState>,
-    page: Page,
-    Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<EvidenceForm>,
-) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| page.not_found())?;
-    let result = actions::approve_evidence(&state.db, &page.actor, id).await;
-    page.form_or_redirect(
-        result,
-        |row| format!("/villages/{}", row.unit_id),
-        async |errors| {
-            let village = Uuid::parse_str(form.village.trim()).map_err(|_| page.not_found())?;
-            village_page(&state, &page, village, StepForm::default(), errors).await
-        },
-    )
-    .await
-}
-
-/// GET `/evidence/{id}/file`: the evidence file, as a download, for whoever may read the
-/// village's programme data; the approver opens what they approve. The media type is the
-/// uploader's word, so the browser is told not to sniff it or run it.
-pub(super) async fn evidence_file(
-    State(state): State<AppState>,
-    page: Page,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| page.not_found())?;
-    let (row, content) = actions::evidence_file(&state.db, &page.actor, id)
-        .await
-        .map_err(page.failing())?;
-    let mut response = download(
-        Disposition::Attachment,
-        &row.content_type,
-        &row.file_name,
-        content,
-    );
-    response.headers_mut().insert(
-        header::CONTENT_SECURITY_POLICY,
-        header::HeaderValue::from_static("default-src 'none'; sandbox"),
-    );
-    Ok(response)
 }
