@@ -14,7 +14,6 @@ crit-import = Import a criteria set
 crit-file = Criteria set file (JSON)
 crit-file-hint = The same format as a downloaded file; the province is the one whose code the file names.
 crit-import-button = Import
-crit-code = Code
 crit-criterion = Criterion
 crit-rule = How it is measured
 crit-basis-households = households
@@ -68,3 +67,8 @@ village-evidence-waiting = Awaiting another person's approval
 village-evidence-upload = Upload evidence
 village-evidence-upload-button = Upload
 village-not-eligible = Only thôn and tổ dân phố are judged and recognised as smart villages.
+
+# pages: criteria
+crit-indicator-unknown = An indicator no longer in the catalogue
+crit-date-invalid = Enter a valid date
+village-households = Households

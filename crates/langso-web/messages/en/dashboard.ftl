@@ -21,11 +21,21 @@ dashboard-map = Villages by status
 dashboard-by-unit = By unit
 dashboard-progress = Door-to-door progress over time
 dashboard-indicators = Indicator shares
-dashboard-as-of-today = Every figure is current, on
-dashboard-as-of-data = Figures as of
-dashboard-as-of-what = the administrative tree of that day, the villages recognised by decisions in force that day, and door-to-door visits per month (counted to the end of
-dashboard-current-data = Current figures
-dashboard-current-what = digital teams and members, households and households visited, household indicators, village groups, devices, QR codes, trainings and outreach — of the units in that day's tree.
-dashboard-visits-to-month = Door-to-door visits to the end of
 dashboard-villages = Villages
 dashboard-village-status = Status
+
+# pages: dashboard
+dashboard-now = Every figure is current, on { $day }.
+dashboard-then = Figures as of { $day }: the administrative tree of that day, the villages recognised by decisions in force that day, and door-to-door visits per month (counted to the end of { $month }).
+dashboard-current = Current figures ({ $day }): digital teams and members, households and households visited, household indicators, village groups, devices, QR codes, trainings and outreach — of the units in that day's tree.
+dashboard-visits-to = Door-to-door visits to the end of { $month }
+dashboard-date-invalid = Enter a valid date
+dashboard-unit = Unit
+dashboard-households = Households
+dashboard-visited = Visited
+dashboard-month-invalid = Write the month as year-month, for example 2025-03
+dashboard-chart-visits = Door-to-door visits, cumulated by month
+dashboard-chart-visits-series = Visits
+dashboard-chart-children = Smart villages per unit
+dashboard-chart-indicators = Indicator shares
+dashboard-map-title = Villages by status on { $day }

@@ -4,13 +4,11 @@
 teams-title = Community digital teams
 teams-none = No digital team yet.
 teams-name = Team name
-teams-name-hint = Leave empty for "Tổ công nghệ số cộng đồng" and the unit's name
 teams-unit = Unit
 teams-decision = Founding decision
 teams-decision-number = Decision number
 teams-decision-date = Decision date
 teams-members = Members
-teams-count = teams
 teams-new = Set up a digital team
 teams-create = Set up
 teams-roster = Members
@@ -33,3 +31,24 @@ outreach-public = Show on the village's public feed
 outreach-new = Record an event
 outreach-record = Record
 outreach-attendance-not-number = Attendance must be a number
+
+# pages: teams
+teams-count-n = { $n ->
+    [one] { $n } team
+   *[other] { $n } teams
+}
+teams-name-default = Leave empty for the default name: "community digital team" and the unit's name, in Vietnamese
+teams-date-invalid = Enter a valid date
+teams-role-leader = Leader
+teams-role-deputy = Deputy
+teams-role-member = Member
+teams-affiliation-youth-union = Youth union
+teams-affiliation-womens-union = Women's union
+teams-affiliation-party-cell = Party cell
+teams-affiliation-police = Police
+teams-affiliation-teacher = Teacher
+teams-affiliation-other = Other
+outreach-kind-training = Training
+outreach-kind-conference = Conference
+outreach-kind-billboard = Billboard
+outreach-kind-loudspeaker = Loudspeaker broadcast

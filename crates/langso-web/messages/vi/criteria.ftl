@@ -14,7 +14,6 @@ crit-import = Nhập bộ tiêu chí
 crit-file = Tệp bộ tiêu chí (JSON)
 crit-file-hint = Cùng định dạng với tệp tải về; tỉnh được xác định theo mã tỉnh trong tệp.
 crit-import-button = Nhập
-crit-code = Mã
 crit-criterion = Tiêu chí
 crit-rule = Cách đo
 crit-basis-households = số hộ
@@ -68,3 +67,8 @@ village-evidence-waiting = Chờ người khác duyệt
 village-evidence-upload = Tải minh chứng lên
 village-evidence-upload-button = Tải lên
 village-not-eligible = Chỉ thôn và tổ dân phố được đánh giá, công nhận thôn thông minh.
+
+# pages: criteria
+crit-indicator-unknown = Chỉ số không còn trong danh mục
+crit-date-invalid = Hãy nhập một ngày hợp lệ
+village-households = Số hộ

@@ -21,11 +21,21 @@ dashboard-map = Bản đồ thôn theo trạng thái
 dashboard-by-unit = Theo đơn vị
 dashboard-progress = Tiến độ đến hộ theo thời gian
 dashboard-indicators = Tỉ lệ theo chỉ số
-dashboard-as-of-today = Mọi số liệu là số liệu hiện tại, ngày
-dashboard-as-of-data = Số liệu đến ngày
-dashboard-as-of-what = cây đơn vị hành chính của ngày đó, số thôn được công nhận theo quyết định còn hiệu lực ngày đó, và lượt đến hộ theo tháng (tính đến hết tháng
-dashboard-current-data = Số liệu hiện tại
-dashboard-current-what = tổ CNSCĐ và thành viên, số hộ và số hộ đã đến, chỉ số của hộ, nhóm Zalo, thiết bị, mã QR, tập huấn và tuyên truyền — của các đơn vị trong cây ngày đó.
-dashboard-visits-to-month = Lượt đến hộ đến hết tháng
 dashboard-villages = Thôn, tổ dân phố
 dashboard-village-status = Tình trạng
+
+# pages: dashboard
+dashboard-now = Mọi số liệu là số liệu hiện tại, ngày { $day }.
+dashboard-then = Số liệu đến ngày { $day }: cây đơn vị hành chính của ngày đó, số thôn được công nhận theo quyết định còn hiệu lực ngày đó, và lượt đến hộ theo tháng (tính đến hết tháng { $month }).
+dashboard-current = Số liệu hiện tại ({ $day }): tổ CNSCĐ và thành viên, số hộ và số hộ đã đến, chỉ số của hộ, nhóm Zalo, thiết bị, mã QR, tập huấn và tuyên truyền — của các đơn vị trong cây ngày đó.
+dashboard-visits-to = Lượt đến hộ đến hết tháng { $month }
+dashboard-date-invalid = Hãy nhập một ngày hợp lệ
+dashboard-unit = Đơn vị
+dashboard-households = Số hộ
+dashboard-visited = Đã đến
+dashboard-month-invalid = Hãy ghi tháng theo dạng năm-tháng, ví dụ 2025-03
+dashboard-chart-visits = Lượt đến hộ cộng dồn theo tháng
+dashboard-chart-visits-series = Lượt đến hộ
+dashboard-chart-children = Thôn thông minh theo đơn vị
+dashboard-chart-indicators = Tỉ lệ theo chỉ số
+dashboard-map-title = Bản đồ thôn theo trạng thái, ngày { $day }

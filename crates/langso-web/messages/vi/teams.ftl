@@ -4,13 +4,11 @@
 teams-title = Tổ công nghệ số cộng đồng
 teams-none = Chưa có tổ CNSCĐ nào.
 teams-name = Tên tổ
-teams-name-hint = Để trống: "Tổ công nghệ số cộng đồng" và tên đơn vị
 teams-unit = Đơn vị
 teams-decision = Quyết định thành lập
 teams-decision-number = Số quyết định
 teams-decision-date = Ngày quyết định
 teams-members = Số thành viên
-teams-count = tổ
 teams-new = Thành lập tổ CNSCĐ
 teams-create = Thành lập
 teams-roster = Thành viên
@@ -33,3 +31,21 @@ outreach-public = Hiện trên bảng tin của thôn
 outreach-new = Ghi nhận hoạt động
 outreach-record = Ghi nhận
 outreach-attendance-not-number = Số người tham dự phải là số
+
+# pages: teams
+teams-count-n = { $n } tổ
+teams-name-default = Để trống: tên mặc định là "Tổ công nghệ số cộng đồng" và tên đơn vị
+teams-date-invalid = Hãy nhập một ngày hợp lệ
+teams-role-leader = Tổ trưởng
+teams-role-deputy = Tổ phó
+teams-role-member = Thành viên
+teams-affiliation-youth-union = Đoàn thanh niên
+teams-affiliation-womens-union = Hội phụ nữ
+teams-affiliation-party-cell = Chi bộ
+teams-affiliation-police = Công an
+teams-affiliation-teacher = Giáo viên
+teams-affiliation-other = Khác
+outreach-kind-training = Tập huấn
+outreach-kind-conference = Hội nghị
+outreach-kind-billboard = Pano, áp phích
+outreach-kind-loudspeaker = Phát thanh trên loa

@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::parse_id;
-use super::teams::unit_param;
+use super::teams::{missing, unit_param};
 use crate::AppState;
 use crate::api::extract::{Json, Path, Query};
 use crate::auth::Authenticated;
@@ -314,7 +314,7 @@ async fn upload_evidence(
 ) -> Result<(StatusCode, Json<EvidenceDto>), ApiError> {
     let set = match params.set.as_deref() {
         Some(text) => parse_id(text)?,
-        None => return Err(ApiError::field("set", "bắt buộc / required")),
+        None => return Err(missing("set")),
     };
     let content_type = headers
         .get(header::CONTENT_TYPE)

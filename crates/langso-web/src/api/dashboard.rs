@@ -5,7 +5,7 @@
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use langso_app::{dashboard as actions, today};
+use langso_app::{AppError, CellError, dashboard as actions, today};
 use serde::Deserialize;
 use time::Date;
 use utoipa::IntoParams;
@@ -50,7 +50,14 @@ pub(crate) fn month_end(month: Option<&str>) -> Result<Date, ApiError> {
     let Some(month) = month.filter(|m| !m.trim().is_empty()) else {
         return Ok(today);
     };
-    let bad = || ApiError::field("month", "tháng dạng YYYY-MM / a month as YYYY-MM");
+    let bad = || {
+        ApiError(AppError::Invalid(vec![CellError::keyed(
+            0,
+            "month",
+            "dashboard-month-invalid",
+            &[],
+        )]))
+    };
     let (y, m) = month.trim().split_once('-').ok_or_else(bad)?;
     let year: i32 = y.parse().map_err(|_| bad())?;
     let month: u8 = m.parse().map_err(|_| bad())?;

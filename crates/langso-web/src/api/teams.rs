@@ -5,7 +5,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use langso_app::teams::{self as actions, MemberInput, OutreachInput, TeamInput};
-use langso_app::today;
+use langso_app::{AppError, CellError, today};
 use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
@@ -146,10 +146,20 @@ pub struct OutreachParams {
     to: Option<Date>,
 }
 
+/// A required parameter left out, named by key (the problem reads in both languages).
+pub(crate) fn missing(field: &str) -> ApiError {
+    ApiError(AppError::Invalid(vec![CellError::keyed(
+        0,
+        field,
+        "api-field-missing",
+        &[],
+    )]))
+}
+
 pub(crate) fn unit_param(param: Option<&str>) -> Result<Uuid, ApiError> {
     match param {
         Some(text) => parse_id(text),
-        None => Err(ApiError::field("unit", "bắt buộc / required")),
+        None => Err(missing("unit")),
     }
 }
 

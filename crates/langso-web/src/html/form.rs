@@ -50,3 +50,15 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             .map_err(|_| refuse(AppError::refused_key("form-unreadable", &[])))
     }
 }
+
+impl super::Page {
+    /// The CSRF check of a multipart upload, which keeps its own extractor (a file part is
+    /// not a urlencoded form): `sent` is the value of its `csrf` part.
+    pub fn check_csrf(&self, sent: &str) -> Result<(), PageError> {
+        if csrf_ok(&self.actor, sent) {
+            Ok(())
+        } else {
+            Err(self.fail(AppError::Forbidden))
+        }
+    }
+}

@@ -13,8 +13,9 @@ mod units;
 // --- dashboard ---
 mod dashboard;
 // --- webhooks page (issue 8b) ---
+mod criteria;
 mod faults;
-mod programme;
+mod teams;
 mod webhooks;
 
 use axum::routing::{get, post};
@@ -62,7 +63,7 @@ pub(crate) fn routes(settings: &Settings) -> Routes {
             post(comms::decide),
         )
         // --- dashboard ---
-        .route("/dashboard", &["GET"], get(dashboard::show))
+        .merge(dashboard::routes())
         // --- webhooks page (issue 8b) ---
         .route(
             "/webhooks",
@@ -75,57 +76,6 @@ pub(crate) fn routes(settings: &Settings) -> Routes {
             &["POST"],
             post(webhooks::deactivate),
         )
-        .route(
-            "/teams",
-            &["GET", "POST"],
-            get(programme::teams_index).post(programme::create_team),
-        )
-        .route("/teams/{id}", &["GET"], get(programme::team))
-        .route(
-            "/teams/{id}/members",
-            &["POST"],
-            post(programme::add_member),
-        )
-        .route(
-            "/outreach",
-            &["GET", "POST"],
-            get(programme::outreach_index).post(programme::record_outreach),
-        )
-        .route(
-            "/criteria",
-            &["GET", "POST"],
-            get(programme::sets)
-                .post(programme::import_set)
-                .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024)),
-        )
-        .route("/criteria/{id}", &["GET"], get(programme::set))
-        .route("/villages/{id}", &["GET"], get(programme::village))
-        .route(
-            "/villages/{id}/evidence",
-            &["POST"],
-            post(programme::upload_evidence).layer(axum::extract::DefaultBodyLimit::max(
-                langso_app::criteria::MAX_EVIDENCE + 64 * 1024,
-            )),
-        )
-        .route(
-            "/villages/{id}/propose",
-            &["POST"],
-            post(programme::propose),
-        )
-        .route(
-            "/villages/{id}/approve",
-            &["POST"],
-            post(programme::approve),
-        )
-        .route("/villages/{id}/revoke", &["POST"], post(programme::revoke))
-        .route(
-            "/evidence/{id}/approve",
-            &["POST"],
-            post(programme::approve_evidence),
-        )
-        .route(
-            "/evidence/{id}/file",
-            &["GET"],
-            get(programme::evidence_file),
-        )
+        .merge(teams::routes())
+        .merge(criteria::routes())
 }

@@ -63,7 +63,7 @@ async fn the_dashboard_shows_the_article_and_the_reports_download() {
         "101 / 101 (100 %)",
         "1.015",
         "<svg",
-        "Đã công nhận / recognised (101)",
+        "Đã công nhận thôn thông minh (101)",
     ] {
         assert!(page.contains(expected), "missing {expected:?}");
     }

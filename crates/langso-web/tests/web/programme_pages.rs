@@ -216,10 +216,10 @@ async fn a_village_is_revoked_proposed_recognised_and_revoked_through_the_pages(
         "{dashboard}"
     );
     assert!(dashboard.contains("Mọi số liệu là số liệu hiện tại"));
-    // As of 2024-12-31 the page says what is of that day and what is current.
+    // As of 31/12/2024 the page says what is of that day and what is current.
     let (_, then) = page(&app, &admin, "/dashboard?unit=273&date=2024-12-31").await;
-    assert!(then.contains("Số liệu đến ngày 2024-12-31"), "{then}");
-    assert!(then.contains("tính đến hết tháng 2024-12") && then.contains("Số liệu hiện tại"));
+    assert!(then.contains("Số liệu đến ngày 31/12/2024"), "{then}");
+    assert!(then.contains("tính đến hết tháng 12/2024") && then.contains("Số liệu hiện tại"));
     let log = langso_app::audit::list(
         app.db(),
         &Actor::system("test"),
@@ -362,5 +362,101 @@ async fn evidence_opens_for_the_approver_with_its_bytes_and_vietnamese_name() {
     assert_eq!(
         response.bytes().await.unwrap().as_ref(),
         b"%PDF-1.7 bien ban"
+    );
+}
+
+/// The text a reader sees in the page's main part, without what is marked as data
+/// (`translate="no"`: names, decision numbers, notes as entered) and without the drawings.
+fn words(html: &str) -> String {
+    let main = html.split("<main").nth(1).unwrap_or_default();
+    let main = main.split("</main>").next().unwrap_or_default();
+    let mut kept = String::new();
+    let mut rest = main;
+    while let Some(at) = rest.find(" translate=\"no\"") {
+        let open = rest[..at].rfind('<').unwrap();
+        let tag: String = rest[open + 1..]
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        kept.push_str(&rest[..open]);
+        // Skip to the matching end tag (the same tag may nest inside).
+        let (starts, end) = (format!("<{tag}"), format!("</{tag}>"));
+        let (mut depth, mut at) = (0usize, at);
+        loop {
+            let next_end = rest[at..].find(&end).unwrap() + at;
+            match rest[at..].find(&starts).map(|p| p + at) {
+                Some(next) if next < next_end => (depth, at) = (depth + 1, next + 1),
+                _ if depth == 0 => break at = next_end + end.len(),
+                _ => (depth, at) = (depth - 1, next_end + 1),
+            }
+        }
+        rest = &rest[at..];
+    }
+    kept.push_str(rest);
+    let mut text = String::new();
+    for drawing in kept.split("<svg") {
+        let outside = drawing.rsplit("</svg>").next().unwrap_or_default();
+        let mut in_tag = false;
+        for c in outside.chars() {
+            match c {
+                '<' => (in_tag, _) = (true, text.push(' ')),
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+    }
+    text
+}
+
+#[tokio::test]
+async fn the_programme_pages_read_wholly_in_english() {
+    let app = TestApp::with_demo().await;
+    let admin = app.login("admin", DEMO_PASSWORD).await;
+    let today = langso_app::today();
+    let village = langso_app::units::by_code(app.db(), "09817-T01", today)
+        .await
+        .unwrap()
+        .id;
+    let commune = langso_app::units::by_code(app.db(), "09817", today)
+        .await
+        .unwrap()
+        .id;
+    let set = langso_app::criteria::list_sets(app.db()).await.unwrap()[0].id;
+    let english = Session {
+        cookie: format!("{}; lang=en", admin.cookie),
+        csrf: admin.csrf.clone(),
+    };
+    let (_, teams) = page(&app, &english, &format!("/teams?unit={village}")).await;
+    let team = teams
+        .split("href=\"/teams/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    for path in [
+        format!("/teams?unit={commune}"),
+        format!("/teams/{team}"),
+        format!("/outreach?unit={village}"),
+        "/criteria".to_owned(),
+        format!("/criteria/{set}"),
+        format!("/villages/{village}"),
+        format!("/dashboard?unit={commune}"),
+        format!("/dashboard?unit={commune}&date=2025-01-31"),
+    ] {
+        let (status, html) = page(&app, &english, &path).await;
+        assert_eq!(status, 200, "{path}");
+        let text = words(&html);
+        let foreign: Vec<&str> = text
+            .split_whitespace()
+            .filter(|word| word.chars().any(|c| c.is_alphabetic() && !c.is_ascii()))
+            .collect();
+        assert!(foreign.is_empty(), "{path}: {foreign:?} in {text}");
+    }
+    // The drawings are worded in English too (the map's legend).
+    let (_, dashboard) = page(&app, &english, &format!("/dashboard?unit={commune}")).await;
+    assert!(
+        dashboard.contains("Recognised as a smart village ("),
+        "{dashboard}"
     );
 }

@@ -1,0 +1,135 @@
+//! The dashboard's charts and village map drawn on the server as SVG (no script), worded in
+//! the reader's language: titles, series and statuses from the catalogue, numbers and months
+//! in the page's conventions. Names of units and indicators are data, as entered.
+
+use langso_app::criteria::VillageEvaluation;
+use langso_app::dashboard::Dashboard;
+use langso_domain::criteria::VillageStatus;
+use langso_render::bars::{Bar, BarChart};
+use langso_render::chart::{LineChart, Series};
+use langso_render::map::{DotMap, LegendEntry, MapPoint};
+use time::Date;
+
+use crate::html::Chrome;
+use crate::messages::{self, Lang};
+
+/// `2024-12` as `12/2024`.
+pub(super) fn month(key: &str) -> String {
+    match key.split_once('-') {
+        Some((year, month)) => format!("{month}/{year}"),
+        None => key.to_owned(),
+    }
+}
+
+/// A share (0–1) as a whole percentage in the page's conventions.
+fn share(chrome: &Chrome, value: f64) -> String {
+    let number = langso_domain::locale::decimal(value * 100.0, 0, chrome.lang.number_style());
+    match chrome.lang {
+        Lang::Vi => format!("{number} %"),
+        Lang::En => format!("{number}%"),
+    }
+}
+
+/// Households visited over time: visits per month, cumulated.
+pub(super) fn months(chrome: &Chrome, d: &Dashboard) -> String {
+    let mut total = 0;
+    let values = d
+        .months
+        .iter()
+        .map(|(_, visits)| {
+            total += visits;
+            total
+        })
+        .collect();
+    LineChart {
+        title: chrome.t("dashboard-chart-visits").to_owned(),
+        labels: d.months.iter().map(|(m, _)| month(m)).collect(),
+        series: vec![Series {
+            name: chrome.t("dashboard-chart-visits-series").to_owned(),
+            values,
+        }],
+    }
+    .svg()
+}
+
+/// Smart villages recognised per child unit (x of y).
+pub(super) fn children(chrome: &Chrome, d: &Dashboard) -> String {
+    BarChart {
+        title: chrome.t("dashboard-chart-children").to_owned(),
+        bars: d
+            .children
+            .iter()
+            .filter(|c| c.villages > 0)
+            .map(|c| Bar {
+                label: c.name.clone(),
+                value: c.recognised as f64 / c.villages as f64,
+                text: format!(
+                    "{}/{}",
+                    chrome.count(c.recognised),
+                    chrome.count(c.villages)
+                ),
+            })
+            .collect(),
+        max: Some(1.0),
+    }
+    .svg()
+}
+
+/// Each indicator's share under the unit, named in the reader's language.
+pub(super) fn indicators(chrome: &Chrome, d: &Dashboard) -> String {
+    BarChart {
+        title: chrome.t("dashboard-chart-indicators").to_owned(),
+        bars: d
+            .indicators
+            .iter()
+            .map(|s| Bar {
+                label: match chrome.lang {
+                    Lang::En if !s.label_en.is_empty() => s.label_en.clone(),
+                    _ => s.label_vi.clone(),
+                },
+                value: s.share.min(1.0),
+                text: share(chrome, s.share),
+            })
+            .collect(),
+        max: Some(1.0),
+    }
+    .svg()
+}
+
+/// The villages as dots coloured by status, from their coordinates, each linking to its
+/// evaluation page.
+pub(super) fn map(chrome: &Chrome, villages: &[VillageEvaluation], date: Date) -> String {
+    let status = |status: VillageStatus| chrome.tk("village-status", status.as_str());
+    let legend = VillageStatus::ALL
+        .into_iter()
+        .map(|kind| {
+            let n = villages.iter().filter(|v| v.status == kind).count();
+            LegendEntry {
+                colour: kind.colour().to_owned(),
+                text: format!("{} ({})", status(kind), chrome.count(n)),
+            }
+        })
+        .collect();
+    let points = villages
+        .iter()
+        .filter_map(|v| {
+            Some(MapPoint {
+                label: format!("{} — {}", v.name, status(v.status)),
+                latitude: v.latitude?,
+                longitude: v.longitude?,
+                colour: v.status.colour().to_owned(),
+                href: Some(format!("/villages/{}", v.unit_id)),
+            })
+        })
+        .collect();
+    DotMap {
+        title: messages::render(
+            chrome.lang,
+            "dashboard-map-title",
+            &[("day", chrome.day(date))],
+        ),
+        points,
+        legend,
+    }
+    .svg()
+}
