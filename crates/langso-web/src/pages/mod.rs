@@ -21,7 +21,6 @@ mod dashboard;
 mod asset_import;
 mod asset_page;
 mod programme;
-mod webhooks;
 mod work_orders;
 
 use axum::routing::{get, post};
@@ -127,47 +126,8 @@ pub(crate) fn routes(settings: &Settings) -> Routes {
             post(household_files::confirm),
         )
         .route("/households/export", &["GET"], get(household_files::export))
-        // --- comms ---
-        .route(
-            "/groups",
-            &["GET", "POST"],
-            get(comms::groups).post(comms::create_group),
-        )
-        .route("/groups/{id}", &["GET"], get(comms::group))
-        .route("/groups/{id}/members", &["POST"], post(comms::add_members))
-        .route(
-            "/households/{id}/groups",
-            &["GET"],
-            get(comms::household_groups),
-        )
-        .route("/coverage", &["GET"], get(comms::coverage))
-        .route("/coverage/uncovered", &["GET"], get(comms::uncovered))
-        .route("/announcements", &["GET"], get(comms::announcements))
-        .route(
-            "/announcements/new",
-            &["GET", "POST"],
-            get(comms::new_form).post(comms::create),
-        )
-        .route("/announcements/{id}", &["GET"], get(comms::show))
-        .route(
-            "/announcements/{id}/decision",
-            &["POST"],
-            post(comms::decide),
-        )
         // --- dashboard ---
         .route("/dashboard", &["GET"], get(dashboard::show))
-        // --- webhooks page (issue 8b) ---
-        .route(
-            "/webhooks",
-            &["GET", "POST"],
-            get(webhooks::index).post(webhooks::create),
-        )
-        .route("/webhooks/{id}", &["GET"], get(webhooks::show))
-        .route(
-            "/webhooks/{id}/deactivate",
-            &["POST"],
-            post(webhooks::deactivate),
-        )
         .route(
             "/assets/import",
             &["GET", "POST"],
@@ -244,5 +204,7 @@ pub(crate) fn routes(settings: &Settings) -> Routes {
             &["GET"],
             get(programme::evidence_file),
         )
+        // --- comms ---
+        .merge(comms::routes())
         .merge(login)
 }
