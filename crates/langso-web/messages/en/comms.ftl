@@ -99,3 +99,4 @@ webhooks-duration = Duration
 ann-publish-at-invalid = Not a date and time
 ann-channel-feed = Village notice board
 ann-channel-webhook = Webhook endpoint
+feed-atom-title = { $village } – announcements

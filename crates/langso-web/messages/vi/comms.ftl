@@ -99,3 +99,4 @@ webhooks-duration = Thời gian
 ann-publish-at-invalid = Ngày giờ không hợp lệ
 ann-channel-feed = Bảng tin thôn
 ann-channel-webhook = Điểm nhận webhook
+feed-atom-title = { $village } – thông báo

@@ -7,8 +7,8 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use langso_app::AppError;
 use langso_app::faults::{self as actions, WorkOrder};
+use langso_app::{AppError, CellError};
 use langso_domain::faults::WorkStatus;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -19,7 +19,6 @@ use super::open311_form;
 use super::xml::XmlDoc;
 use crate::AppState;
 use crate::messages;
-use crate::messages::Lang;
 
 /// Reply format.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -122,15 +121,39 @@ fn error(format: Format, status: StatusCode, description: String) -> Response {
     }
 }
 
+/// A catalogue message in both languages, as the JSON API words its problems: an Open311
+/// client is a program whose readers may speak either.
+fn described(key: &'static str, args: &[(&'static str, &dyn std::fmt::Display)]) -> String {
+    messages::both(&CellError::keyed(0, "", key, args))
+}
+
+/// Not found, in the specification's error form.
+fn not_found(format: Format) -> Response {
+    error(
+        format,
+        StatusCode::NOT_FOUND,
+        described("faults-open311-not-found", &[]),
+    )
+}
+
+/// A file name that is neither `.json` nor `.xml` (answered in JSON).
+fn unknown_format() -> Response {
+    error(
+        Format::Json,
+        StatusCode::NOT_FOUND,
+        described("faults-open311-unknown-format", &[]),
+    )
+}
+
 fn app_error(format: Format, e: AppError) -> Response {
     match e {
-        AppError::NotFound => error(format, StatusCode::NOT_FOUND, "not found".to_owned()),
+        AppError::NotFound => not_found(format),
         AppError::Invalid(problems) => error(
             format,
             StatusCode::BAD_REQUEST,
             problems
                 .iter()
-                .map(ToString::to_string)
+                .map(messages::describe_both)
                 .collect::<Vec<_>>()
                 .join("; "),
         ),
@@ -139,7 +162,7 @@ fn app_error(format: Format, e: AppError) -> Response {
             error(
                 format,
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "internal error".to_owned(),
+                described("faults-open311-internal", &[]),
             )
         }
     }
@@ -191,7 +214,7 @@ fn parse_time(text: Option<&str>) -> Result<Option<OffsetDateTime>, String> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         Some(t) => OffsetDateTime::parse(t, &Rfc3339)
             .map(Some)
-            .map_err(|_| format!("bad date (RFC 3339 / W3C): {t}")),
+            .map_err(|_| described("faults-open311-bad-date", &[("date", &t)])),
         None => Ok(None),
     }
 }
@@ -204,11 +227,7 @@ pub(crate) async fn get_file(
     headers: axum::http::HeaderMap,
 ) -> Response {
     let Some((stem, format)) = split(&file) else {
-        return error(
-            Format::Json,
-            StatusCode::NOT_FOUND,
-            "unknown format".to_owned(),
-        );
+        return unknown_format();
     };
     match stem {
         "discovery" => discovery(&state, &headers, format),
@@ -276,7 +295,7 @@ pub(crate) async fn get_file(
                 Err(e) => app_error(format, e),
             }
         }
-        _ => error(format, StatusCode::NOT_FOUND, "not found".to_owned()),
+        _ => not_found(format),
     }
 }
 
@@ -334,14 +353,14 @@ fn discovery(state: &AppState, headers: &axum::http::HeaderMap, format: Format) 
 /// the asset code from its sticker).
 pub(crate) async fn service(Path(name): Path<String>) -> Response {
     let Some((code, format)) = split(&name) else {
-        return error(
-            Format::Json,
-            StatusCode::NOT_FOUND,
-            "unknown format".to_owned(),
-        );
+        return unknown_format();
     };
     if !actions::services().iter().any(|s| s.0 == code) {
-        return error(format, StatusCode::NOT_FOUND, "no such service".to_owned());
+        return error(
+            format,
+            StatusCode::NOT_FOUND,
+            described("faults-open311-no-such-service", &[]),
+        );
     }
     let attribute: Record = vec![
         ("variable", Some("true".to_owned())),
@@ -350,10 +369,10 @@ pub(crate) async fn service(Path(name): Path<String>) -> Response {
         ("required", Some("false".to_owned())),
         (
             "datatype_description",
-            Some("Mã thiết bị trên tem / asset code on its sticker".to_owned()),
+            Some(described("faults-open311-asset-hint", &[])),
         ),
         ("order", Some("1".to_owned())),
-        ("description", Some("Mã thiết bị / Asset code".to_owned())),
+        ("description", Some(described("faults-open311-asset", &[]))),
     ];
     match format {
         Format::Json => axum::Json(json!({
@@ -385,18 +404,16 @@ pub(crate) async fn post_request(
 ) -> Response {
     let format = match split(&file) {
         Some(("requests", format)) => format,
-        _ => return error(Format::Json, StatusCode::NOT_FOUND, "not found".to_owned()),
+        _ => return not_found(Format::Json),
     };
     let input = match open311_form::parse(&fields) {
         Ok(input) => input,
         Err(refusal) => {
-            let message = refusal.message();
-            let text = format!(
-                "{} / {}",
-                messages::message(Lang::Vi, &message),
-                messages::message(Lang::En, &message)
-            );
-            return error(format, StatusCode::BAD_REQUEST, text);
+            let refused = CellError {
+                key: Some(refusal.message()),
+                ..CellError::new(0, "", String::new())
+            };
+            return error(format, StatusCode::BAD_REQUEST, messages::both(&refused));
         }
     };
     match actions::submit_report(&state.db, &input).await {
@@ -422,14 +439,10 @@ pub(crate) async fn post_request(
 /// `GET /open311/v2/requests/{id}.{fmt}`.
 pub(crate) async fn request(State(state): State<AppState>, Path(name): Path<String>) -> Response {
     let Some((id, format)) = split(&name) else {
-        return error(
-            Format::Json,
-            StatusCode::NOT_FOUND,
-            "unknown format".to_owned(),
-        );
+        return unknown_format();
     };
     let Ok(id) = uuid::Uuid::parse_str(id) else {
-        return error(format, StatusCode::NOT_FOUND, "not found".to_owned());
+        return not_found(format);
     };
     match actions::public_request(&state.db, id).await {
         Ok(order) => reply(
@@ -446,11 +459,7 @@ pub(crate) async fn request(State(state): State<AppState>, Path(name): Path<Stri
 /// `GET /open311/v2/tokens/{token}.{fmt}`: the request id behind a token.
 pub(crate) async fn token(State(state): State<AppState>, Path(name): Path<String>) -> Response {
     let Some((token, format)) = split(&name) else {
-        return error(
-            Format::Json,
-            StatusCode::NOT_FOUND,
-            "unknown format".to_owned(),
-        );
+        return unknown_format();
     };
     match actions::follow(&state.db, token).await {
         Ok((order, _)) => {
