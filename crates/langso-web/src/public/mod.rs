@@ -11,6 +11,7 @@ mod comms;
 mod faults;
 mod open311;
 mod open311_form;
+mod open311_reply;
 mod views;
 mod xml;
 
