@@ -1,6 +1,6 @@
 //! Every communications page, officers' and residents', read in English is wholly in English
 //! once the data shown as entered (marked `translate="no"`: titles, bodies, names) and the
-//! language switch (marked with its own `lang`) are set aside. The data here is Vietnamese, so
+//! language switch (marked with its own language) are set aside. The data here is Vietnamese, so
 //! anything left unmarked would show.
 
 use langso_app::Actor;
@@ -18,17 +18,12 @@ fn vietnamese(c: char) -> bool {
         .contains(c.to_lowercase().next().unwrap_or(c))
 }
 
-/// The page's text with `<head>`, every element marked `translate="no"` or with a `lang` of
-/// its own, and every tag taken out.
+/// The text of the page's body, every element marked `translate="no"` or with a language of
+/// its own (`lang`, or `hreflang` on the language switch), and every tag taken out.
 fn unmarked_text(page: &str) -> String {
-    let mut html = match (page.find("<head>"), page.find("</head>")) {
-        (Some(start), Some(end)) => format!("{}{}", &page[..start], &page[end..]),
-        _ => page.to_owned(),
-    };
-    while let Some(mark) = html
-        .find(" translate=\"no\"")
-        .or_else(|| html.find(" lang=\""))
-    {
+    let mut html = page[page.find("<body").unwrap_or(0)..].to_owned();
+    let marks = [" translate=\"no\"", " lang=\"", " hreflang=\""];
+    while let Some(mark) = marks.iter().filter_map(|m| html.find(m)).min() {
         let start = html[..mark].rfind('<').unwrap();
         let name: String = html[start + 1..]
             .chars()
@@ -69,7 +64,7 @@ fn unmarked_text(page: &str) -> String {
 
 #[test]
 fn the_check_sets_aside_marked_data_only() {
-    let page = "<head><title>Thôn</title></head><p>Groups <span translate=\"no\">Nhóm <b>Đông</b></span> <span>x</span></p><a lang=\"vi\">Tiếng Việt</a>";
+    let page = "<html lang=\"en\"><head><title>Thôn</title></head><body><p>Groups <span translate=\"no\">Nhóm <b>Đông</b></span> <span>x</span></p><a lang=\"vi\">Tiếng Việt</a>";
     assert_eq!(
         unmarked_text(page).split_whitespace().collect::<Vec<_>>(),
         ["Groups", "x"]
