@@ -5,7 +5,7 @@
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use langso_app::CellError;
 use langso_app::faults as actions;
@@ -16,8 +16,8 @@ use time::format_description::well_known::Rfc3339;
 
 use super::open311_form;
 use super::open311_reply::{
-    Format, Record, app_error, described, error, json_object, not_found, reply, request_record,
-    split, unknown_format, xml_reply,
+    Format, Record, app_error, described, discovery, error, json_object, not_found, reply,
+    request_record, split, unknown_format, xml_reply,
 };
 use crate::AppState;
 use crate::messages;
@@ -118,56 +118,6 @@ pub(crate) async fn get_file(
             }
         }
         _ => not_found(format),
-    }
-}
-
-fn discovery(state: &AppState, headers: &axum::http::HeaderMap, format: Format) -> Response {
-    let base = if state.settings.public_url.is_empty() {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("localhost");
-        format!("http://{host}/open311/v2")
-    } else {
-        format!(
-            "{}/open311/v2",
-            state.settings.public_url.trim_end_matches('/')
-        )
-    };
-    let changeset = "2026-11-28T00:00:00Z";
-    match format {
-        Format::Json => axum::Json(json!({
-            "changeset": changeset,
-            "contact": state.settings.hotline.clone().unwrap_or_default(),
-            "key_service": "",
-            "endpoints": [{
-                "specification": "http://wiki.open311.org/GeoReport_v2",
-                "url": base,
-                "changeset": changeset,
-                "type": "production",
-                "formats": ["application/json", "text/xml"]
-            }]
-        }))
-        .into_response(),
-        Format::Xml => xml_reply(StatusCode::OK, |doc| {
-            doc.open("discovery", &[])?;
-            doc.text("changeset", changeset)?;
-            doc.text("contact", state.settings.hotline.as_deref().unwrap_or(""))?;
-            doc.text("key_service", "")?;
-            doc.open("endpoints", &[])?;
-            doc.open("endpoint", &[])?;
-            doc.text("specification", "http://wiki.open311.org/GeoReport_v2")?;
-            doc.text("url", &base)?;
-            doc.text("changeset", changeset)?;
-            doc.text("type", "production")?;
-            doc.open("formats", &[])?;
-            doc.text("format", "application/json")?;
-            doc.text("format", "text/xml")?;
-            doc.close("formats")?;
-            doc.close("endpoint")?;
-            doc.close("endpoints")?;
-            doc.close("discovery")
-        }),
     }
 }
 

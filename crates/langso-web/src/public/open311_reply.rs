@@ -1,6 +1,6 @@
-//! The replies of the Open311 endpoints ([`super::open311`]): JSON or XML as the file name
-//! asks, flat records, the specification's own error list (texts from the catalogue, in both
-//! languages), and a work order as a service request.
+//! The replies of the Open311 endpoints ([`super::open311`]): the discovery document, JSON or
+//! XML as the file name asks, flat records, the specification's own error list (texts from the
+//! catalogue, in both languages), and a work order as a service request.
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::xml::XmlDoc;
+use crate::AppState;
 use crate::messages;
 
 /// Reply format.
@@ -197,4 +198,59 @@ pub(super) fn request_record(o: &WorkOrder) -> Record {
         ("long", o.longitude.map(|v| v.to_string())),
         ("media_url", o.media_url.clone()),
     ]
+}
+
+/// The discovery document: where the endpoint is, its formats and whom to call.
+pub(super) fn discovery(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    format: Format,
+) -> Response {
+    let base = if state.settings.public_url.is_empty() {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost");
+        format!("http://{host}/open311/v2")
+    } else {
+        format!(
+            "{}/open311/v2",
+            state.settings.public_url.trim_end_matches('/')
+        )
+    };
+    let changeset = "2026-11-28T00:00:00Z";
+    match format {
+        Format::Json => axum::Json(json!({
+            "changeset": changeset,
+            "contact": state.settings.hotline.clone().unwrap_or_default(),
+            "key_service": "",
+            "endpoints": [{
+                "specification": "http://wiki.open311.org/GeoReport_v2",
+                "url": base,
+                "changeset": changeset,
+                "type": "production",
+                "formats": ["application/json", "text/xml"]
+            }]
+        }))
+        .into_response(),
+        Format::Xml => xml_reply(StatusCode::OK, |doc| {
+            doc.open("discovery", &[])?;
+            doc.text("changeset", changeset)?;
+            doc.text("contact", state.settings.hotline.as_deref().unwrap_or(""))?;
+            doc.text("key_service", "")?;
+            doc.open("endpoints", &[])?;
+            doc.open("endpoint", &[])?;
+            doc.text("specification", "http://wiki.open311.org/GeoReport_v2")?;
+            doc.text("url", &base)?;
+            doc.text("changeset", changeset)?;
+            doc.text("type", "production")?;
+            doc.open("formats", &[])?;
+            doc.text("format", "application/json")?;
+            doc.text("format", "text/xml")?;
+            doc.close("formats")?;
+            doc.close("endpoint")?;
+            doc.close("endpoints")?;
+            doc.close("discovery")
+        }),
+    }
 }
