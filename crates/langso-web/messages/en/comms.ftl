@@ -94,3 +94,9 @@ webhooks-at = At
 webhooks-status = HTTP status
 webhooks-error = Error
 webhooks-duration = Duration
+
+# pages: comms
+ann-publish-at-invalid = Not a date and time
+ann-channel-feed = Village notice board
+ann-channel-webhook = Webhook endpoint
+feed-atom-title = { $village } – announcements

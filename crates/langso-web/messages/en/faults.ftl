@@ -37,3 +37,13 @@ orders-when = When
 orders-who = By
 work-other = Other fault
 fault-photo = Photo (optional; JPEG, PNG or WebP, 5 MB at most)
+
+# pages: public (residents' fault form, Open311)
+fault-photo-too-large = Photo too large ({ $limit } MB at most)
+faults-open311-not-found = Not found
+faults-open311-unknown-format = Unsupported format (only .json or .xml)
+faults-open311-no-such-service = No such service
+faults-open311-internal = Internal error
+faults-open311-bad-date = Not a date (RFC 3339 / W3C): { $date }
+faults-open311-asset = Asset code
+faults-open311-asset-hint = The asset code on its sticker

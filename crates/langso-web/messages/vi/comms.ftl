@@ -94,3 +94,9 @@ webhooks-at = Lúc
 webhooks-status = Mã HTTP
 webhooks-error = Lỗi
 webhooks-duration = Thời gian
+
+# pages: comms
+ann-publish-at-invalid = Ngày giờ không hợp lệ
+ann-channel-feed = Bảng tin thôn
+ann-channel-webhook = Điểm nhận webhook
+feed-atom-title = { $village } – thông báo

@@ -37,3 +37,13 @@ orders-when = Lúc
 orders-who = Người thực hiện
 work-other = Sự cố khác
 fault-photo = Ảnh (không bắt buộc; JPEG, PNG hoặc WebP, tối đa 5 MB)
+
+# pages: public (residents' fault form, Open311)
+fault-photo-too-large = Ảnh quá lớn (tối đa { $limit } MB)
+faults-open311-not-found = Không tìm thấy
+faults-open311-unknown-format = Định dạng không được hỗ trợ (chỉ .json hoặc .xml)
+faults-open311-no-such-service = Không có dịch vụ này
+faults-open311-internal = Lỗi máy chủ
+faults-open311-bad-date = Ngày không hợp lệ (RFC 3339 / W3C): { $date }
+faults-open311-asset = Mã thiết bị
+faults-open311-asset-hint = Mã thiết bị trên tem

@@ -3,8 +3,10 @@
 //! never a bare 400: the action checks them and names each refused field, and the page shows
 //! the message beside it ([`super::Page::form_or_redirect`]).
 
+use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use langso_app::AppError;
 use serde::de::DeserializeOwned;
@@ -61,4 +63,19 @@ impl super::Page {
             Err(self.fail(AppError::Forbidden))
         }
     }
+}
+
+/// 200 for a form shown fresh, 422 when it comes back with refusals, so scripts and tests can
+/// tell one from the other.
+pub fn form_status(errors: &[(String, String)]) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+/// A page holding a form, with the status [`form_status`] gives for its `errors`.
+pub fn render_form(page: &impl Template, errors: &[(String, String)]) -> Response {
+    (form_status(errors), super::render(page)).into_response()
 }

@@ -17,8 +17,8 @@ mod routes;
 
 pub use chrome::{Chrome, url_encode};
 pub use error::{ErrorPage, PageError, not_found, render};
-pub use form::CsrfForm;
-pub use page::{Page, Visitor, chosen_unit};
+pub use form::{CsrfForm, form_status, render_form};
+pub use page::{Page, Visitor};
 pub use routes::Routes;
 
 use axum::extract::{Path, Query};

@@ -133,6 +133,11 @@ impl Visitor {
 }
 
 impl Page {
+    /// An id from a path or a form; one that does not parse names nothing, so it is not found.
+    pub fn id(&self, text: &str) -> Result<uuid::Uuid, PageError> {
+        uuid::Uuid::parse_str(text.trim()).map_err(|_| self.not_found())
+    }
+
     /// The unit a page is about: `param` (a unit id from the query or the form), or the actor's
     /// first unit when none is given.
     pub async fn unit(
@@ -146,7 +151,7 @@ impl Page {
 
 /// The unit asked for (`param`, a unit id), or `actor`'s first unit: many officer pages are
 /// about one unit and open on the officer's own.
-pub async fn chosen_unit(
+async fn chosen_unit(
     state: &AppState,
     actor: &Actor,
     param: Option<&str>,

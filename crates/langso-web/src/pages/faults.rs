@@ -12,7 +12,6 @@ use langso_domain::assets::AssetKind;
 use langso_domain::faults::WorkStatus;
 use langso_domain::units::Unit;
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::AppState;
 use crate::html::{Chrome, CsrfForm, Page, PageError, Routes, render};
@@ -119,7 +118,7 @@ async fn show(
     page: Page,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(id.trim()).map_err(|_| page.not_found())?;
+    let id = page.id(&id)?;
     let view = actions::order_view(&state.db, &page.actor, id)
         .await
         .map_err(page.failing())?;
@@ -145,7 +144,7 @@ async fn transition(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<TransitionForm>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(id.trim()).map_err(|_| page.not_found())?;
+    let id = page.id(&id)?;
     let assignee = Some(form.assignee.as_str()).filter(|a| !a.trim().is_empty());
     let order = actions::transition(
         &state.db,
@@ -168,7 +167,7 @@ async fn photo(
     page: Page,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(id.trim()).map_err(|_| page.not_found())?;
+    let id = page.id(&id)?;
     let photo = actions::photo(&state.db, &page.actor, id)
         .await
         .map_err(page.failing())?;

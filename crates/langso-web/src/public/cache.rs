@@ -83,9 +83,7 @@ impl<T: Clone> Cached<T> {
                 let Some((value, _)) = old else {
                     return Err(match failed {
                         Ok(Err(error)) => error,
-                        _ => AppError::Internal(
-                            "cơ sở dữ liệu bận / the database is busy".to_owned(),
-                        ),
+                        _ => AppError::Internal("the database did not answer in time".to_owned()),
                     });
                 };
                 tracing::warn!(key, "database slow or failing: serving the cached copy");

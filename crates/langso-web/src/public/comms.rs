@@ -14,9 +14,8 @@ use time::format_description::well_known::Rfc3339;
 
 use super::xml::XmlDoc;
 use crate::AppState;
-use crate::html::Chrome;
-use crate::html::PageError;
-use crate::messages::Lang;
+use crate::html::{Chrome, PageError, Visitor};
+use crate::messages::{self, Lang};
 
 /// A feed entry as shown.
 pub struct ItemView {
@@ -26,7 +25,7 @@ pub struct ItemView {
     category: String,
     link: Option<String>,
     short_path: Option<String>,
-    when: String,
+    published_at: OffsetDateTime,
 }
 
 #[derive(Template)]
@@ -71,15 +70,6 @@ struct HowToPage {
     qr_svg: String,
 }
 
-fn vietnam_time(at: OffsetDateTime) -> String {
-    let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
-    at.to_offset(offset)
-        .format(time::macros::format_description!(
-            "[hour]:[minute] [day]/[month]/[year]"
-        ))
-        .unwrap_or_default()
-}
-
 fn item_view(item: &FeedItem) -> ItemView {
     ItemView {
         id: item.id.to_string(),
@@ -88,19 +78,21 @@ fn item_view(item: &FeedItem) -> ItemView {
         category: item.category.clone(),
         link: item.link.clone(),
         short_path: item.short_code.as_ref().map(|c| format!("/a/{c}")),
-        when: vietnam_time(item.published_at),
+        published_at: item.published_at,
     }
 }
 
-fn page_error(lang: Lang) -> impl Fn(AppError) -> PageError {
-    move |error| PageError { error, lang }
+/// A template that failed, as this page's failure.
+fn template_failed(visitor: &Visitor, error: impl std::fmt::Display) -> PageError {
+    visitor.fail(AppError::Internal(format!("template: {error}")))
 }
 
-fn rendered(result: Result<String, askama::Error>, lang: Lang) -> Result<Response, PageError> {
-    let body = result.map_err(|e| PageError {
-        error: AppError::Internal(format!("template: {e}")),
-        lang,
-    })?;
+/// A page every reader of a language may share for a minute.
+fn rendered(
+    result: Result<String, askama::Error>,
+    visitor: &Visitor,
+) -> Result<Response, PageError> {
+    let body = result.map_err(|e| template_failed(visitor, e))?;
     Ok((
         [
             (header::CACHE_CONTROL, "public, max-age=60"),
@@ -115,37 +107,35 @@ fn rendered(result: Result<String, askama::Error>, lang: Lang) -> Result<Respons
 pub(super) async fn feed(
     State(state): State<AppState>,
     Path(village): Path<String>,
-    headers: HeaderMap,
+    visitor: Visitor,
 ) -> Result<Response, PageError> {
-    let lang = Lang::from_headers(&headers);
     let feed = actions::village_feed(&state.db, &village)
         .await
-        .map_err(page_error(lang))?;
+        .map_err(|error| visitor.fail(error))?;
     let page = FeedPage {
-        chrome: Chrome::new(lang, format!("/v/{village}/feed"), state.settings.demo),
+        chrome: visitor.chrome.clone(),
         village: feed.village.name.clone(),
         code: feed.village.code.clone(),
         items: feed.items.iter().map(item_view).collect(),
     };
-    rendered(page.render(), lang)
+    rendered(page.render(), &visitor)
 }
 
 /// `/v/{village}/feed.atom`: the same entries as an Atom 1.0 feed (RFC 4287), so any feed
-/// reader, or a loudspeaker-radio script, can follow a village.
+/// reader, or a loudspeaker-radio script, can follow a village. Its title is in the reader's
+/// language (Vietnamese for a reader that sends no language cookie, as feed readers do).
 pub(super) async fn atom(
     State(state): State<AppState>,
     Path(village): Path<String>,
     headers: HeaderMap,
+    visitor: Visitor,
 ) -> Result<Response, PageError> {
-    let lang = Lang::from_headers(&headers);
     let feed = actions::village_feed(&state.db, &village)
         .await
-        .map_err(page_error(lang))?;
+        .map_err(|error| visitor.fail(error))?;
     let base = state.poster_settings(&headers).public_url;
-    let xml = atom_document(&feed, &base).map_err(|e| PageError {
-        error: AppError::Internal(format!("atom: {e}")),
-        lang,
-    })?;
+    let xml = atom_document(&feed, &base, visitor.lang)
+        .map_err(|e| visitor.fail(AppError::Internal(format!("atom: {e}"))))?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
@@ -157,7 +147,7 @@ pub(super) async fn atom(
 }
 
 /// The Atom document of a village's feed, written by [`XmlDoc`] (every text made safe).
-fn atom_document(feed: &VillageFeed, base: &str) -> std::io::Result<String> {
+fn atom_document(feed: &VillageFeed, base: &str, lang: Lang) -> std::io::Result<String> {
     let stamp = |at: OffsetDateTime| at.format(&Rfc3339).unwrap_or_default();
     let updated = feed
         .items
@@ -169,11 +159,19 @@ fn atom_document(feed: &VillageFeed, base: &str) -> std::io::Result<String> {
     let mut doc = XmlDoc::new()?;
     doc.open(
         "feed",
-        &[("xmlns", "http://www.w3.org/2005/Atom"), ("xml:lang", "vi")],
+        &[
+            ("xmlns", "http://www.w3.org/2005/Atom"),
+            ("xml:lang", lang.code()),
+        ],
     )?;
     doc.newline()?;
     doc.text("id", &format!("urn:uuid:{}", feed.village.id))?;
-    doc.text("title", &format!("{} – thông báo", feed.village.name))?;
+    let title = messages::render(
+        lang,
+        "feed-atom-title",
+        &[("village", feed.village.name.clone())],
+    );
+    doc.text("title", &title)?;
     doc.text("updated", &stamp(updated))?;
     let own = format!("{base}/v/{code}/feed.atom");
     let page = format!("{base}/v/{code}/feed");
@@ -224,21 +222,17 @@ fn atom_document(feed: &VillageFeed, base: &str) -> std::io::Result<String> {
 pub(super) async fn short_link(
     State(state): State<AppState>,
     Path(code): Path<String>,
-    headers: HeaderMap,
+    visitor: Visitor,
 ) -> Result<Response, PageError> {
-    let lang = Lang::from_headers(&headers);
     let row = actions::open_short_link(&state.db, &code)
         .await
-        .map_err(page_error(lang))?;
+        .map_err(|error| visitor.fail(error))?;
     let item = actions::announcement_entry(row);
     let page = AnnouncementPage {
-        chrome: Chrome::new(lang, format!("/a/{code}"), state.settings.demo),
+        chrome: visitor.chrome.clone(),
         item: item_view(&item),
     };
-    let body = page.render().map_err(|e| PageError {
-        error: AppError::Internal(format!("template: {e}")),
-        lang,
-    })?;
+    let body = page.render().map_err(|e| template_failed(&visitor, e))?;
     // Not cached: every open is counted.
     Ok(([(header::CACHE_CONTROL, "no-store")], Html(body)).into_response())
 }
@@ -255,16 +249,12 @@ fn howto(lang: Lang, g: &'static Guide) -> HowToView {
 }
 
 /// `/huong-dan`: the how-to library.
-pub(super) async fn library(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    let lang = Lang::from_headers(&headers);
+pub(super) async fn library(visitor: Visitor) -> Result<Response, PageError> {
     let page = LibraryPage {
-        chrome: Chrome::new(lang, "/huong-dan".to_owned(), state.settings.demo),
-        guides: GUIDES.iter().map(|g| howto(lang, g)).collect(),
+        guides: GUIDES.iter().map(|g| howto(visitor.lang, g)).collect(),
+        chrome: visitor.chrome.clone(),
     };
-    rendered(page.render(), lang)
+    rendered(page.render(), &visitor)
 }
 
 /// `/huong-dan/{slug}`: one guide, its QR code (to print or show from a phone) and a share
@@ -273,12 +263,9 @@ pub(super) async fn howto_page(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     headers: HeaderMap,
+    visitor: Visitor,
 ) -> Result<Response, PageError> {
-    let lang = Lang::from_headers(&headers);
-    let guide = actions::guide(&slug).ok_or(PageError {
-        error: AppError::NotFound,
-        lang,
-    })?;
+    let guide = actions::guide(&slug).ok_or_else(|| visitor.fail(AppError::NotFound))?;
     let url = format!(
         "{}/huong-dan/{}",
         state.poster_settings(&headers).public_url,
@@ -286,17 +273,14 @@ pub(super) async fn howto_page(
     );
     let qr_svg = QrMatrix::encode(&url, Correction::Medium)
         .map(|m| m.svg(200))
-        .map_err(|e| PageError {
-            error: AppError::Internal(e.to_string()),
-            lang,
-        })?;
-    let g = howto(lang, guide);
+        .map_err(|e| visitor.fail(AppError::Internal(e.to_string())))?;
+    let g = howto(visitor.lang, guide);
     let page = HowToPage {
-        chrome: Chrome::new(lang, format!("/huong-dan/{slug}"), state.settings.demo),
+        chrome: visitor.chrome.clone(),
         share_text: crate::html::url_encode(&format!("{} {url}", g.title)),
         g,
         url,
         qr_svg,
     };
-    rendered(page.render(), lang)
+    rendered(page.render(), &visitor)
 }

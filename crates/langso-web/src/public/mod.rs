@@ -11,6 +11,7 @@ mod comms;
 mod faults;
 mod open311;
 mod open311_form;
+mod open311_reply;
 mod views;
 mod xml;
 
@@ -19,7 +20,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use langso_app::AppError;
@@ -27,8 +28,7 @@ use langso_app::procedures::{self as actions, ScanTarget};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::html::{PageError, Routes};
-use crate::messages::Lang;
+use crate::html::{Chrome, PageError, Routes, Visitor};
 use cache::{Cached, TTL};
 
 /// Rendered pages and resolved tokens.
@@ -116,14 +116,10 @@ fn faults_routes(settings: &crate::Settings) -> Routes {
 async fn scan(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    headers: HeaderMap,
+    visitor: Visitor,
 ) -> Response {
     if !langso_domain::procedures::is_token(&token) {
-        return PageError {
-            error: AppError::NotFound,
-            lang: Lang::from_headers(&headers),
-        }
-        .into_response();
+        return visitor.fail(AppError::NotFound).into_response();
     }
     let db = state.db.clone();
     let found = state
@@ -143,13 +139,7 @@ async fn scan(
                 _ => "/thu-tuc".to_owned(),
             }
         }
-        Err(AppError::NotFound) => {
-            return PageError {
-                error: AppError::NotFound,
-                lang: Lang::from_headers(&headers),
-            }
-            .into_response();
-        }
+        Err(AppError::NotFound) => return visitor.fail(AppError::NotFound).into_response(),
         Err(error) => {
             tracing::warn!(%error, "QR token not resolved; sending the reader to every guide");
             "/thu-tuc".to_owned()
@@ -163,6 +153,12 @@ async fn scan(
         ],
     )
         .into_response()
+}
+
+/// The frame of a page kept in the shared cache: one copy serves every reader of a language,
+/// so it carries nobody's session and comes back to the page's own address.
+fn shared_frame(visitor: &Visitor, back: String) -> Chrome {
+    Chrome::new(visitor.lang, back, visitor.chrome.demo)
 }
 
 fn html(body: Bytes) -> Response {
@@ -186,21 +182,20 @@ fn rendered(result: Result<String, askama::Error>) -> Result<Bytes, AppError> {
 async fn guide(
     State(state): State<AppState>,
     Path(code): Path<String>,
-    headers: HeaderMap,
+    visitor: Visitor,
 ) -> Result<Response, PageError> {
-    let lang = Lang::from_headers(&headers);
-    let key = format!("guide:{}:{code}", lang.code());
+    let key = format!("guide:{}:{code}", visitor.lang.code());
     let db = state.db.clone();
-    let demo = state.settings.demo;
+    let chrome = shared_frame(&visitor, format!("/thu-tuc/{code}"));
     let page = state
         .public
         .pages
         .get(&key, || async move {
             let version = actions::guide(&db, &code).await?;
-            rendered(views::guide_page(lang, demo, &version))
+            rendered(views::guide_page(chrome, &version))
         })
         .await
-        .map_err(|error| PageError { error, lang })?;
+        .map_err(|error| visitor.fail(error))?;
     Ok(html(page))
 }
 
@@ -213,15 +208,18 @@ struct IndexQuery {
 async fn index(
     State(state): State<AppState>,
     Query(query): Query<IndexQuery>,
-    headers: HeaderMap,
+    visitor: Visitor,
 ) -> Result<Response, PageError> {
-    let lang = Lang::from_headers(&headers);
     let token = query
         .diem
         .filter(|t| langso_domain::procedures::is_token(t));
-    let key = format!("index:{}:{}", lang.code(), token.as_deref().unwrap_or(""));
+    let key = format!(
+        "index:{}:{}",
+        visitor.lang.code(),
+        token.as_deref().unwrap_or("")
+    );
     let db = state.db.clone();
-    let demo = state.settings.demo;
+    let chrome = shared_frame(&visitor, "/thu-tuc".to_owned());
     let cache = Arc::clone(&state.public);
     let page = state
         .public
@@ -239,9 +237,9 @@ async fn index(
                 }
                 None => None,
             };
-            rendered(views::index_page(lang, demo, &guides, place.as_ref()))
+            rendered(views::index_page(chrome, &guides, place.as_ref()))
         })
         .await
-        .map_err(|error| PageError { error, lang })?;
+        .map_err(|error| visitor.fail(error))?;
     Ok(html(page))
 }

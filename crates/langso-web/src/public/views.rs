@@ -12,7 +12,7 @@ pub struct GuideView {
     title: String,
     other_name: String,
     version: i64,
-    effective: String,
+    effective: time::Date,
     steps: Vec<String>,
     steps_in_vietnamese: bool,
     documents: Vec<String>,
@@ -69,10 +69,7 @@ fn view(lang: Lang, version: &ProcedureVersion) -> GuideView {
         title,
         other_name,
         version: version.version,
-        effective: version
-            .effective_from
-            .format(time::macros::format_description!("[day]/[month]/[year]"))
-            .unwrap_or_default(),
+        effective: version.effective_from,
         steps: if english && !c.steps_en.is_empty() {
             c.steps_en.clone()
         } else {
@@ -105,27 +102,21 @@ fn view(lang: Lang, version: &ProcedureVersion) -> GuideView {
 }
 
 /// The guide page.
-pub fn guide_page(
-    lang: Lang,
-    demo: bool,
-    version: &ProcedureVersion,
-) -> Result<String, askama::Error> {
-    let chrome = Chrome::new(lang, format!("/thu-tuc/{}", version.code), demo);
+pub fn guide_page(chrome: Chrome, version: &ProcedureVersion) -> Result<String, askama::Error> {
     GuidePage {
+        g: view(chrome.lang, version),
         chrome,
-        g: view(lang, version),
     }
     .render()
 }
 
-/// The list of guides, all of them or a placement's.
+/// The list of guides, all of them or a placement's (then the frame comes back to it).
 pub fn index_page(
-    lang: Lang,
-    demo: bool,
+    mut chrome: Chrome,
     guides: &[ProcedureVersion],
     place: Option<&ScanTarget>,
 ) -> Result<String, askama::Error> {
-    let english = lang == Lang::En;
+    let english = chrome.lang == Lang::En;
     let link = |v: &ProcedureVersion| GuideLink {
         code: v.code.to_string(),
         name: if english {
@@ -156,8 +147,9 @@ pub fn index_page(
             "/thu-tuc".to_owned(),
         ),
     };
+    chrome.back = back;
     GuidesPage {
-        chrome: Chrome::new(lang, back, demo),
+        chrome,
         place: place_label,
         guides: links,
     }

@@ -10,6 +10,7 @@ mod auth;
 mod browser;
 mod comms;
 mod comms_events;
+mod comms_one_language;
 mod connections;
 mod crafted_uploads;
 mod credentials;

@@ -7,7 +7,6 @@ use langso_app::AppError;
 use langso_app::assets::{self as actions, AlarmRow};
 use langso_domain::units::Unit;
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::AppState;
 use crate::html::{Chrome, CsrfForm, Page, PageError, render};
@@ -59,7 +58,7 @@ pub(super) async fn act(
     Path((id, action)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<AlarmForm>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| page.not_found())?;
+    let id = page.id(&id)?;
     let alarm = match action.as_str() {
         "acknowledge" => actions::acknowledge_alarm(&state.db, &page.actor, id).await,
         "resolve" => actions::resolve_alarm(&state.db, &page.actor, id, &form.note).await,

@@ -118,7 +118,7 @@ pub(super) async fn confirm(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<ConfirmForm>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(id.trim()).map_err(|_| page.not_found())?;
+    let id = page.id(&id)?;
     let report = actions::confirm_asset_upload(&state.db, &page.actor, id)
         .await
         .map_err(page.failing())?;

@@ -10,7 +10,6 @@ use langso_app::{Actor, AppError, AppResult, CellError, today, units};
 use langso_domain::auth::Role;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
-use uuid::Uuid;
 
 use crate::AppState;
 use crate::html::{Chrome, CsrfForm, Page, PageError, render};
@@ -139,7 +138,7 @@ pub(super) async fn show(
     page: Page,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| page.not_found())?;
+    let id = page.id(&id)?;
     let view = actions::get_user(&state.db, &page.actor, id)
         .await
         .map_err(page.failing())?;
@@ -156,7 +155,7 @@ pub(super) async fn disable(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<IgnoredAny>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| page.not_found())?;
+    let id = page.id(&id)?;
     actions::disable_user(&state.db, &page.actor, id)
         .await
         .map_err(page.failing())?;

@@ -22,7 +22,7 @@ pub(super) async fn upload(
     Path(id): Path<String>,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| page.not_found())?;
+    let id = page.id(&id)?;
     let upload = read_upload(&page, multipart).await?;
     let set = Uuid::parse_str(upload.set.trim()).unwrap_or_default();
     let file = &upload.file;
@@ -59,7 +59,7 @@ pub(super) async fn approve(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<EvidenceForm>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| page.not_found())?;
+    let id = page.id(&id)?;
     let result = actions::approve_evidence(&state.db, &page.actor, id).await;
     page.form_or_redirect(
         result,
@@ -80,7 +80,7 @@ pub(super) async fn file(
     page: Page,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| page.not_found())?;
+    let id = page.id(&id)?;
     let (row, content) = actions::evidence_file(&state.db, &page.actor, id)
         .await
         .map_err(page.failing())?;

@@ -7,15 +7,12 @@ mod evidence;
 mod sets;
 mod village;
 
-use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use langso_domain::criteria::Criterion;
 use langso_domain::locale;
 
-use crate::html::{Chrome, Page, PageError, Routes, render};
+use crate::html::{Chrome, Page, PageError, Routes};
 use crate::messages::Lang;
 
 /// The criteria screens. Uploads carry their own body limits: a set file, an evidence file.
@@ -45,16 +42,6 @@ pub(super) fn routes() -> Routes {
 }
 
 type Errors = Vec<(String, String)>;
-
-/// A page with a form: 422 when it comes back with refusals.
-fn answer(page: &impl Template, errors: &Errors) -> Response {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    (status, render(page)).into_response()
-}
 
 /// A criterion's name in the reader's language (the set file gives both; the Vietnamese one
 /// when the English is missing). Pages mark it `translate="no"`: it is the province's text.

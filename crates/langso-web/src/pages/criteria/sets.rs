@@ -12,10 +12,10 @@ use langso_app::{Actor, AppError, today};
 use langso_domain::auth::Permission;
 use langso_domain::criteria::{Basis, Rule};
 use langso_domain::units::UnitKind;
-use uuid::Uuid;
 
-use super::{Errors, amount, answer, label, read_upload, share};
+use super::{Errors, amount, label, read_upload, share};
 use crate::AppState;
+use crate::html::render_form;
 use crate::html::{Chrome, Page, PageError, render};
 use crate::messages::Lang;
 
@@ -72,7 +72,7 @@ async fn sets_page(state: &AppState, page: &Page, errors: Errors) -> Result<Resp
         import,
         errors,
     };
-    Ok(answer(&shown, &shown.errors))
+    Ok(render_form(&shown, &shown.errors))
 }
 
 /// `/criteria`: every criteria set version, and the import form for province officers.
@@ -191,7 +191,7 @@ pub(super) async fn show(
     page: Page,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| page.not_found())?;
+    let id = page.id(&id)?;
     let set = actions::list_sets(&state.db)
         .await
         .map_err(page.failing())?

@@ -17,8 +17,9 @@ use serde::Deserialize;
 use time::Date;
 use uuid::Uuid;
 
-use super::{Errors, amount, answer, label, share};
+use super::{Errors, amount, label, share};
 use crate::AppState;
+use crate::html::render_form;
 use crate::html::{Chrome, CsrfForm, Page, PageError};
 
 /// One criterion's row on a village's page.
@@ -181,7 +182,7 @@ pub(super) async fn village_page(
         form,
         errors,
     };
-    Ok(answer(&shown, &shown.errors))
+    Ok(render_form(&shown, &shown.errors))
 }
 
 /// `/villages/{id}`: a village judged now against the set in force, its status history,
@@ -191,7 +192,7 @@ pub(super) async fn show(
     page: Page,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| page.not_found())?;
+    let id = page.id(&id)?;
     village_page(&state, &page, id, StepForm::default(), Vec::new()).await
 }
 
@@ -266,7 +267,7 @@ async fn recognition(
     step: Step,
     CsrfForm(form): CsrfForm<StepForm>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| page.not_found())?;
+    let id = page.id(&id)?;
     let result = match step {
         Step::Propose => actions::propose(&state.db, &page.actor, id, form.note.trim()).await,
         Step::Approve | Step::Revoke => decide(&state, &page, id, step, &form).await,

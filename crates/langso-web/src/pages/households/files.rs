@@ -12,7 +12,6 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use uuid::Uuid;
 
-use super::parse_id;
 use crate::AppState;
 use crate::html::{Chrome, CsrfForm, Page, PageError, render};
 use crate::messages;
@@ -160,7 +159,7 @@ pub(super) async fn confirm(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<IgnoredAny>,
 ) -> Result<Response, PageError> {
-    let id = parse_id(&page, &id)?;
+    let id = page.id(&id)?;
     let report = actions::confirm_upload(&state.db, &page.actor, id)
         .await
         .map_err(page.failing())?;

@@ -9,7 +9,7 @@ use axum::response::Response;
 use langso_app::households::{self as actions, HouseholdView, Indicator, VisitRow};
 use langso_app::today;
 
-use super::{help_name, label, parse_id};
+use super::{help_name, label};
 use crate::AppState;
 use crate::html::{Chrome, Page, PageError, render};
 use crate::messages::Lang;
@@ -62,7 +62,7 @@ pub(super) async fn show(
     page: Page,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = parse_id(&page, &id)?;
+    let id = page.id(&id)?;
     let view = actions::get_household(&state.db, &page.actor, id)
         .await
         .map_err(page.failing())?;

@@ -9,7 +9,6 @@ use langso_app::today;
 use langso_domain::auth::Permission;
 use serde::Deserialize;
 
-use super::parse_id;
 use crate::AppState;
 use crate::html::{Chrome, Page, PageError, render};
 
@@ -49,7 +48,7 @@ pub(super) async fn index(
 ) -> Result<Response, PageError> {
     let unit = match query.unit.trim() {
         "" => None,
-        text => Some(parse_id(&page, text)?),
+        text => Some(page.id(text)?),
     };
     let rows = actions::list_households(&state.db, &page.actor, unit, &query.q, 200, 0)
         .await

@@ -11,9 +11,8 @@ mod visit;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use langso_app::households::Indicator;
-use uuid::Uuid;
 
-use crate::html::{Page, PageError, Routes};
+use crate::html::Routes;
 use crate::messages::Lang;
 
 /// The households screens.
@@ -40,11 +39,6 @@ pub(super) fn routes() -> Routes {
         )
         .post("/households/import/{id}/confirm", files::confirm)
         .get("/households/export", files::export)
-}
-
-/// An id from the path or the query; one that does not parse is simply not found.
-fn parse_id(page: &Page, text: &str) -> Result<Uuid, PageError> {
-    Uuid::parse_str(text.trim()).map_err(|_| page.not_found())
 }
 
 /// An indicator's label and help in the reader's language (the catalogue holds both).

@@ -8,7 +8,6 @@ use langso_app::AppError;
 use langso_app::households::{self as actions, Progress};
 use serde::Deserialize;
 
-use super::parse_id;
 use crate::AppState;
 use crate::html::{Chrome, Page, PageError, render};
 use crate::messages::Lang;
@@ -60,7 +59,7 @@ pub(super) async fn show(
             .first()
             .map(|g| g.unit_id)
             .ok_or_else(|| page.fail(AppError::Forbidden))?,
-        text => parse_id(&page, text)?,
+        text => page.id(text)?,
     };
     let progress = actions::progress(&state.db, &page.actor, unit)
         .await

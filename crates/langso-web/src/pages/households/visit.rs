@@ -16,7 +16,7 @@ use serde::Deserialize;
 use time::Date;
 use uuid::Uuid;
 
-use super::{label, parse_id};
+use super::label;
 use crate::AppState;
 use crate::html::{Chrome, CsrfForm, Page, PageError, render};
 
@@ -196,7 +196,7 @@ pub(super) async fn form(
     page: Page,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = parse_id(&page, &id)?;
+    let id = page.id(&id)?;
     let form = VisitForm {
         visited_on: today().to_string(),
         ..VisitForm::default()
@@ -211,7 +211,7 @@ pub(super) async fn submit(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<VisitForm>,
 ) -> Result<Response, PageError> {
-    let id = parse_id(&page, &id)?;
+    let id = page.id(&id)?;
     let result = match form.input() {
         Ok(input) => state.visits.record(&page.actor, id, &input).await,
         Err(refused) => Err(refused),

@@ -238,7 +238,7 @@ pub(super) async fn show(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| page.not_found())?;
+    let id = page.id(&id)?;
     let placement = actions::placement(&state.db, &page.actor, id)
         .await
         .map_err(page.failing())?;
@@ -294,7 +294,7 @@ pub(super) async fn set_active(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<ActiveForm>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| page.not_found())?;
+    let id = page.id(&id)?;
     actions::set_active(&state.db, &page.actor, id, form.active == "1")
         .await
         .map_err(page.failing())?;

@@ -13,8 +13,9 @@ use langso_domain::units::Unit;
 use serde::Deserialize;
 use time::Duration;
 
-use super::{Errors, UnitQuery, answer, chosen_unit, day, refuse};
+use super::{Errors, UnitQuery, day, refuse};
 use crate::AppState;
+use crate::html::render_form;
 use crate::html::{Chrome, CsrfForm, Page, PageError};
 
 /// The form to record an event, as typed.
@@ -68,7 +69,7 @@ async fn outreach_page(
         form,
         errors,
     };
-    Ok(answer(&shown, &shown.errors))
+    Ok(render_form(&shown, &shown.errors))
 }
 
 /// `/outreach?unit=`: trainings, conferences, billboards and broadcasts of the last three
@@ -78,7 +79,7 @@ pub(super) async fn index(
     page: Page,
     Query(query): Query<UnitQuery>,
 ) -> Result<Response, PageError> {
-    let unit = chosen_unit(&state, &page, query.unit.as_deref()).await?;
+    let unit = page.unit(&state, query.unit.as_deref()).await?;
     outreach_page(&state, &page, unit, OutreachForm::default(), Vec::new()).await
 }
 
@@ -88,7 +89,7 @@ pub(super) async fn record(
     page: Page,
     CsrfForm(form): CsrfForm<OutreachForm>,
 ) -> Result<Response, PageError> {
-    let unit = chosen_unit(&state, &page, Some(&form.unit)).await?;
+    let unit = page.unit(&state, Some(&form.unit)).await?;
     let held_on = day(&form.held_on, "held_on");
     let attendance = match form.attendance.trim() {
         "" => Ok(0),

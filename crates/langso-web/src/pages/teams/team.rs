@@ -12,7 +12,8 @@ use langso_domain::units::{Level, Unit};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Errors, UnitQuery, answer, chosen_unit, day, refuse};
+use super::{Errors, UnitQuery, day, refuse};
+use crate::html::render_form;
 use crate::html::{Chrome, CsrfForm, Page, PageError};
 use crate::{AppState, messages};
 
@@ -69,7 +70,7 @@ async fn teams_page(
         form,
         errors,
     };
-    Ok(answer(&view, &view.errors))
+    Ok(render_form(&view, &view.errors))
 }
 
 /// `/teams?unit=`: the teams at or under a unit, and the form to set one up.
@@ -78,7 +79,7 @@ pub(super) async fn index(
     page: Page,
     Query(query): Query<UnitQuery>,
 ) -> Result<Response, PageError> {
-    let unit = chosen_unit(&state, &page, query.unit.as_deref()).await?;
+    let unit = page.unit(&state, query.unit.as_deref()).await?;
     teams_page(&state, &page, unit, TeamForm::default(), Vec::new()).await
 }
 
@@ -88,7 +89,7 @@ pub(super) async fn create(
     page: Page,
     CsrfForm(form): CsrfForm<TeamForm>,
 ) -> Result<Response, PageError> {
-    let unit = chosen_unit(&state, &page, Some(&form.unit)).await?;
+    let unit = page.unit(&state, Some(&form.unit)).await?;
     let result = match day(&form.decision_date, "decision_date") {
         Ok(decision_date) => {
             let input = TeamInput {
@@ -159,7 +160,7 @@ async fn team_page(
         form,
         errors,
     };
-    Ok(answer(&shown, &shown.errors))
+    Ok(render_form(&shown, &shown.errors))
 }
 
 /// `/teams/{id}`: a team and its members (phones masked without the PII right).
@@ -168,7 +169,7 @@ pub(super) async fn show(
     page: Page,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| page.not_found())?;
+    let id = page.id(&id)?;
     team_page(&state, &page, id, MemberForm::default(), Vec::new()).await
 }
 
@@ -179,7 +180,7 @@ pub(super) async fn add_member(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<MemberForm>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| page.not_found())?;
+    let id = page.id(&id)?;
     let joined_on = match form.joined_on.trim() {
         "" => Ok(None),
         text => day(text, "joined_on").map(Some),
