@@ -34,3 +34,14 @@ role-officer = Officer
 role-village-head = Village head
 role-team-member = Digital team member
 role-viewer = Viewer
+
+# Refusals from langso-app and langso-domain
+auth-role-unknown = unknown role: "{ $value }" (admin, officer, village_head, team_member, viewer)
+auth-login-invalid = a login needs 3–64 characters of a-z, 0-9, . _ -
+auth-password-length = a password needs 10–200 characters
+auth-name-length = needs 1–120 characters
+auth-login-taken = this login is taken
+auth-cannot-disable-self = you cannot disable yourself
+auth-current-password-wrong = the current password is wrong
+auth-token-kind-invalid = must be api or device
+auth-expiry-past = already past

@@ -94,3 +94,22 @@ webhooks-at = At
 webhooks-status = HTTP status
 webhooks-error = Error
 webhooks-duration = Duration
+
+# Refusals from langso-app and langso-domain
+comms-platform-unknown = unknown platform: "{ $value }" (zalo, facebook, telegram, other)
+comms-category-unknown = unknown category: "{ $value }" (guidance, procedure, security, emergency, event)
+comms-link-invalid = the link must be /huong-dan/… or /thu-tuc/…
+comms-required = required
+comms-link-target-not-found = no such guide or procedure
+comms-announcement-not-pending = the announcement is no longer pending
+comms-webhook-name-length = a name needs 1–120 characters
+comms-webhook-url-invalid = an http(s):// address
+comms-webhook-secret-short = at least 16 characters
+comms-not-found = not found
+comms-group-needs-commune = the group must sit in a commune
+comms-title-length = a title needs 1–200 characters
+comms-body-length = a body needs 1–5,000 characters
+comms-indicator-unknown = unknown indicator { $code }
+comms-household-outside-group = household { $code } is outside the group's unit
+comms-household-erased = household { $code } was erased
+comms-household-not-found = no household { $code }

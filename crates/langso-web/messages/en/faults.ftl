@@ -37,3 +37,19 @@ orders-when = When (UTC)
 orders-who = By
 work-other = Other fault
 fault-photo = Photo (optional; JPEG, PNG or WebP, 5 MB at most)
+
+# Refusals from langso-app and langso-domain
+faults-service-unknown = unknown service
+faults-description-length = needs 1–2000 characters
+faults-media-url-invalid = needs an http(s) URL
+faults-too-long = too long
+faults-photo-too-large = photo too large (5 MB at most)
+faults-photo-type = the photo must be a JPEG, PNG or WebP image
+faults-asset-not-found = no such asset
+faults-location-required = needs a location, an address or an asset
+faults-unit-not-found = no such unit
+faults-status-corrupt = corrupt status
+faults-status-unknown = unknown status
+faults-assignee-required = needs an assignee
+faults-order-moved-meanwhile = someone else just moved this order
+faults-status-move-refused = cannot move { $from } → { $to }

@@ -97,3 +97,24 @@ howto-share-button = Send this guide by message
 howto-share-hint = Or copy the address:
 howto-qr = Scan to open the guide on a phone
 howto-all = All guides
+
+# Refusals from langso-app and langso-domain
+procedures-code-invalid = invalid procedure code (like 1.001193): "{ $value }"
+procedures-channel-unknown = unknown channel: "{ $value }"
+procedures-place-kind-unknown = unknown place kind: "{ $value }"
+procedures-field-required = required: { $field }
+procedures-steps-mismatch = English steps must match the Vietnamese steps one for one
+procedures-outside-vietnam = coordinates outside Vietnam
+procedures-half-coordinates = give both latitude and longitude
+procedures-effective-in-past = the effective date cannot be in the past
+procedures-label-length = required, at most 200 characters
+procedures-placement-needs-procedure = choose at least one procedure
+procedures-unit-closed = the unit is closed
+procedures-unit-not-found = no such unit
+procedures-days-range = days must be 1 to 366
+procedures-placement-no-procedure-in-force = the placement has no procedure in force
+procedures-unit-no-placement = the unit has no QR placement
+procedures-csv-unreadable = { $file }: unreadable CSV: { $error }
+procedures-guide-missing = missing from procedure-guides.csv: { $code }
+procedures-not-in-catalogue = not in the catalogue: { $code }
+procedures-size-range = size must be { $min } to { $max } pixels

@@ -94,3 +94,22 @@ webhooks-at = Lúc
 webhooks-status = Mã HTTP
 webhooks-error = Lỗi
 webhooks-duration = Thời gian
+
+# Refusals from langso-app and langso-domain
+comms-platform-unknown = nền tảng không hợp lệ: "{ $value }" (zalo, facebook, telegram, other)
+comms-category-unknown = loại thông báo không hợp lệ: "{ $value }" (guidance, procedure, security, emergency, event)
+comms-link-invalid = liên kết phải là /huong-dan/… hoặc /thu-tuc/…
+comms-required = bắt buộc
+comms-link-target-not-found = không có hướng dẫn hoặc thủ tục này
+comms-announcement-not-pending = thông báo không còn chờ duyệt
+comms-webhook-name-length = tên 1–120 ký tự
+comms-webhook-url-invalid = địa chỉ http(s)://
+comms-webhook-secret-short = ít nhất 16 ký tự
+comms-not-found = không tìm thấy
+comms-group-needs-commune = nhóm phải thuộc một xã
+comms-title-length = tiêu đề 1–200 ký tự
+comms-body-length = nội dung 1–5000 ký tự
+comms-indicator-unknown = không có chỉ số { $code }
+comms-household-outside-group = hộ { $code } không thuộc đơn vị của nhóm
+comms-household-erased = hộ { $code } đã bị xóa dữ liệu
+comms-household-not-found = không có hộ mã { $code }

@@ -37,3 +37,19 @@ orders-when = Lúc (UTC)
 orders-who = Người thực hiện
 work-other = Sự cố khác
 fault-photo = Ảnh (không bắt buộc; JPEG, PNG hoặc WebP, tối đa 5 MB)
+
+# Refusals from langso-app and langso-domain
+faults-service-unknown = dịch vụ không có
+faults-description-length = cần 1–2000 ký tự
+faults-media-url-invalid = cần địa chỉ http(s)
+faults-too-long = quá dài
+faults-photo-too-large = ảnh quá lớn (tối đa 5 MB)
+faults-photo-type = ảnh phải là JPEG, PNG hoặc WebP
+faults-asset-not-found = không có thiết bị này
+faults-location-required = cần vị trí, địa chỉ hoặc mã thiết bị
+faults-unit-not-found = không có đơn vị này
+faults-status-corrupt = trạng thái hỏng
+faults-status-unknown = trạng thái không hợp lệ
+faults-assignee-required = cần người xử lý
+faults-order-moved-meanwhile = phiếu vừa được người khác cập nhật
+faults-status-move-refused = không chuyển được { $from } → { $to }

@@ -97,3 +97,24 @@ howto-share-button = Gửi hướng dẫn này qua tin nhắn
 howto-share-hint = Hoặc sao chép địa chỉ:
 howto-qr = Quét mã để mở hướng dẫn trên điện thoại
 howto-all = Tất cả hướng dẫn
+
+# Refusals from langso-app and langso-domain
+procedures-code-invalid = mã thủ tục không hợp lệ (dạng 1.001193): "{ $value }"
+procedures-channel-unknown = kênh nộp không hợp lệ (one_stop, portal, vneid): "{ $value }"
+procedures-place-kind-unknown = loại địa điểm không hợp lệ: "{ $value }"
+procedures-field-required = bắt buộc: { $field }
+procedures-steps-mismatch = số bước tiếng Anh phải bằng số bước tiếng Việt
+procedures-outside-vietnam = tọa độ nằm ngoài Việt Nam
+procedures-half-coordinates = cần cả vĩ độ và kinh độ
+procedures-effective-in-past = ngày hiệu lực không được ở quá khứ
+procedures-label-length = bắt buộc, tối đa 200 ký tự
+procedures-placement-needs-procedure = chọn ít nhất một thủ tục
+procedures-unit-closed = đơn vị đã giải thể
+procedures-unit-not-found = không có đơn vị này
+procedures-days-range = số ngày từ 1 đến 366
+procedures-placement-no-procedure-in-force = điểm đặt không có thủ tục đang hiệu lực
+procedures-unit-no-placement = đơn vị chưa có điểm đặt mã QR
+procedures-csv-unreadable = { $file }: tệp CSV không đọc được: { $error }
+procedures-guide-missing = không có trong procedure-guides.csv: { $code }
+procedures-not-in-catalogue = thủ tục chưa có trong danh mục: { $code }
+procedures-size-range = kích thước từ { $min } đến { $max } điểm ảnh

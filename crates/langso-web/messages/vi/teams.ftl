@@ -33,3 +33,14 @@ outreach-public = Hiện trên bảng tin của thôn
 outreach-new = Ghi nhận hoạt động
 outreach-record = Ghi nhận
 outreach-attendance-not-number = Số người tham dự phải là số
+
+# Refusals from langso-app and langso-domain
+teams-value-unknown = giá trị không hợp lệ: "{ $value }" ({ $accepted })
+teams-text-required = bắt buộc, tối đa { $max } ký tự
+teams-attendance-range = số người tham dự 0–100000
+teams-unit-level = tổ CNSCĐ chỉ lập ở xã hoặc thôn
+teams-unit-not-in-force = đơn vị không tồn tại vào ngày quyết định
+teams-decision-date-invalid = ngày quyết định không hợp lệ
+teams-unit-has-team = đơn vị đã có tổ CNSCĐ
+teams-joined-on-invalid = ngày tham gia không hợp lệ
+teams-date-invalid = ngày không hợp lệ
