@@ -18,9 +18,11 @@ pub struct CellError {
     pub row: usize,
     /// Column header or form field name.
     pub column: String,
-    /// What is wrong: the rendered key for keyed errors, else "Vietnamese / English" text.
+    /// What is wrong, for logs: the key with its arguments (`units-date-invalid {value: x}`);
+    /// text worded by a caller outside the app for the few web refusals not yet keyed.
     pub message: String,
-    /// The catalogue message, for errors raised by key; the web renders it per language.
+    /// The catalogue message (always present for refusals of the app and the domain); the web
+    /// and the command line render it in the reader's language.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<Message>,
 }

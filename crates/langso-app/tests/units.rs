@@ -200,9 +200,15 @@ async fn a_cycle_is_refused() {
         .unwrap_or_default();
     let errors =
         invalid(units::move_unit(db, &op(), commune.id, village[0].id, today, "test").await);
-    assert!(errors.iter().any(|e| e.contains("units-move-cycle")), "{errors:?}");
+    assert!(
+        errors.iter().any(|e| e.contains("units-move-cycle")),
+        "{errors:?}"
+    );
     let errors = invalid(units::move_unit(db, &op(), commune.id, commune.id, today, "test").await);
-    assert!(errors.iter().any(|e| e.contains("units-move-cycle")), "{errors:?}");
+    assert!(
+        errors.iter().any(|e| e.contains("units-move-cycle")),
+        "{errors:?}"
+    );
     // A legitimate move works and keeps history.
     let other = unit(db, "09793", today).await;
     let moved = units::move_unit(db, &op(), village[0].id, other.id, today, "test").await;
@@ -277,7 +283,9 @@ async fn a_code_still_held_or_closed_is_not_reused() {
         .await,
     );
     assert!(
-        errors.iter().any(|e| e.contains("units-old-name-differs") && e.contains("given: Xã Sai Tên")),
+        errors
+            .iter()
+            .any(|e| e.contains("units-old-name-differs") && e.contains("given: Xã Sai Tên")),
         "{errors:?}"
     );
     // Nothing changed.

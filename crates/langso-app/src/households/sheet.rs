@@ -441,7 +441,8 @@ mod tests {
         bytes.extend_from_slice(&[0u8; 64]);
         match open(std::io::Cursor::new(bytes)) {
             Err(AppError::Invalid(errors)) => {
-                assert!(errors[0].message.contains("tệp Excel hỏng"), "{errors:?}");
+                let key = errors[0].key.as_ref().map(|m| m.key);
+                assert_eq!(key, Some("households-xlsx-broken"), "{errors:?}");
             }
             Err(other) => panic!("expected a refusal, got {other:?}"),
             Ok(_) => panic!("expected a refusal"),

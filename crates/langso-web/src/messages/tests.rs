@@ -451,3 +451,40 @@ fn the_refusal_scan_finds_worded_refusals() {
     assert!(worded_refusals("langso-app/src/units/import.rs", stage).is_empty());
     assert_eq!(worded_refusals(path, stage).len(), 1);
 }
+
+#[test]
+fn domain_refusals_read_in_each_language() {
+    use langso_domain::units::{UnitError, UnitKind};
+    let code = UnitError::BadCode {
+        kind: UnitKind::Commune,
+        code: "9784".to_owned(),
+    }
+    .message();
+    assert!(message(Lang::Vi, &code).starts_with("mã không hợp lệ cho cấp xã: \"9784\""));
+    assert!(message(Lang::En, &code).starts_with("invalid code for a commune: \"9784\""));
+    let street = UnitError::BadCode {
+        kind: UnitKind::StreetGroup,
+        code: "x".to_owned(),
+    }
+    .message();
+    assert!(message(Lang::En, &street).starts_with("invalid code for a street group"));
+    let date = CellError::from_message(3, "valid_from", UnitError::BadDate("x".into()).message());
+    assert_eq!(
+        describe(&date, Lang::Vi),
+        "Dòng 3, cột “valid_from”: ngày không hợp lệ (YYYY-MM-DD): \"x\""
+    );
+    assert_eq!(
+        describe(&date, Lang::En),
+        "Row 3, column “valid_from”: invalid date: \"x\""
+    );
+    let none = Message::new("criteria-village-not-meeting", &[("missing", &"none")]);
+    assert_eq!(
+        message(Lang::Vi, &none),
+        "thôn chưa đạt đủ tiêu chí: không có bộ tiêu chí"
+    );
+    let some = Message::new("criteria-village-not-meeting", &[("missing", &"B, C")]);
+    assert_eq!(
+        message(Lang::En, &some),
+        "the village does not meet the criteria: B, C"
+    );
+}
