@@ -1,49 +1,15 @@
 //! What an action can answer besides success.
 //!
 //! Policy: refusals (bad input, a rule broken) carry messages meant for the person who asked
-//! and change nothing. New refusals name a catalogue key with arguments ([`Message`]), which
-//! the web renders in the reader's language; older ones still carry "Vietnamese / English" text. Store failures are logged once by the
-//! web layer and shown as a generic error; their details never reach a user.
+//! and change nothing. A refusal names a catalogue key with arguments ([`Message`]), never a
+//! sentence: the web (and the command line) renders it in the reader's language. Domain errors
+//! give theirs with `.message()`. `Display` texts here are English, for operators' logs. Store
+//! failures are logged once by the web layer and shown as a generic error; their details never
+//! reach a user.
 
 use langso_store::StoreError;
 
-/// A message named by its key in the catalogue (`langso-web/messages/*/<domain>.ftl`), with
-/// its arguments: the app never words a refusal itself, so each reader gets it in one language.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Message {
-    /// The catalogue key (a Fluent message id such as `households-too-many-columns`).
-    pub key: &'static str,
-    /// Named arguments, already formatted as text (`{ $limit }` in the catalogue).
-    pub args: Vec<(&'static str, String)>,
-}
-
-impl Message {
-    /// A message with these arguments.
-    pub fn new(key: &'static str, args: &[(&'static str, &dyn std::fmt::Display)]) -> Self {
-        Message {
-            key,
-            args: args
-                .iter()
-                .map(|(name, value)| (*name, value.to_string()))
-                .collect(),
-        }
-    }
-}
-
-impl std::fmt::Display for Message {
-    /// The key and its arguments, for logs and tests; people read the rendered catalogue text.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.key)?;
-        for (index, (name, value)) in self.args.iter().enumerate() {
-            let open = if index == 0 { " {" } else { ", " };
-            write!(f, "{open}{name}: {value}")?;
-        }
-        if !self.args.is_empty() {
-            f.write_str("}")?;
-        }
-        Ok(())
-    }
-}
+pub use langso_domain::message::Message;
 
 /// One bad cell of an imported file, or one bad field of a form.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -52,15 +18,18 @@ pub struct CellError {
     pub row: usize,
     /// Column header or form field name.
     pub column: String,
-    /// What is wrong: the rendered key for keyed errors, else "Vietnamese / English" text.
+    /// What is wrong, for logs: the key with its arguments (`units-date-invalid {value: x}`);
+    /// text worded by a caller outside the app for the few web refusals not yet keyed.
     pub message: String,
-    /// The catalogue message, for errors raised by key; the web renders it per language.
+    /// The catalogue message (always present for refusals of the app and the domain); the web
+    /// and the command line render it in the reader's language.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<Message>,
 }
 
 impl CellError {
-    /// A problem with one cell.
+    /// A problem with one cell whose message is not a catalogue key: kept for callers outside
+    /// the app that still word their own (the app and the domain never do; a test checks).
     pub fn new(row: usize, column: &str, message: impl Into<String>) -> Self {
         CellError {
             row,
@@ -77,7 +46,11 @@ impl CellError {
         key: &'static str,
         args: &[(&'static str, &dyn std::fmt::Display)],
     ) -> Self {
-        let message = Message::new(key, args);
+        CellError::from_message(row, column, Message::new(key, args))
+    }
+
+    /// A problem with one cell, with a message already built (a domain error's `.message()`).
+    pub fn from_message(row: usize, column: &str, message: Message) -> Self {
         CellError {
             row,
             column: column.to_owned(),
@@ -88,12 +61,13 @@ impl CellError {
 }
 
 impl std::fmt::Display for CellError {
+    /// Where and what, in English with the key, for logs; people read the rendered catalogue.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.row > 0 {
-            write!(f, "dòng {} / row {}, ", self.row, self.row)?;
+            write!(f, "row {}, ", self.row)?;
         }
         if !self.column.is_empty() {
-            write!(f, "cột / column \"{}\": ", self.column)?;
+            write!(f, "column \"{}\": ", self.column)?;
         }
         f.write_str(&self.message)
     }
@@ -103,17 +77,17 @@ impl std::fmt::Display for CellError {
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// The thing asked for does not exist (or, later, is outside the actor's scope).
-    #[error("không tìm thấy / not found")]
+    #[error("not found")]
     NotFound,
     /// The actor may see this but not do this (inside its scope, without the permission).
-    #[error("không có quyền / forbidden")]
+    #[error("forbidden")]
     Forbidden,
     /// The input is invalid; every problem is listed and nothing was changed.
-    #[error("dữ liệu không hợp lệ / invalid input: {}", list(.0))]
+    #[error("invalid input: {}", list(.0))]
     Invalid(Vec<CellError>),
     /// The request clashes with what is already stored (a visit id reused for another
     /// household); nothing was changed.
-    #[error("xung đột / conflict: {}", list(.0))]
+    #[error("conflict: {}", list(.0))]
     Conflict(Vec<CellError>),
     /// The storage failed.
     #[error(transparent)]
@@ -132,9 +106,15 @@ fn list(errors: &[CellError]) -> String {
 }
 
 impl AppError {
-    /// A refusal with one message that belongs to no particular cell.
+    /// A refusal with one message that is not a catalogue key, belonging to no particular
+    /// cell: kept for callers outside the app that still word their own.
     pub fn refused(message: impl Into<String>) -> Self {
         AppError::Invalid(vec![CellError::new(0, "", message)])
+    }
+
+    /// A refusal with a message already built (a domain error's `.message()`).
+    pub fn refusal(message: Message) -> Self {
+        AppError::Invalid(vec![CellError::from_message(0, "", message)])
     }
 
     /// A refusal named by its catalogue key, belonging to no particular cell.

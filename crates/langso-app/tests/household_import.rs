@@ -227,7 +227,11 @@ async fn a_bad_file_is_refused_whole_the_fixed_one_imports_once_and_exports_inta
         (5, "SỐ ĐIỆN THOẠI"),
         "the header as written, trimmed"
     );
-    assert!(errors[0].message.contains("số điện thoại"), "{errors:?}");
+    assert_eq!(
+        errors[0].key.as_ref().map(|m| m.key),
+        Some("households-phone-invalid"),
+        "{errors:?}"
+    );
     assert_eq!((errors[1].row, errors[1].column.as_str()), (6, "Thôn"));
     assert!(errors[1].message.contains("Thôn Không Có"), "{errors:?}");
     assert!(household(db, "IMP-001").await.is_none(), "all or nothing");

@@ -173,7 +173,7 @@ async fn without_thuong_mo_the_reorganisation_is_refused_and_changes_nothing() {
     // Thượng Mỗ closes with the district in the reference file; its villages would be orphans.
     let orphans = errors
         .iter()
-        .filter(|e| e.contains("(09814-") && e.contains("no valid parent"));
+        .filter(|e| e.contains("units-orphan") && e.contains("code: 09814-"));
     assert_eq!(orphans.count(), 8, "{errors:?}");
     // Nothing written: the villages still sit under Xã Tân Hội, and no lineage.
     assert_eq!(villages_under(db, "09817", date!(2025 - 07 - 01)).await, 0);
@@ -200,9 +200,15 @@ async fn a_cycle_is_refused() {
         .unwrap_or_default();
     let errors =
         invalid(units::move_unit(db, &op(), commune.id, village[0].id, today, "test").await);
-    assert!(errors.iter().any(|e| e.contains("cycle")), "{errors:?}");
+    assert!(
+        errors.iter().any(|e| e.contains("units-move-cycle")),
+        "{errors:?}"
+    );
     let errors = invalid(units::move_unit(db, &op(), commune.id, commune.id, today, "test").await);
-    assert!(errors.iter().any(|e| e.contains("cycle")), "{errors:?}");
+    assert!(
+        errors.iter().any(|e| e.contains("units-move-cycle")),
+        "{errors:?}"
+    );
     // A legitimate move works and keeps history.
     let other = unit(db, "09793", today).await;
     let moved = units::move_unit(db, &op(), village[0].id, other.id, today, "test").await;
@@ -249,7 +255,7 @@ async fn a_code_still_held_or_closed_is_not_reused() {
         .await,
     );
     assert!(
-        errors.iter().any(|e| e.contains("still held")),
+        errors.iter().any(|e| e.contains("units-code-in-use")),
         "{errors:?}"
     );
     // 09805 (Hạ Mỗ) closed in 2025 and went to Ô Diên: Liên Minh is not its successor.
@@ -263,7 +269,7 @@ async fn a_code_still_held_or_closed_is_not_reused() {
         .await,
     );
     assert!(
-        errors.iter().any(|e| e.contains("only its successor")),
+        errors.iter().any(|e| e.contains("units-code-closed")),
         "{errors:?}"
     );
     // A name that does not match the code is refused too.
@@ -277,7 +283,9 @@ async fn a_code_still_held_or_closed_is_not_reused() {
         .await,
     );
     assert!(
-        errors.iter().any(|e| e.contains("not Xã Sai Tên")),
+        errors
+            .iter()
+            .any(|e| e.contains("units-old-name-differs") && e.contains("given: Xã Sai Tên")),
         "{errors:?}"
     );
     // Nothing changed.
@@ -363,7 +371,7 @@ async fn an_import_names_every_bad_cell_and_writes_nothing() {
     let errors =
         invalid(units::import_units_csv(db, &op(), clash.as_bytes(), false, &NoProgress).await);
     assert!(
-        errors.iter().any(|e| e.contains("still held")),
+        errors.iter().any(|e| e.contains("units-code-in-use")),
         "{errors:?}"
     );
     // A missing column is reported on the header row.

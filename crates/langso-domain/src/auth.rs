@@ -148,22 +148,31 @@ pub fn mask_personal(value: &str) -> String {
         .collect()
 }
 
-/// Why an account input is refused; bilingual because it reaches people as it is.
+/// Why an account input is refused. People read [`AuthError::message`]; the `Display` text is
+/// English for logs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuthError {
     /// Not one of [`Role::ALL`].
-    #[error(
-        "vai trò không hợp lệ / unknown role: \"{0}\" (admin, officer, village_head, team_member, viewer)"
-    )]
+    #[error("unknown role: \"{0}\" (admin, officer, village_head, team_member, viewer)")]
     UnknownRole(String),
     /// Bad login name.
-    #[error(
-        "tên đăng nhập 3–64 ký tự a-z, 0-9, . _ - / a login needs 3–64 characters of a-z, 0-9, . _ -"
-    )]
+    #[error("a login needs 3–64 characters of a-z, 0-9, . _ -")]
     BadLogin,
     /// Too short or too long.
-    #[error("mật khẩu cần 10–200 ký tự / a password needs 10–200 characters")]
+    #[error("a password needs 10–200 characters")]
     WeakPassword,
+}
+
+impl AuthError {
+    /// The refusal as a catalogue key with its arguments.
+    pub fn message(&self) -> crate::Message {
+        use crate::Message;
+        match self {
+            AuthError::UnknownRole(value) => Message::new("auth-role-unknown", &[("value", value)]),
+            AuthError::BadLogin => Message::new("auth-login-invalid", &[]),
+            AuthError::WeakPassword => Message::new("auth-password-length", &[]),
+        }
+    }
 }
 
 #[cfg(test)]

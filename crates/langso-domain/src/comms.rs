@@ -299,22 +299,35 @@ pub fn parse_link(text: &str) -> Result<Option<String>, CommsError> {
     }
 }
 
-/// Why a communications input is refused; bilingual because it reaches people as it is.
+/// Why a communications input is refused. People read [`CommsError::message`]; the `Display`
+/// text is English for logs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CommsError {
     /// Not a platform.
-    #[error("nền tảng không hợp lệ / unknown platform: \"{0}\" (zalo, facebook, telegram, other)")]
+    #[error("unknown platform: \"{0}\" (zalo, facebook, telegram, other)")]
     UnknownPlatform(String),
     /// Not a category.
-    #[error(
-        "loại thông báo không hợp lệ / unknown category: \"{0}\" (guidance, procedure, security, emergency, event)"
-    )]
+    #[error("unknown category: \"{0}\" (guidance, procedure, security, emergency, event)")]
     UnknownCategory(String),
     /// A link that is neither a guide nor a procedure.
-    #[error(
-        "liên kết phải là /huong-dan/… hoặc /thu-tuc/… / the link must be /huong-dan/… or /thu-tuc/…"
-    )]
+    #[error("the link must be /huong-dan/… or /thu-tuc/…")]
     BadLink,
+}
+
+impl CommsError {
+    /// The refusal as a catalogue key with its arguments.
+    pub fn message(&self) -> crate::Message {
+        use crate::Message;
+        match self {
+            CommsError::UnknownPlatform(value) => {
+                Message::new("comms-platform-unknown", &[("value", value)])
+            }
+            CommsError::UnknownCategory(value) => {
+                Message::new("comms-category-unknown", &[("value", value)])
+            }
+            CommsError::BadLink => Message::new("comms-link-invalid", &[]),
+        }
+    }
 }
 
 #[cfg(test)]

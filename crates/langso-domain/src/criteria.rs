@@ -100,15 +100,26 @@ pub struct CriteriaFile {
     pub criteria: Vec<Criterion>,
 }
 
-/// Why a criteria set is refused (each with the criterion it concerns).
+/// Why a criteria set is refused (each with the criterion it concerns). Each problem is a
+/// catalogue key (`criteria-set-empty`); people read [`CriteriaError::message`], logs the key.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CriteriaError {
-    /// A problem in one criterion.
-    #[error("tiêu chí / criterion {0}: {1}")]
+    /// A problem in one criterion: its code and the problem's key (which takes `{ $code }`).
+    #[error("criterion {0}: {1}")]
     Criterion(String, &'static str),
-    /// A problem with the set.
+    /// A problem with the set: the problem's key.
     #[error("{0}")]
     Set(&'static str),
+}
+
+impl CriteriaError {
+    /// The refusal as a catalogue key with its arguments.
+    pub fn message(&self) -> crate::Message {
+        match self {
+            CriteriaError::Criterion(code, key) => crate::Message::new(key, &[("code", code)]),
+            CriteriaError::Set(key) => crate::Message::new(key, &[]),
+        }
+    }
 }
 
 impl CriteriaFile {
@@ -116,31 +127,25 @@ impl CriteriaFile {
     pub fn problems(&self) -> Vec<CriteriaError> {
         let mut out = Vec::new();
         if self.name.trim().is_empty() || self.name.chars().count() > 200 {
-            out.push(CriteriaError::Set(
-                "tên bộ tiêu chí bắt buộc, tối đa 200 ký tự / the set needs a name of at most 200 characters",
-            ));
+            out.push(CriteriaError::Set("criteria-set-name-invalid"));
         }
         if self.valid_to.is_some_and(|to| to < self.valid_from) {
-            out.push(CriteriaError::Set(
-                "ngày kết thúc trước ngày bắt đầu / valid_to is before valid_from",
-            ));
+            out.push(CriteriaError::Set("criteria-set-period-reversed"));
         }
         if self.criteria.is_empty() {
-            out.push(CriteriaError::Set(
-                "bộ tiêu chí trống / the set has no criteria",
-            ));
+            out.push(CriteriaError::Set("criteria-set-empty"));
         }
         let mut seen = BTreeSet::new();
         for c in &self.criteria {
             let mut bad = |why| out.push(CriteriaError::Criterion(c.code.clone(), why));
             if c.code.trim().is_empty() || c.code.chars().count() > 20 {
-                bad("mã 1–20 ký tự / a code of 1–20 characters");
+                bad("criteria-criterion-code-length");
             }
             if !seen.insert(c.code.clone()) {
-                bad("mã trùng / duplicate code");
+                bad("criteria-criterion-code-duplicate");
             }
             if c.label_vi.trim().is_empty() {
-                bad("thiếu tên tiếng Việt / label_vi is required");
+                bad("criteria-criterion-label-required");
             }
             let share_ok = |s: f64| (0.0..=1.0).contains(&s);
             match &c.rule {
@@ -150,27 +155,27 @@ impl CriteriaFile {
                     ..
                 } => {
                     if indicator.trim().is_empty() {
-                        bad("thiếu mã chỉ số / indicator is required");
+                        bad("criteria-criterion-indicator-required");
                     }
                     if !share_ok(*min_share) {
-                        bad("ngưỡng tỉ lệ 0–1 / min_share must be 0–1");
+                        bad("criteria-criterion-share-range");
                     }
                 }
                 Rule::GroupCoverage { min_share } if !share_ok(*min_share) => {
-                    bad("ngưỡng tỉ lệ 0–1 / min_share must be 0–1");
+                    bad("criteria-criterion-share-range");
                 }
                 Rule::Assets { asset, min, .. } => {
                     let ok = !asset.is_empty()
                         && asset.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
                     if !ok {
-                        bad("loại tài sản a-z và _ / asset kind of a-z and _");
+                        bad("criteria-criterion-asset-kind-invalid");
                     }
                     if !(min.is_finite() && *min >= 0.0) {
-                        bad("ngưỡng không âm / min must be ≥ 0");
+                        bad("criteria-criterion-min-negative");
                     }
                 }
                 Rule::TeamMembers { min } | Rule::QrPlacements { min } if *min < 0 => {
-                    bad("ngưỡng không âm / min must be ≥ 0");
+                    bad("criteria-criterion-min-negative");
                 }
                 _ => {}
             }

@@ -298,26 +298,47 @@ pub fn validate_household_code(text: &str) -> Result<String, HouseholdError> {
     }
 }
 
-/// Why household data is refused; bilingual because it reaches people as it is.
+/// Why household data is refused. People read [`HouseholdError::message`]; the `Display` text
+/// is English for logs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HouseholdError {
     /// Not a Vietnamese phone number.
-    #[error("số điện thoại không hợp lệ / invalid phone number: \"{0}\"")]
+    #[error("invalid phone number: \"{0}\"")]
     BadPhone(String),
     /// Not 12 digits.
-    #[error("số CCCD phải có 12 chữ số / a citizen-ID number has 12 digits")]
+    #[error("a citizen-ID number has 12 digits")]
     BadCitizenId,
     /// Bad household code.
-    #[error("mã hộ không hợp lệ / invalid household code: \"{0}\"")]
+    #[error("invalid household code: \"{0}\"")]
     BadCode(String),
     /// A value outside its range.
-    #[error("giá trị {value} ngoài khoảng 0–{max} / value {value} outside 0–{max}")]
+    #[error("value {value} outside 0–{max}")]
     OutOfRange {
         /// The value given.
         value: i64,
         /// The largest allowed.
         max: i64,
     },
+}
+
+impl HouseholdError {
+    /// The refusal as a catalogue key with its arguments.
+    pub fn message(&self) -> crate::Message {
+        use crate::Message;
+        match self {
+            HouseholdError::BadPhone(value) => {
+                Message::new("households-phone-invalid", &[("value", value)])
+            }
+            HouseholdError::BadCitizenId => Message::new("households-citizen-id-invalid", &[]),
+            HouseholdError::BadCode(value) => {
+                Message::new("households-code-invalid", &[("value", value)])
+            }
+            HouseholdError::OutOfRange { value, max } => Message::new(
+                "households-value-out-of-range",
+                &[("value", value), ("max", max)],
+            ),
+        }
+    }
 }
 
 #[cfg(test)]

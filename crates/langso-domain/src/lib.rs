@@ -10,11 +10,13 @@ pub mod comms;
 pub mod faults;
 pub mod households;
 pub mod locale;
+pub mod message;
 pub mod procedures;
 pub mod public_text;
 pub mod text;
 pub mod units;
 
+pub use message::Message;
 pub use text::{fold, search_rank};
 // --- teams, criteria ---
 pub mod criteria;

@@ -5,6 +5,7 @@
 //! organisation. Trainings and outreach (conferences, billboards, loudspeaker broadcasts) are
 //! what the programme reports upward every month, so each is a dated record with attendance.
 
+use crate::Message;
 use serde::{Deserialize, Serialize};
 
 /// Defines a closed list of codes with its Vietnamese and English labels.
@@ -102,18 +103,33 @@ code_list! {
     }
 }
 
-/// Why a team input is refused; bilingual because it reaches people as it is.
+/// Why a team input is refused. People read [`TeamError::message`]; the `Display` text is
+/// English for logs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TeamError {
     /// Not one of the accepted codes.
-    #[error("giá trị không hợp lệ / unknown value: \"{0}\" ({1})")]
+    #[error("unknown value: \"{0}\" ({1})")]
     Unknown(String, String),
     /// A required text is missing or too long.
-    #[error("bắt buộc, tối đa {0} ký tự / required, at most {0} characters")]
+    #[error("required, at most {0} characters")]
     Text(usize),
     /// Attendance out of range.
-    #[error("số người tham dự 0–100000 / attendance must be 0–100000")]
+    #[error("attendance must be 0–100000")]
     Attendance,
+}
+
+impl TeamError {
+    /// The refusal as a catalogue key with its arguments.
+    pub fn message(&self) -> Message {
+        match self {
+            TeamError::Unknown(value, accepted) => Message::new(
+                "teams-value-unknown",
+                &[("value", value), ("accepted", accepted)],
+            ),
+            TeamError::Text(max) => Message::new("teams-text-required", &[("max", max)]),
+            TeamError::Attendance => Message::new("teams-attendance-range", &[]),
+        }
+    }
 }
 
 /// Checks a required text of at most `max` characters (not bytes: "ộ" is one).

@@ -263,16 +263,16 @@ pub fn parse_date(text: &str) -> Result<Date, UnitError> {
     Date::parse(text.trim(), format).map_err(|_| UnitError::BadDate(text.trim().to_owned()))
 }
 
-/// Why a unit or a reorganisation is refused. Messages are Vietnamese first, English second,
-/// because they reach officers as they are (import reports, API problems, form errors).
+/// Why a unit or a reorganisation is refused. People read [`UnitError::message`] (import
+/// reports, API problems, form errors); the `Display` text is English for logs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UnitError {
     /// The kind is not one of [`UnitKind::ALL`].
-    #[error("loại đơn vị không hợp lệ / unknown unit kind: \"{0}\"")]
+    #[error("unknown unit kind: \"{0}\"")]
     UnknownKind(String),
     /// The code does not fit the kind.
     #[error(
-        "mã không hợp lệ cho cấp {kind:?} / invalid code for a {kind:?}: \"{code}\" (tỉnh 2 chữ số, huyện 3, xã 5; thôn: mã nội bộ tối đa 20 ký tự)"
+        "invalid code for a {kind:?}: \"{code}\" (province 2 digits, district 3, commune 5; village: an internal code of at most 20 characters)"
     )]
     BadCode {
         /// The unit's kind.
@@ -281,15 +281,13 @@ pub enum UnitError {
         code: String,
     },
     /// Empty or too long name.
-    #[error("tên đơn vị phải có 1–200 ký tự / a unit name needs 1–200 characters")]
+    #[error("a unit name needs 1–200 characters")]
     BadName,
     /// Not an ISO date.
-    #[error("ngày không hợp lệ (YYYY-MM-DD) / invalid date: \"{0}\"")]
+    #[error("invalid date (YYYY-MM-DD): \"{0}\"")]
     BadDate(String),
     /// A period that ends before it starts.
-    #[error(
-        "ngày kết thúc {to} trước ngày bắt đầu {from} / period ends ({to}) before it starts ({from})"
-    )]
+    #[error("period ends ({to}) before it starts ({from})")]
     BadPeriod {
         /// Start.
         from: Date,
@@ -297,8 +295,31 @@ pub enum UnitError {
         to: Date,
     },
     /// Not `whole` or `part`.
-    #[error("phạm vi sáp nhập phải là whole hoặc part / share must be whole or part: \"{0}\"")]
+    #[error("share must be whole or part: \"{0}\"")]
     BadShare(String),
+}
+
+impl UnitError {
+    /// The refusal as a catalogue key with its arguments. The code's kind is passed as its
+    /// code (`commune`), which the catalogue words.
+    pub fn message(&self) -> crate::Message {
+        use crate::Message;
+        match self {
+            UnitError::UnknownKind(value) => {
+                Message::new("units-kind-unknown", &[("value", value)])
+            }
+            UnitError::BadCode { kind, code } => Message::new(
+                "units-code-invalid",
+                &[("kind", &kind.as_str()), ("code", code)],
+            ),
+            UnitError::BadName => Message::new("units-name-invalid", &[]),
+            UnitError::BadDate(value) => Message::new("units-date-invalid", &[("value", value)]),
+            UnitError::BadPeriod { from, to } => {
+                Message::new("units-period-reversed", &[("from", from), ("to", to)])
+            }
+            UnitError::BadShare(value) => Message::new("units-share-invalid", &[("value", value)]),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -67,6 +67,17 @@ impl ApiError {
     pub fn field(field: &str, message: &str) -> Self {
         ApiError(AppError::Invalid(vec![CellError::new(0, field, message)]))
     }
+
+    /// A bad request field with a catalogue message: a domain error
+    /// (`.map_err(|e| ApiError::keyed("date", e))`) or a `Message`, worded in both languages
+    /// by the problem document.
+    pub fn keyed(field: &str, message: impl Into<langso_app::Message>) -> Self {
+        ApiError(AppError::Invalid(vec![CellError::from_message(
+            0,
+            field,
+            message.into(),
+        )]))
+    }
 }
 
 /// A problem+json response.

@@ -225,6 +225,16 @@ const DEMO_DATABASE: &str = "sqlite://langso-demo.db";
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    // A refusal that reached here with `?` is worded like the others: never a bare key.
+    run()
+        .await
+        .map_err(|error| match error.downcast::<AppError>() {
+            Ok(refused) => report(refused),
+            Err(other) => other,
+        })
+}
+
+async fn run() -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -454,11 +464,22 @@ pub(crate) fn operator() -> langso_app::Actor {
     langso_app::Actor::system(&format!("cli:{who}"))
 }
 
-/// Prints every problem of a refused action (one per line) and turns it into the exit error.
+/// The language the operator reads refusals in: English when `LANG` starts with "en",
+/// Vietnamese otherwise. Refusals are catalogue keys; the catalogue words them.
+pub(crate) fn lang() -> langso_web::messages::Lang {
+    match std::env::var("LANG") {
+        Ok(lang) if lang.starts_with("en") => langso_web::messages::Lang::En,
+        _ => langso_web::messages::Lang::Vi,
+    }
+}
+
+/// Prints every problem of a refused action (one per line, in [`lang`]) and turns it into the
+/// exit error.
 pub(crate) fn report(error: AppError) -> anyhow::Error {
-    if let AppError::Invalid(errors) = &error {
+    if let AppError::Invalid(errors) | AppError::Conflict(errors) = &error {
+        let lang = lang();
         for problem in errors {
-            eprintln!("  - {}", langso_web::messages::describe_both(problem));
+            eprintln!("  - {}", langso_web::messages::describe(problem, lang));
         }
         let count = errors.len();
         return anyhow::anyhow!(

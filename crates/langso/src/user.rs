@@ -81,7 +81,8 @@ fn read_password() -> Result<String> {
 }
 
 fn role(text: &str) -> Result<Role> {
-    Role::parse(text).map_err(|e| anyhow::anyhow!("{e}"))
+    Role::parse(text)
+        .map_err(|e| anyhow::anyhow!(langso_web::messages::message(crate::lang(), &e.message())))
 }
 
 async fn unit_id(db: &Db, code: &str) -> Result<uuid::Uuid> {

@@ -11,10 +11,16 @@ use langso_app::{Actor, criteria, demo};
 use langso_store::testing::TestDb;
 
 fn langso(url: &str, args: &[&str]) -> Output {
+    langso_in("vi_VN.UTF-8", url, args)
+}
+
+/// The binary run with `LANG` set: refusals are worded in Vietnamese, or English for "en…".
+fn langso_in(lang: &str, url: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_langso"))
         .args(args)
         .args(["--database-url", url])
         .env("RUST_LOG", "error")
+        .env("LANG", lang)
         .output()
         .expect("the langso binary")
 }
@@ -130,6 +136,17 @@ async fn a_set_goes_out_to_a_file_and_back_as_a_new_version() {
     let stderr = text(&out.stderr);
     assert!(stderr.contains("không có tỉnh mã \"98\""), "{stderr}");
     assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(!stderr.contains("criteria-"), "no bare key: {stderr}");
+    // In English when the operator's LANG says so.
+    let args = [
+        "criteria",
+        "import",
+        bad_path.to_str().unwrap(),
+        "--dry-run",
+    ];
+    let stderr = text(&langso_in("en_GB.UTF-8", test.url(), &args).stderr);
+    assert!(stderr.contains("no province with this code"), "{stderr}");
+    assert!(!stderr.contains("không có tỉnh"), "{stderr}");
     std::fs::write(&bad_path, b"{ not json").unwrap();
     let out = langso(
         test.url(),

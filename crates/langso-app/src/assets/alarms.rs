@@ -156,9 +156,7 @@ pub async fn resolve_alarm(db: &Db, actor: &Actor, id: Uuid, note: &str) -> AppR
             .await?;
         }
         None => {
-            return Err(AppError::refused(
-                "cảnh báo đã được xử lý / the alarm is already resolved",
-            ));
+            return Err(AppError::refused_key("assets-alarm-already-resolved", &[]));
         }
     }
     tx.commit().await?;

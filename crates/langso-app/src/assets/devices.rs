@@ -232,10 +232,11 @@ impl Devices {
         credential: Option<&DeviceCredential>,
     ) -> Result<Vec<Resolved>, AppError> {
         if readings.len() > MAX_READINGS {
-            return Err(AppError::Invalid(vec![CellError::new(
+            return Err(AppError::Invalid(vec![CellError::keyed(
                 0,
                 "readings",
-                format!("tối đa {MAX_READINGS} bản tin / at most {MAX_READINGS} readings"),
+                "assets-readings-too-many",
+                &[("limit", &MAX_READINGS)],
             )]));
         }
         let now = OffsetDateTime::now_utc();
@@ -245,7 +246,7 @@ impl Devices {
             let mut reading = match reading.normalise() {
                 Ok(r) => r,
                 Err(e) => {
-                    problems.push(CellError::new(i + 1, "readings", e.to_string()));
+                    problems.push(CellError::from_message(i + 1, "readings", e.message()));
                     continue;
                 }
             };
@@ -257,10 +258,11 @@ impl Devices {
             let target = match self.target(&reading.asset).await? {
                 Some(t) => t,
                 None => {
-                    problems.push(CellError::new(
+                    problems.push(CellError::keyed(
                         i + 1,
                         "asset",
-                        format!("không có thiết bị / no such asset: {}", reading.asset),
+                        "assets-reading-asset-unknown",
+                        &[("code", &reading.asset)],
                     ));
                     continue;
                 }
@@ -271,13 +273,11 @@ impl Devices {
                     None => true,
                 };
             if !allowed {
-                problems.push(CellError::new(
+                problems.push(CellError::keyed(
                     i + 1,
                     "asset",
-                    format!(
-                        "thiết bị không thuộc mã truy cập này / not this token's asset: {}",
-                        reading.asset
-                    ),
+                    "assets-reading-asset-not-token",
+                    &[("code", &reading.asset)],
                 ));
                 continue;
             }

@@ -353,23 +353,22 @@ impl Layout {
                 continue;
             };
             if let Some(first) = index.insert(*column, i) {
-                errors.push(CellError::new(
+                errors.push(CellError::keyed(
                     1,
                     header,
-                    format!(
-                        "cột trùng với cột \"{}\" / duplicate of column \"{}\"",
-                        headers[first], headers[first]
-                    ),
+                    "assets-column-duplicate",
+                    &[("column", &headers[first])],
                 ));
             }
         }
         for column in REQUIRED {
             if !index.contains_key(&column) {
                 let name = canonical(column);
-                errors.push(CellError::new(
+                errors.push(CellError::keyed(
                     1,
                     name,
-                    format!("thiếu cột \"{name}\" / missing column \"{name}\""),
+                    "assets-column-missing",
+                    &[("column", &name)],
                 ));
             }
         }
@@ -491,8 +490,8 @@ fn parse_rows(mut rows: Box<dyn Rows + Send>) -> AppResult<(Layout, Vec<(usize, 
     let mut inputs = Vec::new();
     while let Some(next) = rows.next_row() {
         let (line, cells) = next?;
-        let mut bad = |column: Column, message: &str| {
-            problems.push(CellError::new(line, &layout.header(column), message));
+        let mut bad = |column: Column, key: &'static str| {
+            problems.push(CellError::keyed(line, &layout.header(column), key, &[]));
         };
         let mut number = |column: Column| -> Option<f64> {
             match layout.cell(&cells, column) {
@@ -507,7 +506,7 @@ fn parse_rows(mut rows: Box<dyn Rows + Send>) -> AppResult<(Layout, Vec<(usize, 
                     match text.replace(',', ".").parse::<f64>() {
                         Ok(n) => Some(n),
                         Err(_) => {
-                            bad(column, "không phải số / not a number");
+                            bad(column, "assets-cell-not-number");
                             None
                         }
                     }
@@ -521,10 +520,7 @@ fn parse_rows(mut rows: Box<dyn Rows + Send>) -> AppResult<(Layout, Vec<(usize, 
             cell => match cell_integer(cell) {
                 Some(n) => Some(n),
                 None => {
-                    bad(
-                        Column::Heartbeat,
-                        "không phải số nguyên / not a whole number",
-                    );
+                    bad(Column::Heartbeat, "assets-cell-not-whole-number");
                     None
                 }
             },
@@ -534,10 +530,7 @@ fn parse_rows(mut rows: Box<dyn Rows + Send>) -> AppResult<(Layout, Vec<(usize, 
             cell => match cell_date(cell) {
                 Some(date) => Some(date),
                 None => {
-                    bad(
-                        Column::InstalledOn,
-                        "ngày dạng dd/mm/yyyy hoặc yyyy-mm-dd / a dd/mm/yyyy or yyyy-mm-dd date",
-                    );
+                    bad(Column::InstalledOn, "assets-cell-not-date");
                     None
                 }
             },
@@ -562,10 +555,7 @@ fn parse_rows(mut rows: Box<dyn Rows + Send>) -> AppResult<(Layout, Vec<(usize, 
                 Some((name, Ok(amount))) if !name.is_empty() => {
                     contributors.push((name.to_owned(), amount))
                 }
-                _ => bad(
-                    Column::Contributors,
-                    "dạng Tên: số tiền; … / Name: amount; …",
-                ),
+                _ => bad(Column::Contributors, "assets-cell-contributors-format"),
             }
         }
         let lamp = value_code(Column::Lamp, &layout.text(&cells, Column::Lamp));

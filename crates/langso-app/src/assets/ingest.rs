@@ -38,22 +38,36 @@ impl Default for IngestConfig {
     }
 }
 
-/// Why readings were not stored.
+/// Why readings were not stored. People read [`IngestError::message`]; the `Display` text is
+/// English for logs (and for devices, which read no catalogue).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum IngestError {
     /// The queue is full: try again shortly.
-    #[error("máy chủ quá tải / server overloaded")]
+    #[error("server overloaded")]
     Overloaded,
     /// The server is shutting down.
-    #[error("máy chủ đang dừng / server stopping")]
+    #[error("server stopping")]
     Stopped,
     /// The database refused the batch after retries.
-    #[error("không ghi được / could not be stored")]
+    #[error("could not be stored")]
     Failed,
     /// The device token was revoked, or its creator disabled or stripped of the grant it was
     /// minted under, since it was cached: nothing stored.
-    #[error("mã thiết bị không còn hiệu lực / device token no longer valid")]
+    #[error("device token no longer valid")]
     Revoked,
+}
+
+impl IngestError {
+    /// The failure as a catalogue key.
+    pub fn message(self) -> crate::Message {
+        let key = match self {
+            IngestError::Overloaded => "assets-ingest-overloaded",
+            IngestError::Stopped => "assets-ingest-stopped",
+            IngestError::Failed => "assets-ingest-failed",
+            IngestError::Revoked => "assets-ingest-revoked",
+        };
+        crate::Message::new(key, &[])
+    }
 }
 
 /// The device token a batch came with, and the credential generation it was checked at.

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::{MANAGE, READ};
 use crate::audit::{self, Change};
 use crate::auth::{Actor, policy};
-use crate::{AppError, AppResult, CellError, Db, today};
+use crate::{AppError, AppResult, CellError, Db, Message, today};
 
 /// An asset as an officer (or an import row) describes it.
 #[derive(Clone, Debug, Default)]
@@ -77,22 +77,23 @@ async fn check(
     problems: &mut Vec<CellError>,
 ) -> AppResult<Option<AssetRow>> {
     let before = problems.len();
-    let mut bad =
-        |column: &str, message: String| problems.push(CellError::new(row, column, message));
+    let mut bad = |column: &str, message: Message| {
+        problems.push(CellError::from_message(row, column, message));
+    };
     let kind = AssetKind::parse(&input.kind)
-        .map_err(|e| bad("kind", e.to_string()))
+        .map_err(|e| bad("kind", e.message()))
         .ok();
     let place = PlaceType::parse(&input.place_type)
-        .map_err(|e| bad("place_type", e.to_string()))
+        .map_err(|e| bad("place_type", e.message()))
         .ok();
     let funding = Funding::parse(&input.funding)
-        .map_err(|e| bad("funding", e.to_string()))
+        .map_err(|e| bad("funding", e.message()))
         .ok();
     let status = if input.status.trim().is_empty() {
         Some(AssetStatus::Active)
     } else {
         AssetStatus::parse(&input.status)
-            .map_err(|e| bad("status", e.to_string()))
+            .map_err(|e| bad("status", e.message()))
             .ok()
     };
     let lamp = match input
@@ -102,7 +103,7 @@ async fn check(
         .filter(|t| !t.is_empty())
     {
         Some(text) => LampType::parse(text)
-            .map_err(|e| bad("lamp_type", e.to_string()))
+            .map_err(|e| bad("lamp_type", e.message()))
             .ok(),
         None => None,
     };
@@ -111,24 +112,18 @@ async fn check(
     {
         bad(
             "lamp_type",
-            "chỉ đèn mới có loại bóng / only lights have a lamp type".to_owned(),
+            Message::new("assets-lamp-type-only-lights", &[]),
         );
     }
     if let Err(e) = check_coordinates(input.latitude, input.longitude) {
-        bad("latitude", e.to_string());
+        bad("latitude", e.message());
     }
     let name = input.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
-        bad(
-            "name",
-            "bắt buộc, tối đa 200 ký tự / required, at most 200 characters".to_owned(),
-        );
+        bad("name", Message::new("assets-name-length", &[]));
     }
     if input.keeper.chars().count() > 200 {
-        bad(
-            "keeper",
-            "tối đa 200 ký tự / at most 200 characters".to_owned(),
-        );
+        bad("keeper", Message::new("assets-keeper-length", &[]));
     }
     if input
         .heartbeat_seconds
@@ -136,23 +131,21 @@ async fn check(
     {
         bad(
             "heartbeat_seconds",
-            "0–86400 giây / 0–86400 seconds".to_owned(),
+            Message::new("assets-heartbeat-range", &[]),
         );
     }
     for (name, amount) in &input.contributors {
         if name.trim().is_empty() || *amount < 0 {
             bad(
                 "contributors",
-                "mỗi người góp cần tên và số tiền ≥ 0 / each contributor needs a name and an amount ≥ 0"
-                    .to_owned(),
+                Message::new("assets-contributor-invalid", &[]),
             );
         }
     }
     if !input.contributors.is_empty() && funding.is_some_and(|f| f == Funding::StateBudget) {
         bad(
             "contributors",
-            "tài sản ngân sách không có người góp / a state-funded asset has no contributors"
-                .to_owned(),
+            Message::new("assets-state-funded-contributors", &[]),
         );
     }
     let unit = match (input.unit_id, input.unit_code.as_deref()) {
@@ -163,19 +156,11 @@ async fn check(
     let unit = match unit {
         Some(unit) if unit.validity.contains(today()) => Some(unit),
         Some(_) => {
-            problems.push(CellError::new(
-                row,
-                "unit",
-                "đơn vị đã giải thể / the unit is closed",
-            ));
+            problems.push(CellError::keyed(row, "unit", "assets-unit-closed", &[]));
             None
         }
         None => {
-            problems.push(CellError::new(
-                row,
-                "unit",
-                "không có đơn vị này / no such unit",
-            ));
+            problems.push(CellError::keyed(row, "unit", "assets-unit-not-found", &[]));
             None
         }
     };
@@ -185,7 +170,7 @@ async fn check(
         match validate_code(&input.code) {
             Ok(code) => Some(code),
             Err(e) => {
-                problems.push(CellError::new(row, "code", e.to_string()));
+                problems.push(CellError::from_message(row, "code", e.message()));
                 None
             }
         }
@@ -290,7 +275,7 @@ pub async fn import_numbered(
     let mut seen = std::collections::HashSet::new();
     for (line, row) in &mut rows {
         if row.code.is_empty() {
-            let kind = AssetKind::parse(&row.kind).map_err(|e| AppError::refused(e.to_string()))?;
+            let kind = AssetKind::parse(&row.kind).map_err(|e| AppError::refusal(e.message()))?;
             let unit = langso_store::units::get(&mut tx, row.unit_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
@@ -305,13 +290,11 @@ pub async fn import_numbered(
             }
         }
         if !seen.insert(row.code.clone()) {
-            problems.push(CellError::new(
+            problems.push(CellError::keyed(
                 *line,
                 "code",
-                format!(
-                    "mã trùng trong tệp / duplicate code in the file: {}",
-                    row.code
-                ),
+                "assets-code-repeated",
+                &[("code", &row.code)],
             ));
         }
     }
@@ -319,10 +302,11 @@ pub async fn import_numbered(
     let taken = store::codes_taken(&mut tx, &codes).await?;
     for (line, row) in &rows {
         if taken.contains(&row.code) {
-            problems.push(CellError::new(
+            problems.push(CellError::keyed(
                 *line,
                 "code",
-                format!("mã đã có / code already used: {}", row.code),
+                "assets-code-taken",
+                &[("code", &row.code)],
             ));
         }
     }
@@ -503,21 +487,24 @@ pub async fn record_replacement(
 ) -> AppResult<ReplacementRow> {
     let old = store::asset(db, id).await?.ok_or(AppError::NotFound)?;
     policy::require(db, actor, MANAGE, old.unit_id).await?;
-    let kind = AssetKind::parse(&old.kind).map_err(|e| AppError::refused(e.to_string()))?;
+    let kind = AssetKind::parse(&old.kind).map_err(|e| AppError::refusal(e.message()))?;
     if !kind.is_light() {
-        return Err(AppError::Invalid(vec![CellError::new(
+        return Err(AppError::Invalid(vec![CellError::keyed(
             0,
             "new_type",
-            "chỉ đèn mới thay bóng / only lights have lamps",
+            "assets-lamp-only-lights",
+            &[],
         )]));
     }
-    let new = LampType::parse(&input.new_type)
-        .map_err(|e| AppError::Invalid(vec![CellError::new(0, "new_type", e.to_string())]))?;
+    let new = LampType::parse(&input.new_type).map_err(|e| {
+        AppError::Invalid(vec![CellError::from_message(0, "new_type", e.message())])
+    })?;
     if input.replaced_on > today() {
-        return Err(AppError::Invalid(vec![CellError::new(
+        return Err(AppError::Invalid(vec![CellError::keyed(
             0,
             "replaced_on",
-            "ngày trong tương lai / a future date",
+            "assets-date-in-future",
+            &[],
         )]));
     }
     let replacement = ReplacementRow {
@@ -629,10 +616,11 @@ pub async fn sticker_svg(
     let asset = store::asset(db, id).await?.ok_or(AppError::NotFound)?;
     policy::require(db, actor, READ, asset.unit_id).await?;
     if !langso_render::qr::SIZE_RANGE.contains(&size) {
-        return Err(AppError::Invalid(vec![CellError::new(
+        return Err(AppError::Invalid(vec![CellError::keyed(
             0,
             "size",
-            "128–2048",
+            "assets-sticker-size",
+            &[],
         )]));
     }
     let url = format!(

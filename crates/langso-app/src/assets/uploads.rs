@@ -33,8 +33,9 @@ pub async fn preview_asset_upload(
     bytes: Vec<u8>,
 ) -> AppResult<AssetPreview> {
     if bytes.len() > MAX_ASSET_UPLOAD {
-        return Err(AppError::refused(
-            "tệp quá lớn (tối đa 10 MB) / file too large (10 MB at most)",
+        return Err(AppError::refused_key(
+            "assets-file-too-large",
+            &[("limit", &(MAX_ASSET_UPLOAD / 1024 / 1024))],
         ));
     }
     let outcome = match import_assets_file(db, actor, bytes.clone(), true).await {

@@ -38,16 +38,15 @@ pub struct LoginOutcome {
     pub user_id: Uuid,
 }
 
-/// Why a login did not succeed.
+/// Why a login did not succeed. People read the catalogue's `login-rejected` and
+/// `login-throttled`; the `Display` text is English for logs.
 #[derive(Debug, thiserror::Error)]
 pub enum LoginFailure {
     /// Wrong login or password (never says which), or a disabled account.
-    #[error("sai tên đăng nhập hoặc mật khẩu / wrong login or password")]
+    #[error("wrong login or password")]
     Rejected,
     /// Too many failures: try again after this many seconds.
-    #[error(
-        "thử sai quá nhiều lần, hãy thử lại sau {0} giây / too many attempts, try again in {0} s"
-    )]
+    #[error("too many attempts, try again in {0} s")]
     Throttled(i64),
     /// The store failed.
     #[error(transparent)]

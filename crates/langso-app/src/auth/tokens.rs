@@ -42,24 +42,16 @@ pub async fn create_token(
     let name = input.name.trim();
     let mut errors = Vec::new();
     if name.is_empty() || name.chars().count() > 120 {
-        errors.push(CellError::new(
-            0,
-            "name",
-            "cần 1–120 ký tự / needs 1–120 characters",
-        ));
+        errors.push(CellError::keyed(0, "name", "auth-name-length", &[]));
     }
     if !matches!(input.kind.as_str(), "api" | "device") {
-        errors.push(CellError::new(
-            0,
-            "kind",
-            "phải là api hoặc device / must be api or device",
-        ));
+        errors.push(CellError::keyed(0, "kind", "auth-token-kind-invalid", &[]));
     }
     if input
         .expires_at
         .is_some_and(|end| end <= OffsetDateTime::now_utc())
     {
-        errors.push(CellError::new(0, "expires_at", "đã qua / already past"));
+        errors.push(CellError::keyed(0, "expires_at", "auth-expiry-past", &[]));
     }
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));

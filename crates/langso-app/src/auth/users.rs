@@ -64,7 +64,7 @@ async fn may_manage(db: &Db, actor: &Actor, user: Uuid) -> AppResult<UserView> {
         return Err(AppError::NotFound);
     }
     for grant in &grants {
-        let role = Role::parse(&grant.role).map_err(|e| AppError::refused(e.to_string()))?;
+        let role = Role::parse(&grant.role).map_err(|e| AppError::refusal(e.message()))?;
         may_grant(db, actor, role, grant.unit_id).await?;
     }
     Ok(UserView {
@@ -77,18 +77,14 @@ async fn may_manage(db: &Db, actor: &Actor, user: Uuid) -> AppResult<UserView> {
 pub async fn create_user(db: &Db, actor: &Actor, input: &NewAccount) -> AppResult<UserView> {
     let mut errors = Vec::new();
     let login = validate_login(&input.login)
-        .map_err(|e| errors.push(CellError::new(0, "login", e.to_string())))
+        .map_err(|e| errors.push(CellError::from_message(0, "login", e.message())))
         .ok();
     if let Err(e) = validate_password(&input.password) {
-        errors.push(CellError::new(0, "password", e.to_string()));
+        errors.push(CellError::from_message(0, "password", e.message()));
     }
     let name = input.display_name.trim();
     if name.is_empty() || name.chars().count() > 120 {
-        errors.push(CellError::new(
-            0,
-            "display_name",
-            "cần 1–120 ký tự / needs 1–120 characters",
-        ));
+        errors.push(CellError::keyed(0, "display_name", "auth-name-length", &[]));
     }
     may_grant(db, actor, input.role, input.unit_id).await?;
     if input.pii && !actor.pii {
@@ -97,11 +93,7 @@ pub async fn create_user(db: &Db, actor: &Actor, input: &NewAccount) -> AppResul
     if let Some(login) = &login
         && store::user_with_hash(db, login).await?.is_some()
     {
-        errors.push(CellError::new(
-            0,
-            "login",
-            "tên đăng nhập đã có / this login is taken",
-        ));
+        errors.push(CellError::keyed(0, "login", "auth-login-taken", &[]));
     }
     let (Some(login), true) = (login, errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
@@ -166,9 +158,7 @@ pub async fn get_user(db: &Db, actor: &Actor, user: Uuid) -> AppResult<UserView>
 pub async fn disable_user(db: &Db, actor: &Actor, user: Uuid) -> AppResult<()> {
     let view = may_manage(db, actor, user).await?;
     if actor.user_id == Some(user) {
-        return Err(AppError::refused(
-            "không thể tự khóa tài khoản của mình / you cannot disable yourself",
-        ));
+        return Err(AppError::refused_key("auth-cannot-disable-self", &[]));
     }
     let mut tx = db.begin().await?;
     store::set_disabled(&mut tx, user, true).await?;
@@ -280,8 +270,9 @@ async fn store_password(
     password: &str,
     action: &str,
 ) -> AppResult<()> {
-    validate_password(password)
-        .map_err(|e| AppError::Invalid(vec![CellError::new(0, "password", e.to_string())]))?;
+    validate_password(password).map_err(|e| {
+        AppError::Invalid(vec![CellError::from_message(0, "password", e.message())])
+    })?;
     let hash = hash_password(password)?;
     let mut tx = db.begin().await?;
     store::set_password(&mut tx, view.user.id, &hash).await?;
@@ -322,10 +313,11 @@ pub async fn change_own_password(
         .await?
         .ok_or(AppError::NotFound)?;
     if !super::secrets::verify_password(current, &hash) {
-        return Err(AppError::Invalid(vec![CellError::new(
+        return Err(AppError::Invalid(vec![CellError::keyed(
             0,
             "current",
-            "mật khẩu hiện tại không đúng / the current password is wrong",
+            "auth-current-password-wrong",
+            &[],
         )]));
     }
     let view = UserView {

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, Change};
 use crate::auth::{Actor, policy};
-use crate::{AppError, AppResult, CellError, Db, today};
+use crate::{AppError, AppResult, CellError, Db, Message, today};
 
 /// An announcement as typed.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
@@ -79,34 +79,29 @@ pub async fn create_announcement(
     input: &NewAnnouncement,
 ) -> AppResult<AnnouncementRow> {
     let unit_id = input.unit_id.ok_or_else(|| {
-        AppError::Invalid(vec![CellError::new(0, "unit_id", "bắt buộc / required")])
+        AppError::Invalid(vec![CellError::keyed(0, "unit_id", "comms-required", &[])])
     })?;
     policy::require(db, actor, Permission::WritePeople, unit_id).await?;
     let unit = unit_store::get(db, unit_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let mut errors = Vec::new();
-    let mut fail = |field: &str, message: String| errors.push(CellError::new(0, field, message));
+    let mut fail =
+        |field: &str, message: Message| errors.push(CellError::from_message(0, field, message));
     // Control characters would break the village's Atom feed (and NUL, PostgreSQL): replaced.
     let title = xml_safe(input.title.trim()).into_owned();
     if title.is_empty() || title.chars().count() > 200 {
-        fail(
-            "title",
-            "tiêu đề 1–200 ký tự / a title needs 1–200 characters".into(),
-        );
+        fail("title", Message::new("comms-title-length", &[]));
     }
     let body = xml_safe(input.body.trim()).into_owned();
     if body.is_empty() || body.chars().count() > 5000 {
-        fail(
-            "body",
-            "nội dung 1–5000 ký tự / a body needs 1–5,000 characters".into(),
-        );
+        fail("body", Message::new("comms-body-length", &[]));
     }
     let category = Category::parse(&input.category)
-        .map_err(|e| fail("category", e.to_string()))
+        .map_err(|e| fail("category", e.message()))
         .ok();
     let link = parse_link(&input.link)
-        .map_err(|e| fail("link", e.to_string()))
+        .map_err(|e| fail("link", e.message()))
         .ok()
         .flatten();
     let indicator = input
@@ -118,19 +113,21 @@ pub async fn create_announcement(
     if let Some(code) = &indicator
         && indicator_target(db, code).await?.is_none()
     {
-        errors.push(CellError::new(
+        errors.push(CellError::keyed(
             0,
             "indicator",
-            format!("không có chỉ số {code} / unknown indicator {code}"),
+            "comms-indicator-unknown",
+            &[("code", code)],
         ));
     }
     if let Some(link) = &link
         && !link_exists(db, link).await?
     {
-        errors.push(CellError::new(
+        errors.push(CellError::keyed(
             0,
             "link",
-            "không có hướng dẫn hoặc thủ tục này / no such guide or procedure",
+            "comms-link-target-not-found",
+            &[],
         ));
     }
     let Some(category) = category.filter(|_| errors.is_empty()) else {
@@ -231,9 +228,7 @@ pub async fn decide(db: &Db, actor: &Actor, id: Uuid, approve: bool) -> AppResul
     };
     let mut tx = db.begin().await?;
     if !store::decide(&mut tx, id, status.as_str(), &actor.label, now).await? {
-        return Err(AppError::refused(
-            "thông báo không còn chờ duyệt / the announcement is no longer pending",
-        ));
+        return Err(AppError::refused_key("comms-announcement-not-pending", &[]));
     }
     audit::record(
         &mut tx,

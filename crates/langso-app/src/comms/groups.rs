@@ -43,7 +43,7 @@ pub struct MembershipReport {
 }
 
 fn required(field: &str) -> CellError {
-    CellError::new(0, field, "bắt buộc / required")
+    CellError::keyed(0, field, "comms-required", &[])
 }
 
 /// Records a group in a unit the actor may write in.
@@ -54,7 +54,7 @@ pub async fn create_group(db: &Db, actor: &Actor, input: &NewGroup) -> AppResult
     policy::require(db, actor, Permission::WritePeople, unit_id).await?;
     let mut errors = Vec::new();
     let platform = Platform::parse(&input.platform)
-        .map_err(|e| errors.push(CellError::new(0, "platform", e.to_string())))
+        .map_err(|e| errors.push(CellError::from_message(0, "platform", e.message())))
         .ok();
     let name: String = input.name.trim().chars().take(120).collect();
     if name.is_empty() {
@@ -143,34 +143,31 @@ pub async fn add_members(
     let mut tx = db.begin().await?;
     for (index, id) in households.iter().enumerate() {
         let Some(row) = household_store::get_household(&mut tx, *id).await? else {
-            errors.push(CellError::new(
+            errors.push(CellError::keyed(
                 index + 1,
                 "household",
-                "không tìm thấy / not found",
+                "comms-not-found",
+                &[],
             ));
             continue;
         };
         let inside = row.unit_id == group.unit_id
             || unit_store::is_within(&mut tx, row.unit_id, group.unit_id, today()).await?;
         if !inside {
-            errors.push(CellError::new(
+            errors.push(CellError::keyed(
                 index + 1,
                 "household",
-                format!(
-                    "hộ {} không thuộc đơn vị của nhóm / household {} is outside the group's unit",
-                    row.code, row.code
-                ),
+                "comms-household-outside-group",
+                &[("code", &row.code)],
             ));
             continue;
         }
         if row.erased {
-            errors.push(CellError::new(
+            errors.push(CellError::keyed(
                 index + 1,
                 "household",
-                format!(
-                    "hộ {} đã bị xóa dữ liệu / household {} was erased",
-                    row.code, row.code
-                ),
+                "comms-household-erased",
+                &[("code", &row.code)],
             ));
             continue;
         }
@@ -223,9 +220,7 @@ pub async fn add_members_by_codes(
         .rev()
         .find(|u| u.kind.level() == Level::Commune)
         .map(|u| u.id)
-        .ok_or_else(|| {
-            AppError::refused("nhóm phải thuộc một xã / the group must sit in a commune")
-        })?;
+        .ok_or_else(|| AppError::refused_key("comms-group-needs-commune", &[]))?;
     let mut ids = Vec::new();
     let mut errors = Vec::new();
     for (index, code) in codes
@@ -236,10 +231,11 @@ pub async fn add_members_by_codes(
     {
         match household_store::household_by_code(db, commune, code).await? {
             Some(row) => ids.push(row.id),
-            None => errors.push(CellError::new(
+            None => errors.push(CellError::keyed(
                 index + 1,
                 "codes",
-                format!("không có hộ mã {code} / no household {code}"),
+                "comms-household-not-found",
+                &[("code", &code)],
             )),
         }
     }

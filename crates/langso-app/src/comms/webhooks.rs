@@ -28,34 +28,32 @@ pub struct NewWebhook {
 /// Records an endpoint; the answer carries the secret once.
 pub async fn create_webhook(db: &Db, actor: &Actor, input: &NewWebhook) -> AppResult<WebhookRow> {
     let unit_id = input.unit_id.ok_or_else(|| {
-        AppError::Invalid(vec![CellError::new(0, "unit_id", "bắt buộc / required")])
+        AppError::Invalid(vec![CellError::keyed(0, "unit_id", "comms-required", &[])])
     })?;
     policy::require(db, actor, Permission::ManageAccounts, unit_id).await?;
     let mut errors = Vec::new();
     let name = input.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 120 {
-        errors.push(CellError::new(
+        errors.push(CellError::keyed(
             0,
             "name",
-            "tên 1–120 ký tự / a name needs 1–120 characters",
+            "comms-webhook-name-length",
+            &[],
         ));
     }
     let url = input.url.trim().to_owned();
     if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() > 500 {
-        errors.push(CellError::new(
-            0,
-            "url",
-            "địa chỉ http(s):// / an http(s):// address",
-        ));
+        errors.push(CellError::keyed(0, "url", "comms-webhook-url-invalid", &[]));
     }
     let secret = match input.secret.trim() {
         "" => crate::auth::random_token("whsec_")?,
         s if s.chars().count() >= 16 => s.to_owned(),
         _ => {
-            errors.push(CellError::new(
+            errors.push(CellError::keyed(
                 0,
                 "secret",
-                "ít nhất 16 ký tự / at least 16 characters",
+                "comms-webhook-secret-short",
+                &[],
             ));
             String::new()
         }

@@ -32,10 +32,11 @@ pub async fn upload_evidence(
         .ok_or(AppError::NotFound)?;
     policy::require(db, actor, Permission::ManageProgramme, unit).await?;
     let set_row = store::get_set(db, set).await?.ok_or_else(|| {
-        AppError::Invalid(vec![CellError::new(
+        AppError::Invalid(vec![CellError::keyed(
             0,
             "set",
-            "không có bộ tiêu chí này / no such set",
+            "criteria-set-not-found",
+            &[],
         )])
     })?;
     let set = from_row(db, set_row).await?;
@@ -45,22 +46,24 @@ pub async fn upload_evidence(
         .iter()
         .any(|c| c.code == criterion && matches!(c.rule, Rule::Manual { .. }));
     if !manual {
-        problems.push(CellError::new(
+        problems.push(CellError::keyed(
             0,
             "criterion",
-            "không phải tiêu chí đánh giá thủ công của bộ này / not a manual criterion of this set",
+            "criteria-evidence-not-manual",
+            &[],
         ));
     }
     if content.is_empty() || content.len() > MAX_EVIDENCE {
-        problems.push(CellError::new(
+        problems.push(CellError::keyed(
             0,
             "file",
-            "tệp 1 byte – 5 MB / a file of 1 byte to 5 MB",
+            "criteria-evidence-file-size",
+            &[],
         ));
     }
     let name = file_name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        problems.push(CellError::new(0, "file_name", "bắt buộc / required"));
+        problems.push(CellError::keyed(0, "file_name", "criteria-required", &[]));
     }
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
@@ -119,10 +122,11 @@ pub async fn approve_evidence(db: &Db, actor: &Actor, id: Uuid) -> AppResult<Evi
         .ok_or(AppError::NotFound)?;
     policy::require(db, actor, Permission::ManageProgramme, row.unit_id).await?;
     if same_person(&row, actor) {
-        return Err(AppError::Invalid(vec![CellError::new(
+        return Err(AppError::Invalid(vec![CellError::keyed(
             0,
             "approver",
-            "người tải lên không tự duyệt / the uploader cannot approve their own evidence",
+            "criteria-evidence-self-approval",
+            &[],
         )]));
     }
     let mut tx = db.begin().await?;

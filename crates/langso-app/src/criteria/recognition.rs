@@ -34,8 +34,13 @@ async fn village(db: &Db, unit: Uuid) -> AppResult<langso_domain::units::Unit> {
     Ok(unit)
 }
 
-fn refused(field: &str, message: &str) -> AppError {
-    AppError::Invalid(vec![CellError::new(0, field, message)])
+/// A refusal of one field, by catalogue key.
+fn refused(
+    field: &str,
+    key: &'static str,
+    args: &[(&'static str, &dyn std::fmt::Display)],
+) -> AppError {
+    AppError::Invalid(vec![CellError::keyed(0, field, key, args)])
 }
 
 async fn last_step(
@@ -62,15 +67,13 @@ async fn append(
     let mut tx = db.begin().await?;
     let last = last_step(&mut tx, unit).await?;
     if !step.may_follow(last.map(|(s, _)| s)) {
-        return Err(refused(
-            "status",
-            "bước này không theo được bước trước / this step cannot follow the village's current status",
-        ));
+        return Err(refused("status", "criteria-step-out-of-order", &[]));
     }
     if last.is_some_and(|(_, on)| effective_on < on) {
         return Err(refused(
             "decision_date",
-            "ngày trước bước trước / the date is before the previous step",
+            "criteria-step-date-before-previous",
+            &[],
         ));
     }
     let row = RecognitionRow {
@@ -117,10 +120,7 @@ pub async fn propose(db: &Db, actor: &Actor, unit: Uuid, note: &str) -> AppResul
     let v = village(db, unit).await?;
     policy::require(db, actor, Permission::ManageProgramme, unit).await?;
     if !is_eligible(&v) {
-        return Err(refused(
-            "unit_id",
-            "chỉ thôn, tổ dân phố được công nhận / only thôn and tổ dân phố are recognised",
-        ));
+        return Err(refused("unit_id", "criteria-recognition-unit-level", &[]));
     }
     let evaluation =
         evaluate_village(db, &crate::Actor::system("evaluation"), unit, today()).await?;
@@ -131,16 +131,16 @@ pub async fn propose(db: &Db, actor: &Actor, unit: Uuid, note: &str) -> AppResul
             .filter(|o| o.verdict != Verdict::Pass)
             .map(|o| o.code.clone())
             .collect();
+        // "none" when no set is in force, which the catalogue words.
+        let missing = if missing.is_empty() {
+            "none".to_owned()
+        } else {
+            missing.join(", ")
+        };
         return Err(refused(
             "unit_id",
-            &format!(
-                "thôn chưa đạt đủ tiêu chí / the village does not meet the criteria: {}",
-                if missing.is_empty() {
-                    "không có bộ tiêu chí / no criteria set in force".to_owned()
-                } else {
-                    missing.join(", ")
-                }
-            ),
+            "criteria-village-not-meeting",
+            &[("missing", &missing)],
         ));
     }
     append(
@@ -159,13 +159,14 @@ pub async fn propose(db: &Db, actor: &Actor, unit: Uuid, note: &str) -> AppResul
 fn check_decision(decision: &RecognitionDecision) -> AppResult<String> {
     let mut problems = Vec::new();
     let number = required_text(&decision.decision_number, 60)
-        .map_err(|e| problems.push(CellError::new(0, "decision_number", e.to_string())))
+        .map_err(|e| problems.push(CellError::from_message(0, "decision_number", e.message())))
         .ok();
     if decision.decision_date > today() || decision.decision_date.year() < 2000 {
-        problems.push(CellError::new(
+        problems.push(CellError::keyed(
             0,
             "decision_date",
-            "ngày quyết định không hợp lệ / the decision date is not valid",
+            "criteria-decision-date-invalid",
+            &[],
         ));
     }
     match number {
@@ -208,7 +209,7 @@ pub async fn revoke(
     require_province(db, actor, Permission::ManageProgramme, unit).await?;
     let number = check_decision(decision)?;
     if decision.note.trim().is_empty() {
-        return Err(refused("note", "cần nêu lý do / a reason is required"));
+        return Err(refused("note", "criteria-reason-required", &[]));
     }
     append(
         db,

@@ -56,10 +56,11 @@ pub(crate) async fn from_row(db: &Db, row: SetRow) -> AppResult<CriteriaSet> {
 /// Parses a set file (JSON); a file that does not parse is refused naming the problem.
 pub fn import_json(bytes: &[u8]) -> AppResult<CriteriaFile> {
     serde_json::from_slice(bytes).map_err(|e| {
-        AppError::Invalid(vec![CellError::new(
+        AppError::Invalid(vec![CellError::keyed(
             e.line(),
             "",
-            format!("tệp bộ tiêu chí không đọc được / the criteria file does not parse: {e}"),
+            "criteria-file-unreadable",
+            &[("error", &e)],
         )])
     })
 }
@@ -82,33 +83,29 @@ pub async fn check_set(
         .await?
         .filter(|u| u.kind == UnitKind::Province)
         .ok_or_else(|| {
-            AppError::Invalid(vec![CellError::new(
+            AppError::Invalid(vec![CellError::keyed(
                 0,
                 "province",
-                format!(
-                    "không có tỉnh mã \"{}\" / no province with this code",
-                    file.province
-                ),
+                "criteria-province-not-found",
+                &[("code", &file.province)],
             )])
         })?;
     require_province(db, actor, Permission::ManageProgramme, province.id).await?;
     let mut problems: Vec<CellError> = file
         .problems()
         .into_iter()
-        .map(|p| CellError::new(0, "criteria", p.to_string()))
+        .map(|p| CellError::from_message(0, "criteria", p.message()))
         .collect();
     let indicators = crate::households::catalogue(db, today()).await?;
     for c in &file.criteria {
         if let Rule::IndicatorShare { indicator, .. } = &c.rule
             && !indicators.iter().any(|i| &i.code == indicator)
         {
-            problems.push(CellError::new(
+            problems.push(CellError::keyed(
                 0,
                 "criteria",
-                format!(
-                    "tiêu chí / criterion {}: chỉ số không có trong danh mục / unknown indicator \"{indicator}\"",
-                    c.code
-                ),
+                "criteria-criterion-indicator-unknown",
+                &[("code", &c.code), ("indicator", indicator)],
             ));
         }
     }

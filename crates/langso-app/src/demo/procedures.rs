@@ -49,7 +49,7 @@ impl Rng {
 
 async fn run(db: &Db, progress: &dyn Progress) -> AppResult<()> {
     let effective = Date::from_calendar_date(2025, time::Month::July, 1)
-        .map_err(|e| AppError::refused(e.to_string()))?;
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let actor = Actor::system("demo");
     seed_catalogue(db, &actor, effective).await?;
     let hanoi = langso_store::units::by_code(db, "01", today())

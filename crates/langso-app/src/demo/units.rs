@@ -75,7 +75,9 @@ async fn run(db: &Db, progress: &dyn Progress) -> AppResult<()> {
     seed_before_2025(db, progress).await?;
     let report = reorganise(db, &demo_actor(), &plan_2025()?, false).await?;
     if report.created.is_empty() && report.closed.is_empty() {
-        return Err(AppError::refused("the demo reorganisation changed nothing"));
+        return Err(AppError::Internal(
+            "the demo reorganisation changed nothing".to_owned(),
+        ));
     }
     Ok(())
 }

@@ -74,24 +74,26 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
     let code = input.service_code.trim();
     let kind = AssetKind::parse(code).ok();
     if kind.is_none() && code != "other" {
-        problems.push(CellError::new(
+        problems.push(CellError::keyed(
             0,
             "service_code",
-            "dịch vụ không có / unknown service",
+            "faults-service-unknown",
+            &[],
         ));
     }
     // Control characters mean nothing in a report, break XML documents and PostgreSQL refuses
     // NUL: they are replaced here, once, before anything is stored.
     let description = xml_safe(input.description.trim()).into_owned();
     if description.is_empty() || description.chars().count() > 2000 {
-        problems.push(CellError::new(
+        problems.push(CellError::keyed(
             0,
             "description",
-            "cần 1–2000 ký tự / needs 1–2000 characters",
+            "faults-description-length",
+            &[],
         ));
     }
     if let Err(e) = langso_domain::procedures::check_coordinates(input.latitude, input.longitude) {
-        problems.push(CellError::new(0, "lat", e.to_string()));
+        problems.push(CellError::from_message(0, "lat", e.message()));
     }
     let media = input
         .media_url
@@ -101,33 +103,31 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
     if media
         .is_some_and(|m| !(m.starts_with("https://") || m.starts_with("http://")) || m.len() > 500)
     {
-        problems.push(CellError::new(
+        problems.push(CellError::keyed(
             0,
             "media_url",
-            "cần địa chỉ http(s) / needs an http(s) URL",
+            "faults-media-url-invalid",
+            &[],
         ));
     }
     if input.address.chars().count() > 300 || input.reporter.chars().count() > 200 {
-        problems.push(CellError::new(0, "address_string", "quá dài / too long"));
+        problems.push(CellError::keyed(
+            0,
+            "address_string",
+            "faults-too-long",
+            &[],
+        ));
     }
     let photo = match input.photo.as_deref().filter(|p| !p.is_empty()) {
         None => None,
         Some(bytes) if bytes.len() > MAX_PHOTO_BYTES => {
-            problems.push(CellError::new(
-                0,
-                "photo",
-                "ảnh quá lớn (tối đa 5 MB) / photo too large (5 MB at most)",
-            ));
+            problems.push(CellError::keyed(0, "photo", "faults-photo-too-large", &[]));
             None
         }
         Some(bytes) => match photo_type(bytes) {
             Some(content_type) => Some((content_type, bytes.to_vec())),
             None => {
-                problems.push(CellError::new(
-                    0,
-                    "photo",
-                    "ảnh phải là JPEG, PNG hoặc WebP / the photo must be a JPEG, PNG or WebP image",
-                ));
+                problems.push(CellError::keyed(0, "photo", "faults-photo-type", &[]));
                 None
             }
         },
@@ -141,11 +141,7 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
         Some(code) => {
             let found = langso_store::assets::asset_by_code(db, &code.to_uppercase()).await?;
             if found.is_none() {
-                problems.push(CellError::new(
-                    0,
-                    "asset",
-                    "không có thiết bị này / no such asset",
-                ));
+                problems.push(CellError::keyed(0, "asset", "faults-asset-not-found", &[]));
             }
             found.map(|a| (a.id, a.unit_id, a.kind))
         }
@@ -155,11 +151,7 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
         },
     };
     if named.is_none() && input.latitude.is_none() && input.address.trim().is_empty() {
-        problems.push(CellError::new(
-            0,
-            "lat",
-            "cần vị trí, địa chỉ hoặc mã thiết bị / needs a location, an address or an asset",
-        ));
+        problems.push(CellError::keyed(0, "lat", "faults-location-required", &[]));
     }
     // With no asset, the report still gets a unit so the commune's officers see it: the unit
     // the reporter names, else the village whose position is nearest (within about 5 km).
@@ -175,11 +167,7 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
                 Some(code) => {
                     let found = langso_store::units::by_code(db, code, today()).await?;
                     if found.is_none() {
-                        problems.push(CellError::new(
-                            0,
-                            "unit",
-                            "không có đơn vị này / no such unit",
-                        ));
+                        problems.push(CellError::keyed(0, "unit", "faults-unit-not-found", &[]));
                     }
                     found.map(|u| u.id)
                 }
@@ -350,25 +338,21 @@ pub async fn transition(
         None => return Err(AppError::NotFound),
     }
     let from = WorkStatus::parse(&found.status)
-        .ok_or_else(|| AppError::refused("trạng thái hỏng / corrupt status"))?;
+        .ok_or_else(|| AppError::refused_key("faults-status-corrupt", &[]))?;
     let Some(to) = WorkStatus::parse(to) else {
-        return Err(AppError::Invalid(vec![CellError::new(
+        return Err(AppError::Invalid(vec![CellError::keyed(
             0,
             "status",
-            "trạng thái không hợp lệ / unknown status",
+            "faults-status-unknown",
+            &[],
         )]));
     };
     if !from.may_become(to) {
-        return Err(AppError::Invalid(vec![CellError::new(
+        return Err(AppError::Invalid(vec![CellError::keyed(
             0,
             "status",
-            format!(
-                "không chuyển được {} → {} / cannot move {} → {}",
-                from.as_str(),
-                to.as_str(),
-                from.as_str(),
-                to.as_str()
-            ),
+            "faults-status-move-refused",
+            &[("from", &from.as_str()), ("to", &to.as_str())],
         )]));
     }
     let assignee = assignee
@@ -377,19 +361,18 @@ pub async fn transition(
         .map(str::to_owned)
         .unwrap_or(found.assignee.clone());
     if to == WorkStatus::Assigned && assignee.is_empty() {
-        return Err(AppError::Invalid(vec![CellError::new(
+        return Err(AppError::Invalid(vec![CellError::keyed(
             0,
             "assignee",
-            "cần người xử lý / needs an assignee",
+            "faults-assignee-required",
+            &[],
         )]));
     }
     let note: String = note.trim().chars().take(500).collect();
     let now = OffsetDateTime::now_utc();
     let mut tx = db.begin().await?;
     if !store::set_status(&mut tx, id, from.as_str(), to.as_str(), &assignee, now).await? {
-        return Err(AppError::refused(
-            "phiếu vừa được người khác cập nhật / someone else just moved this order",
-        ));
+        return Err(AppError::refused_key("faults-order-moved-meanwhile", &[]));
     }
     let step = HistoryRow {
         at: now,

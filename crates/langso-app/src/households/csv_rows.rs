@@ -89,9 +89,10 @@ impl<R: Read + Seek> CsvRows<R> {
                 return Err(record_too_long(1));
             }
             Err(e) => {
-                return Err(AppError::refused(format!(
-                    "tệp CSV hỏng / broken CSV file: {e}"
-                )));
+                return Err(AppError::refused_key(
+                    "households-csv-broken",
+                    &[("error", &e)],
+                ));
             }
         };
         if headers.len() > MAX_COLUMNS {
@@ -174,10 +175,11 @@ impl<R: Read> CsvRows<R> {
                             }
                             Ok(text) => cells.push(Cell::Text(text.to_owned())),
                             Err(_) => {
-                                return Some(Err(AppError::Invalid(vec![CellError::new(
+                                return Some(Err(AppError::Invalid(vec![CellError::keyed(
                                     row,
                                     "",
-                                    "tệp CSV phải lưu dạng UTF-8 (Excel: \"CSV UTF-8\") / the CSV file must be saved as UTF-8",
+                                    "households-csv-not-utf8",
+                                    &[],
                                 )])));
                             }
                         }
@@ -194,10 +196,11 @@ impl<R: Read> CsvRows<R> {
                         // A read that failed fails again: stop here.
                         self.done = true;
                     }
-                    return Some(Err(AppError::Invalid(vec![CellError::new(
+                    return Some(Err(AppError::Invalid(vec![CellError::keyed(
                         row,
                         "",
-                        format!("tệp CSV hỏng / broken CSV: {error}"),
+                        "households-csv-broken",
+                        &[("error", &error)],
                     )])));
                 }
             }

@@ -292,9 +292,7 @@ async fn target(db: &Db, unit: Unit) -> AppResult<Target> {
             (commune, Some(unit.id))
         }
         _ => {
-            return Err(AppError::refused(
-                "chọn một xã, phường hoặc một thôn, tổ dân phố / choose a commune or a village",
-            ));
+            return Err(AppError::refused_key("households-import-unit-level", &[]));
         }
     };
     Ok(Target {
@@ -369,13 +367,11 @@ impl Layout {
             {
                 Some((column, _, _)) => {
                     if let Some(first) = index.insert(*column, i) {
-                        errors.push(CellError::new(
+                        errors.push(CellError::keyed(
                             1,
                             header,
-                            format!(
-                                "cột trùng với cột \"{}\" / duplicate of column \"{}\"",
-                                headers[first], headers[first]
-                            ),
+                            "households-column-duplicate",
+                            &[("column", &headers[first])],
                         ));
                     }
                 }
@@ -388,14 +384,11 @@ impl Layout {
         }
         for column in required {
             if !index.contains_key(&column) {
-                errors.push(CellError::new(
+                errors.push(CellError::keyed(
                     1,
                     canonical(column),
-                    format!(
-                        "thiếu cột \"{}\" / missing column \"{}\"",
-                        canonical(column),
-                        canonical(column)
-                    ),
+                    "households-column-missing",
+                    &[("column", &canonical(column))],
                 ));
             }
         }
@@ -565,13 +558,11 @@ impl Pass<'_> {
                 Some(cell) if cell.is_blank() && column == Column::Adults => *slot = -1,
                 Some(cell) => match cell_integer(cell) {
                     Some(n) => *slot = n,
-                    None => bad.push(CellError::new(
+                    None => bad.push(CellError::keyed(
                         row,
                         layout.header(column),
-                        format!(
-                            "\"{}\" không phải số nguyên / is not a whole number",
-                            cell.text()
-                        ),
+                        "households-cell-not-whole-number",
+                        &[("value", &cell.text())],
                     )),
                 },
             }
@@ -583,13 +574,11 @@ impl Pass<'_> {
         if let Some(cell) = layout.cell(cells, Column::Business) {
             match cell_bool(cell) {
                 Some(b) => input.business = b,
-                None => bad.push(CellError::new(
+                None => bad.push(CellError::keyed(
                     row,
                     layout.header(Column::Business),
-                    format!(
-                        "\"{}\": ghi \"có\" hoặc để trống / write \"có\" or leave empty",
-                        cell.text()
-                    ),
+                    "households-cell-not-yes",
+                    &[("value", &cell.text())],
                 )),
             }
         }
@@ -599,13 +588,11 @@ impl Pass<'_> {
             } else {
                 match cell_date(cell) {
                     Some(d) => input.consent_on = Some(d),
-                    None => bad.push(CellError::new(
+                    None => bad.push(CellError::keyed(
                         row,
                         layout.header(Column::ConsentOn),
-                        format!(
-                            "\"{}\" không phải ngày (dd/mm/yyyy) / is not a date",
-                            cell.text()
-                        ),
+                        "households-cell-not-date",
+                        &[("value", &cell.text())],
                     )),
                 }
             }
@@ -627,19 +614,15 @@ impl Pass<'_> {
                 match self.target.villages_named(&named) {
                     [id] => Some(*id),
                     [] => {
-                        bad.push(CellError::new(
+                        let key = match only {
+                            Some(_) => "households-village-not-this",
+                            None => "households-village-not-in-commune",
+                        };
+                        bad.push(CellError::keyed(
                             row,
                             village_header,
-                            match only {
-                                Some(_) => format!(
-                                    "\"{named}\" không phải {} / is not this village",
-                                    self.target.unit.name
-                                ),
-                                None => format!(
-                                    "không có thôn \"{named}\" trong {} / no village \"{named}\" in this commune",
-                                    self.target.unit.name
-                                ),
-                            },
+                            key,
+                            &[("named", &named), ("unit", &self.target.unit.name)],
                         ));
                         None
                     }
@@ -647,13 +630,11 @@ impl Pass<'_> {
                     ids => match old.filter(|o| ids.contains(&o.unit_id)) {
                         Some(old) => Some(old.unit_id),
                         None => {
-                            bad.push(CellError::new(
+                            bad.push(CellError::keyed(
                                 row,
                                 village_header,
-                                format!(
-                                    "xã có {} thôn tên \"{named}\": ghi kèm mã thôn, ví dụ \"{named} (mã)\" / several villages are called \"{named}\": add the village code in brackets",
-                                    ids.len()
-                                ),
+                                "households-village-ambiguous",
+                                &[("named", &named), ("count", &ids.len())],
                             ));
                             None
                         }
@@ -662,7 +643,12 @@ impl Pass<'_> {
             }
             (_, Some(only)) => Some(only),
             (Some(_), None) => {
-                bad.push(CellError::new(row, village_header, "bắt buộc / required"));
+                bad.push(CellError::keyed(
+                    row,
+                    village_header,
+                    "households-required",
+                    &[],
+                ));
                 None
             }
             (None, None) => None,
@@ -673,12 +659,14 @@ impl Pass<'_> {
         let new = match checked {
             Ok(row) => Some(row),
             Err(errors) => {
-                for e in errors {
+                for mut e in errors {
                     let column = column_of_field(&e.column)
                         .map_or(e.column.clone(), |c| layout.header(c).to_owned());
                     // A cell already named (a word where a number goes) is named once.
                     if !bad.iter().any(|b| b.column == column) {
-                        bad.push(CellError::new(row, &column, e.message));
+                        e.row = row;
+                        e.column = column;
+                        bad.push(e);
                     }
                 }
                 None
@@ -688,12 +676,11 @@ impl Pass<'_> {
         if !code.is_empty()
             && let Some(first) = self.seen.first_row_or_insert(code, row)
         {
-            bad.push(CellError::new(
+            bad.push(CellError::keyed(
                 row,
                 layout.header(Column::Code),
-                format!(
-                    "mã hộ {code} trùng với dòng {first} / household code {code} repeats row {first}"
-                ),
+                "households-code-repeats-row",
+                &[("code", &code), ("first", &first)],
             ));
         }
         let old = new
@@ -703,10 +690,11 @@ impl Pass<'_> {
         if let Some(old) = &old
             && old.erased
         {
-            bad.push(CellError::new(
+            bad.push(CellError::keyed(
                 row,
                 layout.header(Column::Code),
-                "hộ này đã được xóa theo yêu cầu của chủ hộ, không nhập lại / this household was erased at its request",
+                "households-erased-no-reimport",
+                &[],
             ));
         }
         if !bad.is_empty() {
@@ -885,8 +873,9 @@ pub async fn import_households(
         // The bulk-load connection does not enforce foreign keys: every unit a row can point
         // at must still exist in this transaction.
         if !store::check_units_exist(&mut tx, &target.unit_ids()).await? {
-            return Err(AppError::refused(
-                "đơn vị hành chính vừa thay đổi, hãy nhập lại / the units changed meanwhile, import again",
+            return Err(AppError::refused_key(
+                "households-import-units-changed",
+                &[],
             ));
         }
         store::add_counters(&mut tx, &pass.counters).await?;

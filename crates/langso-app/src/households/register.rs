@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::audit::{self, Change};
 use crate::auth::Actor;
 use crate::auth::policy::{self, Scope};
-use crate::{AppError, AppResult, CellError, Db, today};
+use crate::{AppError, AppResult, CellError, Db, Message, today};
 
 /// A household as typed in a form, an API call or an imported row (text fields untrimmed).
 #[derive(Clone, Debug, Default, serde::Deserialize)]
@@ -80,38 +80,33 @@ pub fn validate(
     commune_id: Uuid,
 ) -> Result<HouseholdRow, Vec<CellError>> {
     let mut errors = Vec::new();
-    let mut fail = |field: &str, message: String| errors.push(CellError::new(0, field, message));
+    let mut fail =
+        |field: &str, message: Message| errors.push(CellError::from_message(0, field, message));
     let code = validate_household_code(&input.code)
-        .map_err(|e| fail("code", e.to_string()))
+        .map_err(|e| fail("code", e.message()))
         .unwrap_or_default();
     let text = |value: &str, max: usize| value.trim().chars().take(max).collect::<String>();
     let head = text(&input.head_name, 120);
     if head.is_empty() {
-        fail("head_name", "bắt buộc / required".to_owned());
+        fail("head_name", Message::new("households-required", &[]));
     }
     let phone = match input.representative_phone.trim() {
         "" => None,
         value => normalise_phone(value)
-            .map_err(|e| fail("representative_phone", e.to_string()))
+            .map_err(|e| fail("representative_phone", e.message()))
             .ok(),
     };
     let citizen_id = match input.citizen_id.trim() {
         "" => None,
         value => validate_citizen_id(value)
-            .map_err(|e| fail("citizen_id", e.to_string()))
+            .map_err(|e| fail("citizen_id", e.message()))
             .ok(),
     };
     if !(1..=50).contains(&input.members) {
-        fail(
-            "members",
-            "số nhân khẩu 1–50 / members must be 1–50".to_owned(),
-        );
+        fail("members", Message::new("households-members-range", &[]));
     }
     if input.adults < 0 || input.adults > input.members {
-        fail(
-            "adults",
-            "số người lớn 0–số nhân khẩu / adults must be 0 to members".to_owned(),
-        );
+        fail("adults", Message::new("households-adults-range", &[]));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -156,10 +151,11 @@ pub async fn village_and_commune(db: &Db, unit_id: Uuid) -> AppResult<(Unit, Uui
         .await?
         .ok_or(AppError::NotFound)?;
     if village.kind.level() != Level::Village {
-        return Err(AppError::Invalid(vec![CellError::new(
+        return Err(AppError::Invalid(vec![CellError::keyed(
             0,
             "unit_id",
-            "hộ phải thuộc một thôn, tổ dân phố hoặc cụm dân cư / a household belongs to a village-level unit",
+            "households-unit-not-village",
+            &[],
         )]));
     }
     let commune = unit_store::ancestors(db, unit_id, today())
@@ -187,7 +183,12 @@ pub async fn create_household(
     input: &HouseholdInput,
 ) -> AppResult<HouseholdView> {
     let unit_id = input.unit_id.ok_or_else(|| {
-        AppError::Invalid(vec![CellError::new(0, "unit_id", "bắt buộc / required")])
+        AppError::Invalid(vec![CellError::keyed(
+            0,
+            "unit_id",
+            "households-required",
+            &[],
+        )])
     })?;
     policy::require(db, actor, Permission::WritePeople, unit_id).await?;
     let (_, commune) = village_and_commune(db, unit_id).await?;
@@ -196,13 +197,11 @@ pub async fn create_household(
         .await?
         .is_some()
     {
-        return Err(AppError::Invalid(vec![CellError::new(
+        return Err(AppError::Invalid(vec![CellError::keyed(
             0,
             "code",
-            format!(
-                "mã hộ {} đã có trong xã / household code {} exists in this commune",
-                row.code, row.code
-            ),
+            "households-code-taken-in-commune",
+            &[("code", &row.code)],
         )]));
     }
     let mut tx = db.begin().await?;
@@ -249,10 +248,11 @@ pub async fn update_household(
             .await?
             .is_some()
     {
-        return Err(AppError::Invalid(vec![CellError::new(
+        return Err(AppError::Invalid(vec![CellError::keyed(
             0,
             "code",
-            "mã hộ đã có / household code exists",
+            "households-code-taken",
+            &[],
         )]));
     }
     row.id = old.id;

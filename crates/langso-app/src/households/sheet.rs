@@ -139,9 +139,9 @@ impl XlsxRows {
             .name("xlsx-reader".into())
             .spawn(move || read_sheet(input, &opening_tx, &rows_tx))
             .map_err(|e| AppError::Internal(format!("xlsx reader thread: {e}")))?;
-        let (headers, last_row) = opening_rx.recv().map_err(|_| {
-            AppError::refused("không đọc được tệp Excel / cannot read the XLSX file")
-        })??;
+        let (headers, last_row) = opening_rx
+            .recv()
+            .map_err(|_| AppError::refused_key("households-xlsx-unreadable", &[]))??;
         Ok(XlsxRows {
             headers,
             rows: rows_rx,
@@ -151,7 +151,7 @@ impl XlsxRows {
 }
 
 fn broken(e: calamine::XlsxError) -> AppError {
-    AppError::refused(format!("tệp Excel hỏng / broken XLSX file: {e}"))
+    AppError::refused_key("households-xlsx-broken", &[("error", &e)])
 }
 
 /// The reading thread: sends the opening (or why the file cannot be read), then every
@@ -178,9 +178,7 @@ fn read_sheet<R: Read + Seek>(
         }
     };
     let Some(name) = workbook.sheet_names().first().cloned() else {
-        let _ = opening.send(Err(AppError::refused(
-            "tệp Excel không có trang tính / the workbook has no sheet",
-        )));
+        let _ = opening.send(Err(AppError::refused_key("households-xlsx-no-sheet", &[])));
         return;
     };
     let mut reader = match workbook.worksheet_cells_reader(&name) {
@@ -443,7 +441,8 @@ mod tests {
         bytes.extend_from_slice(&[0u8; 64]);
         match open(std::io::Cursor::new(bytes)) {
             Err(AppError::Invalid(errors)) => {
-                assert!(errors[0].message.contains("tệp Excel hỏng"), "{errors:?}");
+                let key = errors[0].key.as_ref().map(|m| m.key);
+                assert_eq!(key, Some("households-xlsx-broken"), "{errors:?}");
             }
             Err(other) => panic!("expected a refusal, got {other:?}"),
             Ok(_) => panic!("expected a refusal"),

@@ -42,9 +42,7 @@ pub async fn preview_upload(
     let target = resolve_unit(db, unit).await?;
     policy::require(db, actor, Permission::WritePeople, target.id).await?;
     if bytes.len() > MAX_UPLOAD {
-        return Err(AppError::refused(
-            "tệp quá lớn (tối đa 20 MB) / file too large (20 MB at most)",
-        ));
+        return Err(AppError::refused_key("households-file-too-large", &[]));
     }
     let outcome = match sheet::open(Cursor::new(bytes.clone())) {
         Ok(rows) => import_households(db, actor, unit, rows, file_name, true, &NoProgress).await,

@@ -92,17 +92,19 @@ pub async fn check_visit(
     let visited_on = input.visited_on.unwrap_or(today);
     let mut errors = Vec::new();
     if visited_on > today || visited_on.year() < 2000 {
-        errors.push(CellError::new(
+        errors.push(CellError::keyed(
             0,
             "visited_on",
-            "ngày thăm không hợp lệ / the visit date is not valid",
+            "households-visited-on-invalid",
+            &[],
         ));
     }
     if input.follow_up_on.is_some_and(|f| f < visited_on) {
-        errors.push(CellError::new(
+        errors.push(CellError::keyed(
             0,
             "follow_up_on",
-            "hẹn lại phải sau ngày thăm / the follow-up must come after the visit",
+            "households-follow-up-before-visit",
+            &[],
         ));
     }
     let indicators = match todays {
@@ -111,31 +113,34 @@ pub async fn check_visit(
     };
     for (code, value) in &input.values {
         match indicators.iter().find(|i| &i.code == code) {
-            None => errors.push(CellError::new(
+            None => errors.push(CellError::keyed(
                 0,
                 code,
-                "chỉ số không xác định / unknown indicator",
+                "households-indicator-unknown",
+                &[],
             )),
             Some(i) if i.business_only && !row.business => {
-                errors.push(CellError::new(
+                errors.push(CellError::keyed(
                     0,
                     code,
-                    "chỉ dành cho hộ kinh doanh / only for business households",
+                    "households-indicator-business-only",
+                    &[],
                 ));
             }
             Some(i) => {
                 if let Err(e) = i.kind.check(*value, row.adults) {
-                    errors.push(CellError::new(0, code, e.to_string()));
+                    errors.push(CellError::from_message(0, code, e.message()));
                 }
             }
         }
     }
     for help in &input.help {
         if !HELP_KINDS.iter().any(|(code, _, _)| code == help) {
-            errors.push(CellError::new(
+            errors.push(CellError::keyed(
                 0,
                 "help",
-                format!("hỗ trợ không xác định / unknown help: {help}"),
+                "households-help-unknown",
+                &[("help", help)],
             ));
         }
     }
@@ -341,10 +346,11 @@ pub async fn assign(db: &Db, actor: &Actor, household: Uuid, user: Option<Uuid>)
             }
         }
         if !covers {
-            return Err(AppError::Invalid(vec![CellError::new(
+            return Err(AppError::Invalid(vec![CellError::keyed(
                 0,
                 "user",
-                "người này không phụ trách thôn của hộ / this person does not work in the household's village",
+                "households-visitor-not-in-village",
+                &[],
             )]));
         }
     }

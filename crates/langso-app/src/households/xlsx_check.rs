@@ -80,7 +80,7 @@ fn is_shared_strings<E>(name: Result<impl AsRef<str>, E>) -> bool {
 }
 
 fn broken(error: impl std::fmt::Display) -> AppError {
-    AppError::refused(format!("tệp Excel hỏng / broken XLSX file: {error}"))
+    AppError::refused_key("households-xlsx-broken", &[("error", &error)])
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

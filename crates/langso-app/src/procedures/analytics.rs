@@ -76,9 +76,7 @@ pub async fn scan_analytics(
 ) -> AppResult<ScanAnalytics> {
     policy::require(db, actor, Permission::ReadDashboard, unit_id).await?;
     if !(1..=366).contains(&days) {
-        return Err(AppError::refused(
-            "số ngày từ 1 đến 366 / days must be 1 to 366",
-        ));
+        return Err(AppError::refused_key("procedures-days-range", &[]));
     }
     let today = today();
     langso_store::units::get(db, unit_id)

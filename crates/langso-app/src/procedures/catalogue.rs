@@ -40,12 +40,22 @@ fn read_csv(text: &str, name: &str) -> AppResult<Vec<HashMap<String, String>>> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| AppError::refused(format!("{name}: {e}")))?
+        .map_err(|e| {
+            AppError::refused_key(
+                "procedures-csv-unreadable",
+                &[("file", &name), ("error", &e)],
+            )
+        })?
         .clone();
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| {
-            AppError::Invalid(vec![CellError::new(i + 2, "", format!("{name}: {e}"))])
+            AppError::Invalid(vec![CellError::keyed(
+                i + 2,
+                "",
+                "procedures-csv-unreadable",
+                &[("file", &name), ("error", &e)],
+            )])
         })?;
         rows.push(
             headers
@@ -84,12 +94,17 @@ pub fn catalogue_from_csv(
         let code = match ProcedureCode::parse(&get("code")) {
             Ok(code) => code,
             Err(e) => {
-                problems.push(CellError::new(line, "code", e.to_string()));
+                problems.push(CellError::from_message(line, "code", e.message()));
                 continue;
             }
         };
         let Some(guide) = guides.get(code.as_str()) else {
-            problems.push(CellError::new(line, "code", format!("không có trong procedure-guides.csv / missing from procedure-guides.csv: {code}")));
+            problems.push(CellError::keyed(
+                line,
+                "code",
+                "procedures-guide-missing",
+                &[("code", &code)],
+            ));
             continue;
         };
         let g = |k: &str| guide.get(k).cloned().unwrap_or_default();
@@ -107,7 +122,7 @@ pub fn catalogue_from_csv(
         let channels = match channels {
             Ok(channels) => channels,
             Err(e) => {
-                problems.push(CellError::new(line, "channels", e.to_string()));
+                problems.push(CellError::from_message(line, "channels", e.message()));
                 continue;
             }
         };
@@ -133,7 +148,7 @@ pub fn catalogue_from_csv(
             related: optional(row.get("related_codes")),
         };
         for (field, error) in content.problems() {
-            problems.push(CellError::new(line, field, error.to_string()));
+            problems.push(CellError::from_message(line, field, error.message()));
         }
         out.push((code, content));
     }
@@ -224,13 +239,14 @@ pub async fn publish_version(
         .content
         .problems()
         .into_iter()
-        .map(|(field, error)| CellError::new(0, field, error.to_string()))
+        .map(|(field, error)| CellError::from_message(0, field, error.message()))
         .collect();
     if input.effective_from < today() {
-        problems.push(CellError::new(
+        problems.push(CellError::keyed(
             0,
             "effective_from",
-            "ngày hiệu lực không được ở quá khứ / the effective date cannot be in the past",
+            "procedures-effective-in-past",
+            &[],
         ));
     }
     if !problems.is_empty() {

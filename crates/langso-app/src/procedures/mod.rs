@@ -32,5 +32,5 @@ use langso_domain::procedures::ProcedureError;
 
 /// A domain refusal on one form field.
 fn field_error(field: &str, error: &ProcedureError) -> AppError {
-    AppError::Invalid(vec![CellError::new(0, field, error.to_string())])
+    AppError::Invalid(vec![CellError::from_message(0, field, error.message())])
 }

@@ -62,57 +62,57 @@ pub async fn create_placement(db: &Db, actor: &Actor, input: NewPlacement) -> Ap
     policy::require(db, actor, Permission::ManagePlacements, input.unit_id).await?;
     let mut problems = Vec::new();
     let kind = PlaceKind::parse(&input.kind)
-        .map_err(|e| problems.push(CellError::new(0, "kind", e.to_string())))
+        .map_err(|e| problems.push(CellError::from_message(0, "kind", e.message())))
         .ok();
     let label = input.label.trim().to_owned();
     if label.is_empty() || label.chars().count() > 200 {
-        problems.push(CellError::new(
-            0,
-            "label",
-            "bắt buộc, tối đa 200 ký tự / required, at most 200 characters",
-        ));
+        problems.push(CellError::keyed(0, "label", "procedures-label-length", &[]));
     }
     if let Err(e) = check_coordinates(input.latitude, input.longitude) {
-        problems.push(CellError::new(0, "latitude", e.to_string()));
+        problems.push(CellError::from_message(0, "latitude", e.message()));
     }
     let mut codes = Vec::new();
     for code in &input.procedures {
         match ProcedureCode::parse(code) {
             Ok(code) if !codes.contains(&code) => codes.push(code),
             Ok(_) => {}
-            Err(e) => problems.push(CellError::new(0, "procedures", e.to_string())),
+            Err(e) => problems.push(CellError::from_message(0, "procedures", e.message())),
         }
     }
     if input.procedures.is_empty() {
-        problems.push(CellError::new(
+        problems.push(CellError::keyed(
             0,
             "procedures",
-            "chọn ít nhất một thủ tục / choose at least one procedure",
+            "procedures-placement-needs-procedure",
+            &[],
         ));
     }
     let mut tx = db.begin().await?;
     let unit = langso_store::units::get(&mut tx, input.unit_id).await?;
     match &unit {
         Some(unit) if unit.validity.contains(today()) => {}
-        Some(_) => problems.push(CellError::new(
+        Some(_) => problems.push(CellError::keyed(
             0,
             "unit_id",
-            "đơn vị đã giải thể / the unit is closed",
+            "procedures-unit-closed",
+            &[],
         )),
-        None => problems.push(CellError::new(
+        None => problems.push(CellError::keyed(
             0,
             "unit_id",
-            "không có đơn vị này / no such unit",
+            "procedures-unit-not-found",
+            &[],
         )),
     }
     let mut procedure_ids = Vec::new();
     for code in &codes {
         match store::procedure_id(&mut tx, code).await? {
             Some(id) => procedure_ids.push(id),
-            None => problems.push(CellError::new(
+            None => problems.push(CellError::keyed(
                 0,
                 "procedures",
-                format!("thủ tục chưa có trong danh mục / not in the catalogue: {code}"),
+                "procedures-not-in-catalogue",
+                &[("code", code)],
             )),
         }
     }

@@ -37,16 +37,11 @@ fn size_checked(size: u32) -> AppResult<u32> {
     if SIZE_RANGE.contains(&size) {
         Ok(size)
     } else {
-        Err(AppError::Invalid(vec![CellError::new(
+        Err(AppError::Invalid(vec![CellError::keyed(
             0,
             "size",
-            format!(
-                "kích thước từ {} đến {} điểm ảnh / size must be {} to {} pixels",
-                SIZE_RANGE.start(),
-                SIZE_RANGE.end(),
-                SIZE_RANGE.start(),
-                SIZE_RANGE.end()
-            ),
+            "procedures-size-range",
+            &[("min", SIZE_RANGE.start()), ("max", SIZE_RANGE.end())],
         )]))
     }
 }
@@ -200,8 +195,9 @@ async fn poster_for(
     };
     match chosen.as_slice() {
         [] => {
-            return Err(AppError::refused(
-                "điểm đặt không có thủ tục đang hiệu lực / the placement has no procedure in force",
+            return Err(AppError::refused_key(
+                "procedures-placement-no-procedure-in-force",
+                &[],
             ));
         }
         [one] => one_procedure(&mut poster, one),
@@ -250,9 +246,7 @@ pub async fn unit_posters_pdf(
         }
     }
     if posters.is_empty() {
-        return Err(AppError::refused(
-            "đơn vị chưa có điểm đặt mã QR / the unit has no QR placement",
-        ));
+        return Err(AppError::refused_key("procedures-unit-no-placement", &[]));
     }
     let title = format!("Áp phích mã QR — {}", unit.name);
     let pages = posters.len();

@@ -96,13 +96,13 @@ pub struct TeamView {
     pub masked: bool,
 }
 
-fn field<T, E: std::fmt::Display>(
+fn field<T, E: Into<crate::Message>>(
     problems: &mut Vec<CellError>,
     name: &str,
     result: Result<T, E>,
 ) -> Option<T> {
     result
-        .map_err(|e| problems.push(CellError::new(0, name, e.to_string())))
+        .map_err(|e| problems.push(CellError::from_message(0, name, e.into())))
         .ok()
 }
 
@@ -118,21 +118,18 @@ pub async fn create_team(db: &Db, actor: &Actor, input: &TeamInput) -> AppResult
         Level::Commune => Some(TeamLevel::Commune),
         Level::Village => Some(TeamLevel::Village),
         _ => {
-            problems.push(CellError::new(
-                0,
-                "unit_id",
-                "tổ CNSCĐ chỉ lập ở xã hoặc thôn / teams are set up in a commune or a village",
-            ));
+            problems.push(CellError::keyed(0, "unit_id", "teams-unit-level", &[]));
             None
         }
     };
     // A team decided in 2022 for a commune merged in 2025 is still its history: the unit
     // must exist on the decision's date, not necessarily today.
     if !unit.validity.contains(input.decision_date) {
-        problems.push(CellError::new(
+        problems.push(CellError::keyed(
             0,
             "unit_id",
-            "đơn vị không tồn tại vào ngày quyết định / the unit did not exist on the decision date",
+            "teams-unit-not-in-force",
+            &[],
         ));
     }
     let name = if input.name.trim().is_empty() {
@@ -147,19 +144,16 @@ pub async fn create_team(db: &Db, actor: &Actor, input: &TeamInput) -> AppResult
         required_text(&input.decision_number, 60),
     );
     if input.decision_date > today() || input.decision_date.year() < 2000 {
-        problems.push(CellError::new(
+        problems.push(CellError::keyed(
             0,
             "decision_date",
-            "ngày quyết định không hợp lệ / the decision date is not valid",
+            "teams-decision-date-invalid",
+            &[],
         ));
     }
     let mut tx = db.begin().await?;
     if store::team_of_unit(&mut tx, unit.id).await?.is_some() {
-        problems.push(CellError::new(
-            0,
-            "unit_id",
-            "đơn vị đã có tổ CNSCĐ / the unit already has a team",
-        ));
+        problems.push(CellError::keyed(0, "unit_id", "teams-unit-has-team", &[]));
     }
     let (Some(level), Some(name), Some(decision_number)) = (level, name, decision) else {
         return Err(AppError::Invalid(problems));
@@ -228,10 +222,11 @@ pub async fn add_member(
     };
     let joined_on = input.joined_on.unwrap_or_else(today);
     if joined_on > today() {
-        problems.push(CellError::new(
+        problems.push(CellError::keyed(
             0,
             "joined_on",
-            "ngày tham gia không hợp lệ / the joining date is not valid",
+            "teams-joined-on-invalid",
+            &[],
         ));
     }
     let (Some(full_name), Some(role), Some(affiliation), Some(phone)) =
@@ -385,11 +380,7 @@ pub async fn record_outreach(
         check_attendance(input.attendance),
     );
     if input.held_on > today() || input.held_on.year() < 2000 {
-        problems.push(CellError::new(
-            0,
-            "held_on",
-            "ngày không hợp lệ / the date is not valid",
-        ));
+        problems.push(CellError::keyed(0, "held_on", "teams-date-invalid", &[]));
     }
     let (Some(kind), Some(topic), Some(attendance)) = (kind, topic, attendance) else {
         return Err(AppError::Invalid(problems));

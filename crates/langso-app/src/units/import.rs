@@ -9,7 +9,7 @@ use std::io::Read;
 use langso_domain::auth::Permission;
 use langso_domain::text::fold;
 use langso_domain::units::{
-    Level, Unit, UnitKind, Validity, parse_date, validate_code, validate_name,
+    Level, Unit, UnitError, UnitKind, Validity, parse_date, validate_code, validate_name,
 };
 use langso_store::Tx;
 use langso_store::units as store;
@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::audit::{self, Change};
 use crate::auth::Actor;
 use crate::progress::Progress;
-use crate::{AppError, AppResult, CellError, Db};
+use crate::{AppError, AppResult, CellError, Db, Message};
 
 const REQUIRED: [&str; 6] = [
     "code",
@@ -115,27 +115,19 @@ fn parse(input: impl Read) -> AppResult<(Vec<ParsedRow>, Vec<CellError>)> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| AppError::refused(format!("không đọc được tệp CSV / unreadable CSV: {e}")))?
+        .map_err(|e| AppError::refused_key("units-csv-unreadable", &[("error", &e)]))?
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').trim().to_lowercase())
         .collect();
     let mut errors = Vec::new();
     for header in &headers {
         if !REQUIRED.contains(&header.as_str()) && !OPTIONAL.contains(&header.as_str()) {
-            errors.push(CellError::new(
-                1,
-                header,
-                "cột không xác định / unknown column",
-            ));
+            errors.push(CellError::keyed(1, header, "units-column-unknown", &[]));
         }
     }
     for required in REQUIRED {
         if !headers.iter().any(|h| h == required) {
-            errors.push(CellError::new(
-                1,
-                required,
-                "thiếu cột bắt buộc / required column missing",
-            ));
+            errors.push(CellError::keyed(1, required, "units-column-missing", &[]));
         }
     }
     if !errors.is_empty() {
@@ -147,10 +139,11 @@ fn parse(input: impl Read) -> AppResult<(Vec<ParsedRow>, Vec<CellError>)> {
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                errors.push(CellError::new(
+                errors.push(CellError::keyed(
                     line,
                     "",
-                    format!("dòng hỏng / broken line: {e}"),
+                    "units-line-broken",
+                    &[("error", &e)],
                 ));
                 continue;
             }
@@ -174,32 +167,32 @@ fn parse(input: impl Read) -> AppResult<(Vec<ParsedRow>, Vec<CellError>)> {
 fn parse_row(line: usize, cells: &HashMap<&str, &str>) -> Result<ParsedRow, Vec<CellError>> {
     let cell = |name: &str| cells.get(name).copied().unwrap_or("");
     let mut errors = Vec::new();
-    let mut check = |column: &str, result: Result<(), String>| {
+    let mut check = |column: &str, result: Result<(), Message>| {
         if let Err(message) = result {
-            errors.push(CellError::new(line, column, message));
+            errors.push(CellError::from_message(line, column, message));
         }
     };
     let kind = UnitKind::parse(cell("kind"));
     check(
         "kind",
-        kind.as_ref().map(|_| ()).map_err(ToString::to_string),
+        kind.as_ref().map(|_| ()).map_err(UnitError::message),
     );
     let code = kind
         .as_ref()
         .ok()
         .map(|kind| validate_code(*kind, cell("code")));
     if let Some(Err(e)) = &code {
-        check("code", Err(e.to_string()));
+        check("code", Err(e.message()));
     }
     let name = validate_name(cell("name"));
     check(
         "name",
-        name.as_ref().map(|_| ()).map_err(ToString::to_string),
+        name.as_ref().map(|_| ()).map_err(UnitError::message),
     );
     let from = parse_date(cell("valid_from"));
     check(
         "valid_from",
-        from.as_ref().map(|_| ()).map_err(ToString::to_string),
+        from.as_ref().map(|_| ()).map_err(UnitError::message),
     );
     let to = match cell("valid_to") {
         "" => Ok(None),
@@ -207,14 +200,15 @@ fn parse_row(line: usize, cells: &HashMap<&str, &str>) -> Result<ParsedRow, Vec<
     };
     check(
         "valid_to",
-        to.as_ref().map(|_| ()).map_err(ToString::to_string),
+        to.as_ref().map(|_| ()).map_err(UnitError::message),
     );
     let coordinate = |name: &str, range: f64| match cell(name) {
         "" => Ok(None),
         text => match text.replace(',', ".").parse::<f64>() {
             Ok(value) if value.abs() <= range => Ok(Some(value)),
-            _ => Err(format!(
-                "toạ độ không hợp lệ / invalid coordinate: \"{text}\""
+            _ => Err(Message::new(
+                "units-coordinate-invalid",
+                &[("value", &text)],
             )),
         },
     };
@@ -235,7 +229,7 @@ fn parse_row(line: usize, cells: &HashMap<&str, &str>) -> Result<ParsedRow, Vec<
     };
     let validity = match Validity::new(from, to) {
         Ok(validity) => validity,
-        Err(e) => return Err(vec![CellError::new(line, "valid_to", e.to_string())]),
+        Err(e) => return Err(vec![CellError::from_message(line, "valid_to", e.message())]),
     };
     let parent_code = Some(cell("parent_code").to_owned()).filter(|c| !c.is_empty());
     let note = Some(cell("note").to_owned()).filter(|n| !n.is_empty());
@@ -263,8 +257,11 @@ async fn write_row(
     row: &ParsedRow,
 ) -> AppResult<Result<bool, Vec<CellError>>> {
     let unit = &row.unit;
-    let refuse =
-        |column: &str, message: String| Ok(Err(vec![CellError::new(row.line, column, message)]));
+    let refuse = |column: &str, message: Message| {
+        Ok(Err(vec![CellError::from_message(
+            row.line, column, message,
+        )]))
+    };
     let holders = store::holders_of_code(&mut *tx, &unit.code).await?;
     if holders.iter().any(|held| {
         held.validity.from == unit.validity.from
@@ -280,9 +277,9 @@ async fn write_row(
             None => {
                 return refuse(
                     "parent_code",
-                    format!(
-                        "không có đơn vị mã {code} vào ngày {} / no unit with code {code} in force on {}",
-                        unit.validity.from, unit.validity.from
+                    Message::new(
+                        "units-code-not-in-force",
+                        &[("code", code), ("date", &unit.validity.from)],
                     ),
                 );
             }
@@ -297,19 +294,15 @@ async fn write_row(
         }
     };
     if !allowed {
-        return refuse(
-            "parent_code",
-            "không có quyền quản lý đơn vị này / you may not manage units here".to_owned(),
-        );
+        return refuse("parent_code", Message::new("units-manage-forbidden", &[]));
     }
     if !unit.kind.may_sit_under(parent.as_ref().map(|p| p.kind)) {
         let under = parent.as_ref().map_or("—", |p| p.kind.as_str());
         return refuse(
             "parent_code",
-            format!(
-                "{} không thể trực thuộc {under} / a {} cannot sit under a {under}",
-                unit.kind.as_str(),
-                unit.kind.as_str()
+            Message::new(
+                "units-kind-cannot-sit-under",
+                &[("kind", &unit.kind.as_str()), ("parent", &under)],
             ),
         );
     }
@@ -347,13 +340,18 @@ async fn is_under_roots(
 }
 
 /// The message for a code still held by another unit in the same period.
-pub(crate) fn code_in_use(code: &str, held: &Unit) -> String {
+pub(crate) fn code_in_use(code: &str, held: &Unit) -> Message {
     let until = held
         .validity
         .to
-        .map_or_else(|| "nay / now".to_owned(), |to| to.to_string());
-    format!(
-        "mã {code} đang thuộc {} ({} – {until}) / code {code} is still held by {} in that period",
-        held.name, held.validity.from, held.name
+        .map_or_else(|| "open".to_owned(), |to| to.to_string());
+    Message::new(
+        "units-code-in-use",
+        &[
+            ("code", &code),
+            ("name", &held.name),
+            ("from", &held.validity.from),
+            ("until", &until),
+        ],
     )
 }

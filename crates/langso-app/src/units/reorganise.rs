@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::import::code_in_use;
 use crate::audit::{self, Change};
 use crate::auth::Actor;
-use crate::{AppError, AppResult, CellError, Db};
+use crate::{AppError, AppResult, CellError, Db, Message};
 
 /// One lineage line: an old unit goes (wholly or partly) into a new one.
 #[derive(Clone, Debug)]
@@ -93,7 +93,7 @@ pub fn plan_from_lineage_csv(input: impl Read) -> AppResult<ReorganisationPlan> 
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| AppError::refused(format!("không đọc được tệp CSV / unreadable CSV: {e}")))?
+        .map_err(|e| AppError::refused_key("units-csv-unreadable", &[("error", &e)]))?
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').trim().to_lowercase())
         .collect();
@@ -109,7 +109,7 @@ pub fn plan_from_lineage_csv(input: impl Read) -> AppResult<ReorganisationPlan> 
     let missing: Vec<CellError> = required
         .iter()
         .filter(|r| !headers.iter().any(|h| h == *r))
-        .map(|r| CellError::new(1, r, "thiếu cột bắt buộc / required column missing"))
+        .map(|r| CellError::keyed(1, r, "units-column-missing", &[]))
         .collect();
     if !missing.is_empty() {
         return Err(AppError::Invalid(missing));
@@ -121,10 +121,11 @@ pub fn plan_from_lineage_csv(input: impl Read) -> AppResult<ReorganisationPlan> 
     for (index, record) in reader.records().enumerate() {
         let row = index + 2;
         let record = record.map_err(|e| {
-            AppError::Invalid(vec![CellError::new(
+            AppError::Invalid(vec![CellError::keyed(
                 row,
                 "",
-                format!("dòng hỏng / broken line: {e}"),
+                "units-line-broken",
+                &[("error", &e)],
             )])
         })?;
         let cells: HashMap<&str, &str> = headers
@@ -133,26 +134,27 @@ pub fn plan_from_lineage_csv(input: impl Read) -> AppResult<ReorganisationPlan> 
             .zip(record.iter().map(str::trim))
             .collect();
         let cell = |name: &str| cells.get(name).copied().unwrap_or("").to_owned();
-        let mut fail =
-            |column: &str, message: String| errors.push(CellError::new(row, column, message));
+        let mut fail = |column: &str, message: Message| {
+            errors.push(CellError::from_message(row, column, message));
+        };
         let share = Share::parse(&cell("share"));
         if let Err(e) = &share {
-            fail("share", e.to_string());
+            fail("share", e.message());
         }
         match parse_date(&cell("effective")) {
             Ok(date) => {
                 dates.insert(date);
             }
-            Err(e) => fail("effective", e.to_string()),
+            Err(e) => fail("effective", e.message()),
         }
         for column in ["old_name", "new_name"] {
             if let Err(e) = validate_name(&cell(column)) {
-                fail(column, e.to_string());
+                fail(column, e.message());
             }
         }
         for column in ["old_code", "new_code", "basis"] {
             if cell(column).is_empty() {
-                fail(column, "bắt buộc / required".to_owned());
+                fail(column, Message::new("units-required", &[]));
             }
         }
         let verified = match cell("verified").to_lowercase().as_str() {
@@ -161,7 +163,7 @@ pub fn plan_from_lineage_csv(input: impl Read) -> AppResult<ReorganisationPlan> 
             other => {
                 fail(
                     "verified",
-                    format!("phải là true/false / must be true or false: \"{other}\""),
+                    Message::new("units-boolean-invalid", &[("value", &other)]),
                 );
                 true
             }
@@ -183,10 +185,11 @@ pub fn plan_from_lineage_csv(input: impl Read) -> AppResult<ReorganisationPlan> 
         }
     }
     if dates.len() > 1 {
-        errors.push(CellError::new(
+        errors.push(CellError::keyed(
             0,
             "effective",
-            "mọi dòng phải cùng ngày hiệu lực / every line needs the same effective date",
+            "units-effective-differs",
+            &[],
         ));
     }
     if !errors.is_empty() {
@@ -195,7 +198,7 @@ pub fn plan_from_lineage_csv(input: impl Read) -> AppResult<ReorganisationPlan> 
     let effective = dates
         .into_iter()
         .next()
-        .ok_or_else(|| AppError::refused("tệp không có dòng nào / the file has no lines"))?;
+        .ok_or_else(|| AppError::refused_key("units-file-empty", &[]))?;
     Ok(ReorganisationPlan {
         effective,
         basis: bases.join("; "),
@@ -241,7 +244,7 @@ pub async fn reorganise(
     let effective = plan.effective;
     let last_day = effective
         .previous_day()
-        .ok_or_else(|| AppError::refused("ngày hiệu lực không hợp lệ / invalid effective date"))?;
+        .ok_or_else(|| AppError::refused_key("units-effective-invalid", &[]))?;
     // Reorganisations reshape whole provinces: administrators (and the operator) only.
     if !actor.is_system()
         && !actor
@@ -351,21 +354,22 @@ async fn resolve_old_units(
             Some(old) if fold(&old.name) == fold(&line.old_name) => {
                 olds.insert(line.old_code.clone(), old);
             }
-            Some(old) => errors.push(CellError::new(
+            Some(old) => errors.push(CellError::keyed(
                 line.row,
                 "old_name",
-                format!(
-                    "mã {} ngày {last_day} là {}, không phải {} / code {} on {last_day} is {}, not {}",
-                    line.old_code, old.name, line.old_name, line.old_code, old.name, line.old_name
-                ),
+                "units-old-name-differs",
+                &[
+                    ("code", &line.old_code),
+                    ("date", &last_day),
+                    ("name", &old.name),
+                    ("given", &line.old_name),
+                ],
             )),
-            None => errors.push(CellError::new(
+            None => errors.push(CellError::keyed(
                 line.row,
                 "old_code",
-                format!(
-                    "không có đơn vị mã {} vào ngày {last_day} / no unit with code {} in force on {last_day}",
-                    line.old_code, line.old_code
-                ),
+                "units-code-not-in-force",
+                &[("code", &line.old_code), ("date", &last_day)],
             )),
         }
     }
@@ -393,13 +397,17 @@ async fn resolve_targets(
             .iter()
             .any(|l| fold(&l.new_name) != fold(&first.new_name))
         {
-            errors.push(CellError::new(first.row, "new_name", format!(
-                "mã {code} có nhiều tên mới khác nhau / new code {code} is given different names")));
+            errors.push(CellError::keyed(
+                first.row,
+                "new_name",
+                "units-new-code-names-differ",
+                &[("code", &code)],
+            ));
             continue;
         }
         let kind = commune_kind_from_name(&first.new_name).unwrap_or(UnitKind::Commune);
         if let Err(e) = validate_code(kind, code) {
-            errors.push(CellError::new(first.row, "new_code", e.to_string()));
+            errors.push(CellError::from_message(first.row, "new_code", e.message()));
             continue;
         }
         let predecessors: BTreeSet<Uuid> = lines
@@ -427,15 +435,18 @@ async fn resolve_targets(
             if reusable {
                 existing = Some(held);
             } else if held.validity.to.is_none_or(|to| to >= plan.effective) {
-                errors.push(CellError::new(
+                errors.push(CellError::from_message(
                     first.row,
                     "new_code",
                     code_in_use(code, &held),
                 ));
             } else {
-                errors.push(CellError::new(first.row, "new_code", format!(
-                    "mã {code} đã đóng ({}) và chỉ đơn vị kế thừa mới được dùng lại / code {code} was closed ({}) and only its successor may take it over",
-                    held.name, held.name)));
+                errors.push(CellError::keyed(
+                    first.row,
+                    "new_code",
+                    "units-code-closed",
+                    &[("code", &code), ("name", &held.name)],
+                ));
             }
         }
         let exists = existing.is_some();
@@ -496,9 +507,16 @@ async fn resolve_moves(
             match destinations.iter().collect::<Vec<_>>().as_slice() {
                 [only] if **only != old.id => moves.push((child.id, **only)),
                 [_] => {}
-                _ => errors.push(CellError::new(row, "old_code", format!(
-                    "{} bị chia tách: cần chỉ rõ {} ({}) về đâu / {} is split: say where {} ({}) goes",
-                    old.name, child.name, child.code, old.name, child.name, child.code))),
+                _ => errors.push(CellError::keyed(
+                    row,
+                    "old_code",
+                    "units-split-needs-moves",
+                    &[
+                        ("name", &old.name),
+                        ("child", &child.name),
+                        ("code", &child.code),
+                    ],
+                )),
             }
         }
     }
@@ -507,42 +525,43 @@ async fn resolve_moves(
             store::get(&mut *tx, m.unit).await?,
             store::get(&mut *tx, m.new_parent).await?,
         ) else {
-            errors.push(CellError::new(
-                0,
-                "unit",
-                "không tìm thấy đơn vị / unit not found",
-            ));
+            errors.push(CellError::keyed(0, "unit", "units-unit-not-found", &[]));
             continue;
         };
         let subtree = store::subtree(&mut *tx, unit.id, effective, i64::MAX).await?;
         if subtree.iter().any(|node| node.unit.id == parent.id) {
-            errors.push(CellError::new(
+            errors.push(CellError::keyed(
                 0,
                 "new_parent",
-                format!(
-                    "tạo vòng lặp: {} nằm dưới {} / cycle: {} is inside {}",
-                    parent.name, unit.name, parent.name, unit.name
-                ),
+                "units-move-cycle",
+                &[("parent", &parent.name), ("name", &unit.name)],
             ));
             continue;
         }
         if !parent.validity.contains(effective) || !unit.validity.contains(effective) {
-            errors.push(CellError::new(0, "new_parent", format!(
-                "{} hoặc {} không còn hiệu lực ngày {effective} / {} or {} is not in force on {effective}",
-                unit.name, parent.name, unit.name, parent.name)));
+            errors.push(CellError::keyed(
+                0,
+                "new_parent",
+                "units-move-not-in-force",
+                &[
+                    ("name", &unit.name),
+                    ("parent", &parent.name),
+                    ("date", &effective),
+                ],
+            ));
             continue;
         }
         if !unit.kind.may_sit_under(Some(parent.kind)) {
-            errors.push(CellError::new(
+            errors.push(CellError::keyed(
                 0,
                 "new_parent",
-                format!(
-                    "{} không thể trực thuộc {} / a {} cannot sit under a {}",
-                    unit.name,
-                    parent.name,
-                    unit.kind.as_str(),
-                    parent.kind.as_str()
-                ),
+                "units-move-cannot-sit-under",
+                &[
+                    ("name", &unit.name),
+                    ("parent", &parent.name),
+                    ("kind", &unit.kind.as_str()),
+                    ("parent_kind", &parent.kind.as_str()),
+                ],
             ));
             continue;
         }
@@ -561,9 +580,16 @@ async fn check_result(
     errors: &mut Vec<CellError>,
 ) -> AppResult<()> {
     for orphan in store::orphans(&mut *tx, effective).await? {
-        errors.push(CellError::new(0, "", format!(
-            "{} ({}) sẽ không còn đơn vị cấp trên từ ngày {effective} / {} ({}) would be left with no valid parent on {effective}",
-            orphan.name, orphan.code, orphan.name, orphan.code)));
+        errors.push(CellError::keyed(
+            0,
+            "",
+            "units-orphan",
+            &[
+                ("name", &orphan.name),
+                ("code", &orphan.code),
+                ("date", &effective),
+            ],
+        ));
     }
     let parents: BTreeSet<Uuid> = targets
         .values()
@@ -574,13 +600,11 @@ async fn check_result(
         let mut seen = BTreeSet::new();
         for child in store::children(&mut *tx, parent, effective).await? {
             if !seen.insert(child.code.clone()) {
-                errors.push(CellError::new(
+                errors.push(CellError::keyed(
                     0,
                     "code",
-                    format!(
-                        "mã {} bị trùng trong cùng đơn vị / code {} appears twice under one parent",
-                        child.code, child.code
-                    ),
+                    "units-code-twice-under-parent",
+                    &[("code", &child.code)],
                 ));
             }
         }

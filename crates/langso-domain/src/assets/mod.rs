@@ -12,40 +12,70 @@ pub use telemetry::*;
 
 use serde::{Deserialize, Serialize};
 
-/// Why an asset input is refused; bilingual because it reaches people as it is.
+/// Why an asset input is refused. People read [`AssetError::message`]; the `Display` text is
+/// English for logs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AssetError {
     /// Not a known kind.
-    #[error("loại thiết bị không hợp lệ / unknown asset kind: \"{0}\"")]
+    #[error("unknown asset kind: \"{0}\"")]
     BadKind(String),
     /// Not a known place type.
-    #[error("loại vị trí không hợp lệ / unknown place type: \"{0}\"")]
+    #[error("unknown place type: \"{0}\"")]
     BadPlace(String),
     /// Not a known funding source.
-    #[error("nguồn kinh phí không hợp lệ / unknown funding: \"{0}\"")]
+    #[error("unknown funding: \"{0}\"")]
     BadFunding(String),
     /// Not a known status.
-    #[error("trạng thái không hợp lệ / unknown status: \"{0}\"")]
+    #[error("unknown status: \"{0}\"")]
     BadStatus(String),
     /// Not a known lamp type.
-    #[error("loại đèn không hợp lệ / unknown lamp type: \"{0}\"")]
+    #[error("unknown lamp type: \"{0}\"")]
     BadLamp(String),
     /// A bad asset code.
-    #[error(
-        "mã thiết bị 3–40 ký tự A-Z, 0-9, - / an asset code needs 3–40 characters of A-Z, 0-9, -"
-    )]
+    #[error("an asset code needs 3–40 characters of A-Z, 0-9, -")]
     BadCode,
-    /// A reading that cannot be used.
-    #[error("bản tin không hợp lệ / bad reading: {0}")]
+    /// A reading that cannot be used: which value is out of its range (a data code such as
+    /// `battery 0–100`, shown as it is).
+    #[error("bad reading: {0}")]
     BadReading(&'static str),
     /// A reading's time too far ahead of the server's clock ([`MAX_CLOCK_AHEAD`]).
-    #[error(
-        "thời điểm của bản tin vượt quá 5 phút so với máy chủ / reading time more than 5 minutes ahead of the server"
-    )]
+    #[error("reading time more than 5 minutes ahead of the server")]
     ClockAhead,
     /// A reading's time older than [`MAX_READING_AGE`].
-    #[error("thời điểm của bản tin cũ hơn 30 ngày / reading time older than 30 days")]
+    #[error("reading time older than 30 days")]
     TooOld,
+}
+
+impl AssetError {
+    /// The refusal as a catalogue key with its arguments.
+    pub fn message(&self) -> crate::Message {
+        use crate::Message;
+        match self {
+            AssetError::BadKind(value) => Message::new("assets-kind-unknown", &[("value", value)]),
+            AssetError::BadPlace(value) => {
+                Message::new("assets-place-unknown", &[("value", value)])
+            }
+            AssetError::BadFunding(value) => {
+                Message::new("assets-funding-unknown", &[("value", value)])
+            }
+            AssetError::BadStatus(value) => {
+                Message::new("assets-status-unknown", &[("value", value)])
+            }
+            AssetError::BadLamp(value) => Message::new("assets-lamp-unknown", &[("value", value)]),
+            AssetError::BadCode => Message::new("assets-code-invalid", &[]),
+            AssetError::BadReading(what) => {
+                Message::new("assets-reading-invalid", &[("what", what)])
+            }
+            AssetError::ClockAhead => Message::new(
+                "assets-reading-ahead",
+                &[("minutes", &MAX_CLOCK_AHEAD.whole_minutes())],
+            ),
+            AssetError::TooOld => Message::new(
+                "assets-reading-too-old",
+                &[("days", &MAX_READING_AGE.whole_days())],
+            ),
+        }
+    }
 }
 
 macro_rules! closed_list {

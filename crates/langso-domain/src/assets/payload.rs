@@ -44,9 +44,7 @@ pub fn reading_time(
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PayloadError {
     /// Larger than [`MAX_PAYLOAD_BYTES`].
-    #[error(
-        "bản tin quá lớn ({bytes} byte, tối đa {limit}) / message too large ({bytes} bytes, at most {limit})"
-    )]
+    #[error("message too large ({bytes} bytes, at most {limit})")]
     TooLarge {
         /// Its size.
         bytes: usize,
@@ -54,9 +52,7 @@ pub enum PayloadError {
         limit: usize,
     },
     /// More than [`MAX_READINGS`] readings.
-    #[error(
-        "quá nhiều bản tin ({count}, tối đa {limit}) / too many readings ({count}, at most {limit})"
-    )]
+    #[error("too many readings ({count}, at most {limit})")]
     TooMany {
         /// How many.
         count: usize,
@@ -64,8 +60,28 @@ pub enum PayloadError {
         limit: usize,
     },
     /// Not JSON of the expected shape.
-    #[error("bản tin không đọc được / unreadable message: {0}")]
+    #[error("unreadable message: {0}")]
     Unreadable(String),
+}
+
+impl PayloadError {
+    /// The refusal as a catalogue key with its arguments.
+    pub fn message(&self) -> crate::Message {
+        use crate::Message;
+        match self {
+            PayloadError::TooLarge { bytes, limit } => Message::new(
+                "assets-payload-too-large",
+                &[("bytes", bytes), ("limit", limit)],
+            ),
+            PayloadError::TooMany { count, limit } => Message::new(
+                "assets-payload-too-many",
+                &[("count", count), ("limit", limit)],
+            ),
+            PayloadError::Unreadable(reason) => {
+                Message::new("assets-payload-unreadable", &[("reason", reason)])
+            }
+        }
+    }
 }
 
 /// Parses a message: `{"readings": [...]}` (like the HTTP body) or one reading object. The size

@@ -199,34 +199,55 @@ pub struct ProcedureVersion {
     pub created_at: OffsetDateTime,
 }
 
-/// Why a procedure or a placement is refused. Vietnamese first, English second.
+/// Why a procedure or a placement is refused. People read [`ProcedureError::message`]; the
+/// `Display` text is English for logs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProcedureError {
     /// Not a national procedure code.
-    #[error(
-        "mã thủ tục không hợp lệ (dạng 1.001193) / invalid procedure code (like 1.001193): \"{0}\""
-    )]
+    #[error("invalid procedure code (like 1.001193): \"{0}\"")]
     BadCode(String),
     /// Unknown filing channel.
-    #[error("kênh nộp không hợp lệ (one_stop, portal, vneid) / unknown channel: \"{0}\"")]
+    #[error("unknown channel (one_stop, portal, vneid): \"{0}\"")]
     BadChannel(String),
     /// Unknown place kind.
-    #[error("loại địa điểm không hợp lệ / unknown place kind: \"{0}\"")]
+    #[error("unknown place kind: \"{0}\"")]
     BadPlaceKind(String),
     /// A required field is empty.
-    #[error("bắt buộc / required: {0}")]
+    #[error("required: {0}")]
     Missing(&'static str),
     /// English steps do not match the Vietnamese ones.
-    #[error(
-        "số bước tiếng Anh phải bằng số bước tiếng Việt / English steps must match the Vietnamese steps one for one"
-    )]
+    #[error("English steps must match the Vietnamese steps one for one")]
     StepsMismatch,
     /// Coordinates outside Vietnam.
-    #[error("tọa độ nằm ngoài Việt Nam / coordinates outside Vietnam")]
+    #[error("coordinates outside Vietnam")]
     OutsideVietnam,
     /// Only one of latitude and longitude.
-    #[error("cần cả vĩ độ và kinh độ / give both latitude and longitude")]
+    #[error("give both latitude and longitude")]
     HalfCoordinates,
+}
+
+impl ProcedureError {
+    /// The refusal as a catalogue key with its arguments.
+    pub fn message(&self) -> crate::Message {
+        use crate::Message;
+        match self {
+            ProcedureError::BadCode(value) => {
+                Message::new("procedures-code-invalid", &[("value", value)])
+            }
+            ProcedureError::BadChannel(value) => {
+                Message::new("procedures-channel-unknown", &[("value", value)])
+            }
+            ProcedureError::BadPlaceKind(value) => {
+                Message::new("procedures-place-kind-unknown", &[("value", value)])
+            }
+            ProcedureError::Missing(field) => {
+                Message::new("procedures-field-required", &[("field", field)])
+            }
+            ProcedureError::StepsMismatch => Message::new("procedures-steps-mismatch", &[]),
+            ProcedureError::OutsideVietnam => Message::new("procedures-outside-vietnam", &[]),
+            ProcedureError::HalfCoordinates => Message::new("procedures-half-coordinates", &[]),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -38,3 +38,13 @@ role-viewer = Viewer
 # pages: auth (and the accounts API)
 users-role-unknown = There is no role “{ $role }”
 users-unit-unknown = No unit in force has the code “{ $code }”
+# Refusals from langso-app and langso-domain
+auth-role-unknown = unknown role: "{ $value }" (admin, officer, village_head, team_member, viewer)
+auth-login-invalid = a login needs 3–64 characters of a-z, 0-9, . _ -
+auth-password-length = a password needs 10–200 characters
+auth-name-length = needs 1–120 characters
+auth-login-taken = this login is taken
+auth-cannot-disable-self = you cannot disable yourself
+auth-current-password-wrong = the current password is wrong
+auth-token-kind-invalid = must be api or device
+auth-expiry-past = already past

@@ -72,3 +72,31 @@ village-not-eligible = Only thôn and tổ dân phố are judged and recognised 
 crit-indicator-unknown = An indicator no longer in the catalogue
 crit-date-invalid = Enter a valid date
 village-households = Households
+# Refusals from langso-app and langso-domain
+criteria-set-name-invalid = the set needs a name of at most 200 characters
+criteria-set-period-reversed = valid_to is before valid_from
+criteria-set-empty = the set has no criteria
+criteria-criterion-code-length = criterion { $code }: a code of 1–20 characters
+criteria-criterion-code-duplicate = criterion { $code }: duplicate code
+criteria-criterion-label-required = criterion { $code }: label_vi is required
+criteria-criterion-indicator-required = criterion { $code }: indicator is required
+criteria-criterion-share-range = criterion { $code }: min_share must be 0–1
+criteria-criterion-asset-kind-invalid = criterion { $code }: asset kind of a-z and _
+criteria-criterion-min-negative = criterion { $code }: min must be ≥ 0
+criteria-decision-date-invalid = the decision date is not valid
+criteria-set-not-found = no such set
+criteria-evidence-not-manual = not a manual criterion of this set
+criteria-evidence-file-size = a file of 1 byte to 5 MB
+criteria-required = required
+criteria-evidence-self-approval = the uploader cannot approve their own evidence
+criteria-file-unreadable = the criteria file does not parse: { $error }
+criteria-province-not-found = no province with this code: "{ $code }"
+criteria-criterion-indicator-unknown = criterion { $code }: unknown indicator "{ $indicator }"
+criteria-step-out-of-order = this step cannot follow the village's current status
+criteria-step-date-before-previous = the date is before the previous step
+criteria-recognition-unit-level = only thôn and tổ dân phố are recognised
+criteria-village-not-meeting = the village does not meet the criteria: { $missing ->
+        [none] no criteria set in force
+       *[other] { $missing }
+    }
+criteria-reason-required = a reason is required

@@ -52,3 +52,13 @@ outreach-kind-training = Training
 outreach-kind-conference = Conference
 outreach-kind-billboard = Billboard
 outreach-kind-loudspeaker = Loudspeaker broadcast
+# Refusals from langso-app and langso-domain
+teams-value-unknown = unknown value: "{ $value }" ({ $accepted })
+teams-text-required = required, at most { $max } characters
+teams-attendance-range = attendance must be 0–100000
+teams-unit-level = teams are set up in a commune or a village
+teams-unit-not-in-force = the unit did not exist on the decision date
+teams-decision-date-invalid = the decision date is not valid
+teams-unit-has-team = the unit already has a team
+teams-joined-on-invalid = the joining date is not valid
+teams-date-invalid = the date is not valid

@@ -47,3 +47,39 @@ kind-hamlet = Hamlet
 
 # pages: units (and the units API)
 units-date-invalid = Not a valid date: “{ $date }” (use YYYY-MM-DD, e.g. 2025-06-01)
+# Refusals from langso-app and langso-domain
+units-kind-unknown = unknown unit kind: "{ $value }"
+units-date-invalid = invalid date: "{ $value }"
+units-name-invalid = a unit name needs 1–200 characters
+units-period-reversed = period ends ({ $to }) before it starts ({ $from })
+units-share-invalid = share must be whole or part: "{ $value }"
+units-csv-unreadable = unreadable CSV: { $error }
+units-column-unknown = unknown column
+units-column-missing = required column missing
+units-line-broken = broken line: { $error }
+units-coordinate-invalid = invalid coordinate: "{ $value }"
+units-code-not-in-force = no unit with code { $code } in force on { $date }
+units-manage-forbidden = you may not manage units here
+units-kind-cannot-sit-under = a { $kind } cannot sit under a { $parent }
+units-code-in-use = code { $code } is still held by { $name } in that period
+units-required = required
+units-boolean-invalid = must be true or false: "{ $value }"
+units-effective-differs = every line needs the same effective date
+units-file-empty = the file has no lines
+units-effective-invalid = invalid effective date
+units-old-name-differs = code { $code } on { $date } is { $name }, not { $given }
+units-new-code-names-differ = new code { $code } is given different names
+units-code-closed = code { $code } was closed ({ $name }) and only its successor may take it over
+units-split-needs-moves = { $name } is split: say where { $child } ({ $code }) goes
+units-unit-not-found = unit not found
+units-move-cycle = cycle: { $parent } is inside { $name }
+units-move-not-in-force = { $name } or { $parent } is not in force on { $date }
+units-move-cannot-sit-under = a { $kind } cannot sit under a { $parent_kind }
+units-orphan = { $name } ({ $code }) would be left with no valid parent on { $date }
+units-code-twice-under-parent = code { $code } appears twice under one parent
+units-code-invalid = invalid code for a { $kind ->
+        [special_zone] special zone
+        [street_group] street group
+        [residential_cluster] residential cluster
+       *[other] { $kind }
+    }: "{ $code }" (province 2 digits, district 3, commune 5; village: an internal code of at most 20 characters)

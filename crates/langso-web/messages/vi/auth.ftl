@@ -38,3 +38,13 @@ role-viewer = Người xem
 # pages: auth (and the accounts API)
 users-role-unknown = Không có vai trò “{ $role }”
 users-unit-unknown = Không có đơn vị đang hiệu lực mang mã “{ $code }”
+# Refusals from langso-app and langso-domain
+auth-role-unknown = vai trò không hợp lệ: "{ $value }" (admin, officer, village_head, team_member, viewer)
+auth-login-invalid = tên đăng nhập 3–64 ký tự a-z, 0-9, . _ -
+auth-password-length = mật khẩu cần 10–200 ký tự
+auth-name-length = cần 1–120 ký tự
+auth-login-taken = tên đăng nhập đã có
+auth-cannot-disable-self = không thể tự khóa tài khoản của mình
+auth-current-password-wrong = mật khẩu hiện tại không đúng
+auth-token-kind-invalid = phải là api hoặc device
+auth-expiry-past = đã qua

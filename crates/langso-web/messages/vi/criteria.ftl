@@ -72,3 +72,31 @@ village-not-eligible = Chỉ thôn và tổ dân phố được đánh giá, cô
 crit-indicator-unknown = Chỉ số không còn trong danh mục
 crit-date-invalid = Hãy nhập một ngày hợp lệ
 village-households = Số hộ
+# Refusals from langso-app and langso-domain
+criteria-set-name-invalid = tên bộ tiêu chí bắt buộc, tối đa 200 ký tự
+criteria-set-period-reversed = ngày kết thúc trước ngày bắt đầu
+criteria-set-empty = bộ tiêu chí trống
+criteria-criterion-code-length = tiêu chí { $code }: mã 1–20 ký tự
+criteria-criterion-code-duplicate = tiêu chí { $code }: mã trùng
+criteria-criterion-label-required = tiêu chí { $code }: thiếu tên tiếng Việt
+criteria-criterion-indicator-required = tiêu chí { $code }: thiếu mã chỉ số
+criteria-criterion-share-range = tiêu chí { $code }: ngưỡng tỉ lệ 0–1
+criteria-criterion-asset-kind-invalid = tiêu chí { $code }: loại tài sản a-z và _
+criteria-criterion-min-negative = tiêu chí { $code }: ngưỡng không âm
+criteria-decision-date-invalid = ngày quyết định không hợp lệ
+criteria-set-not-found = không có bộ tiêu chí này
+criteria-evidence-not-manual = không phải tiêu chí đánh giá thủ công của bộ này
+criteria-evidence-file-size = tệp 1 byte – 5 MB
+criteria-required = bắt buộc
+criteria-evidence-self-approval = người tải lên không tự duyệt
+criteria-file-unreadable = tệp bộ tiêu chí không đọc được: { $error }
+criteria-province-not-found = không có tỉnh mã "{ $code }"
+criteria-criterion-indicator-unknown = tiêu chí { $code }: chỉ số không có trong danh mục "{ $indicator }"
+criteria-step-out-of-order = bước này không theo được bước trước
+criteria-step-date-before-previous = ngày trước bước trước
+criteria-recognition-unit-level = chỉ thôn, tổ dân phố được công nhận
+criteria-village-not-meeting = thôn chưa đạt đủ tiêu chí: { $missing ->
+        [none] không có bộ tiêu chí
+       *[other] { $missing }
+    }
+criteria-reason-required = cần nêu lý do

@@ -49,3 +49,13 @@ outreach-kind-training = Tập huấn
 outreach-kind-conference = Hội nghị
 outreach-kind-billboard = Pano, áp phích
 outreach-kind-loudspeaker = Phát thanh trên loa
+# Refusals from langso-app and langso-domain
+teams-value-unknown = giá trị không hợp lệ: "{ $value }" ({ $accepted })
+teams-text-required = bắt buộc, tối đa { $max } ký tự
+teams-attendance-range = số người tham dự 0–100000
+teams-unit-level = tổ CNSCĐ chỉ lập ở xã hoặc thôn
+teams-unit-not-in-force = đơn vị không tồn tại vào ngày quyết định
+teams-decision-date-invalid = ngày quyết định không hợp lệ
+teams-unit-has-team = đơn vị đã có tổ CNSCĐ
+teams-joined-on-invalid = ngày tham gia không hợp lệ
+teams-date-invalid = ngày không hợp lệ
