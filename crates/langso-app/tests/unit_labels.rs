@@ -1,0 +1,139 @@
+//! Names that tell places apart: after the 2025 merger Xã Ô Diên holds four "Thôn Hòa Bình"
+//! and seven "Cụm dân cư số 1"; each carries its former commune, or its code when that is not
+//! enough. Runs on SQLite, and on PostgreSQL when LANGSO_TEST_DATABASE_URL is set.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::HashSet;
+
+use langso_app::progress::NoProgress;
+use langso_app::units::{self, PlanMove, ReorganisationPlan};
+use langso_app::{Actor, Db, demo};
+use langso_store::testing::TestDb;
+use time::Date;
+use time::macros::date;
+
+const AFTER: Date = date!(2025 - 07 - 01);
+
+/// The demo's units, before and after the 2025 reorganisation (the other seeds are not needed).
+async fn merged() -> TestDb {
+    let test = TestDb::new().await.expect("test database");
+    demo::seed_before_2025(&test.db, &NoProgress)
+        .await
+        .expect("units");
+    let plan = demo::plan_2025().expect("plan");
+    units::reorganise(&test.db, &Actor::system("test"), &plan, false)
+        .await
+        .expect("reorganisation");
+    test
+}
+
+async fn id(db: &Db, code: &str, on: Date) -> uuid::Uuid {
+    units::by_code(db, code, on).await.expect(code).id
+}
+
+#[tokio::test]
+async fn units_of_o_dien_all_read_differently_and_hoa_binh_names_its_former_commune() {
+    let test = merged().await;
+    let db = &test.db;
+    let o_dien = id(db, "09817", AFTER).await;
+    let labels = units::labels_under(db, o_dien, AFTER, 1).await.unwrap();
+    let children = units::children(db, o_dien, AFTER).await.unwrap();
+    assert_eq!(labels.len(), children.len());
+    let texts: HashSet<String> = labels.iter().map(ToString::to_string).collect();
+    assert_eq!(texts.len(), children.len(), "{texts:?}");
+
+    let mut hoa_binh: Vec<String> = labels
+        .iter()
+        .filter(|l| l.name == "Thôn Hòa Bình")
+        .map(|l| {
+            assert!(l.code.is_none(), "{l:?}");
+            l.former.clone().expect("former commune")
+        })
+        .collect();
+    hoa_binh.sort();
+    assert_eq!(hoa_binh, ["Hạ Mỗ", "Hồng Hà", "Liên Hà", "Liên Hồng"]);
+    let hong_ha = labels
+        .iter()
+        .find(|l| l.former.as_deref() == Some("Hồng Hà") && l.name == "Thôn Hòa Bình")
+        .unwrap();
+    assert_eq!(hong_ha.to_string(), "Thôn Hòa Bình (Hồng Hà cũ)");
+
+    // Seven "Cụm dân cư số 1", one from each former commune.
+    let clusters: HashSet<String> = labels
+        .iter()
+        .filter(|l| l.name == "Cụm dân cư số 1")
+        .map(|l| l.former.clone().expect("former commune"))
+        .collect();
+    assert_eq!(clusters.len(), 7);
+
+    // Before the merger, the same villages sat in their own communes: nothing to add.
+    let hong_ha_2024 = id(db, "09796", date!(2024 - 01 - 01)).await;
+    let before = units::labels_under(db, hong_ha_2024, date!(2024 - 01 - 01), 1)
+        .await
+        .unwrap();
+    assert!(
+        before
+            .iter()
+            .all(|l| l.former.is_none() && l.code.is_none())
+    );
+}
+
+#[tokio::test]
+async fn units_with_the_same_name_and_former_commune_fall_back_to_their_codes() {
+    let test = merged().await;
+    let db = &test.db;
+    let actor = Actor::system("test");
+    // Later, every unit of Xã Liên Minh moves under Xã Ô Diên on 2026-01-01. Its four
+    // "Cụm dân cư số 1" (from Phương Đình, Thọ Xuân, Thọ An, Trung Châu in 2025) now all came
+    // from Liên Minh: that tells them from Ô Diên's seven, not from each other.
+    let lien_minh = id(db, "09793", AFTER).await;
+    let o_dien = id(db, "09817", AFTER).await;
+    let moves = units::children(db, lien_minh, AFTER)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|unit| PlanMove {
+            unit: unit.id,
+            new_parent: o_dien,
+        })
+        .collect();
+    let plan = ReorganisationPlan {
+        effective: date!(2026 - 01 - 01),
+        basis: "test".to_owned(),
+        lines: Vec::new(),
+        moves,
+        abolish_districts: false,
+    };
+    units::reorganise(db, &actor, &plan, false)
+        .await
+        .expect("the move");
+    let day = date!(2026 - 01 - 02);
+    let labels = units::labels_under(db, o_dien, day, 1).await.unwrap();
+    let texts: HashSet<String> = labels.iter().map(ToString::to_string).collect();
+    assert_eq!(texts.len(), labels.len(), "{texts:?}");
+    let clusters: Vec<_> = labels
+        .iter()
+        .filter(|l| l.name == "Cụm dân cư số 1")
+        .collect();
+    assert_eq!(clusters.len(), 11, "{clusters:?}");
+    let by_code: Vec<_> = clusters.iter().filter(|l| l.code.is_some()).collect();
+    assert_eq!(by_code.len(), 4, "{clusters:?}");
+    for label in by_code {
+        assert!(label.former.is_none());
+        let code = label.code.as_deref().unwrap();
+        assert_eq!(label.to_string(), format!("Cụm dân cư số 1 ({code})"));
+    }
+    assert_eq!(
+        clusters
+            .iter()
+            .filter(|l| l.former.as_deref() == Some("Hồng Hà"))
+            .count(),
+        1
+    );
+
+    // A set mixing units of several communes is told apart within the set.
+    let ids: Vec<_> = labels.iter().map(|l| l.id).collect();
+    let set = units::labels_of(db, &ids, day).await.unwrap();
+    let set_texts: HashSet<String> = set.iter().map(ToString::to_string).collect();
+    assert_eq!(set_texts.len(), ids.len());
+}
