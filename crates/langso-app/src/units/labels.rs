@@ -111,6 +111,15 @@ pub async fn labels_of(db: &Db, ids: &[Uuid], date: Date) -> AppResult<Labels> {
     Ok(tell_apart(rows, |_| None))
 }
 
+/// The label of one unit among its siblings on `date` (a household's village, shown alone
+/// but read by people who know the other "Thôn Hòa Bình" of the commune): two queries.
+pub async fn label_among_siblings(db: &Db, id: Uuid, date: Date) -> AppResult<Option<UnitLabel>> {
+    let Some(parent) = store::parent_at(db, id, date).await? else {
+        return Ok(None);
+    };
+    Ok(labels_under(db, parent.id, date, 1).await?.get(id).cloned())
+}
+
 /// A unit with its latest former parent (the rows come once per earlier parent).
 struct Candidate {
     id: Uuid,
