@@ -5,9 +5,11 @@
 
 use std::collections::HashSet;
 
+use langso_app::auth::Grant;
 use langso_app::progress::NoProgress;
 use langso_app::units::{self, PlanMove, ReorganisationPlan};
 use langso_app::{Actor, Db, demo};
+use langso_domain::auth::{Permission, Role};
 use langso_store::testing::TestDb;
 use time::Date;
 use time::macros::date;
@@ -136,4 +138,60 @@ async fn units_with_the_same_name_and_former_commune_fall_back_to_their_codes() 
     let set = units::labels_of(db, &ids, day).await.unwrap();
     let set_texts: HashSet<String> = set.iter().map(ToString::to_string).collect();
     assert_eq!(set_texts.len(), ids.len());
+}
+
+#[tokio::test]
+async fn units_in_a_commune_officers_picker_read_differently_and_are_picked_by_label() {
+    let test = merged().await;
+    let db = &test.db;
+    let o_dien = units::by_code(db, "09817", AFTER).await.unwrap();
+    let officer = Actor::new(
+        None,
+        "o-dien:officer".to_owned(),
+        vec![Grant {
+            role: Role::Officer,
+            unit_id: o_dien.id,
+            unit_name: o_dien.name.clone(),
+        }],
+        false,
+    );
+    let options = units::picker_options(db, &officer, Permission::ReadDashboard, AFTER)
+        .await
+        .unwrap();
+    // The commune first, then everything under it, each once.
+    assert_eq!(options[0].label.id, o_dien.id);
+    let children = units::children(db, o_dien.id, AFTER).await.unwrap();
+    assert_eq!(options.len(), 1 + children.len());
+    let texts: HashSet<String> = options.iter().map(|o| o.label.to_string()).collect();
+    assert_eq!(texts.len(), options.len());
+    assert!(
+        options[1..]
+            .iter()
+            .all(|o| o.within.as_deref() == Some("Xã Ô Diên"))
+    );
+
+    let hong_ha = options
+        .iter()
+        .find(|o| o.label.to_string() == "Thôn Hòa Bình (Hồng Hà cũ)")
+        .expect("told apart");
+    let english = |l: &units::UnitLabel| match &l.former {
+        Some(former) => format!("{} (formerly {former})", l.name),
+        None => l.name.clone(),
+    };
+    assert_eq!(
+        units::pick(&options, "thon hoa binh (hong ha cu)", english),
+        Some(hong_ha.label.id)
+    );
+    assert_eq!(
+        units::pick(&options, "Thôn Hòa Bình (formerly Hồng Hà)", english),
+        Some(hong_ha.label.id)
+    );
+    assert_eq!(
+        units::pick(&options, &hong_ha.label.id.to_string(), english),
+        Some(hong_ha.label.id)
+    );
+    // The bare shared name picks nothing; a unit outside the scope neither.
+    assert_eq!(units::pick(&options, "Thôn Hòa Bình", english), None);
+    let elsewhere = id(db, "09793", AFTER).await;
+    assert_eq!(units::pick(&options, &elsewhere.to_string(), english), None);
 }
