@@ -44,3 +44,9 @@ kind-village = Village
 kind-street-group = Street group
 kind-residential-cluster = Residential cluster
 kind-hamlet = Hamlet
+
+# units: names told apart, the unit picker
+units-formerly = { $name } (formerly { $former })
+units-with-code = { $name } ({ $code })
+units-picker-hint = Type part of the name, then choose from the list; units that share a name carry their former commune.
+units-picker-none = No unit matches that name; choose one from the list.

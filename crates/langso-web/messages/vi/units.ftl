@@ -44,3 +44,9 @@ kind-village = Thôn
 kind-street-group = Tổ dân phố
 kind-residential-cluster = Cụm dân cư
 kind-hamlet = Xóm
+
+# units: names told apart, the unit picker
+units-formerly = { $name } ({ $former } cũ)
+units-with-code = { $name } ({ $code })
+units-picker-hint = Gõ vài chữ của tên rồi chọn trong danh sách; các đơn vị trùng tên có ghi xã cũ kèm theo.
+units-picker-none = Không có đơn vị nào khớp với tên đã nhập; hãy chọn trong danh sách.
