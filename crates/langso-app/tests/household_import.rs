@@ -316,6 +316,13 @@ async fn a_bad_file_is_refused_whole_the_fixed_one_imports_once_and_exports_inta
     assert_eq!((back.created, back.updated), (0, 0), "{back:?}");
     assert_eq!(counters(db).await, after);
 
+    // A file naming the village as the export's village column does, without its code.
+    let labelled = format!("{} (Hạ Mỗ cũ)", village_name(db, VILLAGE).await);
+    let same = import(db, &officer, COMMUNE, survey_file(&labelled, false), false)
+        .await
+        .unwrap();
+    assert_eq!((same.created, same.updated, same.unchanged), (0, 0, 3));
+
     // CSV: a BOM so Excel reads UTF-8, Vietnamese intact.
     let csv = hh::export_households(db, &officer, COMMUNE, ExportFormat::Csv)
         .await

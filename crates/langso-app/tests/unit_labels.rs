@@ -195,3 +195,28 @@ async fn units_in_a_commune_officers_picker_read_differently_and_are_picked_by_l
     let elsewhere = id(db, "09793", AFTER).await;
     assert_eq!(units::pick(&options, &elsewhere.to_string(), english), None);
 }
+
+#[tokio::test]
+async fn units_under_o_dien_read_differently_on_its_dashboard_and_monthly_report() {
+    let test = merged().await;
+    let db = &test.db;
+    let day = langso_app::today();
+    let o_dien = id(db, "09817", day).await;
+    let actor = Actor::system("test");
+    let board = langso_app::dashboard::dashboard(db, &actor, o_dien, day)
+        .await
+        .unwrap();
+    let names: HashSet<&str> = board.children.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names.len(), board.children.len(), "{names:?}");
+    assert!(names.contains("Thôn Hòa Bình (Hồng Hà cũ)"));
+    let report = langso_app::dashboard::report_model(&board);
+    let by_unit = report
+        .sections
+        .iter()
+        .find(|s| s.title == "Theo đơn vị")
+        .unwrap();
+    assert!(by_unit.rows.iter().any(|row| matches!(
+        row.first(),
+        Some(langso_render::report::Cell::Text(t)) if t == "Thôn Hòa Bình (Liên Hà cũ)"
+    )));
+}
