@@ -302,7 +302,11 @@ async fn a_bad_file_is_refused_whole_the_fixed_one_imports_once_and_exports_inta
         .expect("exported");
     assert_eq!(an[2], Data::String(VILLAGE.into()));
     assert_eq!(an[6], Data::String("Nguyễn Văn  An".into()));
-    assert_eq!(an[1], Data::String(village_name(db, VILLAGE).await));
+    // Ô Diên holds four "Thôn Hòa Bình": this one carries its former commune.
+    assert_eq!(
+        an[1],
+        Data::String(format!("{} (Hạ Mỗ cũ)", village_name(db, VILLAGE).await))
+    );
     assert_eq!(an[8], Data::String("091*****78".into()), "masked");
     assert_eq!(audit_count(db, "household.export").await, 1);
 
@@ -315,6 +319,13 @@ async fn a_bad_file_is_refused_whole_the_fixed_one_imports_once_and_exports_inta
         .unwrap();
     assert_eq!((back.created, back.updated), (0, 0), "{back:?}");
     assert_eq!(counters(db).await, after);
+
+    // A file naming the village as the export's village column does, without its code.
+    let labelled = format!("{} (Hạ Mỗ cũ)", village_name(db, VILLAGE).await);
+    let same = import(db, &officer, COMMUNE, survey_file(&labelled, false), false)
+        .await
+        .unwrap();
+    assert_eq!((same.created, same.updated, same.unchanged), (0, 0, 3));
 
     // CSV: a BOM so Excel reads UTF-8, Vietnamese intact.
     let csv = hh::export_households(db, &officer, COMMUNE, ExportFormat::Csv)

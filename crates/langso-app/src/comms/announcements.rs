@@ -409,9 +409,16 @@ pub async fn announcement(db: &Db, actor: &Actor, id: Uuid) -> AppResult<Announc
         .ok_or(AppError::NotFound)?;
     policy::require(db, actor, Permission::ReadDashboard, row.unit_id).await?;
     let (reach_groups, reach_members) = store::reach_under(db, row.unit_id, today()).await?;
+    // The villages reached, namesakes told apart ("Thôn Hòa Bình (Hồng Hà cũ)").
+    let mut villages = store::feed_villages(db, id).await?;
+    let ids: Vec<Uuid> = villages.iter().map(|(id, ..)| *id).collect();
+    let labels = crate::units::labels_of(db, &ids, today()).await?;
+    for (id, _, name, _) in &mut villages {
+        *name = labels.text_or(*id, name);
+    }
     Ok(AnnouncementView {
         body_html: render_body(&row.body),
-        villages: store::feed_villages(db, id).await?,
+        villages,
         channels: store::outbox_of(db, id).await?,
         attempts: store::attempts_of(db, id).await?,
         opens: store::opens(db, id).await?,

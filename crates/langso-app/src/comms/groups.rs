@@ -283,10 +283,16 @@ pub async fn remove_member(
     Ok(())
 }
 
-/// Coverage per village under `unit`, from the counters.
+/// Coverage per village under `unit`, from the counters; villages of the same name told
+/// apart ("Thôn Hòa Bình (Hồng Hà cũ)").
 pub async fn coverage(db: &Db, actor: &Actor, unit: Uuid) -> AppResult<Vec<CoverageRow>> {
     policy::require(db, actor, Permission::ReadDashboard, unit).await?;
-    Ok(store::coverage(db, unit, today()).await?)
+    let mut rows = store::coverage(db, unit, today()).await?;
+    let labels = crate::units::labels_under(db, unit, today(), 6).await?;
+    for row in &mut rows {
+        row.name = labels.text_or(row.unit_id, &row.name);
+    }
+    Ok(rows)
 }
 
 /// Households under `unit` in no group, for follow-up (needs the people right).

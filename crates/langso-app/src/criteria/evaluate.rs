@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::sets::{CriteriaSet, province_of, set_for};
 use crate::auth::Actor;
+use crate::units::UnitLabel;
 use crate::{AppError, AppResult, Db};
 
 /// One village judged against the set in force.
@@ -23,8 +24,11 @@ pub struct VillageEvaluation {
     pub unit_id: Uuid,
     /// Its code.
     pub code: String,
-    /// Its name.
+    /// Its name, told apart from namesakes among its siblings ("Thôn Hòa Bình (Hồng Hà cũ)"),
+    /// worded the Vietnamese way.
     pub name: String,
+    /// The parts of that name, for wording it in the page's language.
+    pub label: UnitLabel,
     /// Its coordinates, for the map.
     pub latitude: Option<f64>,
     /// Longitude.
@@ -88,6 +92,13 @@ pub(crate) async fn judge(
     if villages.is_empty() {
         return Ok(Vec::new());
     }
+    // Four "Thôn Hòa Bình" under Xã Ô Diên: each named with its former commune. A village
+    // judged alone is labelled among its siblings all the same.
+    let labels = crate::units::labels_under(db, root, date, 6).await?;
+    let own = match villages.as_slice() {
+        [only] if only.id == root => crate::units::label_among_siblings(db, root, date).await?,
+        _ => None,
+    };
     let mut counters: HashMap<Uuid, BTreeMap<String, i64>> = HashMap::new();
     for (unit, key, value) in store::own_counters_under(db, root, date).await? {
         counters.entry(unit).or_default().insert(key, value);
@@ -122,10 +133,15 @@ pub(crate) async fn judge(
         let step = recognition.get(&village.id).cloned();
         let recognised =
             step.as_deref().and_then(RecognitionStep::parse) == Some(RecognitionStep::Recognised);
+        let label = own
+            .clone()
+            .filter(|l| l.id == village.id)
+            .unwrap_or_else(|| labels.label_or(village.id, &village.name));
         out.push(VillageEvaluation {
             unit_id: village.id,
             code: village.code,
-            name: village.name,
+            name: label.to_string(),
+            label,
             latitude: village.latitude,
             longitude: village.longitude,
             households: facts.counters.get("households").copied().unwrap_or(0),

@@ -31,6 +31,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::auth::{Actor, policy};
+use crate::units::{UnitLabel, tell_apart};
 use crate::{AppError, AppResult, Db};
 use langso_domain::units::UnitKind;
 
@@ -82,8 +83,11 @@ pub struct Figures {
 pub struct ChildFigures {
     /// The child.
     pub unit_id: Uuid,
-    /// Its name.
+    /// Its name, told apart from its namesakes' ("Thôn Hòa Bình (Hồng Hà cũ)"), worded the
+    /// Vietnamese way; `label` holds the parts for wording it in another language.
     pub name: String,
+    /// What tells it apart from the other children of the same name.
+    pub label: UnitLabel,
     /// Households.
     pub households: i64,
     /// Visited.
@@ -177,14 +181,17 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
         }
     };
     // The reads are independent: run them side by side on the pool.
-    let (path, counters, tree, recognition, coverage, qr) = tokio::try_join!(
+    let (path, counters, tree, recognition, coverage, qr, labels) = tokio::try_join!(
         unit_store::ancestors(db, unit, date),
         counters,
         unit_store::outline(db, unit, date, 6),
         criteria_store::recognition_under(db, unit, date),
         coverage,
         langso_store::procedures::procedures_with_qr(db, unit, date),
+        unit_store::label_rows_under(db, unit, date, 1),
     )?;
+    // Children with the same name (four "Thôn Hòa Bình" under Xã Ô Diên) told apart.
+    let labels = tell_apart(labels, |row| row.parent_id);
     let path: Vec<String> = path.into_iter().map(|u| u.name).collect();
     let counters: BTreeMap<String, i64> = counters.into_iter().collect();
     let get = |key: &str| counters.get(key).copied().unwrap_or(0);
@@ -194,9 +201,11 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
     for node in &tree {
         if node.depth == 1 {
             top_of.insert(node.id, node.id);
+            let label = labels.label_or(node.id, &node.name);
             children.push(ChildFigures {
                 unit_id: node.id,
-                name: node.name.clone(),
+                name: label.to_string(),
+                label,
                 households: 0,
                 visited: 0,
                 villages: 0,

@@ -68,7 +68,15 @@ pub async fn export_households(
 ) -> AppResult<ExportFile> {
     let unit = resolve_unit(db, unit).await?;
     policy::require(db, actor, Permission::ExportPeople, unit.id).await?;
-    let rows = store::households_for_export(db, unit.id, today()).await?;
+    let mut rows = store::households_for_export(db, unit.id, today()).await?;
+    // Villages of the same name (four "Thôn Hòa Bình" in Xã Ô Diên) told apart in the village
+    // column; the code column still carries the code, so the file imports back unchanged. The
+    // rows come by name, alley and house: a stable sort by label keeps the rest of that order.
+    let labels = crate::units::labels_under(db, unit.id, today(), 3).await?;
+    for e in &mut rows {
+        e.village = labels.text_or(e.row.unit_id, &e.village);
+    }
+    rows.sort_by(|a, b| langso_domain::locale::compare(&a.village, &b.village));
     let masked = !actor.pii;
     let personal = |value: &Option<String>| match value {
         Some(v) if masked => mask_personal(v),

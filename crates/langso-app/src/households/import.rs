@@ -279,9 +279,17 @@ async fn target(db: &Db, unit: Unit) -> AppResult<Target> {
     let mut villages = HashMap::new();
     let (commune, only_village) = match unit.kind.level() {
         Level::Commune => {
+            // A file may name a village as the export does: "Thôn Hòa Bình (Hồng Hà cũ)".
+            let labels = crate::units::labels_under(db, unit.id, today(), 3).await?;
             for node in unit_store::subtree(db, unit.id, today(), 3).await? {
                 if node.unit.kind.level() == Level::Village {
                     add_village(&mut villages, &node.unit);
+                    if let Some(label) = labels.get(node.unit.id).filter(|l| l.former.is_some()) {
+                        let ids = villages.entry(fold(&label.to_string())).or_default();
+                        if !ids.contains(&node.unit.id) {
+                            ids.push(node.unit.id);
+                        }
+                    }
                 }
             }
             (unit.id, None)

@@ -33,7 +33,7 @@ pub struct IndicatorShare {
 pub struct Progress {
     /// The unit.
     pub unit_id: Uuid,
-    /// Its name.
+    /// Its name; a child's told apart from its namesakes ("Thôn Hòa Bình (Hồng Hà cũ)").
     pub name: String,
     /// Households registered.
     pub households: i64,
@@ -91,6 +91,8 @@ pub async fn progress(db: &Db, actor: &Actor, unit: Uuid) -> AppResult<Progress>
     members.sort_by_key(|(_, visits)| std::cmp::Reverse(*visits));
     top.by_member = members;
     let children = unit_store::children(db, unit, today).await?;
+    // Children of the same name ("Thôn Hòa Bình" ×4 in Xã Ô Diên) told apart.
+    let labels = crate::units::labels_under(db, unit, today, 1).await?;
     let by_child = store::counters_by_child(db, unit, today).await?;
     for child in children {
         let counters: BTreeMap<String, i64> = by_child
@@ -98,8 +100,12 @@ pub async fn progress(db: &Db, actor: &Actor, unit: Uuid) -> AppResult<Progress>
             .filter(|(id, _, _)| *id == child.id)
             .map(|(_, key, value)| (key.clone(), *value))
             .collect();
-        top.children
-            .push(figures(child.id, child.name, &counters, &indicators));
+        top.children.push(figures(
+            child.id,
+            labels.text_or(child.id, &child.name),
+            &counters,
+            &indicators,
+        ));
     }
     Ok(top)
 }

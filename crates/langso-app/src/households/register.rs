@@ -68,7 +68,8 @@ pub struct HouseholdView {
     pub values: Vec<(String, i64)>,
     /// Whether personal numbers are masked.
     pub masked: bool,
-    /// The village's name.
+    /// The village's name, told apart from namesakes in its commune ("Thôn Hòa Bình (Hồng
+    /// Hà cũ)"), worded the Vietnamese way (`units::label_among_siblings` gives the parts).
     pub village: String,
 }
 
@@ -367,6 +368,10 @@ pub async fn get_household(db: &Db, actor: &Actor, id: Uuid) -> AppResult<Househ
         .await?
         .map(|u| u.name)
         .unwrap_or_default();
+    // "Thôn Hòa Bình (Hồng Hà cũ)" when the commune has other villages of that name.
+    let village = crate::units::label_among_siblings(db, row.unit_id, today())
+        .await?
+        .map_or(village, |label| label.to_string());
     let (row, is_masked) = masked(row, actor);
     if !is_masked
         && !actor.is_system()

@@ -20,8 +20,11 @@ pub const SILENT_DAYS: i64 = 30;
 pub struct PlacementStats {
     /// The placement.
     pub placement: Placement,
-    /// The name of its unit.
+    /// The name of its unit, told apart from namesakes among the placements' units ("Thôn
+    /// Hòa Bình (Hồng Hà cũ)"), worded the Vietnamese way.
     pub unit_name: String,
+    /// The parts of that name, for wording it in the page's language.
+    pub unit_label: crate::units::UnitLabel,
     /// Scans per day, aligned with [`ScanAnalytics::days`].
     pub daily: Vec<i64>,
     /// Scans in the period.
@@ -95,16 +98,9 @@ pub async fn scan_analytics(
         .into_iter()
         .map(|v| (v.code.as_str().to_owned(), v.content.name_vi))
         .collect();
-    let mut unit_names: HashMap<Uuid, String> = HashMap::new();
-    for p in &placements {
-        if let std::collections::hash_map::Entry::Vacant(slot) = unit_names.entry(p.unit_id) {
-            let name = langso_store::units::get(db, p.unit_id)
-                .await?
-                .map(|u| u.name)
-                .unwrap_or_default();
-            slot.insert(name);
-        }
-    }
+    // One read for every placement's unit; villages of the same name told apart.
+    let unit_ids: Vec<Uuid> = placements.iter().map(|p| p.unit_id).collect();
+    let labels = crate::units::labels_of(db, &unit_ids, today).await?;
     let index: HashMap<Uuid, usize> = placements
         .iter()
         .enumerate()
@@ -113,10 +109,8 @@ pub async fn scan_analytics(
     let mut stats: Vec<PlacementStats> = placements
         .into_iter()
         .map(|placement| PlacementStats {
-            unit_name: unit_names
-                .get(&placement.unit_id)
-                .cloned()
-                .unwrap_or_default(),
+            unit_name: labels.text_or(placement.unit_id, ""),
+            unit_label: labels.label_or(placement.unit_id, ""),
             last_scan: last.get(&placement.id).copied(),
             daily: vec![0; dates.len()],
             total: 0,

@@ -9,6 +9,7 @@ use langso_store::procedures as store;
 use uuid::Uuid;
 
 use crate::auth::{Actor, policy};
+use crate::units::Labels;
 use crate::{AppError, AppResult, CellError, Db, today};
 use langso_domain::auth::Permission;
 
@@ -90,19 +91,27 @@ pub async fn qr_svg(
     Ok(placement_qr(db, actor, id, settings).await?.svg(size))
 }
 
-/// "Thôn Tháp Thượng, Xã Ô Diên": the unit and its commune-level ancestor today.
-async fn unit_line(db: &Db, unit_id: Uuid) -> AppResult<String> {
+/// "Thôn Tháp Thượng, Xã Ô Diên": the unit and its commune-level ancestor today; a unit with
+/// namesakes in its commune carries its former commune ("Thôn Hòa Bình (Hồng Hà cũ), Xã Ô
+/// Diên"). `labels` are those already read for a batch of posters.
+async fn unit_line(db: &Db, unit_id: Uuid, labels: Option<&Labels>) -> AppResult<String> {
     let ancestors: Vec<Unit> = langso_store::units::ancestors(db, unit_id, today()).await?;
     let own = langso_store::units::get(db, unit_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let name = match labels.and_then(|l| l.get(unit_id)) {
+        Some(label) => label.to_string(),
+        None => crate::units::label_among_siblings(db, unit_id, today())
+            .await?
+            .map_or(own.name, |label| label.to_string()),
+    };
     let commune = ancestors
         .iter()
         .rev()
         .find(|u| u.id != unit_id && u.kind.level() == langso_domain::units::Level::Commune);
     Ok(match commune {
-        Some(commune) => format!("{}, {}", own.name, commune.name),
-        None => own.name,
+        Some(commune) => format!("{name}, {}", commune.name),
+        None => name,
     })
 }
 
@@ -176,6 +185,7 @@ async fn poster_for(
     placement: &Placement,
     guides: &[ProcedureVersion],
     settings: &PosterSettings,
+    labels: Option<&Labels>,
 ) -> AppResult<Poster> {
     let url = settings.scan_url(placement);
     let chosen: Vec<&ProcedureVersion> = placement
@@ -203,7 +213,9 @@ async fn poster_for(
         [one] => one_procedure(&mut poster, one),
         several => several_procedures(&mut poster, placement, several),
     }
-    poster.footer.push(unit_line(db, placement.unit_id).await?);
+    poster
+        .footer
+        .push(unit_line(db, placement.unit_id, labels).await?);
     poster.footer.push(placement.label.clone());
     if let Some(hotline) = settings.hotline.as_deref().filter(|h| !h.trim().is_empty()) {
         poster
@@ -222,7 +234,7 @@ pub async fn placement_poster_pdf(
 ) -> AppResult<Vec<u8>> {
     let placement = printable(db, actor, id).await?;
     let guides = store::in_force(db, today()).await?;
-    let poster = poster_for(db, &placement, &guides, settings).await?;
+    let poster = poster_for(db, &placement, &guides, settings, None).await?;
     Ok(posters_pdf(&poster.title.clone(), &[poster])?)
 }
 
@@ -239,10 +251,12 @@ pub async fn unit_posters_pdf(
         .ok_or(AppError::NotFound)?;
     policy::require(db, actor, Permission::ReadDashboard, unit.id).await?;
     let guides = store::in_force(db, today()).await?;
+    // One read of the labels for every poster of the batch.
+    let labels = crate::units::labels_under(db, unit.id, today(), 6).await?;
     let mut posters = Vec::new();
     for placement in store::placements_under(db, unit.id, today()).await? {
         if placement.active {
-            posters.push(poster_for(db, &placement, &guides, settings).await?);
+            posters.push(poster_for(db, &placement, &guides, settings, Some(&labels)).await?);
         }
     }
     if posters.is_empty() {

@@ -2,10 +2,16 @@
 //! units and apply reorganisations.
 
 mod import;
+mod labels;
+mod picker;
 mod reorganise;
 
 pub use import::{ImportReport, import_units_csv};
+pub use labels::{
+    Labels, UnitLabel, label_among_siblings, labels_of, labels_under, short_name, tell_apart,
+};
 pub use langso_store::units::{LineageRecord, ParentPeriod, UnitRef};
+pub use picker::{PickerOption, pick, picker_options};
 pub use reorganise::{
     PlanLine, PlanMove, ReorganisationPlan, ReorganisationReport, move_unit, plan_from_lineage_csv,
     reorganise,

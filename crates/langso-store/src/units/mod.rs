@@ -4,8 +4,10 @@
 //! derived from it in the same transaction, with the same periods, so "the tree as of a date"
 //! and "everything under U" are single indexed queries.
 
+mod labels;
 mod outline;
 mod read;
+pub use labels::*;
 pub use outline::*;
 mod write;
 

@@ -83,3 +83,8 @@ units-code-invalid = invalid code for a { $kind ->
         [residential_cluster] residential cluster
        *[other] { $kind }
     }: "{ $code }" (province 2 digits, district 3, commune 5; village: an internal code of at most 20 characters)
+# units: names told apart, the unit picker
+units-formerly = { $name } (formerly { $former })
+units-with-code = { $name } ({ $code })
+units-picker-hint = Type part of the name, then choose from the list; units that share a name carry their former commune.
+units-picker-none = No unit matches that name; choose one from the list.

@@ -93,3 +93,8 @@ units-code-invalid = mã không hợp lệ cho cấp { $kind ->
         [hamlet] xóm
        *[other] { $kind }
     }: "{ $code }" (tỉnh 2 chữ số, huyện 3, xã 5; thôn: mã nội bộ tối đa 20 ký tự)
+# units: names told apart, the unit picker
+units-formerly = { $name } ({ $former } cũ)
+units-with-code = { $name } ({ $code })
+units-picker-hint = Gõ vài chữ của tên rồi chọn trong danh sách; các đơn vị trùng tên có ghi xã cũ kèm theo.
+units-picker-none = Không có đơn vị nào khớp với tên đã nhập; hãy chọn trong danh sách.

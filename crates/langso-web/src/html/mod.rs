@@ -58,3 +58,6 @@ async fn stylesheet() -> Response {
     )
         .into_response()
 }
+
+mod units;
+pub use units::{UnitChoice, UnitPicker, unit_label};
