@@ -28,17 +28,6 @@ pub struct CellError {
 }
 
 impl CellError {
-    /// A problem with one cell whose message is not a catalogue key: kept for callers outside
-    /// the app that still word their own (the app and the domain never do; a test checks).
-    pub fn new(row: usize, column: &str, message: impl Into<String>) -> Self {
-        CellError {
-            row,
-            column: column.to_owned(),
-            message: message.into(),
-            key: None,
-        }
-    }
-
     /// A problem with one cell, named by its catalogue key with arguments.
     pub fn keyed(
         row: usize,
@@ -106,12 +95,6 @@ fn list(errors: &[CellError]) -> String {
 }
 
 impl AppError {
-    /// A refusal with one message that is not a catalogue key, belonging to no particular
-    /// cell: kept for callers outside the app that still word their own.
-    pub fn refused(message: impl Into<String>) -> Self {
-        AppError::Invalid(vec![CellError::new(0, "", message)])
-    }
-
     /// A refusal with a message already built (a domain error's `.message()`).
     pub fn refusal(message: Message) -> Self {
         AppError::Invalid(vec![CellError::from_message(0, "", message)])

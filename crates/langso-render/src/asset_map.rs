@@ -34,7 +34,7 @@ pub fn status_colour(status: &str) -> &'static str {
 
 /// Draws the points in a `width` × `height` SVG with a legend of `legend` (status, label).
 pub fn asset_map(points: &[MapPoint], width: u32, height: u32, legend: &[(&str, &str)]) -> String {
-    asset_map_linked(points, &[], width, height, legend)
+    asset_map_linked("", points, &[], width, height, legend)
 }
 
 /// [`asset_map`] with each point a link: `links[i]` is the address of `points[i]` (none when
@@ -44,7 +44,11 @@ pub fn asset_map(points: &[MapPoint], width: u32, height: u32, legend: &[(&str, 
 /// of the known statuses then carry only their `s-<status>` class (the page's stylesheet
 /// colours them, as an inline style would be refused by the pages' CSP) and whole-pixel
 /// positions, a quarter fewer bytes per point.
+///
+/// `title` names the map for screen readers. A map of links is a group of links (`role=
+/// "group"`), not an image: an image may not hold anything to click.
 pub fn asset_map_linked(
+    title: &str,
     points: &[MapPoint],
     links: &[String],
     width: u32,
@@ -54,8 +58,14 @@ pub fn asset_map_linked(
     let (w, h) = (f64::from(width), f64::from(height));
     let margin = 12.0;
     let legend_h = 22.0;
+    let role = if links.iter().any(|l| !l.is_empty()) {
+        "group"
+    } else {
+        "img"
+    };
+    let title = xml_escape(title);
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\">\
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"{role}\" aria-label=\"{title}\"><title>{title}</title>\
          <rect width=\"{width}\" height=\"{height}\" fill=\"#f7f7f2\" stroke=\"#ccc\"/>"
     );
     if !points.is_empty() {
@@ -134,6 +144,7 @@ mod tests {
             },
         ];
         let svg = asset_map_linked(
+            "Bản đồ",
             &points,
             &["/assets/A".to_owned(), String::new()],
             400,
@@ -142,6 +153,7 @@ mod tests {
         );
         assert!(svg.contains("<a href=\"/assets/A\"><circle"));
         assert_eq!(svg.matches("<a href").count(), 1);
+        assert!(svg.contains("role=\"group\" aria-label=\"Bản đồ\""));
         assert!(
             !svg.contains("fill=\"#1a9850\" class"),
             "ok dots are coloured by the page"

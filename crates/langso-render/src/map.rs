@@ -51,9 +51,16 @@ impl DotMap {
         let legend_h = 20.0 * self.legend.len() as f64 + 8.0;
         let h = MAP_H + legend_h;
         let mut out = String::new();
+        // A map of links is a group of links, not an image: an image may not hold anything to
+        // click (WCAG 4.1.2).
+        let role = if self.points.iter().any(|p| p.href.is_some()) {
+            "group"
+        } else {
+            "img"
+        };
         let _ = write!(
             out,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} {h}\" role=\"img\" aria-label=\"{t}\" class=\"map\" font-family=\"sans-serif\" font-size=\"11\"><title>{t}</title><rect x=\"0\" y=\"0\" width=\"{W}\" height=\"{MAP_H}\" fill=\"#f3f2f1\"/>",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} {h}\" role=\"{role}\" aria-label=\"{t}\" class=\"map\" font-family=\"sans-serif\" font-size=\"11\"><title>{t}</title><rect x=\"0\" y=\"0\" width=\"{W}\" height=\"{MAP_H}\" fill=\"#f3f2f1\"/>",
             t = xml_escape(&self.title)
         );
         if !self.points.is_empty() {

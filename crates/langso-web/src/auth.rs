@@ -122,7 +122,7 @@ impl FromRequestParts<AppState> for Authenticated {
             if api {
                 return Err(problem(
                     StatusCode::UNAUTHORIZED,
-                    "Cần đăng nhập / Authentication required",
+                    &crate::messages::both_key("api-login-required"),
                     None,
                     Vec::new(),
                 ));
@@ -140,7 +140,7 @@ impl FromRequestParts<AppState> for Authenticated {
             if sent.is_none() || sent != actor.csrf.as_deref() {
                 return Err(problem(
                     StatusCode::FORBIDDEN,
-                    "Thiếu mã CSRF / CSRF token missing",
+                    &crate::messages::both_key("api-csrf-missing"),
                     None,
                     Vec::new(),
                 ));

@@ -13,6 +13,8 @@ use langso_app::{AppError, CellError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::messages;
+
 /// An RFC 9457 problem document.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Problem {
@@ -63,11 +65,6 @@ impl From<AppError> for ApiError {
 }
 
 impl ApiError {
-    /// A bad request field, named.
-    pub fn field(field: &str, message: &str) -> Self {
-        ApiError(AppError::Invalid(vec![CellError::new(0, field, message)]))
-    }
-
     /// A bad request field with a catalogue message: a domain error
     /// (`.map_err(|e| ApiError::keyed("date", e))`) or a `Message`, worded in both languages
     /// by the problem document.
@@ -105,12 +102,12 @@ pub(crate) fn problem(
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, title) = match &self.0 {
-            AppError::NotFound => (StatusCode::NOT_FOUND, "Không tìm thấy / Not found"),
-            AppError::Forbidden => (StatusCode::FORBIDDEN, "Không có quyền / Forbidden"),
+            AppError::NotFound => (StatusCode::NOT_FOUND, "api-record-not-found"),
+            AppError::Forbidden => (StatusCode::FORBIDDEN, "api-forbidden"),
             AppError::Invalid(errors) => {
                 return problem(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "Dữ liệu không hợp lệ / Invalid input",
+                    &messages::both_key("api-invalid-input"),
                     Some(
                         errors
                             .iter()
@@ -124,7 +121,7 @@ impl IntoResponse for ApiError {
             AppError::Conflict(errors) => {
                 return problem(
                     StatusCode::CONFLICT,
-                    "Xung đột với dữ liệu đã có / Conflict with stored data",
+                    &messages::both_key("api-conflict"),
                     Some(
                         errors
                             .iter()
@@ -137,12 +134,9 @@ impl IntoResponse for ApiError {
             }
             AppError::Store(_) | AppError::Internal(_) => {
                 tracing::error!(error = %self.0, "request failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Lỗi hệ thống / Internal error",
-                )
+                (StatusCode::INTERNAL_SERVER_ERROR, "api-internal")
             }
         };
-        problem(status, title, None, Vec::new())
+        problem(status, &messages::both_key(title), None, Vec::new())
     }
 }

@@ -67,7 +67,7 @@ impl Default for ConnectionLimits {
 
 /// The answer past the cap, written without reading the request.
 static REFUSAL: LazyLock<Vec<u8>> = LazyLock::new(|| {
-    let body = "Máy chủ đang bận, xin thử lại sau / Server busy, try again later\n";
+    let body = format!("{}\n", crate::messages::both_key("api-busy"));
     format!(
         "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n\
          Content-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n\
@@ -188,9 +188,10 @@ impl Connection {
 
 /// The 503 a reserve connection gives for anything but `/healthz`.
 fn busy() -> Response<Body> {
-    let mut response = Response::new(Body::from(
-        "Máy chủ đang bận, xin thử lại sau / Server busy, try again later\n",
-    ));
+    let mut response = Response::new(Body::from(format!(
+        "{}\n",
+        crate::messages::both_key("api-busy")
+    )));
     *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
     let headers = response.headers_mut();
     headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));

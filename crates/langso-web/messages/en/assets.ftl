@@ -130,3 +130,4 @@ assets-cell-not-number = not a number
 assets-cell-not-whole-number = not a whole number
 assets-cell-not-date = a dd/mm/yyyy or yyyy-mm-dd date
 assets-cell-contributors-format = Name: amount; …
+assets-map = Map of the devices

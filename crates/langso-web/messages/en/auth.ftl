@@ -22,7 +22,6 @@ users-create = Create an account
 users-display-name = Full name
 users-role = Role
 users-unit = Unit (code)
-users-unit-hint = Code of a unit in force, e.g. 09817 or 09805-T01
 users-pii = May see full citizen-ID and phone numbers
 users-button = Create
 users-disabled = disabled
@@ -37,7 +36,6 @@ role-viewer = Viewer
 
 # pages: auth (and the accounts API)
 users-role-unknown = There is no role “{ $role }”
-users-unit-unknown = No unit in force has the code “{ $code }”
 # Refusals from langso-app and langso-domain
 auth-role-unknown = unknown role: "{ $value }" (admin, officer, village_head, team_member, viewer)
 auth-login-invalid = a login needs 3–64 characters of a-z, 0-9, . _ -

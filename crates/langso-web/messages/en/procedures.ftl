@@ -122,3 +122,4 @@ procedures-csv-unreadable = { $file }: unreadable CSV: { $error }
 procedures-guide-missing = missing from procedure-guides.csv: { $code }
 procedures-not-in-catalogue = not in the catalogue: { $code }
 procedures-size-range = size must be { $min } to { $max } pixels
+qr-procedures-hint = Open a procedure to see its guide's versions and publish a new one.

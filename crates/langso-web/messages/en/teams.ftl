@@ -61,4 +61,3 @@ teams-unit-not-in-force = the unit did not exist on the decision date
 teams-decision-date-invalid = the decision date is not valid
 teams-unit-has-team = the unit already has a team
 teams-joined-on-invalid = the joining date is not valid
-teams-date-invalid = the date is not valid

@@ -46,10 +46,9 @@ kind-residential-cluster = Residential cluster
 kind-hamlet = Hamlet
 
 # pages: units (and the units API)
-units-date-invalid = Not a valid date: “{ $date }” (use YYYY-MM-DD, e.g. 2025-06-01)
 # Refusals from langso-app and langso-domain
 units-kind-unknown = unknown unit kind: "{ $value }"
-units-date-invalid = invalid date: "{ $value }"
+units-date-invalid = Not a valid date: “{ $value }” (use YYYY-MM-DD, e.g. 2025-06-01)
 units-name-invalid = a unit name needs 1–200 characters
 units-period-reversed = period ends ({ $to }) before it starts ({ $from })
 units-share-invalid = share must be whole or part: "{ $value }"
@@ -88,3 +87,7 @@ units-formerly = { $name } (formerly { $former })
 units-with-code = { $name } ({ $code })
 units-picker-hint = Type part of the name, then choose from the list; units that share a name carry their former commune.
 units-picker-none = No unit matches that name; choose one from the list.
+units-children = { $count ->
+    [one] 1 unit under it
+   *[other] { $count } units under it
+}

@@ -130,3 +130,4 @@ assets-cell-not-number = không phải số
 assets-cell-not-whole-number = không phải số nguyên
 assets-cell-not-date = ngày dạng dd/mm/yyyy hoặc yyyy-mm-dd
 assets-cell-contributors-format = dạng Tên: số tiền; …
+assets-map = Bản đồ thiết bị

@@ -22,7 +22,6 @@ users-create = Tạo tài khoản
 users-display-name = Họ và tên
 users-role = Vai trò
 users-unit = Đơn vị (mã)
-users-unit-hint = Mã đơn vị đang hiệu lực, ví dụ 09817 hoặc 09805-T01
 users-pii = Cho xem số CCCD và điện thoại đầy đủ
 users-button = Tạo
 users-disabled = đã khóa
@@ -37,7 +36,6 @@ role-viewer = Người xem
 
 # pages: auth (and the accounts API)
 users-role-unknown = Không có vai trò “{ $role }”
-users-unit-unknown = Không có đơn vị đang hiệu lực mang mã “{ $code }”
 # Refusals from langso-app and langso-domain
 auth-role-unknown = vai trò không hợp lệ: "{ $value }" (admin, officer, village_head, team_member, viewer)
 auth-login-invalid = tên đăng nhập 3–64 ký tự a-z, 0-9, . _ -

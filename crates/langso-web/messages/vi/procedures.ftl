@@ -122,3 +122,4 @@ procedures-csv-unreadable = { $file }: tệp CSV không đọc được: { $erro
 procedures-guide-missing = không có trong procedure-guides.csv: { $code }
 procedures-not-in-catalogue = thủ tục chưa có trong danh mục: { $code }
 procedures-size-range = kích thước từ { $min } đến { $max } điểm ảnh
+qr-procedures-hint = Mở một thủ tục để xem các phiên bản hướng dẫn và ban hành phiên bản mới.

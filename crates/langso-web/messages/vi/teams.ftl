@@ -58,4 +58,3 @@ teams-unit-not-in-force = đơn vị không tồn tại vào ngày quyết đị
 teams-decision-date-invalid = ngày quyết định không hợp lệ
 teams-unit-has-team = đơn vị đã có tổ CNSCĐ
 teams-joined-on-invalid = ngày tham gia không hợp lệ
-teams-date-invalid = ngày không hợp lệ

@@ -46,10 +46,9 @@ kind-residential-cluster = Cụm dân cư
 kind-hamlet = Xóm
 
 # pages: units (and the units API)
-units-date-invalid = Ngày không hợp lệ: “{ $date }” (cần dạng NNNN-TT-NN, ví dụ 2025-06-01)
 # Refusals from langso-app and langso-domain
 units-kind-unknown = loại đơn vị không hợp lệ: "{ $value }"
-units-date-invalid = ngày không hợp lệ (YYYY-MM-DD): "{ $value }"
+units-date-invalid = Ngày không hợp lệ: “{ $value }” (cần dạng NNNN-TT-NN, ví dụ 2025-06-01)
 units-name-invalid = tên đơn vị phải có 1–200 ký tự
 units-period-reversed = ngày kết thúc { $to } trước ngày bắt đầu { $from }
 units-share-invalid = phạm vi sáp nhập phải là whole hoặc part: "{ $value }"
@@ -98,3 +97,4 @@ units-formerly = { $name } ({ $former } cũ)
 units-with-code = { $name } ({ $code })
 units-picker-hint = Gõ vài chữ của tên rồi chọn trong danh sách; các đơn vị trùng tên có ghi xã cũ kèm theo.
 units-picker-none = Không có đơn vị nào khớp với tên đã nhập; hãy chọn trong danh sách.
+units-children = { $count } đơn vị trực thuộc

@@ -16,7 +16,6 @@ use langso_app::CellError;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::problems::both_key;
 use crate::error::{FieldProblem, problem};
 
 /// A JSON request body (and a JSON response, like axum's).
@@ -203,7 +202,7 @@ fn refused(status: StatusCode, title: &'static str, error: CellError) -> Respons
     let detail = crate::messages::describe_both(&error);
     problem(
         status,
-        &both_key(title),
+        &crate::messages::both_key(title),
         Some(detail),
         vec![FieldProblem::from(&error)],
     )

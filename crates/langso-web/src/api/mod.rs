@@ -35,7 +35,7 @@ use crate::AppState;
 #[openapi(
     info(
         title = "Langso API",
-        description = "Nền tảng thôn thông minh / Smart-village platform. Errors are application/problem+json (RFC 9457).",
+        description = "Langso, the smart-village platform. Errors are application/problem+json (RFC 9457).",
         license(name = "AGPL-3.0-or-later")
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem)),

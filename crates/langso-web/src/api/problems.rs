@@ -9,19 +9,9 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::error::problem;
-use crate::messages::Lang;
 
 /// Longest plain-text error kept as the problem's detail.
 const DETAIL_LIMIT: usize = 4 * 1024;
-
-/// A catalogue message in both languages, "Vietnamese / English", as the API words titles.
-pub(crate) fn both_key(key: &str) -> String {
-    format!(
-        "{} / {}",
-        crate::messages::render(Lang::Vi, key, &[]),
-        crate::messages::render(Lang::En, key, &[])
-    )
-}
 
 /// The title key for an error answer nobody titled.
 fn title_key(status: StatusCode) -> &'static str {
@@ -67,7 +57,13 @@ pub(crate) async fn api_problems(request: Request, next: Next) -> Response {
     } else {
         None
     };
-    let (_, body) = problem(status, &both_key(title_key(status)), detail, Vec::new()).into_parts();
+    let (_, body) = problem(
+        status,
+        &crate::messages::both_key(title_key(status)),
+        detail,
+        Vec::new(),
+    )
+    .into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.insert(
         header::CONTENT_TYPE,
@@ -79,6 +75,7 @@ pub(crate) async fn api_problems(request: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::Lang;
 
     /// The keys this module and the extractors name through variables, which the catalogue's
     /// own scan of the source cannot see.

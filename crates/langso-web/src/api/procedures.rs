@@ -137,7 +137,7 @@ pub(crate) fn content(dto: ContentDto) -> Result<ProcedureContent, ApiError> {
     let channels = dto
         .channels
         .iter()
-        .map(|c| Channel::parse(c).map_err(|e| ApiError::field("channels", &e.to_string())))
+        .map(|c| Channel::parse(c).map_err(|e| ApiError::keyed("channels", e)))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(ProcedureContent {
         name_vi: dto.name_vi,
@@ -207,8 +207,8 @@ async fn publish_version(
     Path(code): Path<String>,
     Json(body): Json<NewVersionBody>,
 ) -> Result<(StatusCode, Json<VersionDto>), ApiError> {
-    let effective_from = parse_date(&body.effective_from)
-        .map_err(|e| ApiError::field("effective_from", &e.to_string()))?;
+    let effective_from =
+        parse_date(&body.effective_from).map_err(|e| ApiError::keyed("effective_from", e))?;
     let input = NewVersion {
         code,
         effective_from,

@@ -21,7 +21,6 @@ use uuid::Uuid;
 use super::assets::unit_id;
 use super::extract::{Json, Path, Query};
 use super::parse_id;
-use super::problems::both_key;
 use crate::AppState;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem, problem};
@@ -105,15 +104,15 @@ async fn telemetry(
         Err(TelemetryError::App(error)) => ApiError(error).into_response(),
         Err(TelemetryError::Ingest(IngestError::Revoked)) => problem(
             StatusCode::UNAUTHORIZED,
-            &both_key("assets-device-token-required"),
+            &crate::messages::both_key("assets-device-token-required"),
             None,
             Vec::new(),
         ),
         Err(TelemetryError::Ingest(error)) => {
             let mut response = problem(
                 StatusCode::SERVICE_UNAVAILABLE,
-                &both_key("assets-ingest-busy"),
-                Some(error.to_string()),
+                &crate::messages::both_key("assets-ingest-busy"),
+                Some(crate::messages::both_message(&error.message())),
                 Vec::new(),
             );
             let wait = if error == IngestError::Overloaded {
@@ -147,7 +146,7 @@ impl FromRequestParts<AppState> for Device {
             Ok(Some(credential)) => Ok(Device(credential)),
             Ok(None) => Err(problem(
                 StatusCode::UNAUTHORIZED,
-                &both_key("assets-device-token-required"),
+                &crate::messages::both_key("assets-device-token-required"),
                 None,
                 Vec::new(),
             )),

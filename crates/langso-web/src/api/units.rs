@@ -3,7 +3,6 @@
 use axum::extract::State;
 use langso_app::units as actions;
 use langso_app::units::LineageRecord;
-use langso_app::{AppError, CellError};
 use langso_domain::units::{Unit, parse_date};
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -167,14 +166,9 @@ pub struct TreeQuery {
 fn parse_date_field(text: Option<&str>) -> Result<Option<Date>, ApiError> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
-        Some(text) => parse_date(text).map(Some).map_err(|_| {
-            ApiError(AppError::Invalid(vec![CellError::keyed(
-                0,
-                "date",
-                "units-date-invalid",
-                &[("date", &text)],
-            )]))
-        }),
+        Some(text) => parse_date(text)
+            .map(Some)
+            .map_err(|error| ApiError::keyed("date", error)),
     }
 }
 

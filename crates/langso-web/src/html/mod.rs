@@ -2,7 +2,8 @@
 //! ([`Chrome`], rendered by `templates/base.html`), the extractors a handler starts from
 //! ([`Page`] for officers, [`Visitor`] for residents), the CSRF-checked typed form
 //! ([`CsrfForm`]), the one way to answer a form ([`Page::form_or_redirect`]), the error page,
-//! a router that lists its routes ([`Routes`]) and the local formats (dates dd/mm/yyyy,
+//! a router that lists its routes ([`Routes`]), unit names told apart and the unit picker
+//! ([`unit_label`], [`UnitPicker`]) and the local formats (dates dd/mm/yyyy,
 //! Vietnam time, Vietnamese numbers).
 //!
 //! `pages/`, `api/` and `public/` use this module and `langso-app`, never each other; this
@@ -14,12 +15,14 @@ mod form;
 pub mod format;
 mod page;
 mod routes;
+mod units;
 
 pub use chrome::{Chrome, url_encode};
 pub use error::{ErrorPage, PageError, not_found, render};
 pub use form::{CsrfForm, form_status, render_form};
 pub use page::{Page, Visitor};
 pub use routes::Routes;
+pub use units::{UnitChoice, UnitPicker, unit_label};
 
 use axum::extract::{Path, Query};
 use axum::http::header;
@@ -58,6 +61,3 @@ async fn stylesheet() -> Response {
     )
         .into_response()
 }
-
-mod units;
-pub use units::{UnitChoice, UnitPicker, unit_label};

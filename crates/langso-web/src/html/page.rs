@@ -112,7 +112,12 @@ impl FromRequestParts<AppState> for Visitor {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let MaybeActor(actor) = MaybeActor::from_request_parts(parts, state).await?;
+        // A residents' page answers from memory while the database is busy: a session that
+        // cannot be looked up right now only costs the officer their menus on this page.
+        let actor = match MaybeActor::from_request_parts(parts, state).await {
+            Ok(MaybeActor(actor)) => actor,
+            Err(_) => None,
+        };
         let chrome = Chrome::for_request(state, &parts.headers, &asked_uri(parts), actor.as_ref());
         Ok(Visitor {
             lang: chrome.lang,

@@ -83,9 +83,12 @@ pub fn render(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
     };
     let mut fluent_args = FluentArgs::new();
     for (name, value) in args {
-        // Whole numbers go in as numbers so that plural selectors can choose.
+        // Whole numbers go in as numbers so that plural selectors can choose; text that only
+        // looks like one (a phone "0912…", a code "09817") stays text, leading zero and all.
         match value.parse::<i64>() {
-            Ok(number) if value.len() < 16 => fluent_args.set(*name, FluentValue::from(number)),
+            Ok(number) if value.len() < 16 && number.to_string() == *value => {
+                fluent_args.set(*name, FluentValue::from(number))
+            }
             _ => fluent_args.set(*name, FluentValue::from(value.as_str())),
         }
     }
@@ -137,13 +140,28 @@ pub fn describe(error: &CellError, lang: Lang) -> String {
 /// "Vietnamese / English", for the JSON API, whose readers may be either.
 pub fn both(error: &CellError) -> String {
     match &error.key {
-        Some(keyed) => format!(
-            "{} / {}",
-            message(Lang::Vi, keyed),
-            message(Lang::En, keyed)
-        ),
+        Some(keyed) => both_message(keyed),
         None => error.message.clone(),
     }
+}
+
+/// A plain message as "Vietnamese / English": the title of an API problem, whose readers may
+/// read either language.
+pub fn both_key(key: &str) -> String {
+    format!(
+        "{} / {}",
+        render(Lang::Vi, key, &[]),
+        render(Lang::En, key, &[])
+    )
+}
+
+/// A keyed message as "Vietnamese / English", for readers of the API who may be either.
+pub fn both_message(keyed: &Message) -> String {
+    format!(
+        "{} / {}",
+        message(Lang::Vi, keyed),
+        message(Lang::En, keyed)
+    )
 }
 
 /// "Vietnamese / English" with the place (row, column), for the API's problem detail.

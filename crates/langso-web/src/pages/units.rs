@@ -127,3 +127,11 @@ async fn show(
         counts,
     }))
 }
+
+impl crate::html::Chrome {
+    /// "12 units under it", the summary that opens a branch of the tree (the unit's own link
+    /// stands before it: a link inside a summary would be a control inside a control).
+    pub fn children(&self, count: usize) -> String {
+        crate::messages::render(self.lang, "units-children", &[("count", count.to_string())])
+    }
+}

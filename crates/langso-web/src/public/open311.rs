@@ -181,10 +181,7 @@ pub(crate) async fn post_request(
     let input = match open311_form::parse(&fields) {
         Ok(input) => input,
         Err(refusal) => {
-            let refused = CellError {
-                key: Some(refusal.message()),
-                ..CellError::new(0, "", String::new())
-            };
+            let refused = CellError::from_message(0, "", refusal.message());
             return error(format, StatusCode::BAD_REQUEST, messages::both(&refused));
         }
     };

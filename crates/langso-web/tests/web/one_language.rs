@@ -15,13 +15,14 @@ use crate::support::TestApp;
 use crate::walk;
 
 /// The text a person reads on the current page outside data marked `translate="no"`: the
-/// visible text and the labels given as attributes.
+/// visible text and the labels given as attributes. (The window title names the page's data,
+/// a team or a village, and cannot mark it; its words are the heading's, checked here.)
 async fn own_words(client: &Client) -> String {
     let script = "const body = document.body.cloneNode(true);
         body.querySelectorAll('[translate=no], script, style, svg, datalist').forEach(e => e.remove());
         const labels = [...body.querySelectorAll('[title], [aria-label], [placeholder], [alt], input[type=submit][value]')]
           .map(e => [e.title, e.getAttribute('aria-label'), e.placeholder, e.alt, e.type === 'submit' ? e.value : ''].filter(Boolean).join(' '));
-        return body.textContent + ' ' + labels.join(' ') + ' ' + document.title;";
+        return body.textContent + ' ' + labels.join(' ');";
     let text = client.execute(script, vec![]).await.unwrap();
     text.as_str().unwrap_or_default().to_owned()
 }

@@ -74,7 +74,7 @@ fn map_of(chrome: &Chrome, rows: &[(AssetRow, &'static str)]) -> String {
         .filter(|(a, _)| a.latitude.is_some() && a.longitude.is_some())
         .map(|(a, _)| format!("/assets/{}", a.code))
         .collect();
-    asset_map_linked(&points, &links, 720, 480, &legend)
+    asset_map_linked(chrome.t("assets-map"), &points, &links, 720, 480, &legend)
 }
 
 /// `GET /assets?unit=&kind=&status=&page=`.

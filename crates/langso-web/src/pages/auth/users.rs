@@ -3,16 +3,17 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use langso_app::auth::{self as actions, NewAccount, UserView};
-use langso_app::{Actor, AppError, AppResult, CellError, today, units};
+use langso_app::{Actor, AppError, AppResult, CellError};
+use langso_domain::auth::Permission;
 use langso_domain::auth::Role;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
+use uuid::Uuid;
 
 use crate::AppState;
-use crate::html::{Chrome, CsrfForm, Page, PageError, render};
+use crate::html::{Chrome, CsrfForm, Page, PageError, UnitPicker, render};
 
 #[derive(Template)]
 #[template(path = "users.html")]
@@ -22,6 +23,8 @@ struct UsersPage {
     roles: Vec<&'static str>,
     errors: Vec<(String, String)>,
     form: UserForm,
+    /// The unit the new account is granted on, picked by its told-apart name.
+    unit_picker: UnitPicker,
 }
 
 #[derive(Template)]
@@ -70,23 +73,37 @@ async fn list_page(
     let users = actions::list_users(&state.db, &page.actor)
         .await
         .map_err(page.failing())?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut response = render(&UsersPage {
-        chrome: page.chrome.clone(),
-        users,
-        roles: roles_for(&page.actor),
-        errors,
-        form: UserForm {
-            password: String::new(),
-            ..form
+    let mut unit_picker = unit_picker(state, page).await?;
+    if !form.unit.trim().is_empty() {
+        unit_picker.picked(&form.unit);
+    }
+    Ok(crate::html::render_form(
+        &UsersPage {
+            chrome: page.chrome.clone(),
+            users,
+            roles: roles_for(&page.actor),
+            errors: errors.clone(),
+            form: UserForm {
+                password: String::new(),
+                ..form
+            },
+            unit_picker,
         },
-    });
-    *response.status_mut() = status;
-    Ok(response)
+        &errors,
+    ))
+}
+
+/// The units the reader manages accounts on, to grant the new account on one of them.
+async fn unit_picker(state: &AppState, page: &Page) -> Result<UnitPicker, PageError> {
+    UnitPicker::load(
+        &state.db,
+        page,
+        Permission::ManageAccounts,
+        "unit",
+        "users-unit",
+        None,
+    )
+    .await
 }
 
 /// The accounts in the officer's scope.
@@ -97,21 +114,23 @@ pub(super) async fn index(
     list_page(&state, &page, Vec::new(), UserForm::default()).await
 }
 
-/// The account the form asks for: the role and the unit (by its code) read first.
-async fn create_account(state: &AppState, actor: &Actor, form: &UserForm) -> AppResult<UserView> {
+/// The account the form asks for: the role and the unit (picked by the reader, `None` when
+/// what was typed names none) read first.
+async fn create_account(
+    state: &AppState,
+    actor: &Actor,
+    form: &UserForm,
+    unit: Option<Uuid>,
+) -> AppResult<UserView> {
     let role = Role::parse(&form.role)
         .map_err(|_| refused("role", "users-role-unknown", &[("role", &form.role)]))?;
-    let code = form.unit.trim();
-    let unit = match units::by_code(&state.db, code, today()).await {
-        Err(AppError::NotFound) => Err(refused("unit", "users-unit-unknown", &[("code", &code)])),
-        other => other,
-    }?;
+    let unit_id = unit.ok_or_else(|| refused("unit", "units-picker-none", &[]))?;
     let input = NewAccount {
         login: form.login.clone(),
         display_name: form.display_name.clone(),
         password: form.password.clone(),
         role,
-        unit_id: unit.id,
+        unit_id,
         pii: form.pii.is_some(),
     };
     actions::create_user(&state.db, actor, &input).await
@@ -123,7 +142,8 @@ pub(super) async fn create(
     page: Page,
     CsrfForm(form): CsrfForm<UserForm>,
 ) -> Result<Response, PageError> {
-    let result = create_account(&state, &page.actor, &form).await;
+    let unit = unit_picker(&state, &page).await?.picked(&form.unit);
+    let result = create_account(&state, &page.actor, &form, unit).await;
     page.form_or_redirect(
         result,
         |view| format!("/admin/users/{}", view.user.id),

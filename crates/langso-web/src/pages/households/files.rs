@@ -6,14 +6,14 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::response::Response;
 use langso_app::auth::policy;
 use langso_app::households::{self as actions, ExportFormat, ImportReport};
-use langso_app::{Actor, AppError, CellError, Db};
+use langso_app::{AppError, CellError};
 use langso_domain::auth::Permission;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::html::{Chrome, CsrfForm, Page, PageError, render};
+use crate::html::{Chrome, CsrfForm, Page, PageError, UnitPicker, render};
 use crate::messages;
 
 /// The check of an uploaded file.
@@ -32,7 +32,8 @@ struct ImportPage {
     /// The column headers the import reads, as written in the file (Vietnamese in every
     /// language: they are the file's format).
     headers: String,
-    unit: String,
+    /// The unit the file is for, picked by its told-apart name.
+    unit_picker: UnitPicker,
     preview: Option<PreviewView>,
     done: Option<ImportReport>,
 }
@@ -59,15 +60,23 @@ fn headers() -> String {
         .join(", ")
 }
 
-/// The code of the actor's first unit, to fill the form with.
-async fn default_unit(db: &Db, actor: &Actor) -> String {
-    match actor.grants.first() {
-        Some(grant) => langso_app::units::get(db, grant.unit_id)
-            .await
-            .map(|u| u.code)
-            .unwrap_or_default(),
-        None => String::new(),
-    }
+/// The picker of the units the reader may import households into, showing `current` (the
+/// reader's first unit when none is named).
+async fn unit_picker(
+    state: &AppState,
+    page: &Page,
+    current: Option<Uuid>,
+) -> Result<UnitPicker, PageError> {
+    let current = current.or_else(|| page.actor.grants.first().map(|g| g.unit_id));
+    UnitPicker::load(
+        &state.db,
+        page,
+        Permission::WritePeople,
+        "unit",
+        "hhimport-unit",
+        current,
+    )
+    .await
 }
 
 /// The upload form.
@@ -77,14 +86,14 @@ pub(super) async fn form(
     Query(query): Query<UnitQuery>,
 ) -> Result<Response, PageError> {
     policy::scope(&page.actor, Permission::WritePeople).map_err(page.failing())?;
-    let unit = match query.unit.trim() {
-        "" => default_unit(&state.db, &page.actor).await,
-        unit => unit.to_owned(),
-    };
+    let mut unit_picker = unit_picker(&state, &page, None).await?;
+    if !query.unit.trim().is_empty() {
+        unit_picker.picked(&query.unit);
+    }
     Ok(render(&ImportPage {
         chrome: page.chrome,
         headers: headers(),
-        unit,
+        unit_picker,
         preview: None,
         done: None,
     }))
@@ -123,9 +132,23 @@ pub(super) async fn upload(
             &[],
         )]))
     })?;
-    let preview = actions::preview_upload(&state.db, &page.actor, &unit, &name, bytes)
-        .await
-        .map_err(page.failing())?;
+    let mut unit_picker = unit_picker(&state, &page, None).await?;
+    let Some(unit_id) = unit_picker.picked(&unit) else {
+        return Ok(crate::html::render_form(
+            &ImportPage {
+                chrome: page.chrome,
+                headers: headers(),
+                unit_picker,
+                preview: None,
+                done: None,
+            },
+            &[("unit".to_owned(), String::new())],
+        ));
+    };
+    let preview =
+        actions::preview_upload(&state.db, &page.actor, &unit_id.to_string(), &name, bytes)
+            .await
+            .map_err(page.failing())?;
     let (report, errors) = match preview.outcome {
         Ok(report) => (Some(report), Vec::new()),
         Err(AppError::Invalid(errors)) => (None, errors),
@@ -141,7 +164,7 @@ pub(super) async fn upload(
     Ok(render(&ImportPage {
         chrome: page.chrome,
         headers: headers(),
-        unit,
+        unit_picker,
         preview: Some(PreviewView {
             file_name: preview.file_name,
             report,
@@ -163,10 +186,11 @@ pub(super) async fn confirm(
     let report = actions::confirm_upload(&state.db, &page.actor, id)
         .await
         .map_err(page.failing())?;
+    let unit_picker = unit_picker(&state, &page, None).await?;
     Ok(render(&ImportPage {
         chrome: page.chrome,
         headers: headers(),
-        unit: String::new(),
+        unit_picker,
         preview: None,
         done: Some(report),
     }))

@@ -34,6 +34,8 @@ struct AnalyticsPage {
     unit_chart: String,
     top: Vec<PlacementStats>,
     silent: Vec<PlacementStats>,
+    /// (code, name) of every procedure with a guide, each linking to its versions.
+    procedures: Vec<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -103,6 +105,11 @@ pub(super) async fn show(
         |s| s.name.clone(),
     );
     let top = a.placements.iter().take(10).cloned().collect();
+    let mut procedures: Vec<(String, String)> = names
+        .iter()
+        .map(|(code, name)| (code.clone(), name.clone()))
+        .collect();
+    langso_domain::locale::sort_by_name(&mut procedures, |(_, name)| name);
     Ok(render(&AnalyticsPage {
         chrome,
         unit,
@@ -114,5 +121,6 @@ pub(super) async fn show(
         unit_chart,
         top,
         silent: a.silent,
+        procedures,
     }))
 }
