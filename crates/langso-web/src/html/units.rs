@@ -30,6 +30,13 @@ pub fn unit_label(lang: Lang, label: &UnitLabel) -> String {
     }
 }
 
+impl super::Chrome {
+    /// A unit's told-apart label in the page's language, for templates.
+    pub fn unit(&self, label: &UnitLabel) -> String {
+        unit_label(self.lang, label)
+    }
+}
+
 /// One choice of the picker, as the template shows it.
 #[derive(Clone, Debug)]
 pub struct UnitChoice {

@@ -111,7 +111,7 @@ async fn show(
     if matches!(level, Level::Commune | Level::Village) {
         villages.extend(evaluated.into_iter().map(|v| VillageRow {
             id: v.unit_id.to_string(),
-            name: v.name,
+            name: crate::html::unit_label(page.lang, &v.label),
             status: v.status.as_str(),
         }));
     }
