@@ -131,3 +131,4 @@ assets-cell-not-whole-number = not a whole number
 assets-cell-not-date = a dd/mm/yyyy or yyyy-mm-dd date
 assets-cell-contributors-format = Name: amount; …
 assets-map = Map of the devices
+assets-map-alt = Map of the located devices, coloured by status; the list below has each device

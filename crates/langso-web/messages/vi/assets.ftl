@@ -131,3 +131,4 @@ assets-cell-not-whole-number = không phải số nguyên
 assets-cell-not-date = ngày dạng dd/mm/yyyy hoặc yyyy-mm-dd
 assets-cell-contributors-format = dạng Tên: số tiền; …
 assets-map = Bản đồ thiết bị
+assets-map-alt = Bản đồ các thiết bị có toạ độ, tô màu theo tình trạng; danh sách bên dưới có từng thiết bị

@@ -22,7 +22,7 @@ pub use error::{ErrorPage, PageError, not_found, render};
 pub use form::{CsrfForm, form_status, render_form};
 pub use page::{Page, Visitor};
 pub use routes::Routes;
-pub use units::{UnitChoice, UnitPicker, unit_label};
+pub use units::{UnitChoice, UnitPicker, picked_or_named, unit_label};
 
 use axum::extract::{Path, Query};
 use axum::http::header;

@@ -130,6 +130,20 @@ impl UnitPicker {
     }
 }
 
+/// The unit a submitted field names: a choice of `picker` (when the reader has one), else the
+/// id or code of any unit. The action then checks the reader's scope on it, so a unit outside
+/// that scope answers 404 as it does everywhere, never "no such choice".
+pub async fn picked_or_named(db: &Db, picker: Option<&mut UnitPicker>, text: &str) -> Option<Uuid> {
+    if let Some(picker) = picker
+        && let Some(id) = picker.picked(text)
+    {
+        return Some(id);
+    }
+    app_units::resolve(db, Some(text), langso_app::today())
+        .await
+        .ok()
+}
+
 #[cfg(test)]
 mod tests {
     use askama::Template;

@@ -744,6 +744,13 @@ const ROUTES: &[Route] = &[
         200,
     ),
     route("GET", "/assets", Targeted(ReadDashboard), Body::None, 200),
+    route(
+        "GET",
+        "/assets/map.svg",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
     route("GET", "/alarms", Targeted(ReadDashboard), Body::None, 200),
     route(
         "POST",
@@ -1902,7 +1909,9 @@ impl Fixture {
                 };
                 (path.replace("{id}", &asset.to_string()), body)
             }
-            "/api/v1/work-orders" | "/assets" | "/alarms" => (format!("{path}?unit={unit}"), None),
+            "/api/v1/work-orders" | "/assets" | "/assets/map.svg" | "/alarms" => {
+                (format!("{path}?unit={unit}"), None)
+            }
             "/alarms/{id}/{action}" => {
                 let alarm = self.target_alarm(unit).await;
                 (

@@ -66,6 +66,7 @@ const NOT_WALKED: &[&str] = &[
     "/login",
     "/lang/{code}",
     "/static/langso.css",
+    "/assets/map.svg",
     "/audit/export",
     "/households/export",
     "/evidence/{id}/file",

@@ -1,9 +1,13 @@
-//! A unit's assets (`/assets?unit=&kind=&status=&page=`): an SVG map of every located asset
-//! coloured by status (each dot links the asset), and the list a page at a time.
+//! A unit's assets (`/assets?unit=&kind=&status=&page=`): the list a page at a time, and the map
+//! of every located asset coloured by status as its own SVG file (`/assets/map.svg`, same
+//! query), which the page loads as an image: a commune's few hundred devices weigh more than
+//! the rest of the page, so the page stays small on 3G and the browser caches the map.
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use langso_app::Actor;
 use langso_app::assets::{self as actions, AssetRow};
 use langso_domain::assets::AssetKind;
 use langso_domain::units::Unit;
@@ -28,7 +32,6 @@ struct AssetsPage {
     statuses: Vec<&'static str>,
     kind: String,
     status: String,
-    map: String,
     rows: Vec<(AssetRow, &'static str)>,
     total: usize,
     /// This page (1-based) and how many there are.
@@ -52,7 +55,8 @@ fn given(value: Option<&String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
-/// The map of a unit's assets, each dot labelled with its code and status and linking to it.
+/// The map of a unit's assets, each dot labelled with its code and status, coloured inside the
+/// file (an image does not see the page's stylesheet).
 fn map_of(chrome: &Chrome, rows: &[(AssetRow, &'static str)]) -> String {
     let points: Vec<MapPoint> = rows
         .iter()
@@ -69,12 +73,53 @@ fn map_of(chrome: &Chrome, rows: &[(AssetRow, &'static str)]) -> String {
         .iter()
         .map(|s| (*s, chrome.asset_status(s)))
         .collect();
-    let links: Vec<String> = rows
-        .iter()
-        .filter(|(a, _)| a.latitude.is_some() && a.longitude.is_some())
-        .map(|(a, _)| format!("/assets/{}", a.code))
-        .collect();
-    asset_map_linked(chrome.t("assets-map"), &points, &links, 720, 480, &legend)
+    asset_map_linked(chrome.t("assets-map"), &points, &[], 720, 480, &legend)
+}
+
+/// The filters of a list or map query: the kind and status, when known.
+fn filters(query: &ListQuery) -> (Option<String>, Option<String>) {
+    let kind = given(query.kind.as_ref()).filter(|k| AssetKind::parse(k).is_ok());
+    let status = given(query.status.as_ref()).filter(|s| STATUSES.contains(&s.as_str()));
+    (kind, status)
+}
+
+/// The assets of `unit` that `actor` may read, with their status words.
+async fn rows_of(
+    state: &AppState,
+    actor: &Actor,
+    unit: &Unit,
+    kind: Option<&str>,
+    status: Option<&str>,
+) -> langso_app::AppResult<Vec<(AssetRow, &'static str)>> {
+    actions::assets_with_status(&state.db, actor, unit.id, kind, status).await
+}
+
+/// `GET /assets/map.svg?unit=&kind=&status=`: the map the list page shows, kept by the
+/// browser for five minutes (private: it is the officer's scope).
+pub(super) async fn map(
+    State(state): State<AppState>,
+    page: Page,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let unit = page.unit(&state, query.unit.as_deref()).await?;
+    let (kind, status) = filters(&query);
+    let rows = rows_of(
+        &state,
+        &page.actor,
+        &unit,
+        kind.as_deref(),
+        status.as_deref(),
+    )
+    .await
+    .map_err(page.failing())?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"),
+            (header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        map_of(&page.chrome, &rows),
+    )
+        .into_response())
 }
 
 /// `GET /assets?unit=&kind=&status=&page=`.
@@ -84,18 +129,16 @@ pub(super) async fn index(
     Query(query): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let unit = page.unit(&state, query.unit.as_deref()).await?;
-    let kind = given(query.kind.as_ref()).filter(|k| AssetKind::parse(k).is_ok());
-    let status = given(query.status.as_ref()).filter(|s| STATUSES.contains(&s.as_str()));
-    let rows = actions::assets_with_status(
-        &state.db,
+    let (kind, status) = filters(&query);
+    let rows = rows_of(
+        &state,
         &page.actor,
-        unit.id,
+        &unit,
         kind.as_deref(),
         status.as_deref(),
     )
     .await
     .map_err(page.failing())?;
-    let map = map_of(&page.chrome, &rows);
     let total = rows.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let number = given(query.page.as_ref())
@@ -115,7 +158,6 @@ pub(super) async fn index(
         statuses: STATUSES.to_vec(),
         kind: kind.unwrap_or_default(),
         status: status.unwrap_or_default(),
-        map,
         rows: rows
             .into_iter()
             .skip((number - 1) * PAGE_SIZE)

@@ -16,6 +16,7 @@ use crate::html::{Chrome, Routes};
 pub(super) fn routes() -> Routes {
     Routes::new()
         .get("/assets", list::index)
+        .get("/assets/map.svg", list::map)
         .get("/alarms", alarms::index)
         .post("/alarms/{id}/{action}", alarms::act)
         .route(

@@ -142,7 +142,8 @@ pub(super) async fn create(
     page: Page,
     CsrfForm(form): CsrfForm<UserForm>,
 ) -> Result<Response, PageError> {
-    let unit = unit_picker(&state, &page).await?.picked(&form.unit);
+    let mut picker = unit_picker(&state, &page).await.ok();
+    let unit = crate::html::picked_or_named(&state.db, picker.as_mut(), &form.unit).await;
     let result = create_account(&state, &page.actor, &form, unit).await;
     page.form_or_redirect(
         result,

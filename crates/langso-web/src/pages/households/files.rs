@@ -132,8 +132,13 @@ pub(super) async fn upload(
             &[],
         )]))
     })?;
-    let mut unit_picker = unit_picker(&state, &page, None).await?;
-    let Some(unit_id) = unit_picker.picked(&unit) else {
+    let mut picker = unit_picker(&state, &page, None).await.ok();
+    let picked = crate::html::picked_or_named(&state.db, picker.as_mut(), &unit).await;
+    let Some(unit_id) = picked else {
+        let unit_picker = match picker {
+            Some(picker) => picker,
+            None => unit_picker(&state, &page, None).await?,
+        };
         return Ok(crate::html::render_form(
             &ImportPage {
                 chrome: page.chrome,
@@ -149,6 +154,10 @@ pub(super) async fn upload(
         actions::preview_upload(&state.db, &page.actor, &unit_id.to_string(), &name, bytes)
             .await
             .map_err(page.failing())?;
+    let unit_picker = match picker {
+        Some(picker) => picker,
+        None => unit_picker(&state, &page, Some(unit_id)).await?,
+    };
     let (report, errors) = match preview.outcome {
         Ok(report) => (Some(report), Vec::new()),
         Err(AppError::Invalid(errors)) => (None, errors),
