@@ -61,7 +61,7 @@ pub(super) fn children(chrome: &Chrome, d: &Dashboard) -> String {
             .iter()
             .filter(|c| c.villages > 0)
             .map(|c| Bar {
-                label: c.name.clone(),
+                label: crate::html::unit_label(chrome.lang, &c.label),
                 value: c.recognised as f64 / c.villages as f64,
                 text: format!(
                     "{}/{}",
@@ -114,7 +114,11 @@ pub(super) fn map(chrome: &Chrome, villages: &[VillageEvaluation], date: Date) -
         .iter()
         .filter_map(|v| {
             Some(MapPoint {
-                label: format!("{} — {}", v.name, status(v.status)),
+                label: format!(
+                    "{} — {}",
+                    crate::html::unit_label(chrome.lang, &v.label),
+                    status(v.status)
+                ),
                 latitude: v.latitude?,
                 longitude: v.longitude?,
                 colour: v.status.colour().to_owned(),
