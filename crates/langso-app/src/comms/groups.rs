@@ -302,8 +302,20 @@ pub async fn uncovered(
     unit: Uuid,
     limit: i64,
 ) -> AppResult<Vec<MemberRow>> {
+    uncovered_page(db, actor, unit, limit, 0).await
+}
+
+/// [`uncovered`] a page at a time: `limit` households after the first `offset`, in the same
+/// order (village, alley, house number), for a list a phone can hold.
+pub async fn uncovered_page(
+    db: &Db,
+    actor: &Actor,
+    unit: Uuid,
+    limit: i64,
+    offset: i64,
+) -> AppResult<Vec<MemberRow>> {
     policy::require(db, actor, Permission::ReadPeople, unit).await?;
-    Ok(store::uncovered(db, unit, today(), limit.clamp(1, 5000)).await?)
+    Ok(store::uncovered(db, unit, today(), limit.clamp(1, 5000), offset.max(0)).await?)
 }
 
 /// Inside a household's move to another village: its coverage mark moves with it, so the

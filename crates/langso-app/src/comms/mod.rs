@@ -24,6 +24,7 @@ pub(crate) use groups::household_moved;
 pub use groups::{
     MembershipReport, NewGroup, add_members, add_members_by_codes, coverage, create_group, group,
     groups_of_household, joinable_groups, list_groups, members, remove_member, uncovered,
+    uncovered_page,
 };
 pub use guides::{GUIDES, Guide, guide};
 pub use langso_store::comms::{

@@ -198,17 +198,18 @@ pub async fn uncovered(
     root: Uuid,
     date: Date,
     limit: i64,
+    offset: i64,
 ) -> StoreResult<Vec<MemberRow>> {
     let sql = format!(
         "SELECT h.id AS household_id, h.code, h.unit_id, h.representative_name, h.alley, \
          h.house_number, h.erased FROM households h JOIN unit_closure c ON c.descendant_id = h.unit_id \
          WHERE c.ancestor_id = $1 AND {} AND NOT h.erased AND NOT EXISTS \
          (SELECT 1 FROM comm_group_members m WHERE m.household_id = h.id) \
-         ORDER BY h.unit_id, h.alley, h.house_number, h.code LIMIT $3",
+         ORDER BY h.unit_id, h.alley, h.house_number, h.code LIMIT $3 OFFSET $4",
         covers!("c", "$2")
     );
     Ok(
-        on_exec!(ex.into(), e => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(root).bind(date).bind(limit).fetch_all(e).await)?,
+        on_exec!(ex.into(), e => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(root).bind(date).bind(limit).bind(offset).fetch_all(e).await)?,
     )
 }
 

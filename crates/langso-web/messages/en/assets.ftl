@@ -80,8 +80,6 @@ asset-lamp-old-bulb = Old bulb
 asset-lamp-led = LED
 asset-lamp-solar = Solar
 assets-page = Page
-assets-prev = ← Previous
-assets-next = Next →
 
 # pages: assets (map and list, one asset, alarms, register import)
 assets-import-no-file = No file chosen

@@ -118,3 +118,4 @@ comms-indicator-unknown = unknown indicator { $code }
 comms-household-outside-group = household { $code } is outside the group's unit
 comms-household-erased = household { $code } was erased
 comms-household-not-found = no household { $code }
+coverage-page = Page

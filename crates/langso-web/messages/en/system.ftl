@@ -68,3 +68,7 @@ form-unreadable = Cannot read the form sent: open the page again and resend it
 
 # pages: households (also the API's household and asset uploads)
 upload-no-file = No file chosen
+pager-prev = ← Previous
+pager-next = Next →
+pager-label = Pages
+crumbs-label = Breadcrumb

@@ -80,8 +80,6 @@ asset-lamp-old-bulb = Bóng cũ
 asset-lamp-led = LED
 asset-lamp-solar = Năng lượng mặt trời
 assets-page = Trang
-assets-prev = ← Trang trước
-assets-next = Trang sau →
 
 # pages: assets (map and list, one asset, alarms, register import)
 assets-import-no-file = Chưa chọn tệp

@@ -118,3 +118,4 @@ comms-indicator-unknown = không có chỉ số { $code }
 comms-household-outside-group = hộ { $code } không thuộc đơn vị của nhóm
 comms-household-erased = hộ { $code } đã bị xóa dữ liệu
 comms-household-not-found = không có hộ mã { $code }
+coverage-page = Trang

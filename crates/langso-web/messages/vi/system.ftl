@@ -68,3 +68,7 @@ form-unreadable = Không đọc được biểu mẫu gửi lên: hãy mở lạ
 
 # pages: households (also the API's household and asset uploads)
 upload-no-file = Chưa chọn tệp
+pager-prev = ← Trang trước
+pager-next = Trang sau →
+pager-label = Các trang
+crumbs-label = Đường dẫn

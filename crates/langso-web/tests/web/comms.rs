@@ -402,3 +402,61 @@ async fn the_guide_library_has_a_qr_and_a_share_link_and_coverage_pages_answer()
         assert_eq!(response.status(), 200, "{path}");
     }
 }
+
+/// The households in no group are listed a hundred at a time, with a link to the next page,
+/// never cut off silently.
+#[tokio::test]
+async fn the_uncovered_list_is_paged() {
+    let app = TestApp::with_demo().await;
+    let admin = app.login("admin", "langso-demo").await;
+    let root = langso_app::units::by_code(app.db(), "01", langso_app::today())
+        .await
+        .unwrap();
+    let village = langso_store::units::subtree(app.db(), root.id, langso_app::today(), 4)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|n| n.unit.kind.level() == langso_domain::units::Level::Village)
+        .map(|n| n.unit.id)
+        .unwrap();
+    for n in 0..150 {
+        let input = langso_app::households::HouseholdInput {
+            unit_id: Some(village),
+            code: format!("UNC-{n:03}"),
+            head_name: "Nguyễn Văn Thử".to_owned(),
+            members: 3,
+            adults: 2,
+            ..Default::default()
+        };
+        langso_app::households::create_household(app.db(), &Actor::system("test"), &input)
+            .await
+            .unwrap();
+    }
+    let all = langso_app::comms::uncovered(app.db(), &Actor::system("test"), root.id, 5000)
+        .await
+        .unwrap();
+    assert!(
+        all.len() > 100,
+        "the demo has more than a page: {}",
+        all.len()
+    );
+    let fetch = |page: usize| {
+        let request = app
+            .client
+            .get(format!(
+                "{}/coverage/uncovered?unit={}&page={page}",
+                app.base, root.id
+            ))
+            .header("cookie", admin.header());
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+    let rows = |html: &str| html.matches("<a href=\"/households/").count();
+    let first = fetch(1).await;
+    assert_eq!(rows(&first), 100);
+    assert!(first.contains("rel=\"next\""));
+    let second = fetch(2).await;
+    assert_eq!(rows(&second), (all.len() - 100).min(100));
+    assert!(second.contains("rel=\"prev\""));
+    assert!(second.contains(&format!("/households/{}/groups\"", all[100].household_id)));
+    assert!(!first.contains(&format!("/households/{}/groups\"", all[100].household_id)));
+}

@@ -100,6 +100,19 @@ struct UncoveredPage {
     chrome: Chrome,
     unit: Unit,
     rows: Vec<MemberRow>,
+    /// This page (1-based) and whether another follows.
+    page: usize,
+    more: bool,
+}
+
+/// Households per page of the uncovered list: a phone's worth, well under 20 KB.
+const UNCOVERED_PAGE: usize = 100;
+
+/// `?unit=&page=` of the uncovered list.
+#[derive(serde::Deserialize)]
+struct UncoveredQuery {
+    unit: Option<String>,
+    page: Option<String>,
 }
 
 /// The groups under `unit` and, for those who may write, the form (refilled after a refusal).
@@ -282,15 +295,32 @@ async fn coverage(
 async fn uncovered(
     State(state): State<AppState>,
     page: Page,
-    Query(query): Query<UnitQuery>,
+    Query(query): Query<UncoveredQuery>,
 ) -> Result<Response, PageError> {
     let unit = page.unit(&state, query.unit.as_deref()).await?;
-    let rows = actions::uncovered(&state.db, &page.actor, unit.id, 1000)
-        .await
-        .map_err(page.failing())?;
+    let number = query
+        .page
+        .as_deref()
+        .and_then(|p| p.trim().parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, 10_000);
+    // One more than a page tells whether another follows.
+    let mut rows = actions::uncovered_page(
+        &state.db,
+        &page.actor,
+        unit.id,
+        (UNCOVERED_PAGE + 1) as i64,
+        ((number - 1) * UNCOVERED_PAGE) as i64,
+    )
+    .await
+    .map_err(page.failing())?;
+    let more = rows.len() > UNCOVERED_PAGE;
+    rows.truncate(UNCOVERED_PAGE);
     Ok(render(&UncoveredPage {
         chrome: page.chrome,
         unit,
         rows,
+        page: number,
+        more,
     }))
 }
