@@ -242,7 +242,7 @@ async fn the_map_shows_assets_coloured_by_status_and_residents_find_wifi() {
         async move {
             let response = app
                 .client
-                .get(format!("{}/assets?unit={}{query}", app.base, village.id))
+                .get(format!("{}/assets/map.svg?unit={}{query}", app.base, village.id))
                 .header("cookie", cookie)
                 .send()
                 .await
@@ -251,6 +251,18 @@ async fn the_map_shows_assets_coloured_by_status_and_residents_find_wifi() {
             response.text().await.unwrap()
         }
     };
+    // The list page loads the map as its own file.
+    let list = app
+        .client
+        .get(format!("{}/assets?unit={}", app.base, village.id))
+        .header("cookie", session.header())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains(&format!("/assets/map.svg?unit={}", village.id)));
     let all = page(String::new()).await;
     assert!(all.contains("<svg") && all.contains("class=\"s-ok\""));
     // The demo makes every 23rd device silent: some village has one; filters narrow the map.
