@@ -242,7 +242,10 @@ async fn the_map_shows_assets_coloured_by_status_and_residents_find_wifi() {
         async move {
             let response = app
                 .client
-                .get(format!("{}/assets/map.svg?unit={}{query}", app.base, village.id))
+                .get(format!(
+                    "{}/assets/map.svg?unit={}{query}",
+                    app.base, village.id
+                ))
                 .header("cookie", cookie)
                 .send()
                 .await
