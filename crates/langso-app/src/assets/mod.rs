@@ -9,10 +9,12 @@
 mod alarms;
 mod devices;
 mod import;
+mod import_values;
 mod ingest;
 mod map;
 pub mod mqtt;
 mod register;
+mod replacements;
 mod uploads;
 
 use langso_domain::auth::Permission;
@@ -26,6 +28,7 @@ pub use langso_store::assets::{
 };
 pub use map::*;
 pub use register::*;
+pub use replacements::*;
 pub use uploads::*;
 
 /// Managing the register.

@@ -9,7 +9,8 @@ use langso_render::sheet::{SheetCell, xlsx};
 use langso_store::households as store;
 use time::Date;
 
-use super::import::{COLUMNS, Column, resolve_unit};
+use super::columns::{COLUMNS, Column};
+use super::import::resolve_unit;
 use crate::audit::{self, Change};
 use crate::auth::Actor;
 use crate::auth::policy;

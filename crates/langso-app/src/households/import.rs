@@ -14,217 +14,21 @@ use std::collections::{BTreeMap, HashMap};
 use langso_domain::auth::Permission;
 use langso_domain::text::fold;
 use langso_domain::units::{Level, Unit};
-use langso_store::Tx;
 use langso_store::households::{self as store, HouseholdRow};
 use langso_store::units as unit_store;
 use uuid::Uuid;
 
+use super::columns::{Column, Layout, column_of_field};
+use super::import_writer::{Write, same, send, write_loop};
 use super::limits::MAX_REPORTED_ERRORS;
-use super::register::{HouseholdInput, move_indicator_counters, validate};
+use super::register::{HouseholdInput, validate};
 use super::seen_codes::SeenCodes;
-use super::sheet::{Cell, Rows, cell_bool, cell_date, cell_integer, header_key};
+use super::sheet::{Cell, Rows, cell_bool, cell_date, cell_integer};
 use crate::audit::{self, Change};
 use crate::auth::Actor;
 use crate::auth::policy;
 use crate::progress::Progress;
 use crate::{AppError, AppResult, CellError, Db, today};
-
-/// A column the register knows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Column {
-    /// Mã hộ.
-    Code,
-    /// Thôn / tổ dân phố.
-    Village,
-    /// Mã thôn: tells apart villages of one name.
-    VillageCode,
-    /// Xóm.
-    Hamlet,
-    /// Ngõ.
-    Alley,
-    /// Số nhà.
-    HouseNumber,
-    /// Họ và tên chủ hộ.
-    HeadName,
-    /// Người đại diện.
-    Representative,
-    /// Số điện thoại.
-    Phone,
-    /// Số CCCD.
-    CitizenId,
-    /// Số thành viên.
-    Members,
-    /// Số người lớn.
-    Adults,
-    /// Hộ kinh doanh.
-    Business,
-    /// Ngày đồng ý.
-    ConsentOn,
-    /// Nội dung đồng ý.
-    ConsentPurpose,
-    /// Ghi chú.
-    Notes,
-}
-
-/// Each column: the header written on export, then the folded headers recognised on import.
-pub const COLUMNS: &[(Column, &str, &[&str])] = &[
-    (
-        Column::Code,
-        "Mã hộ",
-        &[
-            "ma ho",
-            "ma ho gia dinh",
-            "ma so ho",
-            "code",
-            "household code",
-        ],
-    ),
-    (
-        Column::Village,
-        "Thôn",
-        &[
-            "thon",
-            "thon to dan pho",
-            "thon to",
-            "to dan pho",
-            "ten thon",
-            "cum dan cu",
-            "village",
-        ],
-    ),
-    (
-        Column::VillageCode,
-        "Mã thôn",
-        &["ma thon", "ma thon to dan pho", "ma don vi", "village code"],
-    ),
-    (Column::Hamlet, "Xóm", &["xom", "hamlet"]),
-    (
-        Column::Alley,
-        "Ngõ",
-        &["ngo", "ngo ngach", "ngo hem", "hem", "alley"],
-    ),
-    (Column::HouseNumber, "Số nhà", &["so nha", "house number"]),
-    (
-        Column::HeadName,
-        "Họ và tên chủ hộ",
-        &[
-            "ho va ten chu ho",
-            "ho ten chu ho",
-            "chu ho",
-            "ten chu ho",
-            "head of household",
-            "head name",
-        ],
-    ),
-    (
-        Column::Representative,
-        "Người đại diện",
-        &[
-            "nguoi dai dien",
-            "ho ten nguoi dai dien",
-            "ho va ten nguoi dai dien",
-            "dai dien",
-            "representative",
-        ],
-    ),
-    (
-        Column::Phone,
-        "Số điện thoại",
-        &[
-            "so dien thoai",
-            "dien thoai",
-            "sdt",
-            "so dt",
-            "dt",
-            "so dien thoai nguoi dai dien",
-            "phone",
-        ],
-    ),
-    (
-        Column::CitizenId,
-        "Số CCCD",
-        &[
-            "so cccd",
-            "cccd",
-            "so can cuoc",
-            "so can cuoc cong dan",
-            "can cuoc cong dan",
-            "so dinh danh",
-            "citizen id",
-        ],
-    ),
-    (
-        Column::Members,
-        "Số thành viên",
-        &[
-            "so thanh vien",
-            "thanh vien",
-            "so nhan khau",
-            "nhan khau",
-            "so khau",
-            "so nguoi",
-            "members",
-        ],
-    ),
-    (
-        Column::Adults,
-        "Số người lớn",
-        &[
-            "so nguoi lon",
-            "nguoi lon",
-            "so nguoi truong thanh",
-            "so nguoi tu 18 tuoi",
-            "adults",
-        ],
-    ),
-    (
-        Column::Business,
-        "Hộ kinh doanh",
-        &["ho kinh doanh", "kinh doanh", "business"],
-    ),
-    (
-        Column::ConsentOn,
-        "Ngày đồng ý",
-        &[
-            "ngay dong y",
-            "ngay dong y chia se",
-            "ngay dong y cung cap thong tin",
-            "consent date",
-        ],
-    ),
-    (
-        Column::ConsentPurpose,
-        "Nội dung đồng ý",
-        &[
-            "noi dung dong y",
-            "muc dich dong y",
-            "dong y",
-            "consent purpose",
-        ],
-    ),
-    (Column::Notes, "Ghi chú", &["ghi chu", "notes", "note"]),
-];
-
-/// The register field a validation error names, as a column.
-fn column_of_field(field: &str) -> Option<Column> {
-    Some(match field {
-        "code" => Column::Code,
-        "head_name" => Column::HeadName,
-        "representative_phone" => Column::Phone,
-        "citizen_id" => Column::CitizenId,
-        "members" => Column::Members,
-        "adults" => Column::Adults,
-        "unit_id" => Column::Village,
-        _ => return None,
-    })
-}
-
-fn canonical(column: Column) -> &'static str {
-    COLUMNS
-        .iter()
-        .find(|(c, _, _)| *c == column)
-        .map_or("", |(_, header, _)| *header)
-}
 
 /// What an import did (or, in a dry run, would do).
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -352,79 +156,6 @@ impl Target {
     }
 }
 
-/// Which file column holds which register column.
-struct Layout {
-    index: BTreeMap<Column, usize>,
-    headers: Vec<String>,
-    ignored: Vec<String>,
-}
-
-impl Layout {
-    fn new(headers: &[String], target: &Target) -> Result<Layout, Vec<CellError>> {
-        let mut index = BTreeMap::new();
-        let mut errors = Vec::new();
-        let mut ignored = Vec::new();
-        for (i, header) in headers.iter().enumerate() {
-            let key = header_key(header);
-            if key.is_empty() || key == "stt" || key == "tt" || key == "so tt" {
-                continue;
-            }
-            match COLUMNS
-                .iter()
-                .find(|(_, _, names)| names.contains(&key.as_str()))
-            {
-                Some((column, _, _)) => {
-                    if let Some(first) = index.insert(*column, i) {
-                        errors.push(CellError::keyed(
-                            1,
-                            header,
-                            "households-column-duplicate",
-                            &[("column", &headers[first])],
-                        ));
-                    }
-                }
-                None => ignored.push(header.clone()),
-            }
-        }
-        let mut required = vec![Column::Code, Column::HeadName, Column::Members];
-        if target.only_village.is_none() && !index.contains_key(&Column::VillageCode) {
-            required.push(Column::Village);
-        }
-        for column in required {
-            if !index.contains_key(&column) {
-                errors.push(CellError::keyed(
-                    1,
-                    canonical(column),
-                    "households-column-missing",
-                    &[("column", &canonical(column))],
-                ));
-            }
-        }
-        if errors.is_empty() {
-            Ok(Layout {
-                index,
-                headers: headers.to_vec(),
-                ignored,
-            })
-        } else {
-            Err(errors)
-        }
-    }
-
-    fn cell<'a>(&self, cells: &'a [Cell], column: Column) -> Option<&'a Cell> {
-        self.index
-            .get(&column)
-            .map(|i| cells.get(*i).unwrap_or(&Cell::Empty))
-    }
-
-    fn header(&self, column: Column) -> &str {
-        self.index
-            .get(&column)
-            .and_then(|i| self.headers.get(*i))
-            .map_or_else(|| canonical(column), String::as_str)
-    }
-}
-
 /// The state of one import pass.
 struct Pass<'a> {
     target: &'a Target,
@@ -450,42 +181,6 @@ const WRITES_AHEAD: usize = 4;
 pub const IMPORT_CACHE_MB: u32 = 64;
 /// Codes the table of codes seen is sized for up front; a longer file grows it.
 const SEEN_PRESIZE_LIMIT: u64 = 2_000_000;
-
-/// What the writer task is handed.
-enum Write {
-    /// New households, already encoded into their INSERT statements.
-    Create(store::PreparedHouseholds),
-    /// (old, new) of a household whose register fields changed.
-    Update(Box<(HouseholdRow, HouseholdRow)>),
-}
-
-/// Hands work to the writer; if it has stopped, its error surfaces when it is joined.
-async fn send(writer: &Option<(tokio::sync::mpsc::Sender<Write>, WriterTask)>, work: Write) {
-    if let Some((sender, _)) = writer {
-        let _ = sender.send(work).await;
-    }
-}
-
-type WriterTask = tokio::task::JoinHandle<AppResult<Tx>>;
-
-/// Writes what the checking pass hands over, in the import's one transaction, and gives the
-/// transaction back to be committed (or dropped, rolling back, if a bad cell turned up). Stops
-/// at the first database error, which the import then reports.
-async fn write_loop(mut tx: Tx, mut receiver: tokio::sync::mpsc::Receiver<Write>) -> AppResult<Tx> {
-    while let Some(work) = receiver.recv().await {
-        match work {
-            Write::Create(rows) => store::insert_prepared(&mut tx, rows).await?,
-            Write::Update(pair) => {
-                let (old, new) = *pair;
-                store::update_household(&mut tx, &new).await?;
-                if new.unit_id != old.unit_id {
-                    move_indicator_counters(&mut tx, &old, new.unit_id).await?;
-                }
-            }
-        }
-    }
-    Ok(tx)
-}
 
 impl Pass<'_> {
     /// Keeps the first [`MAX_REPORTED_ERRORS`] bad cells; counts the rest.
@@ -729,24 +424,6 @@ impl Pass<'_> {
     }
 }
 
-/// The register fields a file can set are equal.
-fn same(a: &HouseholdRow, b: &HouseholdRow) -> bool {
-    a.unit_id == b.unit_id
-        && a.hamlet == b.hamlet
-        && a.alley == b.alley
-        && a.house_number == b.house_number
-        && a.head_name == b.head_name
-        && a.representative_name == b.representative_name
-        && a.representative_phone == b.representative_phone
-        && a.citizen_id == b.citizen_id
-        && a.members == b.members
-        && a.adults == b.adults
-        && a.business == b.business
-        && a.consent_on == b.consent_on
-        && a.consent_purpose == b.consent_purpose
-        && a.notes == b.notes
-}
-
 /// Imports households from `rows` into `unit` (a commune or a village the actor may write
 /// in): checks every row, then, unless `dry_run`, writes all of them in one transaction or
 /// none. Refusals list every bad cell.
@@ -762,7 +439,8 @@ pub async fn import_households(
     let unit = resolve_unit(db, unit).await?;
     policy::require(db, actor, Permission::WritePeople, unit.id).await?;
     let target = target(db, unit).await?;
-    let layout = Layout::new(rows.headers(), &target).map_err(AppError::Invalid)?;
+    let layout =
+        Layout::new(rows.headers(), target.only_village.is_none()).map_err(AppError::Invalid)?;
     let existing = store::households_in_commune(db, target.commune)
         .await?
         .into_iter()

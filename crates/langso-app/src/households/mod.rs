@@ -7,9 +7,11 @@
 //! the PII right, and every unmasked view is audited.
 
 mod catalogue;
+mod columns;
 mod csv_rows;
 mod export;
 mod import;
+mod import_writer;
 pub mod limits;
 mod progress;
 mod refusal;
@@ -23,8 +25,9 @@ mod visits;
 mod xlsx_check;
 
 pub use catalogue::{Indicator, catalogue, ensure_catalogue};
+pub use columns::{COLUMNS, Column};
 pub use export::{ExportFile, ExportFormat, export_households};
-pub use import::{COLUMNS, Column, IMPORT_CACHE_MB, ImportReport, import_households, resolve_unit};
+pub use import::{IMPORT_CACHE_MB, ImportReport, import_households, resolve_unit};
 pub use langso_store::households::{HouseholdRow, VisitRow};
 pub use progress::{IndicatorShare, Progress, progress};
 pub use register::{

@@ -3,6 +3,7 @@
 
 mod import;
 mod labels;
+mod lineage_file;
 mod picker;
 mod reorganise;
 
@@ -11,10 +12,10 @@ pub use labels::{
     Labels, UnitLabel, label_among_siblings, labels_of, labels_under, short_name, tell_apart,
 };
 pub use langso_store::units::{LineageRecord, ParentPeriod, UnitRef};
+pub use lineage_file::plan_from_lineage_csv;
 pub use picker::{PickerOption, pick, picker_options};
 pub use reorganise::{
-    PlanLine, PlanMove, ReorganisationPlan, ReorganisationReport, move_unit, plan_from_lineage_csv,
-    reorganise,
+    PlanLine, PlanMove, ReorganisationPlan, ReorganisationReport, move_unit, reorganise,
 };
 
 use langso_domain::text::{fold, search_rank};
