@@ -135,3 +135,6 @@ mod tests {
         assert!(due_hours(Some(AssetKind::Wifi)) < due_hours(None));
     }
 }
+
+// --- h16a: photos published without their metadata ---
+pub mod photo_meta;

@@ -306,3 +306,6 @@ pub async fn villages_near(
         .bind(lon.0).bind(lon.1).fetch_all(e).await)?,
     )
 }
+
+// --- h16a: followers, duplicates, moderation, routing ---
+pub mod followers;

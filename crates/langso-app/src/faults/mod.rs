@@ -5,6 +5,7 @@
 //! reporter follows it with a token. Handling needs `WritePeople` on the order's unit.
 
 use langso_domain::assets::{AssetKind, distance_m};
+use langso_domain::faults::photo_meta::strip_metadata;
 use langso_domain::faults::{MAX_PHOTO_BYTES, NEAREST_WITHIN_M, WorkStatus, due_hours, photo_type};
 use langso_domain::public_text::xml_safe;
 use langso_store::faults::{self as store, HistoryRow, WorkOrderRow};
@@ -19,6 +20,16 @@ pub use langso_store::faults::{HistoryRow as WorkOrderStep, WorkOrderRow as Work
 pub use public::{follow, public_order, public_request, public_requests, public_steps};
 
 mod public;
+// --- h16a: routing, followers and duplicates, moderation ---
+mod duplicates;
+mod moderation;
+mod routing;
+pub use duplicates::{
+    DUPLICATE_WITHIN_M, Nearby, PublicExtras, follow_report, followers, mark_duplicate,
+    nearby_open, public_extras,
+};
+pub use moderation::{HIDE_REASONS, moderate, moderation_of, public_photo};
+pub use routing::Routing;
 
 /// Handling work orders.
 pub const HANDLE: langso_domain::auth::Permission = langso_domain::auth::Permission::WritePeople;
@@ -70,6 +81,16 @@ pub struct NewReport {
 
 /// Records a report as a new work order. Every bad field is named; nothing is written then.
 pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow> {
+    submit_report_routed(db, input, &Routing::default()).await
+}
+
+/// [`submit_report`] with what the site knows beyond the report's fields (the QR poster the
+/// resident came from, the site's default unit), used to route it (see `routing`).
+pub async fn submit_report_routed(
+    db: &Db,
+    input: &NewReport,
+    route: &Routing,
+) -> AppResult<WorkOrderRow> {
     let mut problems = Vec::new();
     let code = input.service_code.trim();
     let kind = AssetKind::parse(code).ok();
@@ -125,7 +146,14 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
             None
         }
         Some(bytes) => match photo_type(bytes) {
-            Some(content_type) => Some((content_type, bytes.to_vec())),
+            // Published photos carry no EXIF/GPS: stripped before anything is stored.
+            Some(content_type) => match strip_metadata(bytes) {
+                Ok(clean) => Some((content_type, clean)),
+                Err(e) => {
+                    problems.push(CellError::keyed(0, "photo", e.key(), &[]));
+                    None
+                }
+            },
             None => {
                 problems.push(CellError::keyed(0, "photo", "faults-photo-type", &[]));
                 None
@@ -150,35 +178,47 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
             _ => None,
         },
     };
-    if named.is_none() && input.latitude.is_none() && input.address.trim().is_empty() {
+    let place_named = input
+        .unit_code
+        .as_deref()
+        .is_some_and(|c| !c.trim().is_empty())
+        || route
+            .placement
+            .as_deref()
+            .is_some_and(|t| !t.trim().is_empty());
+    if named.is_none()
+        && input.latitude.is_none()
+        && input.address.trim().is_empty()
+        && !place_named
+    {
         problems.push(CellError::keyed(0, "lat", "faults-location-required", &[]));
     }
-    // With no asset, the report still gets a unit so the commune's officers see it: the unit
-    // the reporter names, else the village whose position is nearest (within about 5 km).
-    let unit = match &asset {
-        Some(a) => Some(a.1),
-        None => {
-            let named = input
-                .unit_code
-                .as_deref()
-                .map(str::trim)
-                .filter(|c| !c.is_empty());
-            let given = match named {
-                Some(code) => {
-                    let found = langso_store::units::by_code(db, code, today()).await?;
-                    if found.is_none() {
-                        problems.push(CellError::keyed(0, "unit", "faults-unit-not-found", &[]));
-                    }
-                    found.map(|u| u.id)
-                }
-                None => None,
-            };
-            match (given, input.latitude, input.longitude) {
-                (Some(unit), _, _) => Some(unit),
-                (None, Some(lat), Some(lon)) => nearest_village(db, lat, lon).await?,
-                _ => None,
+    // The unit the resident picked (a code; the form turns a picked label into it).
+    let picked = match input
+        .unit_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        Some(code) => {
+            let found = langso_store::units::by_code(db, code, today()).await?;
+            if found.is_none() {
+                problems.push(CellError::keyed(0, "unit", "faults-unit-not-found", &[]));
             }
+            found.map(|u| u.id)
         }
+        None => None,
+    };
+    // Every report lands on a unit, so some officer sees it (see `routing`).
+    let clues = routing::Clues {
+        asset_unit: asset.as_ref().map(|a| a.1),
+        position: input.latitude.zip(input.longitude),
+        picked,
+    };
+    let unit = if problems.is_empty() {
+        routing::unit_for(db, &clues, route).await?
+    } else {
+        None
     };
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
@@ -277,24 +317,6 @@ async fn nearest(
         .filter(|(d, ..)| *d <= NEAREST_WITHIN_M)
         .min_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, id, unit, kind)| (id, unit, kind)))
-}
-
-/// The village-level unit whose position is nearest a point, searched within about 5 km.
-async fn nearest_village(db: &Db, lat: f64, lon: f64) -> AppResult<Option<Uuid>> {
-    let dlat = 0.05;
-    let dlon = 0.05 / lat.to_radians().cos().max(0.1);
-    let candidates = store::villages_near(
-        db,
-        today(),
-        (lat - dlat, lat + dlat),
-        (lon - dlon, lon + dlon),
-    )
-    .await?;
-    Ok(candidates
-        .into_iter()
-        .map(|(id, vlat, vlon)| (distance_m((lat, lon), (vlat, vlon)), id))
-        .min_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, id)| id))
 }
 
 /// Work orders under a unit (for the people who handle them).

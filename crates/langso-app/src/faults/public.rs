@@ -3,7 +3,8 @@
 //! A report is public (anyone may list it through Open311), so what residents wrote is shown
 //! with phone numbers, e-mail addresses and ID numbers masked; the reporter's contact, the
 //! assignee and the officers' names never leave; an officer's note is shown only when the
-//! officer marked it public, and then masked too.
+//! officer marked it public, and then masked too. What an officer hid (see `moderation`) is
+//! blanked.
 
 use langso_domain::public_text::mask_personal_data;
 use langso_store::faults::{self as store, HistoryRow, WorkOrderRow};
@@ -42,10 +43,11 @@ pub fn public_steps(history: Vec<HistoryRow>) -> Vec<HistoryRow> {
 
 /// One request, publicly (Open311 `requests/{id}`).
 pub async fn public_request(db: &Db, id: Uuid) -> AppResult<WorkOrderRow> {
-    store::order(db, id)
+    let order = store::order(db, id)
         .await?
         .map(public_order)
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    super::moderation::hide_one(db, order).await
 }
 
 /// The request behind a follow-up token, with its history (the reporter's status page), as
@@ -55,7 +57,8 @@ pub async fn follow(db: &Db, token: &str) -> AppResult<(WorkOrderRow, Vec<Histor
         .await?
         .ok_or(AppError::NotFound)?;
     let history = store::history(db, order.id).await?;
-    Ok((public_order(order), public_steps(history)))
+    let order = super::moderation::hide_one(db, public_order(order)).await?;
+    Ok((order, public_steps(history)))
 }
 
 /// Open311 `GET requests`: filters on service, Open311 status (`open`/`closed`) and dates.
@@ -72,5 +75,5 @@ pub async fn public_requests(
         _ => Vec::new(),
     };
     let orders = store::public_orders(db, service_code, &statuses, from, to, 1000).await?;
-    Ok(orders.into_iter().map(public_order).collect())
+    super::moderation::hide_in(db, orders.into_iter().map(public_order).collect()).await
 }
