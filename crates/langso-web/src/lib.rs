@@ -173,6 +173,10 @@ pub struct Settings {
     pub ingest_capacity: usize,
     /// The connection cap and the time a client may take to send a request.
     pub connections: ConnectionLimits,
+    // --- h16a: fault routing ---
+    /// The code of the unit that takes residents' reports nothing else places (no asset, no
+    /// position, no place picked, no QR poster); empty: the top of the tree.
+    pub fault_default_unit: Option<String>,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

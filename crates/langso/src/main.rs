@@ -147,6 +147,10 @@ struct WebOptions {
     /// Seconds a client may pause while sending a request body.
     #[arg(long, env = "LANGSO_BODY_TIMEOUT", default_value_t = 10)]
     body_timeout: u64,
+    /// The code of the unit that receives residents' fault reports that name no asset, no
+    /// position, no place and no QR poster (default: the top of the tree, the province).
+    #[arg(long, env = "LANGSO_FAULT_DEFAULT_UNIT")]
+    fault_default_unit: Option<String>,
 }
 
 impl WebOptions {
@@ -176,6 +180,7 @@ impl WebOptions {
                 body_timeout: std::time::Duration::from_secs(self.body_timeout.max(1)),
                 ..langso_web::ConnectionLimits::default()
             },
+            fault_default_unit: self.fault_default_unit.clone(),
         }
     }
 }

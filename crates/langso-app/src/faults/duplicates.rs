@@ -268,3 +268,76 @@ pub async fn public_extras(db: &Db, id: Uuid) -> AppResult<PublicExtras> {
         photo_hidden: hidden.photo_reason,
     })
 }
+
+/// One report and its steps as the public may read them, by id (the page a follower reaches;
+/// the reporter's own page goes by token).
+pub async fn public_report(
+    db: &Db,
+    id: Uuid,
+) -> AppResult<(WorkOrderRow, Vec<HistoryRow>, PublicExtras)> {
+    let order = super::public_request(db, id).await?;
+    let history = super::public_steps(store::history(db, id).await?);
+    let extras = public_extras(db, id).await?;
+    Ok((order, history, extras))
+}
+
+/// What an officer's page of a report shows beside it (issue 16): its followers (contacts
+/// masked without the personal-data right), the report it duplicates, what is hidden from
+/// the public, and the open reports of its kind nearby (candidates for "duplicate of").
+#[derive(Clone, Debug, Default)]
+pub struct OfficerExtras {
+    /// Followers' contacts, oldest first (masked unless the `pii` right; empty when the
+    /// reader may not handle the report).
+    pub followers: Vec<String>,
+    /// How many follow it.
+    pub follower_count: usize,
+    /// The report this one duplicates.
+    pub duplicate_of: Option<Uuid>,
+    /// What is hidden from the public.
+    pub moderation: Option<extra::ModerationRow>,
+    /// Open reports of the same kind within 50 m or on the same asset.
+    pub candidates: Vec<Nearby>,
+}
+
+/// [`OfficerExtras`] of one report, for a reader of it.
+pub async fn officer_extras(db: &Db, actor: &Actor, id: Uuid) -> AppResult<OfficerExtras> {
+    let (order, _) = super::order(db, actor, id).await?;
+    let may_handle = require_handle(db, actor, &order).await.is_ok();
+    let rows = extra::followers(db, id).await?;
+    let followers = if may_handle {
+        rows.iter()
+            .filter(|f| !f.contact.is_empty())
+            .map(|f| {
+                if actor.pii {
+                    f.contact.clone()
+                } else {
+                    super::masked_contact(&f.contact)
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let duplicate_of = extra::duplicate_of(db, id).await?;
+    let candidates = if may_handle && duplicate_of.is_none() {
+        nearby_open(
+            db,
+            &order.service_code,
+            order.asset_code.as_deref(),
+            order.latitude.zip(order.longitude),
+        )
+        .await?
+        .into_iter()
+        .filter(|n| n.order.id != id)
+        .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(OfficerExtras {
+        followers,
+        follower_count: rows.len(),
+        duplicate_of,
+        moderation: extra::moderation(db, id).await?,
+        candidates,
+    })
+}

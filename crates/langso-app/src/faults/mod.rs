@@ -25,11 +25,11 @@ mod duplicates;
 mod moderation;
 mod routing;
 pub use duplicates::{
-    DUPLICATE_WITHIN_M, Nearby, PublicExtras, follow_report, followers, mark_duplicate,
-    nearby_open, public_extras,
+    DUPLICATE_WITHIN_M, Nearby, OfficerExtras, PublicExtras, follow_report, followers,
+    mark_duplicate, nearby_open, officer_extras, public_extras, public_report,
 };
 pub use moderation::{HIDE_REASONS, moderate, moderation_of, public_photo};
-pub use routing::Routing;
+pub use routing::{Places, Routing, places};
 
 /// Handling work orders.
 pub const HANDLE: langso_domain::auth::Permission = langso_domain::auth::Permission::WritePeople;

@@ -77,3 +77,43 @@ pub(super) async fn nearest_village(db: &Db, lat: f64, lon: f64) -> AppResult<Op
         .min_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, id)| id))
 }
+
+/// The places a resident may pick on the form: communes, and villages (with their commune
+/// beside them), every name told apart.
+#[derive(Clone, Debug, Default)]
+pub struct Places {
+    /// Communes, wards and towns.
+    pub communes: Vec<crate::units::PickerOption>,
+    /// Villages and the like.
+    pub villages: Vec<crate::units::PickerOption>,
+}
+
+/// [`Places`] in force today, under every province.
+pub async fn places(db: &Db) -> AppResult<Places> {
+    use langso_domain::units::Level;
+    let date = today();
+    let options = crate::units::picker_options(
+        db,
+        &crate::Actor::system("public"),
+        langso_domain::auth::Permission::ReadDashboard,
+        date,
+    )
+    .await?;
+    let mut levels = std::collections::HashMap::new();
+    for root in langso_store::units::roots(db, date).await? {
+        for node in langso_store::units::subtree(db, root.id, date, 6).await? {
+            levels.insert(node.unit.id, node.unit.kind.level());
+        }
+    }
+    let of = |level: Level| -> Vec<crate::units::PickerOption> {
+        options
+            .iter()
+            .filter(|o| levels.get(&o.label.id) == Some(&level))
+            .cloned()
+            .collect()
+    };
+    Ok(Places {
+        communes: of(Level::Commune),
+        villages: of(Level::Village),
+    })
+}

@@ -114,3 +114,8 @@ audit-area-faults = Repairs
 audit-area-webhook = Webhooks
 audit-area-report = Reports
 audit-area-audit = Audit log
+
+# h16a: followers, duplicates, moderation
+audit-action-faults-follow = A resident followed a report
+audit-action-faults-duplicate = Marked a report as a duplicate
+audit-action-faults-moderate = Hid a report's text or photo

@@ -114,3 +114,8 @@ audit-area-faults = Sửa chữa
 audit-area-webhook = Webhook
 audit-area-report = Báo cáo
 audit-area-audit = Nhật ký
+
+# h16a: followers, duplicates, moderation
+audit-action-faults-follow = Người dân theo dõi phản ánh
+audit-action-faults-duplicate = Đánh dấu phản ánh trùng
+audit-action-faults-moderate = Ẩn nội dung, ảnh phản ánh

@@ -36,6 +36,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .get("/lang/{code}", switch_language)
         .get("/static/langso.css", stylesheet)
+        .get("/static/fault-form.js", fault_script)
 }
 
 #[derive(Deserialize)]
@@ -49,6 +50,20 @@ async fn switch_language(Path(code): Path<String>, Query(query): Query<Back>) ->
     let back = langso_domain::public_text::same_site_path(query.back.as_deref().unwrap_or("/"));
     let cookie = format!("lang={lang}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly");
     ([(header::SET_COOKIE, cookie)], Redirect::to(back)).into_response()
+}
+
+/// The fault form's one script (the phone's position), our own, embedded.
+const FAULT_SCRIPT: &str = include_str!("../../static/fault-form.js");
+
+async fn fault_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        FAULT_SCRIPT,
+    )
+        .into_response()
 }
 
 async fn stylesheet() -> Response {

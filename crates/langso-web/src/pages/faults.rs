@@ -16,6 +16,9 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::html::{Chrome, CsrfForm, Page, PageError, Routes, render};
 
+// --- h16a: duplicates and moderation ---
+mod public_side;
+
 /// The most orders one list page shows (the filters narrow it).
 const LIST_LIMIT: i64 = 500;
 
@@ -26,6 +29,7 @@ pub(super) fn routes() -> Routes {
         .get("/work-orders", index)
         .get("/work-orders/{id}", show)
         .post("/work-orders/{id}/transition", transition)
+        .merge(public_side::routes())
 }
 
 #[derive(Template)]
@@ -47,6 +51,10 @@ struct OrderPage {
     view: OrderView,
     /// The statuses the order may move to, in order.
     next: Vec<&'static str>,
+    /// Followers, duplicate, moderation, candidates (h16a).
+    extra: actions::OfficerExtras,
+    /// The reasons a text or photo may be hidden for.
+    hide_reasons: [&'static str; 3],
 }
 
 impl Chrome {
@@ -130,10 +138,15 @@ async fn show(
             .collect(),
         _ => Vec::new(),
     };
+    let extra = actions::officer_extras(&state.db, &page.actor, id)
+        .await
+        .map_err(page.failing())?;
     Ok(render(&OrderPage {
         chrome: page.chrome,
         view,
         next,
+        extra,
+        hide_reasons: actions::HIDE_REASONS,
     }))
 }
 

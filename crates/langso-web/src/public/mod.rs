@@ -9,6 +9,9 @@ pub mod cache;
 // --- comms ---
 mod comms;
 mod faults;
+// --- h16a: the residents' form, following a report ---
+mod fault_follow;
+mod fault_form;
 mod open311;
 mod open311_form;
 mod open311_reply;
@@ -85,12 +88,11 @@ fn faults_routes(settings: &crate::Settings) -> Routes {
         .route(
             "/bao-hong",
             &["GET", "POST"],
-            get(faults::form)
-                .post(faults::submit)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    faults::MAX_REPORT_BODY,
-                )),
+            get(fault_form::form).post(fault_form::submit).layer(
+                axum::extract::DefaultBodyLimit::max(fault_form::MAX_REPORT_BODY),
+            ),
         )
+        .post("/bao-hong/{id}/theo-doi", fault_follow::follow)
         .wrap(limited)
         .merge(
             Routes::new()
@@ -103,6 +105,7 @@ fn faults_routes(settings: &crate::Settings) -> Routes {
         );
     Routes::new()
         .get("/bao-hong/{token}", faults::status)
+        .get("/bao-hong/phan-anh/{id}", fault_follow::show)
         .get("/wifi", faults::wifi)
         .get("/open311/v2/services/{code}", open311::service)
         .get("/open311/v2/requests/{id}", open311::request)
