@@ -402,6 +402,7 @@ const ROUTES: &[Route] = &[
     route("POST", "/login", Public, Body::Form, 403),
     route("GET", "/lang/{code}", Public, Body::None, 303),
     route("GET", "/static/langso.css", Public, Body::None, 200),
+    route("GET", "/static/fault-form.js", Public, Body::None, 200),
     route("POST", "/logout", Authenticated(303), Body::Form, 303),
     route("GET", "/account", Authenticated(200), Body::None, 200),
     route(
@@ -763,6 +764,8 @@ const ROUTES: &[Route] = &[
     route("GET", "/bao-hong", Public, Body::None, 200),
     route("POST", "/bao-hong", Public, Body::Form, 303),
     route("GET", "/bao-hong/{token}", Public, Body::None, 200),
+    route("POST", "/bao-hong/{id}/theo-doi", Public, Body::Form, 303),
+    route("GET", "/bao-hong/phan-anh/{id}", Public, Body::None, 200),
     route("GET", "/open311/v2/{file}", Public, Body::None, 200),
     route("POST", "/open311/v2/{file}", Public, Body::Form, 201),
     route(
@@ -1056,6 +1059,21 @@ const ROUTES: &[Route] = &[
     route(
         "POST",
         "/work-orders/{id}/transition",
+        Targeted(WritePeople),
+        Body::Form,
+        303,
+    ),
+    // h16a: duplicates and moderation.
+    route(
+        "POST",
+        "/work-orders/{id}/duplicate",
+        Targeted(WritePeople),
+        Body::Form,
+        303,
+    ),
+    route(
+        "POST",
+        "/work-orders/{id}/moderate",
         Targeted(WritePeople),
         Body::Form,
         303,
@@ -2108,6 +2126,26 @@ impl Fixture {
                     path.replace("{id}", &order.id.to_string()),
                     Some(json!({"csrf": csrf, "status": "assigned", "assignee": "Anh Hùng điện"})),
                 )
+            }
+            "/work-orders/{id}/duplicate" => {
+                let original = self.target_order(unit).await;
+                let order = self.target_order(unit).await;
+                (
+                    path.replace("{id}", &order.id.to_string()),
+                    Some(json!({"csrf": csrf, "original": original.id.to_string()})),
+                )
+            }
+            "/work-orders/{id}/moderate" => {
+                let order = self.target_order(unit).await;
+                (
+                    path.replace("{id}", &order.id.to_string()),
+                    Some(json!({"csrf": csrf, "text_reason": "abusive", "photo_reason": ""})),
+                )
+            }
+            "/bao-hong/{id}/theo-doi" | "/bao-hong/phan-anh/{id}" => {
+                let order = self.target_order(unit).await;
+                let body = (route.method == "POST").then(|| json!({"contact": ""}));
+                (path.replace("{id}", &order.id.to_string()), body)
             }
             "/work-orders" => (format!("{path}?unit={unit}"), None),
             "/assets/{id}" => {
