@@ -132,3 +132,4 @@ orders-hide-photo = Hide the photo
 orders-hide-none = Do not hide
 orders-moderate-note = Internal note
 orders-moderate-save = Save
+fault-report-here = Report a broken light, camera or wifi here

@@ -132,3 +132,4 @@ orders-hide-photo = Ẩn ảnh
 orders-hide-none = Không ẩn
 orders-moderate-note = Ghi chú nội bộ
 orders-moderate-save = Lưu
+fault-report-here = Báo hỏng đèn, camera, wifi ở nơi này

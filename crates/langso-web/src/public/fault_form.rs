@@ -231,7 +231,7 @@ pub(crate) const MAX_REPORT_BODY: usize = langso_domain::faults::MAX_PHOTO_BYTES
 
 /// A body over the limit: refused before it is read (by its declared length) or as soon as
 /// the limit is crossed, with the form and the reason beside the photo field.
-async fn too_large(state: &AppState, visitor: Visitor) -> Response {
+fn too_large(visitor: Visitor) -> Response {
     let reason = messages::render(
         visitor.lang,
         "fault-photo-too-large",
@@ -240,7 +240,9 @@ async fn too_large(state: &AppState, visitor: Visitor) -> Response {
             (langso_domain::faults::MAX_PHOTO_BYTES / (1024 * 1024)).to_string(),
         )],
     );
-    let places = load_places(state).await;
+    // Answered at once, without the places (no database read while the client may still be
+    // sending the body it will not get to finish).
+    let places = Places::default();
     let rendered = Rendered {
         report: ReportForm::default(),
         errors: vec![("photo".to_owned(), reason)],
@@ -333,11 +335,11 @@ pub(crate) async fn submit(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > MAX_REPORT_BODY) {
-        return too_large(&state, visitor).await;
+        return too_large(visitor);
     }
     let (report, photo) = match read_form(&state, &headers, request).await {
         Ok(read) => read,
-        Err(StatusCode::PAYLOAD_TOO_LARGE) => return too_large(&state, visitor).await,
+        Err(StatusCode::PAYLOAD_TOO_LARGE) => return too_large(visitor),
         Err(_) => {
             return visitor
                 .fail(AppError::refused_key("form-unreadable", &[]))

@@ -92,8 +92,12 @@ fn faults_routes(settings: &crate::Settings) -> Routes {
                 axum::extract::DefaultBodyLimit::max(fault_form::MAX_REPORT_BODY),
             ),
         )
-        .post("/bao-hong/{id}/theo-doi", fault_follow::follow)
         .wrap(limited)
+        .merge(
+            Routes::new()
+                .post("/bao-hong/{id}/theo-doi", fault_follow::follow)
+                .wrap(limited),
+        )
         .merge(
             Routes::new()
                 .route(

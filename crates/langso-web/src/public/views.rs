@@ -45,6 +45,8 @@ struct GuidesPage {
     chrome: Chrome,
     place: Option<String>,
     guides: Vec<GuideLink>,
+    /// The fault form, told which poster the resident came from (h16a: routes the report).
+    report_href: Option<String>,
 }
 
 fn channel_key(channel: Channel) -> &'static str {
@@ -148,10 +150,14 @@ pub fn index_page(
         ),
     };
     chrome.back = back;
+    let report_href = place
+        .filter(|t| t.active)
+        .map(|t| format!("/bao-hong?diem={}", t.token));
     GuidesPage {
         chrome,
         place: place_label,
         guides: links,
+        report_href,
     }
     .render()
 }

