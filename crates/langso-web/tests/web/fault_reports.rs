@@ -355,3 +355,50 @@ async fn a_photo_is_stored_without_its_gps() {
     assert!(!String::from_utf8_lossy(&photo.content).contains("GPS"));
     assert!(photo.content.starts_with(&[0xFF, 0xD8]) && photo.content.ends_with(&[0xFF, 0xD9]));
 }
+
+#[tokio::test]
+async fn the_form_and_a_report_fit_a_360px_phone_with_big_targets() {
+    let Some(driver) = crate::browser::start_driver() else {
+        eprintln!(
+            "SKIPPED: chromedriver is not installed (apt-get install chromium chromium-driver)"
+        );
+        return;
+    };
+    let app = TestApp::with_demo().await;
+    let village = langso_app::units::by_code(app.db(), "09805-T01", today())
+        .await
+        .unwrap();
+    let (lat, lon) = (village.latitude.unwrap(), village.longitude.unwrap());
+    let open = langso_app::faults::submit_report(
+        app.db(),
+        &langso_app::faults::NewReport {
+            service_code: "solar_light".into(),
+            latitude: Some(lat),
+            longitude: Some(lon),
+            description: "Đèn năng lượng trước nhà văn hóa tắt".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let client = crate::browser::phone(&driver).await;
+    let mut problems = Vec::new();
+    for page in [
+        "/bao-hong".to_owned(),
+        format!("/bao-hong?service_code=solar_light&lat={lat}&long={lon}"),
+        format!("/bao-hong/phan-anh/{}", open.id),
+        format!("/bao-hong/{}", open.token),
+    ] {
+        client.goto(&format!("{}{page}", app.base)).await.unwrap();
+        let (width, wide) = crate::phone::width(&client).await;
+        if width > 360 {
+            problems.push(format!("{page}: {width} px ({wide})"));
+        }
+        let small = crate::phone::small_targets(&client).await;
+        if !small.is_empty() {
+            problems.push(format!("{page}: targets under 44 px: {small}"));
+        }
+    }
+    client.close().await.unwrap();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -11,7 +11,7 @@ use crate::walk;
 const ROLES: &[&str] = &["admin", "canbo.odien", "truongthon", "tothanhvien", "xem"];
 
 /// The page's width and, when too wide, the first elements that stick out.
-async fn width(client: &Client) -> (i64, String) {
+pub(crate) async fn width(client: &Client) -> (i64, String) {
     let width = client
         .execute("return document.documentElement.scrollWidth", vec![])
         .await
@@ -30,7 +30,7 @@ async fn width(client: &Client) -> (i64, String) {
 
 /// Controls smaller than a finger (44 × 44 CSS px, WCAG 2.5.5): buttons, fields, menus. Links
 /// inside running text are exempt, as the guideline allows; the menu's links are not.
-async fn small_targets(client: &Client) -> String {
+pub(crate) async fn small_targets(client: &Client) -> String {
     let script = "return [...document.querySelectorAll('button:not(.link), select, textarea, summary, a.button, a.lang, nav a, input:not([type=hidden]):not([type=checkbox]):not([type=radio])')]
         .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.height < 43.5; })
         .map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().height) + 'px').slice(0, 5).join(' ')";
