@@ -99,26 +99,33 @@ async fn assign_page(
     done: Option<usize>,
     errors: Vec<(String, String)>,
 ) -> Result<Response, PageError> {
+    let alley_filter = Some(alley).filter(|a| !a.is_empty());
+    let list = async |unit: Uuid| {
+        actions::assignment_list(&state.db, &page.actor, unit, alley_filter, number)
+            .await
+            .map(|view| (unit, view))
+            .map_err(page.failing())
+    };
+    // A unit named by id is checked before anything else is read, so one outside the reader's
+    // units answers 404 whatever the reader's roles are.
+    let mut chosen = match Uuid::parse_str(unit_text.trim()) {
+        Ok(unit) => Some(list(unit).await?),
+        Err(_) => None,
+    };
     let mut unit_picker = UnitPicker::load(
         &state.db,
         page,
         Permission::WritePeople,
         "unit",
         "round-assign-unit",
-        None,
+        chosen.as_ref().map(|(unit, _)| *unit),
     )
     .await?;
-    unit_picker.required = true;
-    let mut chosen = None;
-    if !unit_text.trim().is_empty() {
+    if chosen.is_none() && !unit_text.trim().is_empty() {
         let unit = picked_or_named(&state.db, Some(&mut unit_picker), unit_text)
             .await
             .ok_or_else(|| page.not_found())?;
-        let alley_filter = Some(alley).filter(|a| !a.is_empty());
-        let view = actions::assignment_list(&state.db, &page.actor, unit, alley_filter, number)
-            .await
-            .map_err(page.failing())?;
-        chosen = Some((unit, view));
+        chosen = Some(list(unit).await?);
     }
     let mut response = render(&AssignPage {
         chrome: page.chrome.clone(),
