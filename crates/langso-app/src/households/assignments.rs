@@ -188,19 +188,23 @@ pub async fn assign_households(
             .await?
             .filter(|r| !r.erased)
             .ok_or(AppError::NotFound)?;
-        if !checked.contains_key(&row.unit_id) {
-            let inside = row.unit_id == unit
-                || unit_store::is_within(db, row.unit_id, unit, today()).await?;
-            let visits = match user {
-                Some(user) => visits_in(db, user, row.unit_id).await?,
-                None => true,
-            };
-            if !inside {
-                return Err(AppError::NotFound);
+        let visits = match checked.get(&row.unit_id) {
+            Some(visits) => *visits,
+            None => {
+                let inside = row.unit_id == unit
+                    || unit_store::is_within(db, row.unit_id, unit, today()).await?;
+                if !inside {
+                    return Err(AppError::NotFound);
+                }
+                let visits = match user {
+                    Some(user) => visits_in(db, user, row.unit_id).await?,
+                    None => true,
+                };
+                checked.insert(row.unit_id, visits);
+                visits
             }
-            checked.insert(row.unit_id, visits);
-        }
-        if checked.get(&row.unit_id) == Some(&false) {
+        };
+        if !visits {
             return Err(AppError::Invalid(vec![CellError::keyed(
                 0,
                 "user",
