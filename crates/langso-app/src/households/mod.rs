@@ -6,6 +6,7 @@
 //! actor's units the answer is `NotFound`. Personal numbers are masked unless the actor holds
 //! the PII right, and every unmasked view is audited.
 
+mod assignments;
 mod catalogue;
 mod columns;
 mod csv_rows;
@@ -16,6 +17,7 @@ pub mod limits;
 mod progress;
 mod refusal;
 mod register;
+mod round;
 mod seen_codes;
 pub mod sheet;
 mod subject;
@@ -24,6 +26,9 @@ mod visit_writer;
 mod visits;
 mod xlsx_check;
 
+pub use assignments::{
+    AssignRow, AssignView, Assignee, MAX_BULK, assign_alley, assign_households, assignment_list,
+};
 pub use catalogue::{Indicator, catalogue, ensure_catalogue};
 pub use columns::{COLUMNS, Column};
 pub use export::{ExportFile, ExportFormat, export_households};
@@ -33,6 +38,10 @@ pub use progress::{IndicatorShare, Progress, progress};
 pub use register::{
     HouseholdInput, HouseholdView, create_household, get_household, list_households,
     update_household, village_and_commune,
+};
+pub use round::{
+    ROUND_PAGE, RoundFilter, RoundGroup, RoundStop, RoundView, SHEET_MAX, SheetAlley,
+    next_in_round, round_page, round_sheet, round_start,
 };
 pub use subject::{erase_household, subject_export};
 pub use uploads::{MAX_UPLOAD, Preview, confirm_upload, preview_upload};

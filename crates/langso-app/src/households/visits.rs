@@ -332,27 +332,15 @@ pub async fn assign(db: &Db, actor: &Actor, household: Uuid, user: Option<Uuid>)
         .await?
         .ok_or(AppError::NotFound)?;
     policy::require(db, actor, Permission::WritePeople, row.unit_id).await?;
-    if let Some(user) = user {
-        let mut covers = false;
-        for grant in auth_store::grants_of(db, user).await? {
-            let role = langso_domain::auth::Role::parse(&grant.role).ok();
-            let writes = role.is_some_and(|r| r.allows(Permission::WritePeople));
-            if writes
-                && (grant.unit_id == row.unit_id
-                    || unit_store::is_within(db, row.unit_id, grant.unit_id, today()).await?)
-            {
-                covers = true;
-                break;
-            }
-        }
-        if !covers {
-            return Err(AppError::Invalid(vec![CellError::keyed(
-                0,
-                "user",
-                "households-visitor-not-in-village",
-                &[],
-            )]));
-        }
+    if let Some(user) = user
+        && !visits_in(db, user, row.unit_id).await?
+    {
+        return Err(AppError::Invalid(vec![CellError::keyed(
+            0,
+            "user",
+            "households-visitor-not-in-village",
+            &[],
+        )]));
     }
     let mut tx = db.begin().await?;
     store::assign(&mut tx, household, user).await?;
@@ -370,4 +358,20 @@ pub async fn assign(db: &Db, actor: &Actor, household: Uuid, user: Option<Uuid>)
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Whether `user` holds a role that writes people's data on `village` (there or above): who
+/// may be given a household there to visit.
+pub(crate) async fn visits_in(db: &Db, user: Uuid, village: Uuid) -> AppResult<bool> {
+    for grant in auth_store::grants_of(db, user).await? {
+        let role = langso_domain::auth::Role::parse(&grant.role).ok();
+        let writes = role.is_some_and(|r| r.allows(Permission::WritePeople));
+        if writes
+            && (grant.unit_id == village
+                || unit_store::is_within(db, village, grant.unit_id, today()).await?)
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }

@@ -8,6 +8,7 @@ mod exchange;
 mod indicators;
 mod register;
 mod rollups;
+mod round;
 mod visits;
 
 pub use bulk::*;
@@ -16,4 +17,5 @@ pub use exchange::*;
 pub use indicators::*;
 pub use register::*;
 pub use rollups::*;
+pub use round::*;
 pub use visits::*;

@@ -66,6 +66,7 @@ macro_rules! household_cols {
          h.last_visit_on, h.erased, h.created_at, h.updated_at"
     };
 }
+pub(crate) use household_cols;
 
 /// The folded text a household is searched by.
 pub fn search_key(row: &HouseholdRow) -> String {

@@ -465,6 +465,22 @@ const ROUTES: &[Route] = &[
         303,
     ),
     route("GET", "/round", Authenticated(200), Body::None, 200),
+    // --- h15a: the round sheet of a unit, bulk assignment ---
+    route("GET", "/round/sheet", Targeted(ReadPeople), Body::None, 200),
+    route(
+        "GET",
+        "/households/assign",
+        Targeted(WritePeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/households/assign",
+        Targeted(WritePeople),
+        Body::Form,
+        303,
+    ),
     route("GET", "/progress", Targeted(ReadDashboard), Body::None, 200),
     // --- comms ---
     route(
@@ -1733,6 +1749,19 @@ impl Fixture {
                     _ => None,
                 };
                 (path, body)
+            }
+            // --- h15a: the round sheet of a unit, bulk assignment ---
+            "/round/sheet" | "/households/assign" if route.method == "GET" => {
+                (format!("{path}?unit={unit}"), None)
+            }
+            "/households/assign" => {
+                let household = self.household(unit).await;
+                (
+                    path,
+                    Some(
+                        json!({"csrf": csrf, "unit": unit, "mode": "selected", "household": household, "user": ""}),
+                    ),
+                )
             }
             // --- households import/export ---
             "/api/v1/households/import" | "/households/import" if route.method == "POST" => {

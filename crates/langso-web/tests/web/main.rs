@@ -31,6 +31,9 @@ mod programme_pages;
 mod public_guides;
 mod public_text;
 mod redirects;
+// --- h15a: the round ---
+mod round;
+mod round_browser;
 mod support;
 mod system;
 mod telemetry;

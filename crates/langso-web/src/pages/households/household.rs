@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use langso_app::households::{self as actions, HouseholdView, Indicator, VisitRow};
+use langso_app::households::{self as actions, HouseholdRow, HouseholdView, Indicator, VisitRow};
 use langso_app::today;
 
 use super::{help_name, label};
@@ -21,6 +21,16 @@ struct HouseholdPage {
     view: HouseholdView,
     values: Vec<(String, i64)>,
     visits: Vec<VisitLine>,
+    /// After a saved visit: the words saying so, and the next household of the round.
+    saved: Option<String>,
+    next: Option<HouseholdRow>,
+}
+
+/// `?saved=<day>`: the page is the answer to a visit just saved on that day.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(super) struct ShowQuery {
+    saved: String,
 }
 
 /// One visit as a person reads it.
@@ -61,8 +71,19 @@ pub(super) async fn show(
     State(state): State<AppState>,
     page: Page,
     Path(id): Path<String>,
+    Query(query): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
     let id = page.id(&id)?;
+    let saved_on = langso_domain::units::parse_date(query.saved.trim()).ok();
+    let next = match saved_on {
+        Some(_) => actions::next_in_round(&state.db, &page.actor, id)
+            .await
+            .map_err(page.failing())?,
+        None => None,
+    };
+    let saved = saved_on.map(|day| {
+        crate::messages::render(page.lang, "round-saved", &[("day", page.chrome.day(day))])
+    });
     let view = actions::get_household(&state.db, &page.actor, id)
         .await
         .map_err(page.failing())?;
@@ -89,5 +110,7 @@ pub(super) async fn show(
         view,
         values,
         visits,
+        saved,
+        next,
     }))
 }

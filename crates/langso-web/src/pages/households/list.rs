@@ -1,11 +1,9 @@
-//! The register (search by name, address or code, in one unit) and "my round": the
-//! households assigned to the signed-in team member, follow-ups due first.
+//! The register: search by name, address or code, in one unit.
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use langso_app::households::{self as actions, HouseholdRow};
-use langso_app::today;
 use langso_domain::auth::Permission;
 use serde::Deserialize;
 
@@ -23,14 +21,6 @@ struct ListPage {
     file_unit: String,
     may_import: bool,
     may_export: bool,
-}
-
-#[derive(Template)]
-#[template(path = "round.html")]
-struct RoundPage {
-    chrome: Chrome,
-    rows: Vec<HouseholdRow>,
-    today: time::Date,
 }
 
 #[derive(Deserialize, Default)]
@@ -65,20 +55,5 @@ pub(super) async fn index(
         query: query.q,
         unit: query.unit,
         file_unit,
-    }))
-}
-
-/// The signed-in member's round.
-pub(super) async fn round(
-    State(state): State<AppState>,
-    page: Page,
-) -> Result<Response, PageError> {
-    let rows = actions::my_round(&state.db, &page.actor, 200)
-        .await
-        .map_err(page.failing())?;
-    Ok(render(&RoundPage {
-        chrome: page.chrome,
-        rows,
-        today: today(),
     }))
 }

@@ -2,10 +2,12 @@
 //! history, the door-to-door visit form (one page, big touch targets, usable at 360 px),
 //! "my round", survey progress, and the register's files (import with a check first, export).
 
+mod assign;
 mod files;
 mod household;
 mod list;
 mod progress;
+mod round;
 mod visit;
 
 use axum::extract::DefaultBodyLimit;
@@ -25,7 +27,13 @@ pub(super) fn routes() -> Routes {
             &["GET", "POST"],
             get(visit::form).post(visit::submit),
         )
-        .get("/round", list::round)
+        .get("/round", round::show)
+        .get("/round/sheet", round::sheet)
+        .route(
+            "/households/assign",
+            &["GET", "POST"],
+            get(assign::form).post(assign::submit),
+        )
         .get("/progress", progress::show)
         .route(
             "/households/import",

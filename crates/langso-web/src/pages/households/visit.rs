@@ -204,7 +204,8 @@ pub(super) async fn form(
     visit_page(&state, &page, id, Vec::new(), form).await
 }
 
-/// Records the visit and goes back to the household.
+/// Records the visit and goes back to the household, which says it was saved and offers the
+/// next household of the round.
 pub(super) async fn submit(
     State(state): State<AppState>,
     page: Page,
@@ -218,7 +219,7 @@ pub(super) async fn submit(
     };
     page.form_or_redirect(
         result,
-        |_| format!("/households/{id}"),
+        |visit| format!("/households/{id}?saved={}", visit.visited_on),
         async |errors| visit_page(&state, &page, id, errors, form).await,
     )
     .await
