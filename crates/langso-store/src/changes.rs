@@ -7,7 +7,7 @@
 //! after which the node treats everything as changed, and every cache entry still has its
 //! lifetime as a bound.
 
-use sqlx::postgres::PgListener;
+use sqlx::postgres::{PgListener, PgPoolOptions};
 
 use crate::{Db, StoreResult};
 
@@ -36,7 +36,8 @@ pub enum Heard {
     Reconnected,
 }
 
-/// A connection of its own listening on one channel (PostgreSQL only).
+/// A connection of its own (outside the node's pool) listening on one channel (PostgreSQL
+/// only).
 pub struct Listener {
     inner: PgListener,
 }
@@ -53,7 +54,12 @@ impl Listener {
         let Db::Postgres(pool) = db else {
             return Ok(None);
         };
-        let mut inner = PgListener::connect_with(pool).await?;
+        // A pool of one of its own: a listener holds its connection for good, which would
+        // otherwise be one fewer for requests.
+        let own = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_lazy_with(pool.connect_options().as_ref().clone());
+        let mut inner = PgListener::connect_with(&own).await?;
         inner.listen(channel).await?;
         Ok(Some(Listener { inner }))
     }
