@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod cache;
 // --- comms ---
 pub mod comms;
 pub mod demo;
@@ -18,7 +19,7 @@ pub mod units;
 
 pub use auth::Actor;
 pub use error::{AppError, AppResult, CellError, Message};
-pub use langso_store::Db;
+pub use langso_store::{Db, DbOptions};
 
 /// Today's date in Vietnam (UTC+7): "as of today" for every date-dependent view.
 pub fn today() -> time::Date {

@@ -140,22 +140,46 @@ macro_rules! on_exec {
     };
 }
 
+/// How a [`Db`] connects.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DbOptions {
+    /// Connections the pool may open; `None`: [`DEFAULT_POSTGRES_POOL`] on PostgreSQL,
+    /// [`DEFAULT_SQLITE_POOL`] on SQLite. With several nodes on one PostgreSQL server the sum
+    /// over the nodes must stay under the server's `max_connections` (100 by default).
+    pub pool_size: Option<u32>,
+}
+
+/// Connections a node opens to PostgreSQL unless told otherwise.
+pub const DEFAULT_POSTGRES_POOL: u32 = 16;
+/// Connections to a SQLite file unless told otherwise (readers; writers take turns).
+pub const DEFAULT_SQLITE_POOL: u32 = 8;
+
 impl Db {
     /// Opens the database named by `url`: `postgres://…` for PostgreSQL, otherwise a SQLite
     /// file (`sqlite://path`, `sqlite:path` or a plain path), created if missing. Migrations
     /// are applied, so a first start needs nothing else.
     pub async fn open(url: &str) -> StoreResult<Db> {
-        let db = Db::connect(url).await?;
+        Db::open_with(url, DbOptions::default()).await
+    }
+
+    /// [`Db::open`] with a chosen pool size.
+    pub async fn open_with(url: &str, options: DbOptions) -> StoreResult<Db> {
+        let db = Db::connect_with(url, options).await?;
         db.migrate().await?;
         Ok(db)
     }
 
     /// Connects without migrating.
     pub async fn connect(url: &str) -> StoreResult<Db> {
+        Db::connect_with(url, DbOptions::default()).await
+    }
+
+    /// Connects without migrating, with a chosen pool size.
+    pub async fn connect_with(url: &str, db_options: DbOptions) -> StoreResult<Db> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
-                .max_connections(16)
+                .max_connections(db_options.pool_size.unwrap_or(DEFAULT_POSTGRES_POOL).max(1))
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await?;
@@ -165,10 +189,14 @@ impl Db {
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))
             .unwrap_or(url);
-        Db::open_sqlite_file(Path::new(path)).await
+        Db::open_sqlite_file(
+            Path::new(path),
+            db_options.pool_size.unwrap_or(DEFAULT_SQLITE_POOL).max(1),
+        )
+        .await
     }
 
-    async fn open_sqlite_file(path: &Path) -> StoreResult<Db> {
+    async fn open_sqlite_file(path: &Path, pool_size: u32) -> StoreResult<Db> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -177,7 +205,7 @@ impl Db {
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(pool_size)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;

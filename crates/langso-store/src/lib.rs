@@ -10,6 +10,7 @@
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod changes;
 // --- comms ---
 pub mod comms;
 mod db;
@@ -21,7 +22,9 @@ pub mod procedures;
 pub mod testing;
 pub mod units;
 
-pub use db::{Db, Exec, Tx, WriteTurn, wipe_postgres};
+pub use db::{
+    DEFAULT_POSTGRES_POOL, DEFAULT_SQLITE_POOL, Db, DbOptions, Exec, Tx, WriteTurn, wipe_postgres,
+};
 pub use error::StoreError;
 
 /// Result of a store call.

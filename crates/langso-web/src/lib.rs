@@ -58,7 +58,7 @@ pub struct AppState {
 impl AppState {
     /// The state over `db`; starts the scan writer, so call it inside the runtime.
     pub fn new(db: Db, settings: Settings) -> AppState {
-        let devices = Arc::new(Devices::new(
+        let devices = Arc::new(Devices::with_lifetime(
             db.clone(),
             Ingest::start(
                 db.clone(),
@@ -71,6 +71,7 @@ impl AppState {
                     ..IngestConfig::default()
                 },
             ),
+            settings.caches.devices,
         ));
         let mut background = Vec::new();
         let every = if settings.offline_check.is_zero() {
@@ -92,12 +93,17 @@ impl AppState {
                 Err(error) => tracing::error!(%error, "MQTT subscriber not started"),
             }
         }
-        let visits = langso_app::households::VisitWriter::start(db.clone());
+        let visits = langso_app::households::VisitWriter::with_catalogue_lifetime(
+            db.clone(),
+            settings.caches.catalogue,
+        );
+        let public = Arc::new(public::PublicCache::new(settings.caches.public));
+        background.extend(public.spread(&db));
         AppState {
             scans: ScanRecorder::start(db.clone(), RecorderConfig::default()),
             db,
             settings: Arc::new(settings),
-            public: Arc::new(public::PublicCache::default()),
+            public,
             devices,
             background: Arc::new(std::sync::Mutex::new(background)),
             visits,
@@ -177,6 +183,8 @@ pub struct Settings {
     /// The code of the unit that takes residents' reports nothing else places (no asset, no
     /// position, no place picked, no QR poster); empty: the top of the tree.
     pub fault_default_unit: Option<String>,
+    /// How long cached public pages, device tokens and the catalogue are trusted.
+    pub caches: langso_app::cache::Lifetimes,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

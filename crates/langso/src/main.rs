@@ -33,6 +33,10 @@ struct Cli {
     /// Database: a SQLite file path (`sqlite://langso.db`) or `postgres://user:pass@host/db`.
     #[arg(long, env = "LANGSO_DATABASE_URL", global = true)]
     database_url: Option<String>,
+    /// Database connections this process opens (default 16 on PostgreSQL, 8 on SQLite). With
+    /// several nodes on one PostgreSQL server, keep the sum under its `max_connections`.
+    #[arg(long, env = "LANGSO_DB_POOL_SIZE", global = true)]
+    db_pool_size: Option<u32>,
     #[command(subcommand)]
     command: Command,
 }
@@ -151,6 +155,17 @@ struct WebOptions {
     /// position, no place and no QR poster (default: the top of the tree, the province).
     #[arg(long, env = "LANGSO_FAULT_DEFAULT_UNIT")]
     fault_default_unit: Option<String>,
+    /// Seconds public pages and QR redirects are served from memory. With several nodes on
+    /// PostgreSQL a change reaches every node at once (LISTEN/NOTIFY); this bounds it if not.
+    #[arg(long, env = "LANGSO_PUBLIC_CACHE_TTL", default_value_t = 60)]
+    public_cache_ttl: u64,
+    /// Seconds device tokens and asset codes are trusted from memory (a revoked token stops
+    /// at once regardless).
+    #[arg(long, env = "LANGSO_DEVICE_CACHE_TTL", default_value_t = 60)]
+    device_cache_ttl: u64,
+    /// Seconds the visit writer keeps today's indicator catalogue.
+    #[arg(long, env = "LANGSO_CATALOGUE_CACHE_TTL", default_value_t = 30)]
+    catalogue_cache_ttl: u64,
 }
 
 impl WebOptions {
@@ -181,6 +196,11 @@ impl WebOptions {
                 ..langso_web::ConnectionLimits::default()
             },
             fault_default_unit: self.fault_default_unit.clone(),
+            caches: langso_app::cache::Lifetimes {
+                public: std::time::Duration::from_secs(self.public_cache_ttl),
+                devices: std::time::Duration::from_secs(self.device_cache_ttl),
+                catalogue: std::time::Duration::from_secs(self.catalogue_cache_ttl),
+            },
         }
     }
 }
@@ -247,6 +267,9 @@ async fn run() -> Result<()> {
         )
         .init();
     let cli = Cli::parse();
+    let _ = DB_OPTIONS.set(langso_app::DbOptions {
+        pool_size: cli.db_pool_size,
+    });
     match cli.command {
         Command::Serve { listen, web } => {
             let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
@@ -324,8 +347,11 @@ async fn run() -> Result<()> {
     }
 }
 
+/// How every command connects (`--db-pool-size`), set once from the command line.
+static DB_OPTIONS: std::sync::OnceLock<langso_app::DbOptions> = std::sync::OnceLock::new();
+
 async fn open(url: &str) -> Result<Db> {
-    Db::open(url)
+    Db::open_with(url, DB_OPTIONS.get().copied().unwrap_or_default())
         .await
         .with_context(|| format!("cannot open the database {}", redact(url)))
 }

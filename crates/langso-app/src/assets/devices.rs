@@ -3,7 +3,7 @@
 //!
 //! A token whose `subject` names an asset code may report for that asset only; a device token
 //! without subject (a gateway) may report for any asset under its unit. Tokens and assets are
-//! kept in memory for a minute, so a heartbeat costs no database read of its own. A cached
+//! kept in memory for a minute (a setting: [`Lifetimes`]), so a heartbeat costs no database read of its own. A cached
 //! token still dies at once: each entry remembers the credential generation it was checked at
 //! (a number bumped in the same transaction as disabling an account, revoking a token or a
 //! role), the ingest writer reads that number once per group commit and checks again every
@@ -11,9 +11,7 @@
 //! seen are looked up afresh. This works the same with one node or many: the number lives in
 //! the database, not in any node's memory.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use langso_domain::assets::{
     AssetError, MAX_CLOCK_AHEAD, MAX_READING_AGE, MAX_READINGS, Reading, reading_time,
@@ -24,12 +22,11 @@ use uuid::Uuid;
 
 use super::ingest::{CheckedToken, Ingest, IngestError, Resolved};
 use crate::auth::sha256_hex;
+use crate::cache::{Cache, Lifetimes};
 use crate::{AppError, CellError, Db, today};
 
-/// How long a token or an asset is trusted from memory.
-const TTL: Duration = Duration::from_secs(60);
-/// Entries kept before a cache is emptied (bounded memory whatever devices send).
-const MAX_ENTRIES: usize = 200_000;
+/// Entries each cache keeps (bounded memory whatever devices send).
+const MAX_ENTRIES: u64 = 200_000;
 
 /// A device token, as checked.
 #[derive(Clone, Debug)]
@@ -57,35 +54,6 @@ pub enum TelemetryError {
     Ingest(#[from] IngestError),
 }
 
-struct Cache<K, V> {
-    entries: Mutex<HashMap<K, (V, Instant)>>,
-}
-
-impl<K: std::hash::Hash + Eq, V: Clone> Cache<K, V> {
-    fn new() -> Self {
-        Cache {
-            entries: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn get(&self, key: &K) -> Option<V> {
-        let entries = self.entries.lock().ok()?;
-        entries
-            .get(key)
-            .filter(|(_, at)| at.elapsed() < TTL)
-            .map(|(v, _)| v.clone())
-    }
-
-    fn put(&self, key: K, value: V) {
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= MAX_ENTRIES {
-                entries.clear();
-            }
-            entries.insert(key, (value, Instant::now()));
-        }
-    }
-}
-
 /// Devices: token checks, asset resolution and the ingest queue.
 pub struct Devices {
     db: Db,
@@ -97,14 +65,20 @@ pub struct Devices {
 }
 
 impl Devices {
-    /// Over `db`, feeding `ingest`.
+    /// Over `db`, feeding `ingest`, trusting tokens and assets from memory for the default
+    /// lifetime.
     pub fn new(db: Db, ingest: Ingest) -> Devices {
+        Devices::with_lifetime(db, ingest, Lifetimes::default().devices)
+    }
+
+    /// Over `db`, feeding `ingest`, trusting tokens and assets from memory for `ttl`.
+    pub fn with_lifetime(db: Db, ingest: Ingest, ttl: Duration) -> Devices {
         Devices {
             db,
             ingest,
-            tokens: Cache::new(),
-            targets: Cache::new(),
-            within: Cache::new(),
+            tokens: Cache::new(MAX_ENTRIES, ttl, Duration::ZERO),
+            targets: Cache::new(MAX_ENTRIES, ttl, Duration::ZERO),
+            within: Cache::new(MAX_ENTRIES, ttl, Duration::ZERO),
         }
     }
 
@@ -138,7 +112,7 @@ impl Devices {
                     }
                     _ => None,
                 };
-                self.tokens.put(hash, (found.clone(), generation));
+                self.tokens.insert(hash, (found.clone(), generation));
                 found
             }
         };
@@ -153,7 +127,7 @@ impl Devices {
         let found = store::device_targets(&self.db, &[code.to_owned()]).await?;
         let target = found.into_iter().next();
         if let Some(target) = &target {
-            self.targets.put(code.to_owned(), target.clone());
+            self.targets.insert(code.to_owned(), target.clone());
         }
         Ok(target)
     }
@@ -178,7 +152,7 @@ impl Devices {
                 today(),
             )
             .await?;
-        self.within.put(key, ok);
+        self.within.insert(key, ok);
         Ok(ok)
     }
 

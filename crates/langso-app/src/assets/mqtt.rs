@@ -1,5 +1,6 @@
 //! The MQTT subscriber: a client of an existing broker (Mosquitto; EMQX at national scale; we
-//! run no broker of our own). It subscribes to `langso/+/+/status`, where the two levels are
+//! run no broker of our own). It subscribes to `langso/+/+/status` (shared among the nodes:
+//! [`SHARED_FILTER`]), where the two levels are
 //! the unit code and the asset code, and feeds each message's readings to the same ingest
 //! writer as HTTP. Messages are received QoS 1 and acknowledged only after their readings are
 //! committed, so a crash makes the broker deliver them again rather than lose them.
@@ -29,8 +30,17 @@ use super::devices::{Devices, TelemetryError};
 use super::ingest::IngestError;
 use crate::auth::sha256_hex;
 
-/// The topic filter subscribed to.
+/// The topics device messages arrive on.
 pub const TOPIC_FILTER: &str = "langso/+/+/status";
+
+/// What each node subscribes to: [`TOPIC_FILTER`] as a shared subscription of the group
+/// `langso`, so that with several nodes the broker hands each message to one of them (MQTT 5
+/// shared subscriptions, which Mosquitto 2 and EMQX also honour for MQTT 3.1.1 clients) rather
+/// than to every node, which would count every heartbeat once per node. One node alone gets
+/// every message, as before. The broker picks the node per message, so one device's messages
+/// may be stored by different nodes: each counts at the device's own time when it sends one,
+/// and a reading older than the device's stored state changes nothing but the heartbeat count.
+pub const SHARED_FILTER: &str = "$share/langso/langso/+/+/status";
 
 /// The client's packet limit: the largest packet MQTT 3.1.1 can carry (its remaining length is
 /// at most 268,435,455 bytes), so that no message the broker delivers breaks the connection.
@@ -129,8 +139,8 @@ pub fn start(
         loop {
             match eventloop.poll().await {
                 Ok(Event::Incoming(Packet::ConnAck(_))) => {
-                    tracing::info!("MQTT connected; subscribing to {TOPIC_FILTER}");
-                    if let Err(error) = client.subscribe(TOPIC_FILTER, QoS::AtLeastOnce).await {
+                    tracing::info!("MQTT connected; subscribing to {SHARED_FILTER}");
+                    if let Err(error) = client.subscribe(SHARED_FILTER, QoS::AtLeastOnce).await {
                         tracing::warn!(%error, "MQTT subscribe failed");
                     }
                 }

@@ -6,6 +6,12 @@
 //! mid-send lets another take over after the lease. A receiver that answers anything but 2xx
 //! gets the message again later, with exponential backoff; the `Idempotency-Key` header stays
 //! the same across attempts, so a receiver never acts on one message twice.
+//!
+//! Each message is claimed on its own, just before it is sent, under a lease longer than the
+//! request's timeout, and marked delivered as soon as the receiver confirms it. A worker that
+//! claimed twenty at once under one lease and sent them one after another let the lease run
+//! out on the last ones whenever the receiver took more than lease ÷ 20 per message, and
+//! another node then sent them again.
 
 use std::time::{Duration, Instant};
 
@@ -26,11 +32,12 @@ pub struct WorkerConfig {
     pub worker_id: String,
     /// How long to sleep when there is nothing to do.
     pub poll: Duration,
-    /// How long a claim holds before another worker may take the message over.
+    /// How long a claim holds before another worker may take the message over; never less
+    /// than twice the timeout (see [`WorkerConfig::effective_lease`]).
     pub lease: Duration,
     /// Per-request timeout.
     pub timeout: Duration,
-    /// Messages claimed at a time.
+    /// The most messages sent in one pass, each claimed on its own.
     pub batch: i64,
     /// One unit of backoff (the schedule is 10, 20, 40… units): a second in production.
     pub backoff_unit: Duration,
@@ -46,6 +53,14 @@ impl Default for WorkerConfig {
             batch: 20,
             backoff_unit: Duration::from_secs(1),
         }
+    }
+}
+
+impl WorkerConfig {
+    /// The lease a claim takes: the configured one, but at least twice the request timeout,
+    /// so a message is always finished (sent, then recorded) before anyone else may take it.
+    pub fn effective_lease(&self) -> Duration {
+        self.lease.max(self.timeout.saturating_mul(2))
     }
 }
 
@@ -100,20 +115,25 @@ impl DeliveryWorker {
     }
 }
 
-/// One pass: publish what is due, then claim and send one batch. Returns how many things it
-/// did (0: nothing was due).
+/// One pass: publish what is due, then claim and send up to `batch` messages, one claim per
+/// message (its lease starts when it is sent, not when the pass began). Returns how many
+/// things it did (0: nothing was due).
 pub async fn run_once(
     db: &Db,
     client: &reqwest::Client,
     config: &WorkerConfig,
 ) -> AppResult<usize> {
     let published = super::announcements::publish_due(db).await?;
-    let now = millis(OffsetDateTime::now_utc());
-    let lease = i64::try_from(config.lease.as_millis()).unwrap_or(60_000);
-    let claimed = store::claim_due(db, &config.worker_id, now, lease, config.batch).await?;
-    let sent = claimed.len();
-    for row in claimed {
+    let lease = i64::try_from(config.effective_lease().as_millis()).unwrap_or(60_000);
+    let mut sent = 0;
+    while sent < usize::try_from(config.batch.max(1)).unwrap_or(1) {
+        let now = millis(OffsetDateTime::now_utc());
+        let claimed = store::claim_due(db, &config.worker_id, now, lease, 1).await?;
+        let Some(row) = claimed.into_iter().next() else {
+            break;
+        };
         deliver(db, client, config, row).await?;
+        sent += 1;
     }
     Ok(published + sent)
 }

@@ -6,15 +6,15 @@
 //! village and key), commits, and only then answers each sender: a visit is acknowledged after
 //! it is durable, as before.
 //!
-//! Today's indicator catalogue is kept for [`CATALOGUE_TTL`], so checking a visit reads only
-//! the household and the actor's scope.
+//! Today's indicator catalogue is kept for a while (30 s by default, a setting:
+//! [`Lifetimes::catalogue`]), so checking a visit reads only the household and the actor's scope.
 //!
 //! If a batch fails, its visits are written again one by one, each in its own transaction,
 //! so one bad visit never costs the others theirs.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use langso_store::households::VisitRow;
 use time::Date;
@@ -25,30 +25,26 @@ use uuid::Uuid;
 use super::catalogue::{Indicator, catalogue};
 use super::visits::{CheckedVisit, VisitInput, check_visit, write_visits};
 use crate::auth::Actor;
+use crate::cache::{Cache, Lifetimes};
 use crate::{AppError, AppResult, Db, today};
 
 /// Visits that may wait for the writer; past this, senders wait for room.
 const CAPACITY: usize = 1_024;
 /// The most visits written in one transaction.
 const MAX_BATCH: usize = 256;
-/// How long today's indicator catalogue is kept: a new catalogue version (rare, dated) is
-/// seen within this time.
-const CATALOGUE_TTL: Duration = Duration::from_secs(30);
 
 struct Job {
     visit: CheckedVisit,
     done: oneshot::Sender<AppResult<VisitRow>>,
 }
 
-/// Today's catalogue: (the day, when it was read, the indicators).
-type CachedCatalogue = (Date, Instant, Arc<Vec<Indicator>>);
-
 struct Shared {
     stop: Notify,
     worker: Mutex<Option<JoinHandle<()>>>,
     written: AtomicU64,
     commits: AtomicU64,
-    catalogue: std::sync::Mutex<Option<CachedCatalogue>>,
+    /// The catalogue by day: a new catalogue version (rare, dated) is seen within its lifetime.
+    catalogue: Cache<Date, Arc<Vec<Indicator>>>,
 }
 
 /// The handle handlers use to record visits; cheap to clone.
@@ -62,13 +58,18 @@ pub struct VisitWriter {
 impl VisitWriter {
     /// Starts the writer task on the current runtime.
     pub fn start(db: Db) -> VisitWriter {
+        VisitWriter::with_catalogue_lifetime(db, Lifetimes::default().catalogue)
+    }
+
+    /// Starts the writer task, keeping today's catalogue for `ttl`.
+    pub fn with_catalogue_lifetime(db: Db, ttl: Duration) -> VisitWriter {
         let (sender, receiver) = mpsc::channel(CAPACITY);
         let shared = Arc::new(Shared {
             stop: Notify::new(),
             worker: Mutex::new(None),
             written: AtomicU64::new(0),
             commits: AtomicU64::new(0),
-            catalogue: std::sync::Mutex::new(None),
+            catalogue: Cache::new(4, ttl, Duration::ZERO),
         });
         let worker = tokio::spawn(write_loop(db.clone(), receiver, shared.clone()));
         if let Ok(mut slot) = shared.worker.try_lock() {
@@ -97,17 +98,11 @@ impl VisitWriter {
 
     async fn todays_catalogue(&self) -> AppResult<Arc<Vec<Indicator>>> {
         let day = today();
-        if let Ok(slot) = self.shared.catalogue.lock()
-            && let Some((date, fetched, list)) = slot.as_ref()
-            && *date == day
-            && fetched.elapsed() < CATALOGUE_TTL
-        {
-            return Ok(list.clone());
+        if let Some(list) = self.shared.catalogue.get(&day) {
+            return Ok(list);
         }
         let list = Arc::new(catalogue(&self.db, day).await?);
-        if let Ok(mut slot) = self.shared.catalogue.lock() {
-            *slot = Some((day, Instant::now(), list.clone()));
-        }
+        self.shared.catalogue.insert(day, list.clone());
         Ok(list)
     }
 

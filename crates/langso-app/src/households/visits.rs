@@ -186,6 +186,8 @@ pub(crate) async fn write_visits(tx: &mut Tx, visits: &[&CheckedVisit]) -> AppRe
             Some(_) => return Err(visit_id_taken(checked.visit.id)),
         }
     }
+    let locked: Vec<Uuid> = unique.iter().map(|c| c.household.id).collect();
+    store::lock_households(tx, &locked).await?;
     let rows: Vec<VisitRow> = unique.iter().map(|c| c.visit.clone()).collect();
     let inserted: BTreeSet<Uuid> = store::insert_new_visits(tx, &rows)
         .await?

@@ -65,6 +65,29 @@ pub async fn insert_new_visits(tx: &mut Tx, visits: &[VisitRow]) -> StoreResult<
     Ok(inserted)
 }
 
+/// Locks the households a group of visits changes, before anything else is written: their
+/// indicator values are read next and each change (and its counter delta) is computed from
+/// them, so a second node writing visits to the same households waits here until this
+/// transaction commits, then reads the values it left. Without the lock two nodes read the
+/// same old value and both add their delta from it, and the village counters drift from the
+/// households' values. Locks are taken in id order, so two writers never deadlock. On SQLite
+/// this does nothing: `BEGIN IMMEDIATE` already lets one writer in at a time, across processes.
+pub async fn lock_households(tx: &mut Tx, households: &[Uuid]) -> StoreResult<()> {
+    let Tx::Postgres(transaction) = tx else {
+        return Ok(());
+    };
+    let mut sorted = households.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    for chunk in sorted.chunks(1_000) {
+        sqlx::query("SELECT id FROM households WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+            .bind(chunk)
+            .fetch_all(&mut **transaction)
+            .await?;
+    }
+    Ok(())
+}
+
 /// The households of visits already in the ledger, by visit id: (visit, household). A retried
 /// visit id is a replay only for the same household; for another it is a conflict.
 pub async fn households_of_visits(tx: &mut Tx, ids: &[Uuid]) -> StoreResult<Vec<(Uuid, Uuid)>> {

@@ -1,51 +1,42 @@
 //! Public pages kept in memory, so guides and QR redirects keep answering while the database
-//! is busy or briefly away.
+//! is busy or briefly away (over [`langso_app::cache::Cache`], the one cache module).
 //!
-//! An entry younger than `ttl` is served without touching the database. An older one is
-//! reloaded with a short deadline; if the reload fails or times out, the old copy is served
-//! (and trusted for a few more seconds, so a busy database is not asked again at once).
-//! Publishing a guide version or changing a placement on this node clears the cache at once;
-//! other nodes notice within `ttl`.
+//! An entry younger than its lifetime (`--public-cache-ttl`, 60 s by default) is served without
+//! touching the database. An older one is reloaded with a short deadline; if the reload fails
+//! or times out, the old copy is served (for up to [`KEEP_STALE`] after it went stale, and
+//! trusted for a few more seconds, so a busy database is not asked again at once).
+//! Publishing a guide version or changing a placement clears the cache at once on this node,
+//! and on the others through the database (see `PublicCache`).
 
-use std::collections::HashMap;
 use std::future::Future;
-use std::sync::RwLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use langso_app::cache::Cache;
 use langso_app::{AppError, AppResult};
 
-/// How long an entry is served without asking the database.
+/// How long an entry is served without asking the database, unless configured.
 pub const TTL: Duration = Duration::from_secs(60);
 /// How long a reload may take before the old copy is served instead.
 pub const LOAD_DEADLINE: Duration = Duration::from_millis(1500);
 /// How long an old copy is trusted again after a failed reload.
 const RETRY_AFTER: Duration = Duration::from_secs(5);
+/// How long a stale copy is kept for when the database does not answer.
+pub const KEEP_STALE: Duration = Duration::from_secs(3600);
+/// Entries kept: more than the catalogue's guides and a nation's placements in use at once.
+const CAPACITY: u64 = 100_000;
 
-struct Entry<T> {
-    value: T,
-    loaded: Instant,
-}
-
-/// A map of loaded values with the policy above. Only values that exist are kept (a missing
-/// code or token is not cached), so its size is bounded by the catalogue and the placements.
+/// Loaded values with the policy above. Only values that exist are kept (a missing code or
+/// token is not cached).
 pub struct Cached<T> {
-    entries: RwLock<HashMap<String, Entry<T>>>,
-    ttl: Duration,
+    entries: Cache<String, T>,
 }
 
-impl<T: Clone> Cached<T> {
-    /// An empty cache whose entries live `ttl`.
+impl<T: Clone + Send + Sync + 'static> Cached<T> {
+    /// An empty cache whose entries are fresh for `ttl`.
     pub fn new(ttl: Duration) -> Self {
         Cached {
-            entries: RwLock::new(HashMap::new()),
-            ttl,
+            entries: Cache::new(CAPACITY, ttl, KEEP_STALE),
         }
-    }
-
-    fn lookup(&self, key: &str) -> Option<(T, bool)> {
-        let entries = self.entries.read().ok()?;
-        let entry = entries.get(key)?;
-        Some((entry.value.clone(), entry.loaded.elapsed() < self.ttl))
     }
 
     /// The value for `key`: from memory while fresh, else from `load` (within
@@ -55,28 +46,20 @@ impl<T: Clone> Cached<T> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = AppResult<T>>,
     {
-        let old = self.lookup(key);
+        let key = key.to_owned();
+        let old = self.entries.get_any(&key);
         if let Some((value, true)) = &old {
             return Ok(value.clone());
         }
+        let since = self.entries.generation();
         let loaded = tokio::time::timeout(LOAD_DEADLINE, load()).await;
         match loaded {
             Ok(Ok(value)) => {
-                if let Ok(mut entries) = self.entries.write() {
-                    entries.insert(
-                        key.to_owned(),
-                        Entry {
-                            value: value.clone(),
-                            loaded: Instant::now(),
-                        },
-                    );
-                }
+                self.entries.insert_since(key, value.clone(), since);
                 Ok(value)
             }
             Ok(Err(AppError::NotFound)) => {
-                if let Ok(mut entries) = self.entries.write() {
-                    entries.remove(key);
-                }
+                self.entries.remove(&key);
                 Err(AppError::NotFound)
             }
             failed => {
@@ -87,11 +70,9 @@ impl<T: Clone> Cached<T> {
                     });
                 };
                 tracing::warn!(key, "database slow or failing: serving the cached copy");
-                if let Ok(mut entries) = self.entries.write()
-                    && let Some(entry) = entries.get_mut(key)
-                {
-                    let age = self.ttl.saturating_sub(RETRY_AFTER);
-                    entry.loaded = Instant::now().checked_sub(age).unwrap_or_else(Instant::now);
+                if self.entries.generation() == since {
+                    self.entries
+                        .insert_fresh_for(key, value.clone(), RETRY_AFTER);
                 }
                 Ok(value)
             }
@@ -100,9 +81,7 @@ impl<T: Clone> Cached<T> {
 
     /// Forgets everything (a guide or a placement changed).
     pub fn clear(&self) {
-        if let Ok(mut entries) = self.entries.write() {
-            entries.clear();
-        }
+        self.entries.clear();
     }
 }
 

@@ -34,26 +34,86 @@ use crate::AppState;
 use crate::html::{Chrome, PageError, Routes, Visitor};
 use cache::{Cached, TTL};
 
-/// Rendered pages and resolved tokens.
+/// Rendered pages and resolved tokens. A change made on this node clears them at once here
+/// and, on PostgreSQL, on every other node too: [`PublicCache::clear`] wakes a task that sends
+/// a notification on `changes::PUBLIC_PAGES`, and each node listens on that channel and clears
+/// its copy when one arrives (or when its listening connection was lost, since it may have
+/// missed one). Whatever happens to that channel, no entry outlives its lifetime.
 pub struct PublicCache {
     pages: Cached<Bytes>,
     targets: Cached<ScanTarget>,
+    changed: Arc<tokio::sync::Notify>,
 }
 
 impl Default for PublicCache {
     fn default() -> Self {
-        PublicCache {
-            pages: Cached::new(TTL),
-            targets: Cached::new(TTL),
-        }
+        PublicCache::new(TTL)
     }
 }
 
 impl PublicCache {
-    /// Forgets every page and token: call after publishing a version or changing a placement.
+    /// Empty, with entries fresh for `ttl`.
+    pub fn new(ttl: std::time::Duration) -> Self {
+        PublicCache {
+            pages: Cached::new(ttl),
+            targets: Cached::new(ttl),
+            changed: Arc::new(tokio::sync::Notify::new()),
+        }
+    }
+
+    /// Forgets every page and token, here and on the other nodes: call after publishing a
+    /// version or changing a placement (once the change is committed).
     pub fn clear(&self) {
+        self.forget();
+        self.changed.notify_one();
+    }
+
+    /// Forgets every page and token on this node only.
+    fn forget(&self) {
         self.pages.clear();
         self.targets.clear();
+    }
+
+    /// On PostgreSQL, the tasks that tell the other nodes of this node's changes and hear
+    /// theirs; none on SQLite.
+    pub fn spread(self: &Arc<Self>, db: &langso_app::Db) -> Vec<tokio::task::JoinHandle<()>> {
+        use langso_app::cache::changes::{self, Listener, PUBLIC_PAGES};
+        if !matches!(db, langso_app::Db::Postgres(_)) {
+            return Vec::new();
+        }
+        let (cache, announcer_db) = (self.clone(), db.clone());
+        let announcer = tokio::spawn(async move {
+            loop {
+                cache.changed.notified().await;
+                if let Err(error) = changes::announce(&announcer_db, PUBLIC_PAGES).await {
+                    tracing::warn!(%error, "public pages changed: other nodes not told");
+                }
+            }
+        });
+        let (cache, db) = (self.clone(), db.clone());
+        let listener = tokio::spawn(async move {
+            loop {
+                let mut listener = match Listener::start(&db, PUBLIC_PAGES).await {
+                    Ok(Some(listener)) => listener,
+                    Ok(None) => return,
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot listen for public page changes; retrying");
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                        continue;
+                    }
+                };
+                // Anything may have changed while nobody listened.
+                cache.forget();
+                loop {
+                    if let Err(error) = listener.next().await {
+                        tracing::warn!(%error, "listening for public page changes");
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    }
+                    cache.forget();
+                }
+            }
+        });
+        vec![announcer, listener]
     }
 }
 

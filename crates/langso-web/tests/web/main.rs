@@ -19,6 +19,7 @@ mod household_files;
 mod households;
 mod layers;
 mod mqtt_ingest;
+mod multinode;
 mod one_language;
 mod open311;
 mod openapi;

@@ -1,7 +1,8 @@
 //! MQTT ingest against a real Mosquitto (started by each test on a free port, skipped with a
 //! message when not installed): oversize messages do not stop ingest, messages published while
-//! the node is away arrive after it restarts, each device's messages apply in its order, and
-//! clocks far ahead are refused.
+//! the node is away arrive after it restarts, each device's messages apply in its order,
+//! clocks far ahead are refused, and two nodes share the subscription so each message is
+//! applied once.
 
 use std::time::Duration;
 
@@ -347,5 +348,81 @@ async fn each_device_ends_in_the_state_it_last_reported() {
         n
     };
     assert_eq!(total, 100);
+    assert!(app.shutdown().await);
+}
+
+#[tokio::test]
+async fn two_nodes_share_the_subscription_and_apply_each_message_once() {
+    let Some(broker) = Broker::start().await else {
+        return;
+    };
+    let app = TestApp::with_settings(broker.settings("node-one")).await;
+    // The second node: a pool of its own on the same database, a client id of its own.
+    let other_db = langso_app::Db::connect(app.test_db.url()).await.unwrap();
+    let other = AppState::new(other_db, broker.settings("node-two"));
+    let mut ids = Vec::new();
+    for d in 0..10 {
+        ids.push(camera(&app, &format!("MQTT-TWO-{d}")).await);
+    }
+    let warm = camera(&app, "MQTT-WARM").await;
+    let mut publisher = Publisher::new(broker.port);
+    let stored = |state: &AppState| state.devices.ingest.counters().0;
+    // Until the broker has handed each node a message, both have not yet subscribed.
+    let mut warm_sent = 0;
+    while stored(&app.state) == 0 || stored(&other) == 0 {
+        assert!(warm_sent < 200, "both nodes subscribed");
+        publisher.publish(&topic("MQTT-WARM"), "{}").await;
+        warm_sent += 1;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for _ in 0..200 {
+        if heartbeats(&view(app.db(), warm).await) >= warm_sent {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let before = (stored(&app.state), stored(&other));
+
+    const EACH: usize = 20;
+    for round in 0..EACH {
+        for d in 0..10 {
+            let body = json!({"battery": 50 + round}).to_string();
+            publisher
+                .publish(&topic(&format!("MQTT-TWO-{d}")), body)
+                .await;
+        }
+    }
+    let total = |views: Vec<AssetView>| views.iter().map(heartbeats).sum::<i64>();
+    let mut counted = 0;
+    for _ in 0..600 {
+        let mut views = Vec::new();
+        for &id in &ids {
+            views.push(view(app.db(), id).await);
+        }
+        counted = total(views);
+        if counted >= (10 * EACH) as i64 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // A second delivery to the other node would land within moments.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let mut views = Vec::new();
+    for &id in &ids {
+        views.push(view(app.db(), id).await);
+    }
+    assert_eq!(counted, (10 * EACH) as i64);
+    assert_eq!(
+        total(views),
+        (10 * EACH) as i64,
+        "each message applied once"
+    );
+    let (one, two) = (stored(&app.state) - before.0, stored(&other) - before.1);
+    assert_eq!(one + two, (10 * EACH) as u64);
+    assert!(
+        one > 0 && two > 0,
+        "the broker shared them: {one} and {two}"
+    );
+    other.shutdown().await;
     assert!(app.shutdown().await);
 }
