@@ -4,6 +4,7 @@
 
 mod a11y;
 mod access;
+mod admin_pages;
 mod api_errors;
 mod asset_pages;
 mod auth;
