@@ -19,6 +19,7 @@ mod register;
 mod seen_codes;
 pub mod sheet;
 mod subject;
+mod template;
 mod uploads;
 mod visit_writer;
 mod visits;
@@ -35,6 +36,7 @@ pub use register::{
     update_household, village_and_commune,
 };
 pub use subject::{erase_household, subject_export};
+pub use template::{EXAMPLE_HOUSEHOLD_CODE, household_import_template};
 pub use uploads::{MAX_UPLOAD, Preview, confirm_upload, preview_upload};
 pub use visit_writer::VisitWriter;
 pub use visits::{

@@ -134,3 +134,6 @@ households-village-not-in-commune = no village "{ $named }" in this commune
 households-village-ambiguous = several villages are called "{ $named }": add the village code in brackets
 households-code-repeats-row = household code { $code } repeats row { $first }
 households-erased-no-reimport = this household was erased at its request
+
+# h15c: import template
+hhimport-template = Download the template (XLSX, with one example row)

@@ -134,3 +134,6 @@ households-village-not-in-commune = không có thôn "{ $named }" trong { $unit 
 households-village-ambiguous = xã có { $count } thôn tên "{ $named }": ghi kèm mã thôn, ví dụ "{ $named } (mã)"
 households-code-repeats-row = mã hộ { $code } trùng với dòng { $first }
 households-erased-no-reimport = hộ này đã được xóa theo yêu cầu của chủ hộ, không nhập lại
+
+# h15c: import template
+hhimport-template = Tải tệp mẫu (XLSX, có một dòng ví dụ)

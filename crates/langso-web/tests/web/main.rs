@@ -5,6 +5,7 @@
 mod a11y;
 mod access;
 mod admin_pages;
+mod alarm_pages;
 mod api_errors;
 mod asset_pages;
 mod auth;
@@ -17,6 +18,7 @@ mod crafted_uploads;
 mod credentials;
 mod household_files;
 mod households;
+mod import_templates;
 mod layers;
 mod mqtt_ingest;
 mod one_language;

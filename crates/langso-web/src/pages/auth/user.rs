@@ -145,6 +145,8 @@ async fn grant_on(
     form: &GrantForm,
     unit: Option<Uuid>,
 ) -> AppResult<()> {
+    // Someone the reader may not manage is not found (or forbidden) before any field is read.
+    actions::get_user(&state.db, actor, id).await?;
     let role = role_of(&form.role)?;
     let unit = unit.ok_or_else(|| refused("unit", "units-picker-none", &[]))?;
     if !langso_app::auth::policy::may_grant_on(&state.db, actor, role, unit).await? {
