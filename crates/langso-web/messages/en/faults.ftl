@@ -62,3 +62,6 @@ faults-status-unknown = unknown status
 faults-assignee-required = needs an assignee
 faults-order-moved-meanwhile = someone else just moved this order
 faults-status-move-refused = cannot move { $from } → { $to }
+
+# h15c: assignee from the unit's staff
+orders-assignee-choose = — Choose who handles it —

@@ -62,3 +62,6 @@ faults-status-unknown = trạng thái không hợp lệ
 faults-assignee-required = cần người xử lý
 faults-order-moved-meanwhile = phiếu vừa được người khác cập nhật
 faults-status-move-refused = không chuyển được { $from } → { $to }
+
+# h15c: assignee from the unit's staff
+orders-assignee-choose = — Chọn người xử lý —

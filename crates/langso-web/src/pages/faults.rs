@@ -47,6 +47,8 @@ struct OrderPage {
     view: OrderView,
     /// The statuses the order may move to, in order.
     next: Vec<&'static str>,
+    /// Whom it may be assigned to: the staff of its unit (names, as the order keeps them).
+    staff: Vec<String>,
 }
 
 impl Chrome {
@@ -130,10 +132,23 @@ async fn show(
             .collect(),
         _ => Vec::new(),
     };
+    let mut staff: Vec<String> = match (next.is_empty(), view.order.unit_id) {
+        (false, Some(unit)) => {
+            langso_app::auth::staff_of(&state.db, &page.actor, actions::HANDLE, unit)
+                .await
+                .map_err(page.failing())?
+                .into_iter()
+                .map(|u| u.display_name)
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    staff.dedup();
     Ok(render(&OrderPage {
         chrome: page.chrome,
         view,
         next,
+        staff,
     }))
 }
 

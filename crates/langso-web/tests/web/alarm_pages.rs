@@ -156,3 +156,81 @@ async fn alarms_are_grouped_paged_and_acknowledged_together() {
         422
     );
 }
+
+#[tokio::test]
+async fn a_work_order_is_assigned_to_someone_of_the_unit_staff() {
+    let app = TestApp::with_demo().await;
+    let today = langso_app::today();
+    let village = langso_app::units::by_code(app.db(), "09805-T01", today)
+        .await
+        .unwrap();
+    let filter = langso_app::assets::AssetFilter {
+        kind: Some("camera".into()),
+        ..Default::default()
+    };
+    let camera = langso_store::assets::assets_under(app.db(), village.id, today, &filter, 1)
+        .await
+        .unwrap()
+        .remove(0)
+        .code;
+    let sent = app
+        .client
+        .post(format!("{}/bao-hong", app.base))
+        .form(&[
+            ("asset", camera.as_str()),
+            ("service_code", "camera"),
+            ("description", "Camera mất hình"),
+            ("reporter", "Chị Lan"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(sent.status().is_redirection() || sent.status().is_success());
+    let officer = app.login("canbo.odien", DEMO_PASSWORD).await;
+    let (_, orders) = page(&app, &officer, &format!("/work-orders?unit={}", village.id)).await;
+    let id = orders
+        .split("href=\"/work-orders/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let (status, order) = page(&app, &officer, &format!("/work-orders/{id}")).await;
+    assert_eq!(status, 200);
+    // A list of the people holding a role on the village or above it, not a text box.
+    assert!(order.contains("<select id=\"assignee\""), "{order}");
+    assert!(!order.contains("<input id=\"assignee\""));
+    for name in [
+        "Cán bộ văn hóa Xã Ô Diên (demo)",
+        "Trưởng thôn Hạ Mỗ 1 (demo)",
+        "Quản trị Hà Nội (demo)",
+    ] {
+        assert!(
+            order.contains(&format!(">{name}</option>")),
+            "{name} offered"
+        );
+    }
+    // The staff of another village leaves out Hạ Mỗ 1's village head.
+    let other = langso_app::units::children(
+        app.db(),
+        langso_app::units::by_code(app.db(), "09817", today)
+            .await
+            .unwrap()
+            .id,
+        today,
+    )
+    .await
+    .unwrap()
+    .into_iter()
+    .find(|u| u.id != village.id)
+    .unwrap();
+    let staff = langso_app::auth::staff_of(
+        app.db(),
+        &Actor::system("test"),
+        langso_domain::auth::Permission::WritePeople,
+        other.id,
+    )
+    .await
+    .unwrap();
+    assert!(staff.iter().any(|u| u.login == "canbo.odien"));
+    assert!(staff.iter().all(|u| u.login != "truongthon"));
+}
