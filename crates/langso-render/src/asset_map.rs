@@ -21,6 +21,92 @@ pub struct MapPoint {
 /// [`status_colour`]).
 pub const STYLED: [&str; 6] = ["ok", "fault", "offline", "down", "broken", "unknown"];
 
+/// A village's name placed on the map, at the middle of its assets.
+#[derive(Clone, Debug)]
+pub struct MapPlace {
+    /// Latitude (WGS84).
+    pub latitude: f64,
+    /// Longitude (WGS84).
+    pub longitude: f64,
+    /// The name shown.
+    pub name: String,
+}
+
+/// At most this many place names are written: past it (a district's map) they would cover
+/// the points, and the list beside the map names the villages anyway.
+pub const MAX_PLACES: usize = 60;
+
+/// The marker of a status, so statuses are told apart by shape as well as colour (for
+/// colour-blind readers and black-and-white prints): `ok` a circle, `fault` a triangle,
+/// `offline` a square, `down` a diamond, `broken` a cross, anything else a downward triangle.
+/// `attrs` are written into the element (class, fill); `title` inside it.
+fn marker(status: &str, x: f64, y: f64, r: f64, attrs: &str, title: &str) -> String {
+    let d = match status {
+        "ok" => {
+            return format!(
+                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r}\" {attrs}>{title}</circle>"
+            );
+        }
+        "fault" => format!(
+            "M{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z",
+            x,
+            y - r * 1.2,
+            x + r * 1.1,
+            y + r * 0.8,
+            x - r * 1.1,
+            y + r * 0.8
+        ),
+        "offline" => format!(
+            "M{:.1} {:.1}h{:.1}v{:.1}h-{:.1}Z",
+            x - r,
+            y - r,
+            2.0 * r,
+            2.0 * r,
+            2.0 * r
+        ),
+        "down" => format!(
+            "M{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z",
+            x,
+            y - r * 1.3,
+            x + r * 1.3,
+            y,
+            x,
+            y + r * 1.3,
+            x - r * 1.3,
+            y
+        ),
+        "broken" => {
+            let (a, b) = (r * 0.45, r * 1.2);
+            format!(
+                "M{:.1} {:.1}h{:.1}v{:.1}h{:.1}v{:.1}h-{:.1}v{:.1}h-{:.1}v-{:.1}h-{:.1}v-{:.1}h{:.1}Z",
+                x - a,
+                y - b,
+                2.0 * a,
+                b - a,
+                b - a,
+                2.0 * a,
+                b - a,
+                b - a,
+                2.0 * a,
+                b - a,
+                b - a,
+                2.0 * a,
+                b - a
+            )
+        }
+        _ => format!(
+            "M{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z",
+            x,
+            y + r * 1.2,
+            x + r * 1.1,
+            y - r * 0.8,
+            x - r * 1.1,
+            y - r * 0.8
+        ),
+    };
+    format!("<path d=\"{d}\" {attrs}>{title}</path>")
+}
+
 /// The colour of a status (colour-blind-safe pairs, with the legend naming them).
 pub fn status_colour(status: &str) -> &'static str {
     match status {
@@ -34,7 +120,7 @@ pub fn status_colour(status: &str) -> &'static str {
 
 /// Draws the points in a `width` × `height` SVG with a legend of `legend` (status, label).
 pub fn asset_map(points: &[MapPoint], width: u32, height: u32, legend: &[(&str, &str)]) -> String {
-    asset_map_linked("", points, &[], width, height, legend)
+    asset_map_linked("", points, &[], width, height, legend, &[])
 }
 
 /// [`asset_map`] with each point a link: `links[i]` is the address of `points[i]` (none when
@@ -54,6 +140,7 @@ pub fn asset_map_linked(
     width: u32,
     height: u32,
     legend: &[(&str, &str)],
+    places: &[MapPlace],
 ) -> String {
     let (w, h) = (f64::from(width), f64::from(height));
     let margin = 12.0;
@@ -80,39 +167,51 @@ pub fn asset_map_linked(
         let span_x = ((lon1 - lon0) * shrink).max(1e-6);
         let span_y = (lat1 - lat0).max(1e-6);
         let scale = ((w - 2.0 * margin) / span_x).min((h - 2.0 * margin - legend_h) / span_y);
+        let at = |lat: f64, lon: f64| {
+            (
+                margin + (lon - lon0) * shrink * scale,
+                h - margin - legend_h - (lat - lat0) * scale,
+            )
+        };
         for (i, p) in points.iter().enumerate() {
-            let x = margin + (p.longitude - lon0) * shrink * scale;
-            let y = h - margin - legend_h - (p.latitude - lat0) * scale;
+            let (x, y) = at(p.latitude, p.longitude);
             let link = links.get(i).filter(|l| !l.is_empty());
             if let Some(link) = link {
                 svg.push_str(&format!("<a href=\"{}\">", xml_escape(link)));
             }
-            if !links.is_empty() && STYLED.contains(&p.status.as_str()) {
-                svg.push_str(&format!(
-                    "<circle cx=\"{x:.0}\" cy=\"{y:.0}\" r=\"3.5\" class=\"s-{}\"><title>{}</title></circle>",
-                    p.status,
-                    xml_escape(&p.label)
-                ));
+            let title = format!("<title>{}</title>", xml_escape(&p.label));
+            let attrs = if !links.is_empty() && STYLED.contains(&p.status.as_str()) {
+                format!("class=\"pt s-{}\"", p.status)
             } else {
-                svg.push_str(&format!(
-                    "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3.5\" fill=\"{}\" class=\"s-{}\"><title>{}</title></circle>",
+                format!(
+                    "fill=\"{}\" class=\"pt s-{}\"",
                     status_colour(&p.status),
-                    xml_escape(&p.status),
-                    xml_escape(&p.label)
-                ));
-            }
+                    xml_escape(&p.status)
+                )
+            };
+            svg.push_str(&marker(&p.status, x, y, 3.5, &attrs, &title));
             if link.is_some() {
                 svg.push_str("</a>");
+            }
+        }
+        // Names over the points, with a pale outline so they read on any dot.
+        if places.len() <= MAX_PLACES {
+            for place in places {
+                let (x, y) = at(place.latitude, place.longitude);
+                svg.push_str(&format!(
+                    "<text x=\"{x:.0}\" y=\"{:.0}\" text-anchor=\"middle\" font-size=\"11\" font-family=\"sans-serif\" fill=\"#222\" stroke=\"#f7f7f2\" stroke-width=\"3\" paint-order=\"stroke\" class=\"place\">{}</text>",
+                    (y - 7.0).max(12.0),
+                    xml_escape(&place.name)
+                ));
             }
         }
     }
     let mut x = margin;
     for (status, label) in legend {
+        let attrs = format!("class=\"key\" fill=\"{}\"", status_colour(status));
+        svg.push_str(&marker(status, x + 5.0, h - 10.0, 5.0, &attrs, ""));
         svg.push_str(&format!(
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"5\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" font-family=\"sans-serif\">{}</text>",
-            x + 5.0,
-            h - 10.0,
-            status_colour(status),
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" font-family=\"sans-serif\">{}</text>",
             x + 13.0,
             h - 6.0,
             xml_escape(label)
@@ -150,6 +249,7 @@ mod tests {
             400,
             300,
             &[("ok", "Tốt")],
+            &[],
         );
         assert!(svg.contains("<a href=\"/assets/A\"><circle"));
         assert_eq!(svg.matches("<a href").count(), 1);
@@ -158,7 +258,7 @@ mod tests {
             !svg.contains("fill=\"#1a9850\" class"),
             "ok dots are coloured by the page"
         );
-        assert!(svg.contains("fill=\"#8c8c8c\" class=\"s-strange\""));
+        assert!(svg.contains("fill=\"#8c8c8c\" class=\"pt s-strange\""));
     }
 
     #[test]
@@ -185,7 +285,7 @@ mod tests {
         );
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains("A &amp; B"));
-        assert_eq!(svg.matches("class=\"s-offline\"").count(), 1);
+        assert_eq!(svg.matches("class=\"pt s-offline\"").count(), 1);
         assert!(svg.contains("#d62728") && svg.contains("Mất kết nối"));
         for part in svg.split("cx=\"").skip(1) {
             let x: f64 = part
@@ -196,5 +296,48 @@ mod tests {
                 .unwrap_or(-1.0);
             assert!((0.0..=400.0).contains(&x));
         }
+    }
+
+    #[test]
+    fn statuses_differ_in_shape_and_villages_are_named() {
+        let point = |lat: f64, status: &str| MapPoint {
+            latitude: lat,
+            longitude: 105.6 + lat / 10.0,
+            label: status.into(),
+            status: status.into(),
+        };
+        let points: Vec<MapPoint> = STYLED
+            .iter()
+            .enumerate()
+            .map(|(i, s)| point(21.0 + i as f64 / 100.0, s))
+            .collect();
+        let legend: Vec<(&str, &str)> = STYLED.iter().map(|s| (*s, *s)).collect();
+        let places = [MapPlace {
+            latitude: 21.02,
+            longitude: 107.702,
+            name: "Thôn Hạ Mỗ & Đông".into(),
+        }];
+        let svg = asset_map_linked("", &points, &[], 720, 480, &legend, &places);
+        // Six statuses, six different markers: one circle, five distinct paths.
+        let shapes: std::collections::BTreeSet<String> = svg
+            .split("<path d=\"")
+            .skip(1)
+            .filter(|p| p.contains("class=\"pt "))
+            .map(|p| {
+                p.split('"')
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .filter(|c| c.is_alphabetic())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(svg.matches("<circle").count(), 2, "ok and its legend key");
+        assert!(shapes.len() >= 4, "{shapes:?}");
+        assert_eq!(svg.matches("class=\"key\"").count(), 6);
+        assert!(svg.contains("Thôn Hạ Mỗ &amp; Đông</text>"));
+        let many = vec![places[0].clone(); MAX_PLACES + 1];
+        let crowded = asset_map_linked("", &points, &[], 720, 480, &legend, &many);
+        assert!(!crowded.contains("class=\"place\""));
     }
 }

@@ -471,6 +471,12 @@ fn parse_rows(mut rows: Box<dyn Rows + Send>) -> AppResult<(Layout, Vec<(usize, 
     }
 }
 
+/// The Vietnamese headers of every column, in register order: the import template's header
+/// row (see [`super::asset_import_template`]).
+pub(super) fn template_headers() -> Vec<&'static str> {
+    COLUMNS.iter().map(|(_, _, header, _)| *header).collect()
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

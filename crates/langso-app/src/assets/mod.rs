@@ -6,6 +6,7 @@
 //! `ReadDashboard`; acknowledging and resolving alarms needs `WritePeople` (the programme's
 //! records, which village heads and team members keep).
 
+mod alarm_list;
 mod alarms;
 mod devices;
 mod import;
@@ -15,10 +16,12 @@ mod map;
 pub mod mqtt;
 mod register;
 mod replacements;
+mod template;
 mod uploads;
 
 use langso_domain::auth::Permission;
 
+pub use alarm_list::*;
 pub use alarms::*;
 pub use devices::*;
 pub use import::*;
@@ -29,6 +32,7 @@ pub use langso_store::assets::{
 pub use map::*;
 pub use register::*;
 pub use replacements::*;
+pub use template::{EXAMPLE_ASSET_CODE, asset_import_template};
 pub use uploads::*;
 
 /// Managing the register.

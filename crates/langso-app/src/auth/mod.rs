@@ -30,5 +30,6 @@ pub use tokens::{
 };
 pub use users::{
     NewAccount, UserView, change_own_password, create_user, disable_user, get_user, grant_role,
-    list_users, reset_password, revoke_role, set_pii, user_id_by_login,
+    list_users, reset_password, reset_password_or_temporary, revoke_role, set_pii, staff_of,
+    user_id_by_login,
 };

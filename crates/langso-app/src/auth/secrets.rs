@@ -45,6 +45,21 @@ pub fn random_token(prefix: &str) -> AppResult<String> {
     Ok(format!("{prefix}{}", hex(&bytes)))
 }
 
+/// Letters a temporary password is drawn from: lower case and digits without the ones read
+/// alike (l/1, o/0), so an officer can read it out over the phone.
+const READABLE: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+
+/// A temporary password of 12 readable characters (60 bits), given once to its holder, who
+/// changes it after signing in.
+pub fn temporary_password() -> AppResult<String> {
+    let mut bytes = [0u8; 12];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
+    Ok(bytes
+        .iter()
+        .map(|b| char::from(READABLE[usize::from(*b) % READABLE.len()]))
+        .collect())
+}
+
 /// SHA-256 of a token, hex: what the database keeps (tokens are long random values, so a fast
 /// hash is enough; passwords use argon2).
 pub fn sha256_hex(token: &str) -> String {

@@ -299,6 +299,40 @@ pub async fn reset_password(db: &Db, actor: &Actor, user: Uuid, password: &str) 
     store_password(db, actor, &view, password, "user.reset_password").await
 }
 
+/// Sets a new password for someone else's account: the one typed, or when `typed` is blank a
+/// temporary one made here and returned, to be shown once and never stored in clear.
+pub async fn reset_password_or_temporary(
+    db: &Db,
+    actor: &Actor,
+    user: Uuid,
+    typed: &str,
+) -> AppResult<Option<String>> {
+    let view = may_manage(db, actor, user).await?;
+    if actor.user_id == Some(user) {
+        return Err(AppError::refused_key("auth-reset-own-password", &[]));
+    }
+    let (password, made) = if typed.trim().is_empty() {
+        let made = super::secrets::temporary_password()?;
+        (made.clone(), Some(made))
+    } else {
+        (typed.to_owned(), None)
+    };
+    store_password(db, actor, &view, &password, "user.reset_password").await?;
+    Ok(made)
+}
+
+/// The staff of `unit`: enabled accounts holding a role on it or above it, whom work there
+/// may be assigned to. Needs `permission` on the unit.
+pub async fn staff_of(
+    db: &Db,
+    actor: &Actor,
+    permission: Permission,
+    unit: Uuid,
+) -> AppResult<Vec<UserRow>> {
+    policy::require(db, actor, permission, unit).await?;
+    Ok(store::staff_of(db, unit, crate::today()).await?)
+}
+
 /// Changes one's own password after checking the current one; every session ends (the caller
 /// logs in again).
 pub async fn change_own_password(

@@ -21,6 +21,7 @@ mod round;
 mod seen_codes;
 pub mod sheet;
 mod subject;
+mod template;
 mod uploads;
 mod visit_writer;
 mod visits;
@@ -44,6 +45,7 @@ pub use round::{
     next_in_round, round_page, round_sheet, round_start,
 };
 pub use subject::{erase_household, subject_export};
+pub use template::{EXAMPLE_HOUSEHOLD_CODE, household_import_template};
 pub use uploads::{MAX_UPLOAD, Preview, confirm_upload, preview_upload};
 pub use visit_writer::VisitWriter;
 pub use visits::{

@@ -13,7 +13,7 @@ pub use labels::{
 };
 pub use langso_store::units::{LineageRecord, ParentPeriod, UnitRef};
 pub use lineage_file::plan_from_lineage_csv;
-pub use picker::{PickerOption, pick, picker_options};
+pub use picker::{PickerOption, example_village, pick, picker_options};
 pub use reorganise::{
     PlanLine, PlanMove, ReorganisationPlan, ReorganisationReport, move_unit, reorganise,
 };

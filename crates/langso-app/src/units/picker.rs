@@ -133,3 +133,32 @@ pub fn pick(
         _ => None,
     }
 }
+
+/// A village the actor may act on for `permission` today (the first by code under its first
+/// root holding one), for the example row of an import template: the example then names a
+/// place that exists and imports as it is. `None` when no village lies in the scope.
+pub async fn example_village(
+    db: &Db,
+    actor: &Actor,
+    permission: Permission,
+) -> AppResult<Option<langso_domain::units::Unit>> {
+    let date = crate::today();
+    let roots: Vec<Uuid> = match policy::scope(actor, permission)? {
+        policy::Scope::All => store::roots(db, date)
+            .await?
+            .into_iter()
+            .map(|u| u.id)
+            .collect(),
+        policy::Scope::Under(roots) => roots,
+    };
+    for root in roots {
+        let found = store::subtree(db, root, date, 4)
+            .await?
+            .into_iter()
+            .find(|n| n.unit.kind.level() == langso_domain::units::Level::Village);
+        if let Some(node) = found {
+            return Ok(Some(node.unit));
+        }
+    }
+    Ok(None)
+}

@@ -148,3 +148,57 @@ pub async fn resolve(
         .bind(at).bind(by).bind(note).bind(false).fetch_optional(&mut *c).await)?;
     Ok(row.map(|(cleared,)| cleared.is_none()))
 }
+
+/// An open alarm with where its asset stands: the unit it was raised in (a village) and the
+/// asset's kind of place.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct AlarmPlaceRow {
+    /// The alarm with its asset's code and name.
+    #[sqlx(flatten)]
+    pub alarm: AlarmRow,
+    /// The unit's name.
+    pub unit_name: String,
+    /// The asset's kind of place (`school`, `road`…).
+    pub place_type: String,
+}
+
+/// Open alarms under `root` on `date`, `limit` from `offset`, by unit (name, then code so two
+/// units of one name stay apart), then kind, newest first: the alarms page's groups.
+pub async fn open_alarms_by_place(
+    ex: impl Into<Exec<'_>>,
+    root: Uuid,
+    date: time::Date,
+    offset: i64,
+    limit: i64,
+) -> StoreResult<Vec<AlarmPlaceRow>> {
+    let sql = concat!(
+        "SELECT ",
+        alarm_cols!(),
+        ", u.name AS unit_name, a.place_type FROM alarms l JOIN assets a ON a.id = l.asset_id",
+        " JOIN units u ON u.id = l.unit_id",
+        " JOIN unit_closure c ON c.descendant_id = l.unit_id AND c.ancestor_id = $1",
+        " AND c.valid_from <= $2 AND (c.valid_to IS NULL OR c.valid_to >= $2)",
+        " WHERE l.open = $3 ORDER BY u.name, u.code, l.kind, l.raised_at DESC, l.id DESC",
+        " LIMIT $4 OFFSET $5"
+    );
+    Ok(
+        on_exec!(ex.into(), e => sqlx::query_as(sql).bind(root).bind(date).bind(true)
+        .bind(limit).bind(offset).fetch_all(e).await)?,
+    )
+}
+
+/// How many alarms are open under `root` on `date`.
+pub async fn count_open_under(
+    ex: impl Into<Exec<'_>>,
+    root: Uuid,
+    date: time::Date,
+) -> StoreResult<i64> {
+    let sql = "SELECT CAST(COUNT(*) AS BIGINT) FROM alarms l \
+               JOIN unit_closure c ON c.descendant_id = l.unit_id AND c.ancestor_id = $1 \
+               AND c.valid_from <= $2 AND (c.valid_to IS NULL OR c.valid_to >= $2) \
+               WHERE l.open = $3";
+    Ok(
+        on_exec!(ex.into(), e => sqlx::query_scalar(sql).bind(root).bind(date).bind(true)
+        .fetch_one(e).await)?,
+    )
+}

@@ -159,3 +159,21 @@ pub async fn count_users(ex: impl Into<Exec<'_>>) -> StoreResult<i64> {
     let sql = "SELECT CAST(COUNT(*) AS BIGINT) FROM users";
     Ok(on_exec!(ex.into(), e => sqlx::query_scalar(sql).fetch_one(e).await)?)
 }
+
+/// The staff of `unit` on `date`: enabled accounts holding any role on the unit or one of its
+/// ancestors, by display name (whom a work order there may be assigned to).
+pub async fn staff_of(
+    ex: impl Into<Exec<'_>>,
+    unit: Uuid,
+    date: time::Date,
+) -> StoreResult<Vec<UserRow>> {
+    let sql = "SELECT u.id, u.login, u.display_name, u.pii, u.disabled, u.created_at FROM users u \
+               WHERE u.disabled = $3 AND EXISTS (SELECT 1 FROM role_grants g \
+               JOIN unit_closure c ON c.ancestor_id = g.unit_id AND c.descendant_id = $1 \
+               AND c.valid_from <= $2 AND (c.valid_to IS NULL OR c.valid_to >= $2) \
+               WHERE g.user_id = u.id) ORDER BY u.display_name, u.login";
+    Ok(
+        on_exec!(ex.into(), e => sqlx::query_as(sql).bind(unit).bind(date).bind(false)
+        .fetch_all(e).await)?,
+    )
+}

@@ -130,3 +130,12 @@ assets-cell-not-date = a dd/mm/yyyy or yyyy-mm-dd date
 assets-cell-contributors-format = Name: amount; …
 assets-map = Map of the devices
 assets-map-alt = Map of the located devices, coloured by status; the list below has each device
+
+# h15c: alarms at scale
+alarms-open-total = Open alarms:
+alarms-bulk-hint = Tick alarms below, then press this button to acknowledge them together.
+alarms-acknowledge-chosen = Acknowledge the ticked alarms
+alarms-acknowledged-many = Alarms just acknowledged:
+alarms-none-chosen = No alarm was ticked
+alarms-too-many-chosen = At most { $limit } alarms can be acknowledged at once
+assetimport-template = Download the template (XLSX, with one example row)

@@ -46,3 +46,18 @@ auth-cannot-disable-self = you cannot disable yourself
 auth-current-password-wrong = the current password is wrong
 auth-token-kind-invalid = must be api or device
 auth-expiry-past = already past
+
+# h15c: administration in the browser
+users-temporary-shown-once = Temporary password, shown only this once: give it to the holder, who changes it after signing in.
+users-password-set = The new password is set; the account's sessions have ended.
+users-no-roles = This account holds no role.
+users-revoke = Revoke
+users-grant = Grant a role
+users-grant-button = Grant
+users-grant-too-much = You cannot grant this role on this unit: it is more than you hold there
+users-reset = Reset the password
+users-reset-password = New password
+users-reset-hint = Type one of at least 10 characters, or leave this empty to get a temporary password.
+users-reset-button = Reset the password
+users-disable-title = Disable
+auth-reset-own-password = change your own password on your account page

@@ -133,3 +133,5 @@ orders-hide-none = Do not hide
 orders-moderate-note = Internal note
 orders-moderate-save = Save
 fault-report-here = Report a broken light, camera or wifi here
+# h15c: assignee from the unit's staff
+orders-assignee-choose = — Choose who handles it —

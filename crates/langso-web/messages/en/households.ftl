@@ -169,3 +169,5 @@ round-assign-refused = Nothing was assigned
 round-assign-none = No household was ticked.
 round-assign-too-many = { $count } households ticked, more than { $limit } at once.
 round-assign-alley-empty = This alley has no households.
+# h15c: import template
+hhimport-template = Download the template (XLSX, with one example row)

@@ -130,3 +130,12 @@ assets-cell-not-date = ngày dạng dd/mm/yyyy hoặc yyyy-mm-dd
 assets-cell-contributors-format = dạng Tên: số tiền; …
 assets-map = Bản đồ thiết bị
 assets-map-alt = Bản đồ các thiết bị có toạ độ, tô màu theo tình trạng; danh sách bên dưới có từng thiết bị
+
+# h15c: alarms at scale
+alarms-open-total = Cảnh báo đang mở:
+alarms-bulk-hint = Đánh dấu các cảnh báo bên dưới rồi bấm nút này để xác nhận cùng lúc.
+alarms-acknowledge-chosen = Xác nhận đã xem các cảnh báo đã chọn
+alarms-acknowledged-many = Số cảnh báo vừa xác nhận:
+alarms-none-chosen = Chưa chọn cảnh báo nào
+alarms-too-many-chosen = Mỗi lần xác nhận tối đa { $limit } cảnh báo
+assetimport-template = Tải tệp mẫu (XLSX, có một dòng ví dụ)

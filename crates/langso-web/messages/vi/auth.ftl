@@ -46,3 +46,18 @@ auth-cannot-disable-self = không thể tự khóa tài khoản của mình
 auth-current-password-wrong = mật khẩu hiện tại không đúng
 auth-token-kind-invalid = phải là api hoặc device
 auth-expiry-past = đã qua
+
+# h15c: administration in the browser
+users-temporary-shown-once = Mật khẩu tạm thời, chỉ hiện một lần này: hãy trao cho người dùng, họ sẽ đổi sau khi đăng nhập.
+users-password-set = Đã đặt mật khẩu mới; các phiên đăng nhập của tài khoản đã kết thúc.
+users-no-roles = Tài khoản này chưa có vai trò nào.
+users-revoke = Thu hồi
+users-grant = Cấp vai trò
+users-grant-button = Cấp
+users-grant-too-much = Không thể cấp vai trò này trên đơn vị này: vượt quá quyền của bạn tại đó
+users-reset = Đặt lại mật khẩu
+users-reset-password = Mật khẩu mới
+users-reset-hint = Nhập ít nhất 10 ký tự, hoặc để trống để nhận mật khẩu tạm thời.
+users-reset-button = Đặt lại mật khẩu
+users-disable-title = Khóa tài khoản
+auth-reset-own-password = hãy đổi mật khẩu của chính bạn ở trang tài khoản

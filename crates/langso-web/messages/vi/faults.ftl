@@ -133,3 +133,5 @@ orders-hide-none = Không ẩn
 orders-moderate-note = Ghi chú nội bộ
 orders-moderate-save = Lưu
 fault-report-here = Báo hỏng đèn, camera, wifi ở nơi này
+# h15c: assignee from the unit's staff
+orders-assignee-choose = — Chọn người xử lý —

@@ -169,3 +169,5 @@ round-assign-refused = Chưa giao được
 round-assign-none = Chưa chọn hộ nào.
 round-assign-too-many = Đã chọn { $count } hộ, quá { $limit } hộ một lần.
 round-assign-alley-empty = Ngõ này không có hộ nào.
+# h15c: import template
+hhimport-template = Tải tệp mẫu (XLSX, có một dòng ví dụ)

@@ -55,6 +55,8 @@ struct OrderPage {
     extra: actions::OfficerExtras,
     /// The reasons a text or photo may be hidden for.
     hide_reasons: [&'static str; 3],
+    /// Whom it may be assigned to: the staff of its unit (names, as the order keeps them).
+    staff: Vec<String>,
 }
 
 impl Chrome {
@@ -141,12 +143,25 @@ async fn show(
     let extra = actions::officer_extras(&state.db, &page.actor, id)
         .await
         .map_err(page.failing())?;
+    let mut staff: Vec<String> = match (next.is_empty(), view.order.unit_id) {
+        (false, Some(unit)) => {
+            langso_app::auth::staff_of(&state.db, &page.actor, actions::HANDLE, unit)
+                .await
+                .map_err(page.failing())?
+                .into_iter()
+                .map(|u| u.display_name)
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    staff.dedup();
     Ok(render(&OrderPage {
         chrome: page.chrome,
         view,
         next,
         extra,
         hide_reasons: actions::HIDE_REASONS,
+        staff,
     }))
 }
 

@@ -440,6 +440,27 @@ const ROUTES: &[Route] = &[
         Body::Form,
         303,
     ),
+    route(
+        "POST",
+        "/admin/users/{id}/grant",
+        Targeted(ManageAccounts),
+        Body::Form,
+        303,
+    ),
+    route(
+        "POST",
+        "/admin/users/{id}/revoke",
+        Targeted(ManageAccounts),
+        Body::Form,
+        303,
+    ),
+    route(
+        "POST",
+        "/admin/users/{id}/password",
+        Targeted(ManageAccounts),
+        Body::Form,
+        303,
+    ),
     route("GET", "/audit", Listing(ReadAudit), Body::None, 200),
     route("GET", "/audit/export", Listing(ReadAudit), Body::None, 200),
     route("GET", "/households", Listing(ReadPeople), Body::None, 200),
@@ -771,6 +792,13 @@ const ROUTES: &[Route] = &[
     route("GET", "/alarms", Targeted(ReadDashboard), Body::None, 200),
     route(
         "POST",
+        "/alarms/acknowledge",
+        Targeted(WritePeople),
+        Body::Form,
+        303,
+    ),
+    route(
+        "POST",
         "/alarms/{id}/{action}",
         Targeted(WritePeople),
         Body::Form,
@@ -967,6 +995,13 @@ const ROUTES: &[Route] = &[
         200,
     ),
     route(
+        "GET",
+        "/households/import/template",
+        Listing(WritePeople),
+        Body::None,
+        200,
+    ),
+    route(
         "POST",
         "/households/import",
         Targeted(WritePeople),
@@ -1033,6 +1068,13 @@ const ROUTES: &[Route] = &[
     route(
         "GET",
         "/assets/import",
+        Listing(ManagePlacements),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/assets/import/template",
         Listing(ManagePlacements),
         Body::None,
         200,
@@ -1612,6 +1654,25 @@ impl Fixture {
                     Some(json!({"csrf": csrf})),
                 )
             }
+            "/admin/users/{id}/grant" | "/admin/users/{id}/revoke" => {
+                let user = self.target_user(unit).await;
+                let role = if path.ends_with("grant") {
+                    "viewer"
+                } else {
+                    "team_member"
+                };
+                (
+                    path.replace("{id}", &user.to_string()),
+                    Some(json!({"csrf": csrf, "role": role, "unit": unit})),
+                )
+            }
+            "/admin/users/{id}/password" => {
+                let user = self.target_user(unit).await;
+                (
+                    path.replace("{id}", &user.to_string()),
+                    Some(json!({"csrf": csrf, "password": "một mật khẩu mới dài"})),
+                )
+            }
             "/api/v1/users/{id}/grants" => {
                 let user = self.target_user(unit).await;
                 let path = path.replace("{id}", &user.to_string());
@@ -1958,6 +2019,13 @@ impl Fixture {
             }
             "/api/v1/work-orders" | "/assets" | "/assets/map.svg" | "/alarms" => {
                 (format!("{path}?unit={unit}"), None)
+            }
+            "/alarms/acknowledge" => {
+                let alarm = self.target_alarm(unit).await;
+                (
+                    path,
+                    Some(json!({"csrf": csrf, "unit": unit, "alarm": alarm})),
+                )
             }
             "/alarms/{id}/{action}" => {
                 let alarm = self.target_alarm(unit).await;

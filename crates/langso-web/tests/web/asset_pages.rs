@@ -478,12 +478,13 @@ async fn the_asset_list_is_paged_and_the_map_kept_whole() {
     assert!(first.contains(&format!("src=\"/assets/map.svg?unit={}", root.id)));
     let (status, map) = page(&app, &admin, &format!("/assets/map.svg?unit={}", root.id)).await;
     assert_eq!(status, 200);
-    // Every located asset, and one dot per status in the legend.
+    // Every located asset, and one marker per status in the legend.
     assert_eq!(
-        map.matches("<circle cx=").count(),
-        located + 6,
+        map.matches("class=\"pt ").count(),
+        located,
         "every located asset on the map"
     );
+    assert_eq!(map.matches("class=\"key\"").count(), 6);
     let pages = all.len().div_ceil(100);
     assert!(first.contains(&format!("1 / {pages}")));
     let (_, last) = page(

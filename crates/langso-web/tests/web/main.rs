@@ -4,6 +4,8 @@
 
 mod a11y;
 mod access;
+mod admin_pages;
+mod alarm_pages;
 mod api_errors;
 mod asset_pages;
 mod auth;
@@ -17,6 +19,7 @@ mod credentials;
 mod fault_reports;
 mod household_files;
 mod households;
+mod import_templates;
 mod layers;
 mod mqtt_ingest;
 mod multinode;

@@ -72,6 +72,8 @@ const NOT_WALKED: &[&str] = &[
     "/assets/map.svg",
     "/audit/export",
     "/households/export",
+    "/households/import/template",
+    "/assets/import/template",
     "/evidence/{id}/file",
     "/work-orders/{id}/photo",
     "/q/{token}",

@@ -128,3 +128,15 @@ pub(super) async fn confirm(
         done: Some(report),
     }))
 }
+
+/// `GET /assets/import/template`: the headers and one example row in a village the reader
+/// manages.
+pub(super) async fn template(
+    State(state): State<AppState>,
+    page: Page,
+) -> Result<Response, PageError> {
+    let file = actions::asset_import_template(&state.db, &page.actor)
+        .await
+        .map_err(page.failing())?;
+    Ok(crate::files::export(file))
+}

@@ -11,7 +11,7 @@ use langso_app::Actor;
 use langso_app::assets::{self as actions, AssetRow};
 use langso_domain::assets::AssetKind;
 use langso_domain::units::Unit;
-use langso_render::asset_map::{MapPoint, asset_map_linked};
+use langso_render::asset_map::{MAX_PLACES, MapPlace, MapPoint, asset_map_linked};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -55,9 +55,41 @@ fn given(value: Option<&String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
-/// The map of a unit's assets, each dot labelled with its code and status, coloured inside the
-/// file (an image does not see the page's stylesheet).
-fn map_of(chrome: &Chrome, rows: &[(AssetRow, &'static str)]) -> String {
+/// The villages of the located assets, each named at the middle of its assets (none past
+/// [`MAX_PLACES`] villages: a district's map would be covered in names).
+async fn places_of(
+    state: &AppState,
+    chrome: &Chrome,
+    rows: &[(AssetRow, &'static str)],
+) -> langso_app::AppResult<Vec<MapPlace>> {
+    let mut sums: std::collections::BTreeMap<uuid::Uuid, (f64, f64, f64)> = Default::default();
+    for (a, _) in rows {
+        if let (Some(lat), Some(lon)) = (a.latitude, a.longitude) {
+            let sum = sums.entry(a.unit_id).or_default();
+            *sum = (sum.0 + lat, sum.1 + lon, sum.2 + 1.0);
+        }
+    }
+    if sums.is_empty() || sums.len() > MAX_PLACES {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<uuid::Uuid> = sums.keys().copied().collect();
+    let labels = langso_app::units::labels_of(&state.db, &ids, langso_app::today()).await?;
+    Ok(sums
+        .into_iter()
+        .filter_map(|(id, (lat, lon, n))| {
+            Some(MapPlace {
+                latitude: lat / n,
+                longitude: lon / n,
+                name: chrome.unit(labels.get(id)?),
+            })
+        })
+        .collect())
+}
+
+/// The map of a unit's assets, each marker labelled with its code and status, coloured inside
+/// the file (an image does not see the page's stylesheet) and shaped by status, with the
+/// villages named.
+fn map_of(chrome: &Chrome, rows: &[(AssetRow, &'static str)], places: &[MapPlace]) -> String {
     let points: Vec<MapPoint> = rows
         .iter()
         .filter_map(|(a, status)| {
@@ -73,7 +105,15 @@ fn map_of(chrome: &Chrome, rows: &[(AssetRow, &'static str)]) -> String {
         .iter()
         .map(|s| (*s, chrome.asset_status(s)))
         .collect();
-    asset_map_linked(chrome.t("assets-map"), &points, &[], 720, 480, &legend)
+    asset_map_linked(
+        chrome.t("assets-map"),
+        &points,
+        &[],
+        720,
+        480,
+        &legend,
+        places,
+    )
 }
 
 /// The filters of a list or map query: the kind and status, when known.
@@ -112,12 +152,15 @@ pub(super) async fn map(
     )
     .await
     .map_err(page.failing())?;
+    let places = places_of(&state, &page.chrome, &rows)
+        .await
+        .map_err(page.failing())?;
     Ok((
         [
             (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"),
             (header::CACHE_CONTROL, "private, max-age=300"),
         ],
-        map_of(&page.chrome, &rows),
+        map_of(&page.chrome, &rows, &places),
     )
         .into_response())
 }

@@ -18,6 +18,7 @@ pub(super) fn routes() -> Routes {
         .get("/assets", list::index)
         .get("/assets/map.svg", list::map)
         .get("/alarms", alarms::index)
+        .post("/alarms/acknowledge", alarms::acknowledge_many)
         .post("/alarms/{id}/{action}", alarms::act)
         .route(
             "/assets/import",
@@ -28,6 +29,7 @@ pub(super) fn routes() -> Routes {
                     langso_app::assets::MAX_ASSET_UPLOAD + 64 * 1024,
                 )),
         )
+        .get("/assets/import/template", import::template)
         .post("/assets/import/{id}/confirm", import::confirm)
         .get("/assets/{id}", asset::show)
 }

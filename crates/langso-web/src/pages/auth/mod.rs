@@ -3,6 +3,7 @@
 
 mod account;
 mod login;
+mod user;
 mod users;
 
 use axum::routing::get;
@@ -37,7 +38,10 @@ pub(super) fn routes(settings: &Settings) -> Routes {
             &["GET", "POST"],
             get(users::index).post(users::create),
         )
-        .get("/admin/users/{id}", users::show)
-        .post("/admin/users/{id}/disable", users::disable)
+        .get("/admin/users/{id}", user::show)
+        .post("/admin/users/{id}/grant", user::grant)
+        .post("/admin/users/{id}/revoke", user::revoke)
+        .post("/admin/users/{id}/password", user::password)
+        .post("/admin/users/{id}/disable", user::disable)
         .merge(login)
 }

@@ -2,18 +2,17 @@
 //! it (which ends its open sessions).
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::State;
+use axum::response::Response;
 use langso_app::auth::{self as actions, NewAccount, UserView};
 use langso_app::{Actor, AppError, AppResult, CellError};
 use langso_domain::auth::Permission;
 use langso_domain::auth::Role;
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::html::{Chrome, CsrfForm, Page, PageError, UnitPicker, render};
+use crate::html::{Chrome, CsrfForm, Page, PageError, UnitPicker};
 
 #[derive(Template)]
 #[template(path = "users.html")]
@@ -25,13 +24,6 @@ struct UsersPage {
     form: UserForm,
     /// The unit the new account is granted on, picked by its told-apart name.
     unit_picker: UnitPicker,
-}
-
-#[derive(Template)]
-#[template(path = "user.html")]
-struct UserPage {
-    chrome: Chrome,
-    view: UserView,
 }
 
 /// The creation form, as typed (the password is never sent back).
@@ -46,8 +38,12 @@ pub(super) struct UserForm {
     pii: Option<String>,
 }
 
+/// The role a new account or grant is offered first: the least powerful that still works
+/// (a team member), never an administrator.
+pub(super) const DEFAULT_ROLE: &str = "team_member";
+
 /// The roles `actor` may give.
-fn roles_for(actor: &Actor) -> Vec<&'static str> {
+pub(super) fn roles_for(actor: &Actor) -> Vec<&'static str> {
     Role::ALL
         .into_iter()
         .filter(|r| actor.is_admin() || actor.grants.iter().any(|g| g.role.may_grant(*r)))
@@ -55,7 +51,7 @@ fn roles_for(actor: &Actor) -> Vec<&'static str> {
         .collect()
 }
 
-fn refused(
+pub(super) fn refused(
     field: &str,
     key: &'static str,
     args: &[(&'static str, &dyn std::fmt::Display)],
@@ -85,6 +81,11 @@ async fn list_page(
             errors: errors.clone(),
             form: UserForm {
                 password: String::new(),
+                role: if form.role.is_empty() {
+                    DEFAULT_ROLE.to_owned()
+                } else {
+                    form.role
+                },
                 ..form
             },
             unit_picker,
@@ -94,7 +95,7 @@ async fn list_page(
 }
 
 /// The units the reader manages accounts on, to grant the new account on one of them.
-async fn unit_picker(state: &AppState, page: &Page) -> Result<UnitPicker, PageError> {
+pub(super) async fn unit_picker(state: &AppState, page: &Page) -> Result<UnitPicker, PageError> {
     UnitPicker::load(
         &state.db,
         page,
@@ -151,34 +152,4 @@ pub(super) async fn create(
         async |errors| list_page(&state, &page, errors, form).await,
     )
     .await
-}
-
-/// One account.
-pub(super) async fn show(
-    State(state): State<AppState>,
-    page: Page,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    let id = page.id(&id)?;
-    let view = actions::get_user(&state.db, &page.actor, id)
-        .await
-        .map_err(page.failing())?;
-    Ok(render(&UserPage {
-        chrome: page.chrome,
-        view,
-    }))
-}
-
-/// Disables the account (its sessions end) and shows it.
-pub(super) async fn disable(
-    State(state): State<AppState>,
-    page: Page,
-    Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<IgnoredAny>,
-) -> Result<Response, PageError> {
-    let id = page.id(&id)?;
-    actions::disable_user(&state.db, &page.actor, id)
-        .await
-        .map_err(page.failing())?;
-    Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
 }

@@ -220,3 +220,14 @@ pub(super) async fn export(
         .map_err(page.failing())?;
     Ok(crate::files::export(file))
 }
+
+/// The import template: the headers and one example row in a village the reader may write in.
+pub(super) async fn template(
+    State(state): State<AppState>,
+    page: Page,
+) -> Result<Response, PageError> {
+    let file = actions::household_import_template(&state.db, &page.actor)
+        .await
+        .map_err(page.failing())?;
+    Ok(crate::files::export(file))
+}

@@ -45,6 +45,7 @@ pub(super) fn routes() -> Routes {
                     langso_app::households::MAX_UPLOAD + 64 * 1024,
                 )),
         )
+        .get("/households/import/template", files::template)
         .post("/households/import/{id}/confirm", files::confirm)
         .get("/households/export", files::export)
 }
