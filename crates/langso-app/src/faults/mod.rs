@@ -5,7 +5,7 @@
 //! reporter follows it with a token. Handling needs `WritePeople` on the order's unit.
 
 use langso_domain::assets::{AssetKind, distance_m};
-use langso_domain::faults::{MAX_PHOTO_BYTES, NEAREST_WITHIN_M, WorkStatus, due_hours, photo_type};
+use langso_domain::faults::{MAX_PHOTO_BYTES, NEAREST_WITHIN_M, WorkStatus, photo_type};
 use langso_domain::public_text::xml_safe;
 use langso_store::faults::{self as store, HistoryRow, WorkOrderRow};
 use time::{Duration, OffsetDateTime};
@@ -18,7 +18,9 @@ use crate::{AppError, AppResult, CellError, Db, today};
 pub use langso_store::faults::{HistoryRow as WorkOrderStep, WorkOrderRow as WorkOrder};
 pub use public::{follow, public_order, public_request, public_requests, public_steps};
 
+pub mod levels;
 mod public;
+pub mod updates;
 
 /// Handling work orders.
 pub const HANDLE: langso_domain::auth::Permission = langso_domain::auth::Permission::WritePeople;
@@ -42,6 +44,9 @@ pub fn services() -> Vec<(&'static str, &'static str, &'static str)> {
     list.push(("other", "Sự cố khác", "Other fault"));
     list
 }
+
+/// The longest description a report may carry (Open311 clients send up to 4,000 characters).
+pub const MAX_DESCRIPTION_CHARS: usize = 4000;
 
 /// A fault report as received.
 #[derive(Clone, Debug, Default)]
@@ -84,12 +89,13 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
     // Control characters mean nothing in a report, break XML documents and PostgreSQL refuses
     // NUL: they are replaced here, once, before anything is stored.
     let description = xml_safe(input.description.trim()).into_owned();
-    if description.is_empty() || description.chars().count() > 2000 {
+    // Open311 makes the description optional; the category and the place say what is wrong.
+    if description.chars().count() > MAX_DESCRIPTION_CHARS {
         problems.push(CellError::keyed(
             0,
             "description",
             "faults-description-length",
-            &[],
+            &[("limit", &MAX_DESCRIPTION_CHARS)],
         ));
     }
     if let Err(e) = langso_domain::procedures::check_coordinates(input.latitude, input.longitude) {
@@ -188,14 +194,16 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
         .map_or("other", AssetKind::as_str);
     let now = OffsetDateTime::now_utc();
     let token: String = random_token("")?.chars().take(16).collect();
+    let service_code = if code == "other" && asset.is_none() {
+        "other"
+    } else {
+        service
+    };
+    let level = levels::level_for(db, unit, service_code).await?;
     let order = WorkOrderRow {
         id: Uuid::now_v7(),
         token,
-        service_code: if code == "other" && asset.is_none() {
-            "other".to_owned()
-        } else {
-            service.to_owned()
-        },
+        service_code: service_code.to_owned(),
         asset_id: asset.as_ref().map(|a| a.0),
         unit_id: unit,
         latitude: input.latitude,
@@ -206,10 +214,12 @@ pub async fn submit_report(db: &Db, input: &NewReport) -> AppResult<WorkOrderRow
         reporter: xml_safe(input.reporter.trim()).into_owned(),
         status: WorkStatus::New.as_str().to_owned(),
         assignee: String::new(),
-        due_at: now + Duration::hours(due_hours(AssetKind::parse(service).ok())),
+        due_at: now + Duration::hours(level.repair_hours),
         requested_at: now,
         updated_at: now,
         asset_code: None,
+        respond_by: Some(now + Duration::hours(level.response_hours)),
+        fixed_at: None,
     };
     let mut tx = db.begin().await?;
     store::insert_order(&mut tx, &order).await?;
@@ -383,6 +393,9 @@ pub async fn transition(
         public_note,
     };
     store::insert_history(&mut tx, id, &step).await?;
+    if step.public_note && !step.note.is_empty() {
+        updates::notify(&mut tx, &found, &step).await?;
+    }
     audit::record(
         &mut tx,
         actor,

@@ -49,7 +49,7 @@ faults-open311-asset = Asset code
 faults-open311-asset-hint = The asset code on its sticker
 # Refusals from langso-app and langso-domain
 faults-service-unknown = unknown service
-faults-description-length = needs 1–2000 characters
+faults-description-length = at most { $limit } characters
 faults-media-url-invalid = needs an http(s) URL
 faults-too-long = too long
 faults-photo-too-large = photo too large (5 MB at most)

@@ -49,7 +49,7 @@ faults-open311-asset = Mã thiết bị
 faults-open311-asset-hint = Mã thiết bị trên tem
 # Refusals from langso-app and langso-domain
 faults-service-unknown = dịch vụ không có
-faults-description-length = cần 1–2000 ký tự
+faults-description-length = tối đa { $limit } ký tự
 faults-media-url-invalid = cần địa chỉ http(s)
 faults-too-long = quá dài
 faults-photo-too-large = ảnh quá lớn (tối đa 5 MB)
