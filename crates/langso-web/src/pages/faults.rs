@@ -38,6 +38,10 @@ struct ListPage {
     status: String,
     kind: String,
     orders: Vec<WorkOrder>,
+    /// Whether each order is overdue (same order as `orders`).
+    overdue: Vec<bool>,
+    /// Only overdue orders are listed.
+    overdue_only: bool,
 }
 
 #[derive(Template)]
@@ -47,6 +51,8 @@ struct OrderPage {
     view: OrderView,
     /// The statuses the order may move to, in order.
     next: Vec<&'static str>,
+    /// The order is overdue now.
+    overdue: bool,
 }
 
 impl Chrome {
@@ -66,6 +72,8 @@ pub(super) struct ListQuery {
     unit: Option<String>,
     status: Option<String>,
     kind: Option<String>,
+    /// `1`: only the overdue orders, the longest overdue first.
+    overdue: Option<String>,
 }
 
 /// The move of an order: the status to reach (the button pressed), who handles it, a note and
@@ -79,7 +87,8 @@ pub(super) struct TransitionForm {
     public_note: Option<String>,
 }
 
-/// `GET /work-orders?unit=&status=&kind=`: the orders under a unit, newest first.
+/// `GET /work-orders?unit=&status=&kind=&overdue=1`: the orders under a unit, newest first (or
+/// only the overdue ones, the longest overdue first), each overdue one flagged.
 async fn index(
     State(state): State<AppState>,
     page: Page,
@@ -89,16 +98,22 @@ async fn index(
     let given = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     let status = given(query.status).filter(|s| WorkStatus::parse(s).is_some());
     let kind = given(query.kind).filter(|k| k == "other" || AssetKind::parse(k).is_ok());
-    let orders = actions::orders_filtered(
-        &state.db,
-        &page.actor,
-        unit.id,
-        status.as_deref(),
-        kind.as_deref(),
-        LIST_LIMIT,
-    )
-    .await
+    let overdue_only = given(query.overdue).is_some();
+    let orders = if overdue_only {
+        actions::levels::overdue_orders(&state.db, &page.actor, unit.id, LIST_LIMIT).await
+    } else {
+        actions::orders_filtered(
+            &state.db,
+            &page.actor,
+            unit.id,
+            status.as_deref(),
+            kind.as_deref(),
+            LIST_LIMIT,
+        )
+        .await
+    }
     .map_err(page.failing())?;
+    let overdue = orders.iter().map(actions::levels::is_overdue).collect();
     let mut kinds: Vec<&'static str> = AssetKind::ALL.iter().map(|k| k.as_str()).collect();
     kinds.push("other");
     Ok(render(&ListPage {
@@ -109,6 +124,8 @@ async fn index(
         status: status.unwrap_or_default(),
         kind: kind.unwrap_or_default(),
         orders,
+        overdue,
+        overdue_only,
     }))
 }
 
@@ -132,6 +149,7 @@ async fn show(
     };
     Ok(render(&OrderPage {
         chrome: page.chrome,
+        overdue: actions::levels::is_overdue(&view.order),
         view,
         next,
     }))

@@ -30,6 +30,8 @@ struct StatusPage {
     chrome: Chrome,
     order: WorkOrder,
     history: Vec<WorkOrderStep>,
+    /// The reporter may still confirm the fix or reopen the report (14 days after the fix).
+    may_answer: bool,
 }
 
 impl Chrome {
@@ -220,6 +222,8 @@ pub(crate) async fn status(
     match actions::follow(&state.db, &token).await {
         Ok((order, history)) => render(&StatusPage {
             chrome: visitor.chrome,
+            may_answer: actions::updates::may_answer(&order, time::OffsetDateTime::now_utc())
+                .is_ok(),
             order,
             history,
         }),
