@@ -159,9 +159,15 @@ async fn with_service_levels(db: &Db, actor: &Actor, d: &Dashboard, date: Date) 
     if !rows.is_empty() {
         model.sections.push(Section {
             title: "Sửa chữa sự cố đúng hạn".to_owned(),
-            headers: ["Xã, phường", "Đúng hạn", "Trễ hạn", "Đang quá hạn", "Tỉ lệ đúng hạn"]
-                .map(str::to_owned)
-                .to_vec(),
+            headers: [
+                "Xã, phường",
+                "Đúng hạn",
+                "Trễ hạn",
+                "Đang quá hạn",
+                "Tỉ lệ đúng hạn",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
             rows: rows
                 .iter()
                 .map(|r| {

@@ -98,11 +98,9 @@ fn faults_routes(settings: &crate::Settings) -> Routes {
                 .route(
                     "/open311/v2/{file}",
                     &["GET", "POST"],
-                    get(open311::get_file)
-                        .post(open311::post_request)
-                        .layer(axum::extract::DefaultBodyLimit::max(
-                            faults::MAX_REPORT_BODY,
-                        )),
+                    get(open311::get_file).post(open311::post_request).layer(
+                        axum::extract::DefaultBodyLimit::max(faults::MAX_REPORT_BODY),
+                    ),
                 )
                 .wrap(limited),
         )

@@ -80,7 +80,10 @@ fn statuses(text: Option<&str>) -> Result<Option<&'static str>, String> {
             "closed" => closed = true,
             _ => {
                 let shown: String = part.trim().chars().take(40).collect();
-                return Err(described("faults-open311-bad-status", &[("status", &shown)]));
+                return Err(described(
+                    "faults-open311-bad-status",
+                    &[("status", &shown)],
+                ));
             }
         }
     }
