@@ -104,10 +104,15 @@ fn faults_routes(settings: &crate::Settings) -> Routes {
                 )
                 .wrap(limited),
         )
-        // The reporter's answer to a fix (confirm or reopen), posted with the secret token.
+        // The reporter's answer to a fix (confirm or reopen), posted with the secret token;
+        // each its own limit, like the routes above.
         .merge(
             Routes::new()
                 .post("/bao-hong/{token}/xac-nhan", fault_updates::confirm)
+                .wrap(limited),
+        )
+        .merge(
+            Routes::new()
                 .post("/bao-hong/{token}/mo-lai", fault_updates::reopen)
                 .wrap(limited),
         );
