@@ -114,3 +114,8 @@ audit-area-faults = Repairs
 audit-area-webhook = Webhooks
 audit-area-report = Reports
 audit-area-audit = Audit log
+
+# h16b: service levels and the reporter's answer
+audit-action-faults-reopen = The reporter said the fault is still there
+audit-action-faults-confirm = The reporter confirmed the fix
+audit-action-faults-service-level = Set response and repair times

@@ -114,3 +114,8 @@ audit-area-faults = Sửa chữa
 audit-area-webhook = Webhook
 audit-area-report = Báo cáo
 audit-area-audit = Nhật ký
+
+# h16b: service levels and the reporter's answer
+audit-action-faults-reopen = Người báo hỏng báo sự cố vẫn còn
+audit-action-faults-confirm = Người báo hỏng xác nhận đã sửa
+audit-action-faults-service-level = Đặt thời hạn phản hồi và sửa chữa
