@@ -4,8 +4,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::assets::AssetKind;
-
 /// A report is linked to the nearest asset of its kind within this distance.
 pub const NEAREST_WITHIN_M: f64 = 30.0;
 
@@ -73,17 +71,39 @@ impl WorkStatus {
     }
 }
 
-/// How long a repair of this kind may take, in hours (a camera or a wifi point matters for
-/// safety and daily life; a billboard can wait).
-pub fn due_hours(kind: Option<AssetKind>) -> i64 {
-    match kind {
-        Some(AssetKind::Camera) => 48,
-        Some(AssetKind::Wifi) => 24,
-        Some(AssetKind::SolarLight | AssetKind::GridLight) => 72,
-        Some(AssetKind::Loudspeaker) => 96,
-        Some(AssetKind::Billboard) | None => 168,
-    }
+/// How fast a category of report must be answered and fixed: data per province (table
+/// `fault_service_levels`), with a default row for every province without its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceLevel {
+    /// Hours within which an officer must respond (move the order out of "new").
+    pub response_hours: i64,
+    /// Hours within which the fault must be fixed.
+    pub repair_hours: i64,
 }
+
+impl ServiceLevel {
+    /// The level used when a category has no row at all (a category added without one): a
+    /// week to fix and two days to respond, the slowest of the seeded defaults.
+    pub const FALLBACK: ServiceLevel = ServiceLevel {
+        response_hours: 48,
+        repair_hours: 168,
+    };
+}
+
+/// Whether an order is overdue at `now`: still new past its response time, or still open
+/// (not fixed, not closed) past its repair time.
+pub fn overdue(
+    status: WorkStatus,
+    respond_by: Option<time::OffsetDateTime>,
+    due_at: time::OffsetDateTime,
+    now: time::OffsetDateTime,
+) -> bool {
+    let open = !matches!(status, WorkStatus::Fixed | WorkStatus::Closed);
+    (status == WorkStatus::New && respond_by.is_some_and(|r| r < now)) || (open && due_at < now)
+}
+
+/// How long after a fix the reporter may confirm it or reopen the report.
+pub const REOPEN_WITHIN_DAYS: i64 = 14;
 
 /// The largest photo a fault report may carry: a phone photo fits, a video does not.
 pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
@@ -132,7 +152,20 @@ mod tests {
         for s in WorkStatus::ALL {
             assert_eq!(WorkStatus::parse(s.as_str()), Some(s));
         }
-        assert!(due_hours(Some(AssetKind::Wifi)) < due_hours(None));
+    }
+
+    #[test]
+    fn overdue_by_response_then_by_repair() {
+        use time::macros::datetime;
+        let due = datetime!(2026-01-03 0:00 UTC);
+        let respond = Some(datetime!(2026-01-01 8:00 UTC));
+        let now = datetime!(2026-01-02 0:00 UTC);
+        assert!(overdue(WorkStatus::New, respond, due, now));
+        assert!(!overdue(WorkStatus::Assigned, respond, due, now));
+        let later = datetime!(2026-01-04 0:00 UTC);
+        assert!(overdue(WorkStatus::InProgress, respond, due, later));
+        assert!(!overdue(WorkStatus::Fixed, respond, due, later));
+        assert!(!overdue(WorkStatus::New, None, due, now));
     }
 }
 

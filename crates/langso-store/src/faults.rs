@@ -9,9 +9,12 @@ macro_rules! order_cols {
     () => {
         "w.id, w.token, w.service_code, w.asset_id, w.unit_id, w.latitude, w.longitude, w.address, \
          w.description, w.media_url, w.reporter, w.status, w.assignee, w.due_at, w.requested_at, \
-         w.updated_at, a.code AS asset_code"
+         w.updated_at, a.code AS asset_code, w.respond_by, w.fixed_at"
     };
 }
+
+// After `order_cols!`, which it uses.
+pub mod levels;
 
 /// A work order with its asset's code.
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -50,6 +53,11 @@ pub struct WorkOrderRow {
     pub updated_at: OffsetDateTime,
     /// The asset's code.
     pub asset_code: Option<String>,
+    /// When an officer should have responded by (the category's response time); `None` for
+    /// orders made before service levels were data.
+    pub respond_by: Option<OffsetDateTime>,
+    /// When it was first fixed (or closed); cleared when the reporter reopens it.
+    pub fixed_at: Option<OffsetDateTime>,
 }
 
 /// A step of a work order.
@@ -73,16 +81,17 @@ pub struct HistoryRow {
 pub async fn insert_order(tx: &mut Tx, w: &WorkOrderRow) -> StoreResult<()> {
     let sql = "INSERT INTO work_orders (id, token, service_code, asset_id, unit_id, latitude, \
                longitude, address, description, media_url, reporter, status, assignee, due_at, \
-               requested_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-               $13, $14, $15, $16)";
+               requested_at, updated_at, respond_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+               $10, $11, $12, $13, $14, $15, $16, $17)";
     on_tx!(tx, c => sqlx::query(sql).bind(w.id).bind(&w.token).bind(&w.service_code).bind(w.asset_id)
         .bind(w.unit_id).bind(w.latitude).bind(w.longitude).bind(&w.address).bind(&w.description)
         .bind(&w.media_url).bind(&w.reporter).bind(&w.status).bind(&w.assignee).bind(w.due_at)
-        .bind(w.requested_at).bind(w.updated_at).execute(&mut *c).await.map(|_| ()))?;
+        .bind(w.requested_at).bind(w.updated_at).bind(w.respond_by).execute(&mut *c).await.map(|_| ()))?;
     Ok(())
 }
 
-/// Moves a work order (only from `from`, so two people cannot both move it).
+/// Moves a work order (only from `from`, so two people cannot both move it). The first move to
+/// fixed or closed is kept as `fixed_at` (on time or late is measured by it).
 pub async fn set_status(
     tx: &mut Tx,
     id: Uuid,
@@ -91,9 +100,26 @@ pub async fn set_status(
     assignee: &str,
     at: OffsetDateTime,
 ) -> StoreResult<bool> {
-    let sql = "UPDATE work_orders SET status = $3, assignee = $4, updated_at = $5 WHERE id = $1 \
-               AND status = $2";
+    let sql = "UPDATE work_orders SET status = $3, assignee = $4, updated_at = $5, \
+               fixed_at = CASE WHEN $3 IN ('fixed', 'closed') THEN COALESCE(fixed_at, $5) \
+               ELSE fixed_at END WHERE id = $1 AND status = $2";
     let n = on_tx!(tx, c => sqlx::query(sql).bind(id).bind(from).bind(to).bind(assignee).bind(at)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Reopens a fixed or closed order (its reporter says the fault is still there): back to
+/// `to`, its fix forgotten.
+pub async fn reopen(
+    tx: &mut Tx,
+    id: Uuid,
+    from: &str,
+    to: &str,
+    at: OffsetDateTime,
+) -> StoreResult<bool> {
+    let sql = "UPDATE work_orders SET status = $3, updated_at = $4, fixed_at = NULL WHERE id = $1 \
+               AND status = $2";
+    let n = on_tx!(tx, c => sqlx::query(sql).bind(id).bind(from).bind(to).bind(at)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }

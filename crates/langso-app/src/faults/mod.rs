@@ -6,7 +6,7 @@
 
 use langso_domain::assets::{AssetKind, distance_m};
 use langso_domain::faults::photo_meta::strip_metadata;
-use langso_domain::faults::{MAX_PHOTO_BYTES, NEAREST_WITHIN_M, WorkStatus, due_hours, photo_type};
+use langso_domain::faults::{MAX_PHOTO_BYTES, NEAREST_WITHIN_M, WorkStatus, photo_type};
 use langso_domain::public_text::xml_safe;
 use langso_store::faults::{self as store, HistoryRow, WorkOrderRow};
 use time::{Duration, OffsetDateTime};
@@ -19,6 +19,7 @@ use crate::{AppError, AppResult, CellError, Db, today};
 pub use langso_store::faults::{HistoryRow as WorkOrderStep, WorkOrderRow as WorkOrder};
 pub use public::{follow, public_order, public_request, public_requests, public_steps};
 
+pub mod levels;
 mod public;
 // --- h16a: routing, followers and duplicates, moderation ---
 mod duplicates;
@@ -30,6 +31,7 @@ pub use duplicates::{
 };
 pub use moderation::{HIDE_REASONS, moderate, moderation_of, public_photo};
 pub use routing::{Places, Routing, places};
+pub mod updates;
 
 /// Handling work orders.
 pub const HANDLE: langso_domain::auth::Permission = langso_domain::auth::Permission::WritePeople;
@@ -53,6 +55,9 @@ pub fn services() -> Vec<(&'static str, &'static str, &'static str)> {
     list.push(("other", "Sự cố khác", "Other fault"));
     list
 }
+
+/// The longest description a report may carry (Open311 clients send up to 4,000 characters).
+pub const MAX_DESCRIPTION_CHARS: usize = 4000;
 
 /// A fault report as received.
 #[derive(Clone, Debug, Default)]
@@ -105,12 +110,13 @@ pub async fn submit_report_routed(
     // Control characters mean nothing in a report, break XML documents and PostgreSQL refuses
     // NUL: they are replaced here, once, before anything is stored.
     let description = xml_safe(input.description.trim()).into_owned();
-    if description.is_empty() || description.chars().count() > 2000 {
+    // Open311 makes the description optional; the category and the place say what is wrong.
+    if description.chars().count() > MAX_DESCRIPTION_CHARS {
         problems.push(CellError::keyed(
             0,
             "description",
             "faults-description-length",
-            &[],
+            &[("limit", &MAX_DESCRIPTION_CHARS)],
         ));
     }
     if let Err(e) = langso_domain::procedures::check_coordinates(input.latitude, input.longitude) {
@@ -228,14 +234,16 @@ pub async fn submit_report_routed(
         .map_or("other", AssetKind::as_str);
     let now = OffsetDateTime::now_utc();
     let token: String = random_token("")?.chars().take(16).collect();
+    let service_code = if code == "other" && asset.is_none() {
+        "other"
+    } else {
+        service
+    };
+    let level = levels::level_for(db, unit, service_code).await?;
     let order = WorkOrderRow {
         id: Uuid::now_v7(),
         token,
-        service_code: if code == "other" && asset.is_none() {
-            "other".to_owned()
-        } else {
-            service.to_owned()
-        },
+        service_code: service_code.to_owned(),
         asset_id: asset.as_ref().map(|a| a.0),
         unit_id: unit,
         latitude: input.latitude,
@@ -246,10 +254,12 @@ pub async fn submit_report_routed(
         reporter: xml_safe(input.reporter.trim()).into_owned(),
         status: WorkStatus::New.as_str().to_owned(),
         assignee: String::new(),
-        due_at: now + Duration::hours(due_hours(AssetKind::parse(service).ok())),
+        due_at: now + Duration::hours(level.repair_hours),
         requested_at: now,
         updated_at: now,
         asset_code: None,
+        respond_by: Some(now + Duration::hours(level.response_hours)),
+        fixed_at: None,
     };
     let mut tx = db.begin().await?;
     store::insert_order(&mut tx, &order).await?;
@@ -405,6 +415,9 @@ pub async fn transition(
         public_note,
     };
     store::insert_history(&mut tx, id, &step).await?;
+    if step.public_note && !step.note.is_empty() {
+        updates::notify(&mut tx, &found, &step).await?;
+    }
     audit::record(
         &mut tx,
         actor,

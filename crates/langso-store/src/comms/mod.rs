@@ -5,12 +5,14 @@
 mod announcements;
 mod events;
 mod groups;
+mod notifications;
 mod outbox;
 mod webhook_admin;
 
 pub use announcements::*;
 pub use events::*;
 pub use groups::*;
+pub use notifications::*;
 pub use outbox::*;
 pub use webhook_admin::*;
 

@@ -119,3 +119,7 @@ audit-area-audit = Audit log
 audit-action-faults-follow = A resident followed a report
 audit-action-faults-duplicate = Marked a report as a duplicate
 audit-action-faults-moderate = Hid a report's text or photo
+# h16b: service levels and the reporter's answer
+audit-action-faults-reopen = The reporter said the fault is still there
+audit-action-faults-confirm = The reporter confirmed the fix
+audit-action-faults-service-level = Set response and repair times

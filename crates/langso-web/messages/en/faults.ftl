@@ -49,7 +49,7 @@ faults-open311-asset = Asset code
 faults-open311-asset-hint = The asset code on its sticker
 # Refusals from langso-app and langso-domain
 faults-service-unknown = unknown service
-faults-description-length = needs 1–2000 characters
+faults-description-length = at most { $limit } characters
 faults-media-url-invalid = needs an http(s) URL
 faults-too-long = too long
 faults-photo-too-large = photo too large (5 MB at most)
@@ -135,3 +135,28 @@ orders-moderate-save = Save
 fault-report-here = Report a broken light, camera or wifi here
 # h15c: assignee from the unit's staff
 orders-assignee-choose = — Choose who handles it —
+# h16b: service levels, updates to the reporter, Open311 as clients expect it
+faults-open311-jurisdiction = This server does not serve jurisdiction_id “{ $given }”
+faults-open311-bad-status = Status “{ $status }” is not valid (only open or closed)
+faults-open311-service-notice = Response within { $response } hours, repair within { $repair } hours
+faults-open311-too-large = The body sent is too large (a photo of at most { $limit } MB)
+faults-level-hours = hours must lie between 1 and 8784, the response time within the repair time
+faults-answer-not-fixed = The fault has not been reported fixed yet: it cannot be confirmed or reopened
+faults-answer-too-late = More than { $days } days have passed since the fix: it can no longer be confirmed or reopened. If the device is broken again, please send a new report.
+faults-reopen-note-required = say what is still wrong
+fault-respond-by = Response due
+fault-answer = Has it been fixed?
+fault-answer-hint = Within 14 days of the fix you may confirm it or say the fault is still there.
+fault-confirm = Fixed well
+fault-reopen = Still broken
+fault-reopen-note = What is still wrong?
+fault-feed = Follow with a news feed (Atom)
+fault-feed-title = Fault report status
+orders-overdue = Overdue
+orders-overdue-only = Overdue orders only
+orders-respond-by = Response due
+orders-on-time = Work orders on time
+orders-on-time-share = On-time share
+orders-late = Late
+orders-overdue-count = Orders overdue: { $count }
+orders-notifications = Notifications waiting to be sent

@@ -119,3 +119,7 @@ audit-area-audit = Nhật ký
 audit-action-faults-follow = Người dân theo dõi phản ánh
 audit-action-faults-duplicate = Đánh dấu phản ánh trùng
 audit-action-faults-moderate = Ẩn nội dung, ảnh phản ánh
+# h16b: service levels and the reporter's answer
+audit-action-faults-reopen = Người báo hỏng báo sự cố vẫn còn
+audit-action-faults-confirm = Người báo hỏng xác nhận đã sửa
+audit-action-faults-service-level = Đặt thời hạn phản hồi và sửa chữa

@@ -49,7 +49,7 @@ faults-open311-asset = Mã thiết bị
 faults-open311-asset-hint = Mã thiết bị trên tem
 # Refusals from langso-app and langso-domain
 faults-service-unknown = dịch vụ không có
-faults-description-length = cần 1–2000 ký tự
+faults-description-length = tối đa { $limit } ký tự
 faults-media-url-invalid = cần địa chỉ http(s)
 faults-too-long = quá dài
 faults-photo-too-large = ảnh quá lớn (tối đa 5 MB)
@@ -135,3 +135,28 @@ orders-moderate-save = Lưu
 fault-report-here = Báo hỏng đèn, camera, wifi ở nơi này
 # h15c: assignee from the unit's staff
 orders-assignee-choose = — Chọn người xử lý —
+# h16b: service levels, updates to the reporter, Open311 as clients expect it
+faults-open311-jurisdiction = Máy chủ này không phục vụ jurisdiction_id “{ $given }”
+faults-open311-bad-status = Trạng thái “{ $status }” không hợp lệ (chỉ open hoặc closed)
+faults-open311-service-notice = Phản hồi trong { $response } giờ, sửa xong trong { $repair } giờ
+faults-open311-too-large = Nội dung gửi quá lớn (ảnh tối đa { $limit } MB)
+faults-level-hours = số giờ phải từ 1 đến 8784, thời hạn phản hồi không quá thời hạn sửa
+faults-answer-not-fixed = Sự cố chưa được báo là đã sửa xong, chưa thể xác nhận hay báo lại
+faults-answer-too-late = Đã quá { $days } ngày kể từ khi sửa xong: không thể xác nhận hay báo lại nữa. Nếu thiết bị lại hỏng, hãy gửi một báo hỏng mới.
+faults-reopen-note-required = hãy cho biết sự cố còn thế nào
+fault-respond-by = Hạn phản hồi
+fault-answer = Thiết bị đã được sửa chưa?
+fault-answer-hint = Trong 14 ngày sau khi sửa xong, bạn có thể xác nhận hoặc báo sự cố vẫn còn.
+fault-confirm = Đã sửa tốt
+fault-reopen = Sự cố vẫn còn
+fault-reopen-note = Sự cố còn thế nào?
+fault-feed = Theo dõi bằng nguồn tin (Atom)
+fault-feed-title = Tình trạng xử lý báo hỏng
+orders-overdue = Quá hạn
+orders-overdue-only = Chỉ phiếu quá hạn
+orders-respond-by = Hạn phản hồi
+orders-on-time = Phiếu sửa chữa đúng hạn
+orders-on-time-share = Tỉ lệ đúng hạn
+orders-late = Trễ hạn
+orders-overdue-count = Phiếu đang quá hạn: { $count }
+orders-notifications = Thông báo chờ gửi

@@ -57,11 +57,18 @@ pub struct WorkOrderDto {
     /// Reported (UTC).
     #[serde(with = "time::serde::rfc3339")]
     pub requested_at: OffsetDateTime,
+    /// An officer should respond (move it out of new) by (UTC): the category's response time.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub respond_by: Option<OffsetDateTime>,
+    /// Still new past its response time, or open past its due time.
+    pub overdue: bool,
 }
 
 impl From<WorkOrder> for WorkOrderDto {
     fn from(o: WorkOrder) -> Self {
         WorkOrderDto {
+            overdue: actions::levels::is_overdue(&o),
+            respond_by: o.respond_by,
             id: o.id,
             service_code: o.service_code,
             asset_id: o.asset_id,

@@ -42,6 +42,10 @@ struct ListPage {
     status: String,
     kind: String,
     orders: Vec<WorkOrder>,
+    /// Whether each order is overdue (same order as `orders`).
+    overdue: Vec<bool>,
+    /// Only overdue orders are listed.
+    overdue_only: bool,
 }
 
 #[derive(Template)]
@@ -57,6 +61,8 @@ struct OrderPage {
     hide_reasons: [&'static str; 3],
     /// Whom it may be assigned to: the staff of its unit (names, as the order keeps them).
     staff: Vec<String>,
+    /// The order is overdue now.
+    overdue: bool,
 }
 
 impl Chrome {
@@ -76,6 +82,8 @@ pub(super) struct ListQuery {
     unit: Option<String>,
     status: Option<String>,
     kind: Option<String>,
+    /// `1`: only the overdue orders, the longest overdue first.
+    overdue: Option<String>,
 }
 
 /// The move of an order: the status to reach (the button pressed), who handles it, a note and
@@ -89,7 +97,8 @@ pub(super) struct TransitionForm {
     public_note: Option<String>,
 }
 
-/// `GET /work-orders?unit=&status=&kind=`: the orders under a unit, newest first.
+/// `GET /work-orders?unit=&status=&kind=&overdue=1`: the orders under a unit, newest first (or
+/// only the overdue ones, the longest overdue first), each overdue one flagged.
 async fn index(
     State(state): State<AppState>,
     page: Page,
@@ -99,16 +108,22 @@ async fn index(
     let given = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     let status = given(query.status).filter(|s| WorkStatus::parse(s).is_some());
     let kind = given(query.kind).filter(|k| k == "other" || AssetKind::parse(k).is_ok());
-    let orders = actions::orders_filtered(
-        &state.db,
-        &page.actor,
-        unit.id,
-        status.as_deref(),
-        kind.as_deref(),
-        LIST_LIMIT,
-    )
-    .await
+    let overdue_only = given(query.overdue).is_some();
+    let orders = if overdue_only {
+        actions::levels::overdue_orders(&state.db, &page.actor, unit.id, LIST_LIMIT).await
+    } else {
+        actions::orders_filtered(
+            &state.db,
+            &page.actor,
+            unit.id,
+            status.as_deref(),
+            kind.as_deref(),
+            LIST_LIMIT,
+        )
+        .await
+    }
     .map_err(page.failing())?;
+    let overdue = orders.iter().map(actions::levels::is_overdue).collect();
     let mut kinds: Vec<&'static str> = AssetKind::ALL.iter().map(|k| k.as_str()).collect();
     kinds.push("other");
     Ok(render(&ListPage {
@@ -119,6 +134,8 @@ async fn index(
         status: status.unwrap_or_default(),
         kind: kind.unwrap_or_default(),
         orders,
+        overdue,
+        overdue_only,
     }))
 }
 
@@ -157,6 +174,7 @@ async fn show(
     staff.dedup();
     Ok(render(&OrderPage {
         chrome: page.chrome,
+        overdue: actions::levels::is_overdue(&view.order),
         view,
         next,
         extra,

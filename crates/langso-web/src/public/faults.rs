@@ -18,6 +18,8 @@ struct StatusPage {
     history: Vec<WorkOrderStep>,
     /// Followers, the report it duplicates, what is hidden (h16a).
     extra: PublicExtras,
+    /// The reporter may still confirm the fix or reopen the report (14 days after the fix).
+    may_answer: bool,
 }
 
 impl Chrome {
@@ -41,6 +43,8 @@ pub(crate) async fn status(
     match actions::public_extras(&state.db, order.id).await {
         Ok(extra) => render(&StatusPage {
             chrome: visitor.chrome,
+            may_answer: actions::updates::may_answer(&order, time::OffsetDateTime::now_utc())
+                .is_ok(),
             order,
             history,
             extra,

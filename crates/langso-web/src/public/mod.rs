@@ -8,6 +8,7 @@
 pub mod cache;
 // --- comms ---
 mod comms;
+mod fault_updates;
 mod faults;
 // --- h16a: the residents' form, following a report ---
 mod fault_follow;
@@ -163,13 +164,28 @@ fn faults_routes(settings: &crate::Settings) -> Routes {
                 .route(
                     "/open311/v2/{file}",
                     &["GET", "POST"],
-                    get(open311::get_file).post(open311::post_request),
+                    get(open311::get_file).post(open311::post_request).layer(
+                        axum::extract::DefaultBodyLimit::max(fault_form::MAX_REPORT_BODY),
+                    ),
                 )
+                .wrap(limited),
+        )
+        // The reporter's answer to a fix (confirm or reopen), posted with the secret token;
+        // each its own limit, like the routes above.
+        .merge(
+            Routes::new()
+                .post("/bao-hong/{token}/xac-nhan", fault_updates::confirm)
+                .wrap(limited),
+        )
+        .merge(
+            Routes::new()
+                .post("/bao-hong/{token}/mo-lai", fault_updates::reopen)
                 .wrap(limited),
         );
     Routes::new()
         .get("/bao-hong/{token}", faults::status)
         .get("/bao-hong/phan-anh/{id}", fault_follow::show)
+        .get("/bao-hong/{token}/feed.atom", fault_updates::atom)
         .get("/wifi", faults::wifi)
         .get("/open311/v2/services/{code}", open311::service)
         .get("/open311/v2/requests/{id}", open311::request)

@@ -3,9 +3,8 @@
 //! form-encoded), requests/{id} and tokens/{id}, each as `.json` or `.xml`. axum cannot route
 //! `/requests/{id}.json`, so handlers take `{id_fmt}` and strip the suffix.
 
-use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use langso_app::CellError;
 use langso_app::faults as actions;
@@ -16,8 +15,8 @@ use time::format_description::well_known::Rfc3339;
 
 use super::open311_form;
 use super::open311_reply::{
-    Format, Record, app_error, described, discovery, error, json_object, not_found, reply,
-    request_record, split, unknown_format, xml_reply,
+    Field, Format, Record, app_error, created_record, described, discovery, error, json_object,
+    not_found, reply, request_record, service_notice, split, unknown_format, xml_reply,
 };
 use crate::AppState;
 use crate::messages;
@@ -30,6 +29,69 @@ pub(crate) struct RequestFilter {
     start_date: Option<String>,
     end_date: Option<String>,
     service_request_id: Option<String>,
+    jurisdiction_id: Option<String>,
+}
+
+/// The `jurisdiction_id` every endpoint takes: only one is served here.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct Jurisdiction {
+    jurisdiction_id: Option<String>,
+}
+
+/// This server's jurisdiction, the way Open311 servers name theirs: the host of the public
+/// address (or of the request, when none is configured). A request naming another is refused
+/// in the specification's error list, so a client pointed at the wrong city learns it.
+fn foreign_jurisdiction(
+    state: &AppState,
+    headers: &HeaderMap,
+    given: Option<&str>,
+    format: Format,
+) -> Option<Response> {
+    let given = given.map(str::trim).filter(|g| !g.is_empty())?;
+    let configured = state.settings.public_url.trim_end_matches('/');
+    let host = match configured.split_once("://") {
+        Some((_, rest)) => rest.split('/').next().unwrap_or_default().to_owned(),
+        None => headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or_default()
+            .to_owned(),
+    };
+    let bare = host.split(':').next().unwrap_or_default();
+    if given.eq_ignore_ascii_case(&host) || given.eq_ignore_ascii_case(bare) {
+        return None;
+    }
+    Some(error(
+        format,
+        StatusCode::BAD_REQUEST,
+        described("faults-open311-jurisdiction", &[("given", &given)]),
+    ))
+}
+
+/// The Open311 statuses asked for (`open`, `closed`, comma-separated, any case); an unknown
+/// one is refused naming it.
+fn statuses(text: Option<&str>) -> Result<Option<&'static str>, String> {
+    let mut open = false;
+    let mut closed = false;
+    for part in text.unwrap_or_default().split(',') {
+        match part.trim().to_ascii_lowercase().as_str() {
+            "" => {}
+            "open" => open = true,
+            "closed" => closed = true,
+            _ => {
+                let shown: String = part.trim().chars().take(40).collect();
+                return Err(described(
+                    "faults-open311-bad-status",
+                    &[("status", &shown)],
+                ));
+            }
+        }
+    }
+    Ok(match (open, closed) {
+        (true, false) => Some("open"),
+        (false, true) => Some("closed"),
+        _ => None,
+    })
 }
 
 fn parse_time(text: Option<&str>) -> Result<Option<OffsetDateTime>, String> {
@@ -46,25 +108,46 @@ pub(crate) async fn get_file(
     State(state): State<AppState>,
     Path(file): Path<String>,
     Query(filter): Query<RequestFilter>,
-    headers: axum::http::HeaderMap,
+    headers: HeaderMap,
 ) -> Response {
     let Some((stem, format)) = split(&file) else {
         return unknown_format();
     };
+    if stem != "discovery"
+        && let Some(refused) =
+            foreign_jurisdiction(&state, &headers, filter.jurisdiction_id.as_deref(), format)
+    {
+        return refused;
+    }
     match stem {
         "discovery" => discovery(&state, &headers, format),
         "services" => {
+            let levels = match actions::levels::levels(&state.db, None).await {
+                Ok(levels) => levels,
+                Err(e) => return app_error(format, e),
+            };
             let records: Vec<Record> = actions::services()
                 .into_iter()
                 .map(|(code, vi, en)| {
+                    let level = levels.iter().find(|l| l.service_code == code);
+                    let level = level.map_or(langso_domain::faults::ServiceLevel::FALLBACK, |l| {
+                        langso_domain::faults::ServiceLevel {
+                            response_hours: l.response_hours,
+                            repair_hours: l.repair_hours,
+                        }
+                    });
                     vec![
-                        ("service_code", Some(code.to_owned())),
-                        ("service_name", Some(vi.to_owned())),
-                        ("description", Some(format!("{vi} / {en}"))),
-                        ("metadata", Some("true".to_owned())),
-                        ("type", Some("realtime".to_owned())),
-                        ("keywords", Some(code.replace('_', " "))),
-                        ("group", Some("langso".to_owned())),
+                        ("service_code", Field::from(code)),
+                        ("service_name", Field::from(vi)),
+                        ("description", Field::Text(format!("{vi} / {en}"))),
+                        ("metadata", Field::Bool(true)),
+                        ("type", Field::from("realtime")),
+                        ("keywords", Field::Text(code.replace('_', " "))),
+                        ("group", Field::from("langso")),
+                        (
+                            "service_notice",
+                            service_notice(level.response_hours, level.repair_hours),
+                        ),
                     ]
                 })
                 .collect();
@@ -88,6 +171,10 @@ pub(crate) async fn get_file(
                     &records,
                 );
             }
+            let status = match statuses(filter.status.as_deref()) {
+                Ok(status) => status,
+                Err(e) => return error(format, StatusCode::BAD_REQUEST, e),
+            };
             let (from, to) = match (
                 parse_time(filter.start_date.as_deref()),
                 parse_time(filter.end_date.as_deref()),
@@ -98,7 +185,7 @@ pub(crate) async fn get_file(
             match actions::public_requests(
                 &state.db,
                 filter.service_code.as_deref().filter(|s| !s.is_empty()),
-                filter.status.as_deref(),
+                status,
                 from,
                 to,
             )
@@ -123,10 +210,20 @@ pub(crate) async fn get_file(
 
 /// `GET /open311/v2/services/{code}.{fmt}`: the service definition (one optional attribute,
 /// the asset code from its sticker).
-pub(crate) async fn service(Path(name): Path<String>) -> Response {
+pub(crate) async fn service(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(asked): Query<Jurisdiction>,
+    headers: HeaderMap,
+) -> Response {
     let Some((code, format)) = split(&name) else {
         return unknown_format();
     };
+    if let Some(refused) =
+        foreign_jurisdiction(&state, &headers, asked.jurisdiction_id.as_deref(), format)
+    {
+        return refused;
+    }
     if !actions::services().iter().any(|s| s.0 == code) {
         return error(
             format,
@@ -135,16 +232,19 @@ pub(crate) async fn service(Path(name): Path<String>) -> Response {
         );
     }
     let attribute: Record = vec![
-        ("variable", Some("true".to_owned())),
-        ("code", Some("asset".to_owned())),
-        ("datatype", Some("string".to_owned())),
-        ("required", Some("false".to_owned())),
+        ("variable", Field::Bool(true)),
+        ("code", Field::from("asset")),
+        ("datatype", Field::from("string")),
+        ("required", Field::Bool(false)),
         (
             "datatype_description",
-            Some(described("faults-open311-asset-hint", &[])),
+            Field::Text(described("faults-open311-asset-hint", &[])),
         ),
-        ("order", Some("1".to_owned())),
-        ("description", Some(described("faults-open311-asset", &[]))),
+        ("order", Field::Int(1)),
+        (
+            "description",
+            Field::Text(described("faults-open311-asset", &[])),
+        ),
     ];
     match format {
         Format::Json => axum::Json(json!({
@@ -158,7 +258,7 @@ pub(crate) async fn service(Path(name): Path<String>) -> Response {
             doc.open("attributes", &[])?;
             doc.open("attribute", &[])?;
             for (k, v) in &attribute {
-                doc.text(k, v.as_deref().unwrap_or(""))?;
+                doc.text(k, &v.xml())?;
             }
             doc.close("attribute")?;
             doc.close("attributes")?;
@@ -167,49 +267,74 @@ pub(crate) async fn service(Path(name): Path<String>) -> Response {
     }
 }
 
-/// `POST /open311/v2/requests.{fmt}`, form-encoded: service_code, lat, long, address_string,
-/// description, media_url, attribute[asset], first_name/last_name/email (kept as given).
+/// `POST /open311/v2/requests.{fmt}`, form-encoded (or multipart with a photo in `media`):
+/// service_code, lat, long, address_string, description, media_url, attribute[asset],
+/// first_name/last_name/email/phone (kept as given). The reply carries the category's
+/// response and repair times as `service_notice`.
 pub(crate) async fn post_request(
     State(state): State<AppState>,
     Path(file): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    headers: HeaderMap,
+    request: axum::extract::Request,
 ) -> Response {
     let format = match split(&file) {
         Some(("requests", format)) => format,
         _ => return not_found(Format::Json),
     };
-    let input = match open311_form::parse(&fields) {
-        Ok(input) => input,
-        Err(refusal) => {
-            let refused = CellError::from_message(0, "", refusal.message());
-            return error(format, StatusCode::BAD_REQUEST, messages::both(&refused));
-        }
+    let (fields, photo) = match open311_form::read(&state, &headers, request).await {
+        Ok(read) => read,
+        Err(refusal) => return refused(format, &refusal),
     };
+    let jurisdiction = fields
+        .iter()
+        .find(|(k, _)| k == "jurisdiction_id")
+        .map(|(_, v)| v.as_str());
+    if let Some(refused) = foreign_jurisdiction(&state, &headers, jurisdiction, format) {
+        return refused;
+    }
+    let mut input = match open311_form::parse(&fields) {
+        Ok(input) => input,
+        Err(refusal) => return refused(format, &refusal),
+    };
+    input.photo = photo;
     match actions::submit_report(&state.db, &input).await {
-        Ok(order) => {
-            let record: Record = vec![
-                ("service_request_id", Some(order.id.to_string())),
-                ("token", Some(order.token.clone())),
-                ("service_notice", Some(format!("/bao-hong/{}", order.token))),
-                ("account_id", None),
-            ];
-            reply(
-                format,
-                StatusCode::CREATED,
-                "service_requests",
-                "request",
-                &[record],
-            )
-        }
+        Ok(order) => reply(
+            format,
+            StatusCode::CREATED,
+            "service_requests",
+            "request",
+            &[created_record(&order)],
+        ),
         Err(e) => app_error(format, e),
     }
 }
 
+/// A form refused before it is read, in the specification's error list (413 past the size of
+/// a body, 400 otherwise).
+fn refused(format: Format, refusal: &open311_form::FormRefusal) -> Response {
+    let status = match refusal {
+        open311_form::FormRefusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    let refused = CellError::from_message(0, "", refusal.message());
+    error(format, status, messages::both(&refused))
+}
+
 /// `GET /open311/v2/requests/{id}.{fmt}`.
-pub(crate) async fn request(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+pub(crate) async fn request(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(asked): Query<Jurisdiction>,
+    headers: HeaderMap,
+) -> Response {
     let Some((id, format)) = split(&name) else {
         return unknown_format();
     };
+    if let Some(refused) =
+        foreign_jurisdiction(&state, &headers, asked.jurisdiction_id.as_deref(), format)
+    {
+        return refused;
+    }
     let Ok(id) = uuid::Uuid::parse_str(id) else {
         return not_found(format);
     };
@@ -226,15 +351,25 @@ pub(crate) async fn request(State(state): State<AppState>, Path(name): Path<Stri
 }
 
 /// `GET /open311/v2/tokens/{token}.{fmt}`: the request id behind a token.
-pub(crate) async fn token(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+pub(crate) async fn token(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(asked): Query<Jurisdiction>,
+    headers: HeaderMap,
+) -> Response {
     let Some((token, format)) = split(&name) else {
         return unknown_format();
     };
+    if let Some(refused) =
+        foreign_jurisdiction(&state, &headers, asked.jurisdiction_id.as_deref(), format)
+    {
+        return refused;
+    }
     match actions::follow(&state.db, token).await {
         Ok((order, _)) => {
             let record: Record = vec![
-                ("service_request_id", Some(order.id.to_string())),
-                ("token", Some(order.token)),
+                ("service_request_id", Field::Text(order.id.to_string())),
+                ("token", Field::Text(order.token)),
             ];
             reply(
                 format,

@@ -36,8 +36,65 @@ pub(super) fn split(name: &str) -> Option<(&str, Format)> {
     }
 }
 
-/// A flat record: field name and value (None: empty).
-pub(super) type Record = Vec<(&'static str, Option<String>)>;
+/// A value of a record, typed as Open311 clients decode it: JSON keeps booleans and numbers
+/// as such (`"metadata": true`, `"order": 1`); XML writes them as text.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Field {
+    /// Text.
+    Text(String),
+    /// `true` / `false`.
+    Bool(bool),
+    /// A whole number.
+    Int(i64),
+    /// A number (a coordinate).
+    Float(f64),
+    /// Absent: JSON `null`, an empty XML element.
+    Null,
+}
+
+impl Field {
+    /// Text, or null when absent.
+    pub(super) fn opt(text: Option<String>) -> Field {
+        text.map_or(Field::Null, Field::Text)
+    }
+
+    /// The JSON value.
+    fn json(&self) -> Value {
+        match self {
+            Field::Text(t) => Value::String(t.clone()),
+            Field::Bool(b) => Value::Bool(*b),
+            Field::Int(n) => Value::from(*n),
+            Field::Float(x) => serde_json::Number::from_f64(*x).map_or(Value::Null, Value::Number),
+            Field::Null => Value::Null,
+        }
+    }
+
+    /// The XML text.
+    pub(super) fn xml(&self) -> String {
+        match self {
+            Field::Text(t) => t.clone(),
+            Field::Bool(b) => b.to_string(),
+            Field::Int(n) => n.to_string(),
+            Field::Float(x) => x.to_string(),
+            Field::Null => String::new(),
+        }
+    }
+}
+
+impl From<&str> for Field {
+    fn from(text: &str) -> Field {
+        Field::Text(text.to_owned())
+    }
+}
+
+impl From<String> for Field {
+    fn from(text: String) -> Field {
+        Field::Text(text)
+    }
+}
+
+/// A flat record: field name and value.
+pub(super) type Record = Vec<(&'static str, Field)>;
 
 pub(super) fn reply(
     format: Format,
@@ -56,7 +113,7 @@ pub(super) fn reply(
             for r in records {
                 doc.open(item, &[])?;
                 for (k, v) in r {
-                    doc.text(k, v.as_deref().unwrap_or(""))?;
+                    doc.text(k, &v.xml())?;
                 }
                 doc.close(item)?;
             }
@@ -69,12 +126,7 @@ pub(super) fn json_object(record: &Record) -> Value {
     Value::Object(
         record
             .iter()
-            .map(|(k, v)| {
-                (
-                    (*k).to_owned(),
-                    v.clone().map_or(Value::Null, Value::String),
-                )
-            })
+            .map(|(k, v)| ((*k).to_owned(), v.json()))
             .collect(),
     )
 }
@@ -110,8 +162,8 @@ pub(super) fn error(format: Format, status: StatusCode, description: String) -> 
             .into_response(),
         Format::Xml => {
             let record: Record = vec![
-                ("code", Some(status.as_u16().to_string())),
-                ("description", Some(description)),
+                ("code", Field::Int(i64::from(status.as_u16()))),
+                ("description", Field::Text(description)),
             ];
             reply(format, status, "errors", "error", &[record])
         }
@@ -168,8 +220,36 @@ pub(super) fn app_error(format: Format, e: AppError) -> Response {
     }
 }
 
-fn time(t: OffsetDateTime) -> Option<String> {
-    t.format(&Rfc3339).ok()
+fn time(t: OffsetDateTime) -> Field {
+    Field::opt(t.format(&Rfc3339).ok())
+}
+
+/// The `service_notice` of a category: its response and repair times, in both languages (the
+/// order's own, measured from its request, or the category's level for the services list).
+pub(super) fn service_notice(response_hours: i64, repair_hours: i64) -> Field {
+    Field::Text(described(
+        "faults-open311-service-notice",
+        &[("response", &response_hours), ("repair", &repair_hours)],
+    ))
+}
+
+/// The notice of an order: the hours it was given to be answered and fixed.
+fn order_notice(o: &WorkOrder) -> Field {
+    let hours = |t: OffsetDateTime| (t - o.requested_at).whole_hours();
+    match o.respond_by {
+        Some(respond_by) => service_notice(hours(respond_by), hours(o.due_at)),
+        None => Field::Null,
+    }
+}
+
+/// The reply to a new request: its id, its token and its notice.
+pub(super) fn created_record(o: &WorkOrder) -> Record {
+    vec![
+        ("service_request_id", Field::Text(o.id.to_string())),
+        ("token", Field::Text(o.token.clone())),
+        ("service_notice", order_notice(o)),
+        ("account_id", Field::Null),
+    ]
 }
 
 pub(super) fn request_record(o: &WorkOrder) -> Record {
@@ -178,25 +258,26 @@ pub(super) fn request_record(o: &WorkOrder) -> Record {
         .into_iter()
         .find(|s| s.0 == o.service_code)
         .map(|s| s.1.to_owned());
+    let number = |v: Option<f64>| v.map_or(Field::Null, Field::Float);
     vec![
-        ("service_request_id", Some(o.id.to_string())),
-        ("status", Some(status.to_owned())),
-        ("status_notes", Some(o.status.clone())),
-        ("service_name", name),
-        ("service_code", Some(o.service_code.clone())),
+        ("service_request_id", Field::Text(o.id.to_string())),
+        ("status", Field::from(status)),
+        ("status_notes", Field::Text(o.status.clone())),
+        ("service_name", Field::opt(name)),
+        ("service_code", Field::Text(o.service_code.clone())),
         // Masked by `public_order`, like the address.
-        ("description", Some(o.description.clone())),
+        ("description", Field::Text(o.description.clone())),
         // The assignee is a person the public has no need to know: kept internal.
-        ("agency_responsible", None),
-        ("service_notice", None),
+        ("agency_responsible", Field::Null),
+        ("service_notice", order_notice(o)),
         ("requested_datetime", time(o.requested_at)),
         ("updated_datetime", time(o.updated_at)),
         ("expected_datetime", time(o.due_at)),
-        ("address", Some(o.address.clone())),
-        ("asset_id", o.asset_code.clone()),
-        ("lat", o.latitude.map(|v| v.to_string())),
-        ("long", o.longitude.map(|v| v.to_string())),
-        ("media_url", o.media_url.clone()),
+        ("address", Field::Text(o.address.clone())),
+        ("asset_id", Field::opt(o.asset_code.clone())),
+        ("lat", number(o.latitude)),
+        ("long", number(o.longitude)),
+        ("media_url", Field::opt(o.media_url.clone())),
     ]
 }
 

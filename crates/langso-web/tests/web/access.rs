@@ -810,6 +810,22 @@ const ROUTES: &[Route] = &[
     route("GET", "/bao-hong/{token}", Public, Body::None, 200),
     route("POST", "/bao-hong/{id}/theo-doi", Public, Body::Form, 303),
     route("GET", "/bao-hong/phan-anh/{id}", Public, Body::None, 200),
+    route(
+        "GET",
+        "/bao-hong/{token}/feed.atom",
+        Public,
+        Body::None,
+        200,
+    ),
+    // The target order is new: the reporter's answer is refused until it is fixed.
+    route(
+        "POST",
+        "/bao-hong/{token}/xac-nhan",
+        Public,
+        Body::Form,
+        422,
+    ),
+    route("POST", "/bao-hong/{token}/mo-lai", Public, Body::Form, 422),
     route("GET", "/open311/v2/{file}", Public, Body::None, 200),
     route("POST", "/open311/v2/{file}", Public, Body::Form, 201),
     route(
@@ -2051,9 +2067,16 @@ impl Fixture {
                     json!({"service_code": "other", "description": "Đèn tắt", "address": "Ngõ 3"}),
                 ),
             ),
-            "/bao-hong/{token}" => {
+            "/bao-hong/{token}" | "/bao-hong/{token}/feed.atom" => {
                 let order = self.target_order(unit).await;
                 (path.replace("{token}", &order.token), None)
+            }
+            "/bao-hong/{token}/xac-nhan" | "/bao-hong/{token}/mo-lai" => {
+                let order = self.target_order(unit).await;
+                (
+                    path.replace("{token}", &order.token),
+                    Some(json!({"note": "Vẫn hỏng"})),
+                )
             }
             "/open311/v2/requests/{id}" => {
                 let order = self.target_order(unit).await;

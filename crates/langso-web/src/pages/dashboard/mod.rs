@@ -55,6 +55,37 @@ struct DashboardPage {
     /// The villages of a commune (or the village itself) with their status, each linking to
     /// its evaluation page; empty above the commune, where the map's dots link instead.
     villages: Vec<VillageRow>,
+    /// Work orders against their service levels, for readers of the unit's work orders.
+    service: Option<ServiceBlock>,
+}
+
+/// The dashboard's service-level block: orders overdue now (linking to their list) and, per
+/// commune, the share of the month's due orders fixed on time.
+struct ServiceBlock {
+    overdue: String,
+    communes: Vec<langso_app::faults::levels::OnTime>,
+}
+
+/// The block, or nothing for a reader who may not read the unit's work orders.
+async fn service_block(
+    db: &langso_app::Db,
+    page: &Page,
+    unit: uuid::Uuid,
+    date: Date,
+) -> Option<ServiceBlock> {
+    use langso_app::faults::levels;
+    let overdue = levels::overdue_count(db, &page.actor, unit).await.ok()?;
+    let communes = levels::on_time_by_commune(db, &page.actor, unit, date)
+        .await
+        .ok()?;
+    Some(ServiceBlock {
+        overdue: messages::render(
+            page.lang,
+            "orders-overdue-count",
+            &[("count", page.chrome.count(overdue))],
+        ),
+        communes,
+    })
 }
 
 /// The "as of" note: all current, or what is of that day and what is current.
@@ -136,8 +167,10 @@ async fn show(
             ),
         }
     };
+    let service = service_block(db, &page, unit, date).await;
     Ok(render(&DashboardPage {
         villages,
+        service,
         chrome: page.chrome.clone(),
         unit_param: unit.to_string(),
         month,
