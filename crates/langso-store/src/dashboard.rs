@@ -106,19 +106,19 @@ pub async fn targets_of_plan(ex: impl Into<Exec<'_>>, plan: Uuid) -> StoreResult
     Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(plan).fetch_all(e).await)?)
 }
 
-/// Targets set for any of `units` for `year` or later, with their plan's date of issue:
-/// (target, issued_on).
+/// Targets set for any of `units` for `year` or later, with their plan's date of issue and
+/// number: (target, issued_on, number).
 pub async fn targets_for(
     ex: impl Into<Exec<'_>>,
     units: &[Uuid],
     year: i64,
-) -> StoreResult<Vec<(TargetRow, Date)>> {
+) -> StoreResult<Vec<(TargetRow, Date, String)>> {
     if units.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(Uuid, Uuid, String, i64, f64, Date)> = on_exec!(ex.into(), e => {
+    let rows: Vec<(Uuid, Uuid, String, i64, f64, Date, String)> = on_exec!(ex.into(), e => {
         let mut q = sqlx::QueryBuilder::new(
-            "SELECT t.plan_id, t.unit_id, t.indicator, t.year, t.target, p.issued_on FROM plan_targets t \
+            "SELECT t.plan_id, t.unit_id, t.indicator, t.year, t.target, p.issued_on, p.number FROM plan_targets t \
              JOIN plans p ON p.id = t.plan_id WHERE t.year >= ",
         );
         q.push_bind(year);
@@ -132,7 +132,7 @@ pub async fn targets_for(
     })?;
     Ok(rows
         .into_iter()
-        .map(|(plan_id, unit_id, indicator, year, target, issued)| {
+        .map(|(plan_id, unit_id, indicator, year, target, issued, number)| {
             (
                 TargetRow {
                     plan_id,
@@ -142,6 +142,7 @@ pub async fn targets_for(
                     target,
                 },
                 issued,
+                number,
             )
         })
         .collect())

@@ -256,6 +256,9 @@ pub async fn update_household(
             &[],
         )]));
     }
+    if row.adults < old.adults {
+        refuse_fewer_adults_than_values(db, old.id, row.adults).await?;
+    }
     row.id = old.id;
     row.created_at = old.created_at;
     row.assigned_to = old.assigned_to;
@@ -284,6 +287,33 @@ pub async fn update_household(
     .await?;
     tx.commit().await?;
     get_household(db, actor, id).await
+}
+
+/// Refuses lowering a household's adults below an indicator that counts its adults (three
+/// adults with VNeID in a household of two cannot be true): the visit values are corrected first.
+async fn refuse_fewer_adults_than_values(db: &Db, household: Uuid, adults: i64) -> AppResult<()> {
+    let adult_counts: Vec<String> = super::catalogue::catalogue(db, crate::today())
+        .await?
+        .into_iter()
+        .filter(|i| i.kind == langso_domain::households::IndicatorKind::AdultCount)
+        .map(|i| i.code)
+        .collect();
+    let most = store::household_values(db, household)
+        .await?
+        .into_iter()
+        .filter(|(code, _)| adult_counts.contains(code))
+        .map(|(_, value)| value)
+        .max()
+        .unwrap_or(0);
+    if most > adults {
+        return Err(AppError::Invalid(vec![CellError::keyed(
+            0,
+            "adults",
+            "households-adults-below-values",
+            &[("most", &most)],
+        )]));
+    }
+    Ok(())
 }
 
 /// A household moving village takes its indicator values (and visited mark) with it.
