@@ -361,7 +361,10 @@ pub fn no_longer_meets(outcomes: &[Outcome], recognised: bool) -> bool {
 
 /// How many criteria a village passes.
 pub fn criteria_met(outcomes: &[Outcome]) -> usize {
-    outcomes.iter().filter(|o| o.verdict == Verdict::Pass).count()
+    outcomes
+        .iter()
+        .filter(|o| o.verdict == Verdict::Pass)
+        .count()
 }
 
 /// A step of recognition.

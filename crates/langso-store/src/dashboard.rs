@@ -73,7 +73,9 @@ pub async fn plan_by_number(
 ) -> StoreResult<Option<PlanRow>> {
     let sql = "SELECT id, unit_id, number, issued_on, title, created_by, created_at FROM plans \
                WHERE unit_id = $1 AND number = $2";
-    Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(unit).bind(number).fetch_optional(e).await)?)
+    Ok(
+        on_exec!(ex.into(), e => sqlx::query_as(sql).bind(unit).bind(number).fetch_optional(e).await)?,
+    )
 }
 
 /// The plans issued by any of `units`, newest first (at most `limit`).
@@ -132,18 +134,20 @@ pub async fn targets_for(
     })?;
     Ok(rows
         .into_iter()
-        .map(|(plan_id, unit_id, indicator, year, target, issued, number)| {
-            (
-                TargetRow {
-                    plan_id,
-                    unit_id,
-                    indicator,
-                    year,
-                    target,
-                },
-                issued,
-                number,
-            )
-        })
+        .map(
+            |(plan_id, unit_id, indicator, year, target, issued, number)| {
+                (
+                    TargetRow {
+                        plan_id,
+                        unit_id,
+                        indicator,
+                        year,
+                        target,
+                    },
+                    issued,
+                    number,
+                )
+            },
+        )
         .collect())
 }

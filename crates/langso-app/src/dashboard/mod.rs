@@ -19,6 +19,7 @@ mod rollups;
 mod trend;
 
 pub use charts::{children_chart, indicator_chart, map_svg, months_chart};
+pub use langso_store::dashboard::{PlanRow, TargetRow};
 pub use plans::{
     ImpossibleValue, PlanInput, PlanView, TargetInput, create_plan, impossible_values, plan,
     plans_for, set_target,

@@ -131,7 +131,10 @@ pub async fn monthly_values(
     let first = months.first().cloned().unwrap_or_else(|| month_of(date));
     let moves = counter_store::monthly_moves_under(db, unit, date, &first).await?;
     let mut values: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    for (key, now) in current.iter().filter(|(k, _)| counter_store::tracked_monthly(k)) {
+    for (key, now) in current
+        .iter()
+        .filter(|(k, _)| counter_store::tracked_monthly(k))
+    {
         let series = months
             .iter()
             .map(|m| {
@@ -159,10 +162,19 @@ pub async fn targets(
     let mut units = vec![unit];
     units.extend(path.iter().rev());
     let rows = plan_store::targets_for(db, &units, i64::from(date.year())).await?;
-    let mut best: BTreeMap<String, ((usize, i64, std::cmp::Reverse<Date>), plan_store::TargetRow, String)> =
-        BTreeMap::new();
+    let mut best: BTreeMap<
+        String,
+        (
+            (usize, i64, std::cmp::Reverse<Date>),
+            plan_store::TargetRow,
+            String,
+        ),
+    > = BTreeMap::new();
     for (row, issued, number) in rows {
-        let nearness = units.iter().position(|u| *u == row.unit_id).unwrap_or(usize::MAX);
+        let nearness = units
+            .iter()
+            .position(|u| *u == row.unit_id)
+            .unwrap_or(usize::MAX);
         let rank = (nearness, row.year, std::cmp::Reverse(issued));
         match best.get(&row.indicator) {
             Some((known, _, _)) if *known <= rank => {}
@@ -171,7 +183,10 @@ pub async fn targets(
             }
         }
     }
-    Ok(best.into_iter().map(|(k, (_, row, number))| (k, (row, number))).collect())
+    Ok(best
+        .into_iter()
+        .map(|(k, (_, row, number))| (k, (row, number)))
+        .collect())
 }
 
 /// The share of an indicator, its trend and its target, from the unit's counters.

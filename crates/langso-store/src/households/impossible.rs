@@ -32,5 +32,7 @@ pub async fn impossible_values_under(
         "OR (i.indicator = 'vneid_2' AND i.value > COALESCE(l1.value, CAST(0 AS BIGINT)))) ",
         "ORDER BY h.code, i.indicator LIMIT $3"
     );
-    Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(root).bind(date).bind(limit).fetch_all(e).await)?)
+    Ok(
+        on_exec!(ex.into(), e => sqlx::query_as(sql).bind(root).bind(date).bind(limit).fetch_all(e).await)?,
+    )
 }

@@ -101,5 +101,7 @@ pub async fn monthly_moves_under(
         covers!("c", "$2"),
         " AND k.month > $3 GROUP BY k.month, k.key ORDER BY k.month, k.key"
     );
-    Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(root).bind(date).bind(after).fetch_all(e).await)?)
+    Ok(
+        on_exec!(ex.into(), e => sqlx::query_as(sql).bind(root).bind(date).bind(after).fetch_all(e).await)?,
+    )
 }

@@ -134,3 +134,7 @@ households-village-not-in-commune = no village "{ $named }" in this commune
 households-village-ambiguous = several villages are called "{ $named }": add the village code in brackets
 households-code-repeats-row = household code { $code } repeats row { $first }
 households-erased-no-reimport = this household was erased at its request
+
+# h15b: values that cannot be true
+households-vneid2-above-vneid1 = { $level2 } adults at VNeID level 2 but only { $level1 } at level 1: level 2 is an upgrade of level 1
+households-adults-below-values = The household has { $most } adults recorded with an indicator: correct those values with a visit before lowering the number of adults

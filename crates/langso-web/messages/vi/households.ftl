@@ -134,3 +134,7 @@ households-village-not-in-commune = không có thôn "{ $named }" trong { $unit 
 households-village-ambiguous = xã có { $count } thôn tên "{ $named }": ghi kèm mã thôn, ví dụ "{ $named } (mã)"
 households-code-repeats-row = mã hộ { $code } trùng với dòng { $first }
 households-erased-no-reimport = hộ này đã được xóa theo yêu cầu của chủ hộ, không nhập lại
+
+# h15b: values that cannot be true
+households-vneid2-above-vneid1 = { $level2 } người lớn có VNeID mức 2 nhưng chỉ { $level1 } người có mức 1: mức 2 là nâng cấp từ mức 1
+households-adults-below-values = Hộ đang ghi { $most } người lớn có một chỉ số: sửa các số liệu đó bằng một lần đến hộ trước khi giảm số người lớn

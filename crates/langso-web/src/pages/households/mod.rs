@@ -4,6 +4,7 @@
 
 mod files;
 mod household;
+mod impossible;
 mod list;
 mod progress;
 mod visit;
@@ -19,6 +20,7 @@ use crate::messages::Lang;
 pub(super) fn routes() -> Routes {
     Routes::new()
         .get("/households", list::index)
+        .get("/households/impossible", impossible::show)
         .get("/households/{id}", household::show)
         .route(
             "/households/{id}/visit",
