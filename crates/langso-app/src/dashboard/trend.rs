@@ -189,7 +189,8 @@ pub async fn targets(
         .collect())
 }
 
-/// The share of an indicator, its trend and its target, from the unit's counters.
+/// The share of an indicator at the end of the day's month, its trend and its target, from
+/// the unit's counters and their monthly moves.
 pub(super) fn indicator_figures(
     indicator: &Indicator,
     counters: &BTreeMap<String, i64>,
@@ -208,6 +209,12 @@ pub(super) fn indicator_figures(
             .unwrap_or_else(|| vec![now; months.len()])
     };
     let (parts, wholes) = (series(&key, part), series(basis.key(), whole));
+    // The figure is the one at the end of the day's month: today's counters for today, and
+    // for a day in the past today's minus what moved since.
+    let (part, whole) = (
+        parts.last().copied().unwrap_or(part),
+        wholes.last().copied().unwrap_or(whole),
+    );
     let trend = months
         .iter()
         .zip(parts.iter().zip(wholes.iter()))
