@@ -14,6 +14,7 @@ mod comms_one_language;
 mod connections;
 mod crafted_uploads;
 mod credentials;
+mod figures;
 mod household_files;
 mod households;
 mod layers;

@@ -37,6 +37,9 @@ pub(crate) const PAGES: &[&str] = &[
     "/admin/users",
     "/webhooks",
     "/audit",
+    "/plans",
+    "/plans?unit=09817",
+    "/households/impossible",
 ];
 
 /// (list page, the route of the detail pages its links open).
@@ -55,6 +58,7 @@ pub(crate) const DETAILS: &[(&str, &str)] = &[
     ("/webhooks", "/webhooks/{id}"),
     ("/qr/analytics", "/procedures/{code}/history"),
     ("/qr/analytics", "/procedures/{code}/new-version"),
+    ("/plans?unit=09817", "/plans/{id}"),
 ];
 
 /// Pages under a household's page.

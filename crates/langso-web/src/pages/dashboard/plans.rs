@@ -119,7 +119,7 @@ pub(super) async fn index(
     page: Page,
     Query(query): Query<UnitQuery>,
 ) -> Result<Response, PageError> {
-    let unit = page.unit(&state, query.unit.as_deref()).await?;
+    let unit = named_unit(&state, &page, query.unit.as_deref()).await?;
     plans_page(&state, &page, unit, PlanForm::default(), Vec::new()).await
 }
 
@@ -289,4 +289,19 @@ pub(super) async fn set_target(
         async |errors| plan_page(&state, &page, view, form, errors).await,
     )
     .await
+}
+
+/// The unit a link names by id or by code (`?unit=09817`), else the reader's first.
+async fn named_unit(state: &AppState, page: &Page, text: Option<&str>) -> Result<Unit, PageError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(text) => {
+            let id = langso_app::units::resolve(&state.db, Some(text), today())
+                .await
+                .map_err(page.failing())?;
+            langso_app::units::get(&state.db, id)
+                .await
+                .map_err(page.failing())
+        }
+        None => page.unit(state, None).await,
+    }
 }

@@ -42,7 +42,7 @@ pub(super) async fn show(
     page: Page,
     Query(query): Query<UnitQuery>,
 ) -> Result<Response, PageError> {
-    let unit = page.unit(&state, Some(query.unit.as_str())).await?;
+    let unit = named_unit(&state, &page, Some(query.unit.as_str())).await?;
     let fail = page.failing();
     let rows = langso_app::dashboard::impossible_values(&state.db, &page.actor, unit.id)
         .await
@@ -92,4 +92,19 @@ pub(super) async fn show(
         unit,
         lines,
     }))
+}
+
+/// The unit a link names by id or by code (`?unit=09817`), else the reader's first.
+async fn named_unit(state: &AppState, page: &Page, text: Option<&str>) -> Result<Unit, PageError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(text) => {
+            let id = langso_app::units::resolve(&state.db, Some(text), today())
+                .await
+                .map_err(page.failing())?;
+            langso_app::units::get(&state.db, id)
+                .await
+                .map_err(page.failing())
+        }
+        None => page.unit(state, None).await,
+    }
 }
