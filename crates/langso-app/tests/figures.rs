@@ -227,6 +227,26 @@ async fn impossible_values_are_refused_at_entry_and_listed() {
     )
     .await;
     assert_eq!(refused_key(fewer), "households-adults-below-values");
+    // The same through an import: the row is refused, nothing written.
+    let file =
+        "Mã hộ,Họ và tên chủ hộ,Số thành viên,Số người lớn\nKHONG-THE-1,Nguyễn Văn Thử,3,1\n";
+    let rows = langso_app::households::sheet::open(std::io::Cursor::new(file.as_bytes().to_vec()))
+        .unwrap();
+    let imported = langso_app::households::import_households(
+        db,
+        &op(),
+        "09817-T01",
+        rows,
+        "ho.csv",
+        false,
+        &NoProgress,
+    )
+    .await;
+    assert_eq!(refused_key(imported), "households-adults-below-values");
+    let kept = langso_app::households::get_household(db, &op(), household.id)
+        .await
+        .unwrap();
+    assert_eq!(kept.row.adults, 2);
     // Data entered before the rule: listed, in scope only.
     let commune = langso_app::units::by_code(db, "09784", today())
         .await

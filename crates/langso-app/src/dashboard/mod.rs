@@ -9,8 +9,15 @@
 //!
 //! "As of" a date the tree is the one in force that day (Huyện Đan Phượng and its 16 communes
 //! on 2024-12-31); recognitions are those in force on the day and visits (`month:*` counters,
-//! by the visit's date) stop at the day's month; the other counters are the current values of
-//! the units of that tree, and the page says so.
+//! by the visit's date) stop at the day's month; the indicators and their denominators are
+//! those at the end of the day's month (`trend`: today's counters minus the monthly moves
+//! since); the other counters are the current values of the units of that tree, and the page
+//! says so.
+//!
+//! Every village under the unit is judged against the criteria in force (one evaluation, which
+//! the page's map reuses): the per-child bars show criteria met, and a recognised village that
+//! fails a measured criterion is flagged. Each indicator carries the target of the nearest
+//! plan (`plans`) and the gap to it.
 
 mod charts;
 mod plans;

@@ -26,8 +26,8 @@ dashboard-village-status = Status
 
 # pages: dashboard
 dashboard-now = Every figure is current, on { $day }.
-dashboard-then = Figures as of { $day }: the administrative tree of that day, the villages recognised by decisions in force that day, and door-to-door visits per month (counted to the end of { $month }).
-dashboard-current = Current figures ({ $day }): digital teams and members, households and households visited, household indicators, village groups, devices, QR codes, trainings and outreach — of the units in that day's tree.
+dashboard-then = Figures as of { $day }: the administrative tree of that day, the villages recognised by decisions in force that day, door-to-door visits per month (counted to the end of { $month }), and the indicator table with its denominators at the end of { $month }.
+dashboard-current = Current figures ({ $day }): digital teams and members, households and households visited, village groups, devices, QR codes, trainings and outreach — of the units in that day's tree.
 dashboard-visits-to = Door-to-door visits to the end of { $month }
 dashboard-date-invalid = Enter a valid date
 dashboard-unit = Unit

@@ -26,8 +26,8 @@ dashboard-village-status = Tình trạng
 
 # pages: dashboard
 dashboard-now = Mọi số liệu là số liệu hiện tại, ngày { $day }.
-dashboard-then = Số liệu đến ngày { $day }: cây đơn vị hành chính của ngày đó, số thôn được công nhận theo quyết định còn hiệu lực ngày đó, và lượt đến hộ theo tháng (tính đến hết tháng { $month }).
-dashboard-current = Số liệu hiện tại ({ $day }): tổ CNSCĐ và thành viên, số hộ và số hộ đã đến, chỉ số của hộ, nhóm Zalo, thiết bị, mã QR, tập huấn và tuyên truyền — của các đơn vị trong cây ngày đó.
+dashboard-then = Số liệu đến ngày { $day }: cây đơn vị hành chính của ngày đó, số thôn được công nhận theo quyết định còn hiệu lực ngày đó, lượt đến hộ theo tháng (tính đến hết tháng { $month }), và bảng chỉ số cùng mẫu số tại cuối tháng { $month }.
+dashboard-current = Số liệu hiện tại ({ $day }): tổ CNSCĐ và thành viên, số hộ và số hộ đã đến, nhóm Zalo, thiết bị, mã QR, tập huấn và tuyên truyền — của các đơn vị trong cây ngày đó.
 dashboard-visits-to = Lượt đến hộ đến hết tháng { $month }
 dashboard-date-invalid = Hãy nhập một ngày hợp lệ
 dashboard-unit = Đơn vị

@@ -1729,13 +1729,13 @@ impl Fixture {
                         ))
                         .unwrap(),
                     ),
-                    ("POST", "/api/v1/households/{id}/visits") => {
-                        Some(json!({"values": {"vneid_2": 1}, "help": ["vneid_level2"]}))
-                    }
+                    ("POST", "/api/v1/households/{id}/visits") => Some(
+                        json!({"values": {"vneid_1": 1, "vneid_2": 1}, "help": ["vneid_level2"]}),
+                    ),
                     ("POST", "/api/v1/households/{id}/assign") => Some(json!({"user_id": null})),
-                    ("POST", "/households/{id}/visit") => {
-                        Some(json!({"csrf": csrf, "ind.vneid_2": "1", "help": "vneid_level2"}))
-                    }
+                    ("POST", "/households/{id}/visit") => Some(
+                        json!({"csrf": csrf, "ind.vneid_1": "1", "ind.vneid_2": "1", "help": "vneid_level2"}),
+                    ),
                     _ => None,
                 };
                 (path, body)
