@@ -162,14 +162,9 @@ pub async fn targets(
     let mut units = vec![unit];
     units.extend(path.iter().rev());
     let rows = plan_store::targets_for(db, &units, i64::from(date.year())).await?;
-    let mut best: BTreeMap<
-        String,
-        (
-            (usize, i64, std::cmp::Reverse<Date>),
-            plan_store::TargetRow,
-            String,
-        ),
-    > = BTreeMap::new();
+    // The nearest unit first, then the earliest year, then the newest plan.
+    type Rank = (usize, i64, std::cmp::Reverse<Date>);
+    let mut best: BTreeMap<String, (Rank, plan_store::TargetRow, String)> = BTreeMap::new();
     for (row, issued, number) in rows {
         let nearness = units
             .iter()
