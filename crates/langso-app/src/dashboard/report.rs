@@ -29,7 +29,7 @@ fn figure_vi(s: &Share, part: i64, whole: i64) -> String {
     if s.average {
         if whole > 0 {
             format!(
-                "{} / hộ",
+                "{} mỗi hộ",
                 decimal(part as f64 / whole as f64, 1, NumberStyle::Vietnamese)
             )
         } else {
@@ -63,7 +63,7 @@ fn target_row(s: &Share) -> Vec<Cell> {
         None => ("Chưa đặt".to_owned(), String::new()),
         Some(t) => {
             let goal = if s.average {
-                format!("{} / hộ", decimal(t.value, 1, NumberStyle::Vietnamese))
+                format!("{} mỗi hộ", decimal(t.value, 1, NumberStyle::Vietnamese))
             } else {
                 percent(
                     (t.value * 1000.0).round() as i64,
@@ -203,7 +203,7 @@ pub fn report_model(d: &Dashboard) -> Report {
             },
             Section {
                 title: "Chỉ số chuyển đổi số".to_owned(),
-                headers: ["Chỉ số", "Số đạt", "Trên tổng số", "Tỉ lệ / bình quân"]
+                headers: ["Chỉ số", "Số đạt", "Trên tổng số", "Tỉ lệ hoặc bình quân"]
                     .map(str::to_owned)
                     .to_vec(),
                 rows: indicators,

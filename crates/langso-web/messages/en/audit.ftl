@@ -114,3 +114,7 @@ audit-area-faults = Repairs
 audit-area-webhook = Webhooks
 audit-area-report = Reports
 audit-area-audit = Audit log
+
+# h15b: plans and targets
+audit-action-plan-create = Entered a plan
+audit-action-plan-target = Set a plan's target

@@ -114,3 +114,7 @@ audit-area-faults = Sửa chữa
 audit-area-webhook = Webhook
 audit-area-report = Báo cáo
 audit-area-audit = Nhật ký
+
+# h15b: plans and targets
+audit-action-plan-create = Nhập kế hoạch
+audit-action-plan-target = Đặt chỉ tiêu của kế hoạch
