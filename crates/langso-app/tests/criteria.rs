@@ -145,7 +145,7 @@ async fn evaluation_moves_with_visits_and_recognition_is_a_ledger() {
     .await
     .unwrap();
     let visit = |value: i64| VisitInput {
-        values: [("vneid_2".to_owned(), value)].into(),
+        values: [("vneid_1".to_owned(), value), ("vneid_2".to_owned(), value)].into(),
         ..Default::default()
     };
     langso_app::households::record_visit(db, &officer, household.row.id, &visit(1))

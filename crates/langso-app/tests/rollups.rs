@@ -81,7 +81,7 @@ async fn rollups_equal_the_sums_over_todays_tree_through_writes_and_moves() {
         &op(),
         household.row.id,
         &VisitInput {
-            values: [("vneid_2".to_owned(), 1)].into(),
+            values: [("vneid_1".to_owned(), 1), ("vneid_2".to_owned(), 1)].into(),
             ..Default::default()
         },
     )

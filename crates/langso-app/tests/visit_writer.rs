@@ -88,7 +88,11 @@ async fn concurrent_visits_through_the_writer_count_exactly_once() {
             // Each household ends at `n % 4` adults with VNeID level 2, whatever the order.
             let input = VisitInput {
                 id: Some(Uuid::now_v7()),
-                values: [("vneid_2".to_owned(), (n % 4) as i64)].into(),
+                values: [
+                    ("vneid_1".to_owned(), (n % 4) as i64),
+                    ("vneid_2".to_owned(), (n % 4) as i64),
+                ]
+                .into(),
                 help: vec!["added_to_group".to_owned()],
                 ..Default::default()
             };
@@ -168,7 +172,7 @@ async fn concurrent_visits_through_the_writer_count_exactly_once() {
 
 fn retry_free() -> VisitInput {
     VisitInput {
-        values: [("vneid_2".to_owned(), 1)].into(),
+        values: [("vneid_1".to_owned(), 1), ("vneid_2".to_owned(), 1)].into(),
         ..Default::default()
     }
 }

@@ -352,6 +352,21 @@ pub fn status(outcomes: &[Outcome], recognised: bool) -> VillageStatus {
     }
 }
 
+/// Whether a recognised village no longer meets its criteria: recognised, and at least one
+/// criterion measured below its threshold today (a criterion with nothing to measure is not
+/// proof of failing). Such a village is flagged wherever its recognition is counted.
+pub fn no_longer_meets(outcomes: &[Outcome], recognised: bool) -> bool {
+    recognised && outcomes.iter().any(|o| o.verdict == Verdict::Fail)
+}
+
+/// How many criteria a village passes.
+pub fn criteria_met(outcomes: &[Outcome]) -> usize {
+    outcomes
+        .iter()
+        .filter(|o| o.verdict == Verdict::Pass)
+        .count()
+}
+
 /// A step of recognition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -415,6 +430,22 @@ mod tests {
             counters: pairs.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_recognised_village_failing_a_measured_criterion_is_flagged() {
+        let outcome = |verdict| Outcome {
+            code: "TC".into(),
+            measured: None,
+            threshold: 1.0,
+            verdict,
+        };
+        let failing = [outcome(Verdict::Pass), outcome(Verdict::Fail)];
+        let unmeasured = [outcome(Verdict::Pass), outcome(Verdict::NoData)];
+        assert!(no_longer_meets(&failing, true));
+        assert!(!no_longer_meets(&failing, false));
+        assert!(!no_longer_meets(&unmeasured, true));
+        assert_eq!(criteria_met(&failing), 1);
     }
 
     #[test]

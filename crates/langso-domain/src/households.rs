@@ -341,9 +341,45 @@ impl HouseholdError {
     }
 }
 
+/// Values that cannot be true together, whatever each one's range: more adults with VNeID
+/// level 2 than with level 1 (level 2 is an upgrade of level 1). `values` are a household's
+/// values after the change; each refusal names the indicator to correct.
+pub fn check_together(
+    values: &std::collections::BTreeMap<String, i64>,
+) -> Vec<(&'static str, crate::Message)> {
+    let get = |code: &str| values.get(code).copied().unwrap_or(0);
+    let mut refused = Vec::new();
+    if get("vneid_2") > get("vneid_1") {
+        refused.push((
+            "vneid_2",
+            crate::Message::new(
+                "households-vneid2-above-vneid1",
+                &[("level2", &get("vneid_2")), ("level1", &get("vneid_1"))],
+            ),
+        ));
+    }
+    refused
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn level_two_never_above_level_one() {
+        let values = |pairs: &[(&str, i64)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), *v))
+                .collect::<std::collections::BTreeMap<_, _>>()
+        };
+        assert!(check_together(&values(&[("vneid_1", 2), ("vneid_2", 2)])).is_empty());
+        assert!(check_together(&values(&[("smartphones", 3)])).is_empty());
+        let refused = check_together(&values(&[("vneid_1", 1), ("vneid_2", 2)]));
+        assert_eq!(refused.len(), 1);
+        assert_eq!(refused[0].0, "vneid_2");
+        assert_eq!(check_together(&values(&[("vneid_2", 1)])).len(), 1);
+    }
     use proptest::prelude::*;
 
     #[test]

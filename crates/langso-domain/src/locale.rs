@@ -97,10 +97,14 @@ pub fn decimal(value: f64, decimals: usize, style: NumberStyle) -> String {
 /// when the part is the whole. Never rounds an
 /// incomplete share up to 100 (18,250 of 18,253 is 99,9 %, not 100 %), nor a non-zero one
 /// down to 0.
+///
+/// A part above the whole (a value that cannot be true, listed for correction elsewhere) is
+/// shown as the whole: a share is never above 100 %.
 pub fn percent(part: i64, whole: i64, style: NumberStyle) -> String {
     if whole <= 0 {
         return "—".to_owned();
     }
+    let part = part.clamp(0, whole);
     if part == whole {
         return match style {
             NumberStyle::Vietnamese => "100 %".to_owned(),
@@ -119,6 +123,21 @@ pub fn percent(part: i64, whole: i64, style: NumberStyle) -> String {
         NumberStyle::Vietnamese => format!("{number} %"),
         NumberStyle::English => format!("{number}%"),
     }
+}
+
+/// `part` of `whole` as a share 0–1 for a bar or a spreadsheet cell, to a tenth of a percent
+/// and with the same rules as [`percent`]: never above 1, never 1 for unfinished work (18,250
+/// of 18,253 is 0.999), never 0 for a non-zero part; 0 when there is no whole.
+pub fn share(part: i64, whole: i64) -> f64 {
+    if whole <= 0 {
+        return 0.0;
+    }
+    let part = part.clamp(0, whole);
+    if part == whole {
+        return 1.0;
+    }
+    let tenths = ((part as f64 * 1000.0 / whole as f64).round() as i64).clamp(1, 999);
+    tenths as f64 / 1000.0
 }
 
 /// The position of a character in the Vietnamese alphabet, after the marks that make a letter
@@ -244,6 +263,12 @@ mod tests {
         assert_eq!(percent(18_253, 18_253, NumberStyle::Vietnamese), "100 %");
         assert_eq!(percent(1, 100_000, NumberStyle::Vietnamese), "0,1 %");
         assert_eq!(percent(0, 0, NumberStyle::Vietnamese), "—");
+        assert_eq!(percent(18_260, 18_253, NumberStyle::Vietnamese), "100 %");
+        assert_eq!(share(18_250, 18_253), 0.999);
+        assert_eq!(share(18_253, 18_253), 1.0);
+        assert_eq!(share(20_000, 18_253), 1.0);
+        assert_eq!(share(1, 100_000), 0.001);
+        assert_eq!(share(1, 0), 0.0);
     }
 
     #[test]

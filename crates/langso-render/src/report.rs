@@ -32,9 +32,24 @@ impl Cell {
         match self {
             Cell::Text(t) => t.clone(),
             Cell::Count(n) => group_thousands(*n),
-            Cell::Share(s) => format!("{:.1}%", s * 100.0),
+            Cell::Share(s) => {
+                let tenths = floor_tenths(*s);
+                format!("{},{}%", tenths / 10, tenths % 10)
+            }
         }
     }
+}
+
+/// A share 0–1 in tenths of a percent, never above 100 % and never rounded up to it: 0.99995
+/// (18,252 of 18,253) is 999, not 1000.
+fn floor_tenths(share: f64) -> i64 {
+    if !share.is_finite() || share <= 0.0 {
+        return 0;
+    }
+    if share >= 1.0 {
+        return 1000;
+    }
+    ((share * 1000.0 + 1e-9).floor() as i64).clamp(0, 999)
 }
 
 /// 1015 → "1.015", the Vietnamese way.
@@ -121,7 +136,12 @@ pub fn report_xlsx(report: &Report) -> RenderResult<Vec<u8>> {
                 match cell {
                     Cell::Text(t) => sheet.write_string(r, c, t),
                     Cell::Count(n) => sheet.write_number_with_format(r, c, *n as f64, &count),
-                    Cell::Share(s) => sheet.write_number_with_format(r, c, *s, &percent),
+                    Cell::Share(s) => sheet.write_number_with_format(
+                        r,
+                        c,
+                        floor_tenths(*s) as f64 / 1000.0,
+                        &percent,
+                    ),
                 }
                 .map_err(xlsx_error)?;
             }
@@ -433,6 +453,15 @@ fn column_edges(n: usize, width: f32) -> Vec<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_share_cell_never_rounds_unfinished_work_up_nor_passes_100() {
+        assert_eq!(Cell::Share(18_250.0 / 18_253.0).display(), "99,9%");
+        assert_eq!(Cell::Share(18_252.0 / 18_253.0).display(), "99,9%");
+        assert_eq!(Cell::Share(1.0).display(), "100,0%");
+        assert_eq!(Cell::Share(1.3).display(), "100,0%");
+        assert_eq!(Cell::Share(0.123).display(), "12,3%");
+    }
 
     #[test]
     fn thousands_and_sheet_names() {

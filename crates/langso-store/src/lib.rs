@@ -32,3 +32,5 @@ pub type StoreResult<T> = Result<T, StoreError>;
 // --- teams, criteria ---
 pub mod criteria;
 pub mod teams;
+// --- dashboard: plans and targets ---
+pub mod dashboard;

@@ -9,20 +9,35 @@
 //!
 //! "As of" a date the tree is the one in force that day (Huyện Đan Phượng and its 16 communes
 //! on 2024-12-31); recognitions are those in force on the day and visits (`month:*` counters,
-//! by the visit's date) stop at the day's month; the other counters are the current values of
-//! the units of that tree, and the page says so.
+//! by the visit's date) stop at the day's month; the indicators and their denominators are
+//! those at the end of the day's month (`trend`: today's counters minus the monthly moves
+//! since); the other counters are the current values of the units of that tree, and the page
+//! says so.
+//!
+//! Every village under the unit is judged against the criteria in force (one evaluation, which
+//! the page's map reuses): the per-child bars show criteria met, and a recognised village that
+//! fails a measured criterion is flagged. Each indicator carries the target of the nearest
+//! plan (`plans`) and the gap to it.
 
 mod charts;
+mod plans;
 mod report;
 mod rollups;
+mod trend;
 
 pub use charts::{children_chart, indicator_chart, map_svg, months_chart};
+pub use langso_store::dashboard::{PlanRow, TargetRow};
+pub use plans::{
+    ImpossibleValue, PlanInput, PlanView, TargetInput, create_plan, impossible_values, plan,
+    plans_for, set_target,
+};
 pub use report::{monthly_report_pdf, monthly_report_xlsx, report_model};
+pub use trend::{Basis, MonthFigure, TREND_MONTHS, Target, figure, needed, trend_months};
 
 use std::collections::{BTreeMap, HashMap};
 
 use langso_domain::auth::Permission;
-use langso_domain::criteria::RecognitionStep;
+use langso_domain::criteria::{RecognitionStep, Verdict, criteria_met, no_longer_meets};
 use langso_domain::households::IndicatorKind;
 use langso_store::criteria as criteria_store;
 use langso_store::households as counter_store;
@@ -96,9 +111,31 @@ pub struct ChildFigures {
     pub villages: i64,
     /// Of which recognised.
     pub recognised: i64,
+    /// Criteria passed, summed over its villages (a village's own count for a village).
+    pub criteria_met: i64,
+    /// Criteria judged, summed over its villages.
+    pub criteria_judged: i64,
 }
 
-/// One indicator's share under the unit.
+/// A village recognised as smart that no longer meets its criteria today.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Flagged {
+    /// The village.
+    pub unit_id: Uuid,
+    /// Its name, told apart, worded the Vietnamese way.
+    pub name: String,
+    /// The parts of that name, for another language.
+    pub label: UnitLabel,
+    /// The codes of the criteria it fails.
+    pub failing: Vec<String>,
+    /// Criteria passed.
+    pub met: usize,
+    /// Criteria judged.
+    pub judged: usize,
+}
+
+/// One indicator under the unit: a share of its denominator, or for a count (smartphones)
+/// an average per household; its monthly trend and the target a plan sets.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Share {
     /// Code.
@@ -107,8 +144,21 @@ pub struct Share {
     pub label_vi: String,
     /// English label.
     pub label_en: String,
-    /// numerator ÷ denominator (0 when nothing is counted).
+    /// What it is counted over.
+    pub basis: Basis,
+    /// A count shown as an average per household, not a share.
+    pub average: bool,
+    /// The numerator.
+    pub part: i64,
+    /// The denominator.
+    pub whole: i64,
+    /// part ÷ whole: a share 0–1 (never above 1, never 1 for unfinished work), or the
+    /// average for a count (0 when nothing is counted).
     pub share: f64,
+    /// The end of each month of the trend, oldest first (the day's month last).
+    pub trend: Vec<MonthFigure>,
+    /// The target of the nearest plan, if any.
+    pub target: Option<Target>,
 }
 
 /// The dashboard of a unit on a day.
@@ -138,10 +188,11 @@ pub struct Dashboard {
     pub counters_as_of: bool,
     /// Door-to-door visits recorded up to the end of the day's month (`month:*` counters).
     pub visits_to_month: i64,
-}
-
-fn ratio(n: i64, d: i64) -> f64 {
-    if d > 0 { n as f64 / d as f64 } else { 0.0 }
+    /// Villages recognised as smart that no longer meet their criteria today.
+    pub flagged: Vec<Flagged>,
+    /// Every village under the unit judged against the criteria (for the map and the list).
+    #[serde(skip)]
+    pub evaluations: Vec<crate::criteria::VillageEvaluation>,
 }
 
 /// Allows reading figures of `unit` as of `date`: the actor holds `ReadDashboard` on a unit
@@ -192,7 +243,8 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
     )?;
     // Children with the same name (four "Thôn Hòa Bình" under Xã Ô Diên) told apart.
     let labels = tell_apart(labels, |row| row.parent_id);
-    let path: Vec<String> = path.into_iter().map(|u| u.name).collect();
+    let path_units = path;
+    let path: Vec<String> = path_units.iter().map(|u| u.name.clone()).collect();
     let counters: BTreeMap<String, i64> = counters.into_iter().collect();
     let get = |key: &str| counters.get(key).copied().unwrap_or(0);
     // The tree on the day: which village sits under which child.
@@ -210,6 +262,8 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
                 visited: 0,
                 villages: 0,
                 recognised: 0,
+                criteria_met: 0,
+                criteria_judged: 0,
             });
         } else if node.depth > 1
             && let Some(top) = node.parent_id.and_then(|p| top_of.get(&p).copied())
@@ -257,17 +311,61 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
             }
         }
     }
+    // Each village judged against the criteria in force: the map, the per-village bars
+    // (criteria met differ between villages where coverage does not) and the flags.
+    let evaluations = crate::criteria::evaluate_under(db, actor, unit, date).await?;
+    let mut flagged = Vec::new();
+    for v in &evaluations {
+        let (met, judged) = (criteria_met(&v.outcomes), v.outcomes.len());
+        let top = if v.unit_id == unit {
+            None
+        } else {
+            top_of.get(&v.unit_id).and_then(|t| index.get(t)).copied()
+        };
+        if let Some(i) = top {
+            children[i].criteria_met += met as i64;
+            children[i].criteria_judged += judged as i64;
+        }
+        let recognised = recognised.get(&v.unit_id).copied().unwrap_or(false);
+        if no_longer_meets(&v.outcomes, recognised) {
+            flagged.push(Flagged {
+                unit_id: v.unit_id,
+                name: v.name.clone(),
+                label: v.label.clone(),
+                failing: v
+                    .outcomes
+                    .iter()
+                    .filter(|o| o.verdict == Verdict::Fail)
+                    .map(|o| o.code.clone())
+                    .collect(),
+                met,
+                judged,
+            });
+        }
+    }
+    langso_domain::locale::sort_by_name(&mut flagged, |f| f.name.as_str());
+    let (trend_months, monthly) = trend::monthly_values(db, unit, date, &counters).await?;
+    let path_ids: Vec<Uuid> = path_units.iter().map(|u| u.id).collect();
+    let targets = trend::targets(db, unit, &path_ids, date).await?;
     let indicators = crate::households::catalogue(db, date.min(crate::today()))
         .await?
         .into_iter()
         .map(|i| {
-            let denominator = match (i.kind, i.business_only) {
-                (_, true) => get("business"),
-                (IndicatorKind::AdultCount, _) => get("adults"),
-                _ => get("households"),
-            };
+            let (basis, part, whole, trend, target) = trend::indicator_figures(
+                &i,
+                &counters,
+                &trend_months,
+                &monthly,
+                targets.get(&i.code),
+            );
             Share {
-                share: ratio(get(&format!("ind:{}", i.code)), denominator),
+                share: figure(i.kind, part, whole),
+                average: i.kind == IndicatorKind::Count,
+                basis,
+                part,
+                whole,
+                trend,
+                target,
                 code: i.code,
                 label_vi: i.label_vi,
                 label_en: i.label_en,
@@ -288,7 +386,7 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
         members: get("team:members"),
         villages,
         recognised: smart,
-        recognised_share: ratio(smart, villages),
+        recognised_share: langso_domain::locale::share(smart, villages),
         groups: get("group:count"),
         wifi_points: get("asset:wifi"),
         cameras: get("asset:camera"),
@@ -296,7 +394,7 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
         procedures_with_qr: qr,
         households: get("households"),
         visited: get("visited"),
-        coverage: ratio(get("visited"), get("households")),
+        coverage: langso_domain::locale::share(get("visited"), get("households")),
         trainings: get("outreach:training"),
         conferences: get("outreach:conference"),
         billboards: get("outreach:billboard"),
@@ -317,5 +415,7 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
         indicators,
         counters_as_of: date == crate::today(),
         visits_to_month,
+        flagged,
+        evaluations,
     })
 }

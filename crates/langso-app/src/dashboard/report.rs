@@ -6,14 +6,102 @@ use langso_render::report::{Cell, Report, ReportChart, Section, report_pdf, repo
 use time::Date;
 use uuid::Uuid;
 
-use super::{Dashboard, dashboard};
+use langso_domain::locale::{NumberStyle, decimal, percent, share};
+use langso_render::report::group_thousands;
+
+use super::{Basis, Dashboard, Share, dashboard};
 use crate::audit::{Change, record_alone};
 use crate::auth::Actor;
 use crate::{AppResult, Db};
 
+/// The denominator an indicator is counted over, as the report names it.
+fn basis_vi(s: &Share) -> &'static str {
+    match s.basis {
+        Basis::Households => "hộ",
+        Basis::Adults => "người lớn",
+        Basis::Business => "hộ kinh doanh",
+    }
+}
+
+/// How an indicator's figure reads: a share (floored, never above 100 %) or, for a count
+/// such as smartphones, an average per household.
+fn figure_vi(s: &Share, part: i64, whole: i64) -> String {
+    if s.average {
+        if whole > 0 {
+            format!(
+                "{} mỗi hộ",
+                decimal(part as f64 / whole as f64, 1, NumberStyle::Vietnamese)
+            )
+        } else {
+            "—".to_owned()
+        }
+    } else {
+        percent(part, whole, NumberStyle::Vietnamese)
+    }
+}
+
+fn indicator_row(s: &Share) -> Vec<Cell> {
+    vec![
+        Cell::Text(s.label_vi.clone()),
+        Cell::Count(s.part),
+        Cell::Text(format!("{} {}", group_thousands(s.whole), basis_vi(s))),
+        if s.average {
+            Cell::Text(figure_vi(s, s.part, s.whole))
+        } else {
+            Cell::Share(s.share)
+        },
+    ]
+}
+
+fn target_row(s: &Share) -> Vec<Cell> {
+    let then = s
+        .trend
+        .first()
+        .map(|m| figure_vi(s, m.part, m.whole))
+        .unwrap_or_default();
+    let (goal, gap) = match &s.target {
+        None => ("Chưa đặt".to_owned(), String::new()),
+        Some(t) => {
+            let goal = if s.average {
+                format!("{} mỗi hộ", decimal(t.value, 1, NumberStyle::Vietnamese))
+            } else {
+                percent(
+                    (t.value * 1000.0).round() as i64,
+                    1000,
+                    NumberStyle::Vietnamese,
+                )
+            };
+            let gap = if t.needed == 0 {
+                "Đã đạt".to_owned()
+            } else if s.average {
+                format!("còn {}", group_thousands(t.needed))
+            } else {
+                format!("còn {} {}", group_thousands(t.needed), basis_vi(s))
+            };
+            (format!("{goal} năm {} ({})", t.year, t.plan), gap)
+        }
+    };
+    vec![
+        Cell::Text(s.label_vi.clone()),
+        Cell::Text(then),
+        Cell::Text(figure_vi(s, s.part, s.whole)),
+        Cell::Text(goal),
+        Cell::Text(gap),
+    ]
+}
+
 /// The report's content for a unit as of `date` (the last day of the month reported).
 pub fn report_model(d: &Dashboard) -> Report {
     let f = &d.figures;
+    let trend_from = d
+        .indicators
+        .first()
+        .and_then(|s| s.trend.first())
+        .map(|m| match m.month.split_once('-') {
+            Some((year, month)) => format!("{month}/{year}"),
+            None => m.month.clone(),
+        })
+        .unwrap_or_default();
     let count = |label: &str, n: i64| vec![Cell::Text(label.to_owned()), Cell::Count(n)];
     let headline = vec![
         count("Tổ CNSCĐ cấp xã", f.commune_teams),
@@ -21,8 +109,9 @@ pub fn report_model(d: &Dashboard) -> Report {
         count("Thành viên tổ CNSCĐ", f.members),
         count("Thôn, tổ dân phố", f.villages),
         count("Thôn thông minh đã công nhận", f.recognised),
+        count("Trong đó: không còn đạt tiêu chí", d.flagged.len() as i64),
         vec![
-            Cell::Text("Tỉ lệ thôn thông minh".to_owned()),
+            Cell::Text("Tỉ lệ thôn thông minh (trên số thôn, tổ dân phố)".to_owned()),
             Cell::Share(f.recognised_share),
         ],
         count("Nhóm Zalo do tổ CNSCĐ quản lý", f.groups),
@@ -36,7 +125,7 @@ pub fn report_model(d: &Dashboard) -> Report {
         count("Hộ gia đình", f.households),
         count("Hộ đã đến tận nhà", f.visited),
         vec![
-            Cell::Text("Tỉ lệ \"đi từng ngõ, gõ từng nhà\"".to_owned()),
+            Cell::Text("Tỉ lệ \"đi từng ngõ, gõ từng nhà\" (trên số hộ)".to_owned()),
             Cell::Share(f.coverage),
         ],
     ];
@@ -60,10 +149,18 @@ pub fn report_model(d: &Dashboard) -> Report {
             ]
         })
         .collect();
-    let indicators = d
-        .indicators
+    let indicators = d.indicators.iter().map(indicator_row).collect();
+    let targets = d.indicators.iter().map(target_row).collect();
+    let flagged = d
+        .flagged
         .iter()
-        .map(|s| vec![Cell::Text(s.label_vi.clone()), Cell::Share(s.share)])
+        .map(|f| {
+            vec![
+                Cell::Text(f.name.clone()),
+                Cell::Text(format!("{}/{}", f.met, f.judged)),
+                Cell::Text(f.failing.join(", ")),
+            ]
+        })
         .collect();
     let months = d
         .months
@@ -106,8 +203,30 @@ pub fn report_model(d: &Dashboard) -> Report {
             },
             Section {
                 title: "Chỉ số chuyển đổi số".to_owned(),
-                headers: vec!["Chỉ số".to_owned(), "Tỉ lệ".to_owned()],
+                headers: ["Chỉ số", "Số đạt", "Trên tổng số", "Tỉ lệ hoặc bình quân"]
+                    .map(str::to_owned)
+                    .to_vec(),
                 rows: indicators,
+            },
+            Section {
+                title: "Diễn biến và chỉ tiêu".to_owned(),
+                headers: [
+                    &format!("Chỉ số (đầu kỳ: cuối tháng {trend_from})"),
+                    "Đầu kỳ",
+                    "Tháng báo cáo",
+                    "Chỉ tiêu",
+                    "Còn thiếu",
+                ]
+                .map(str::to_owned)
+                .to_vec(),
+                rows: targets,
+            },
+            Section {
+                title: "Thôn đã công nhận nhưng không còn đạt tiêu chí".to_owned(),
+                headers: ["Thôn", "Tiêu chí đạt", "Tiêu chí chưa đạt"]
+                    .map(str::to_owned)
+                    .to_vec(),
+                rows: flagged,
             },
             Section {
                 title: "Lượt đến hộ theo tháng".to_owned(),
@@ -125,7 +244,7 @@ pub fn report_model(d: &Dashboard) -> Report {
                     .map(|c| {
                         (
                             c.name.clone(),
-                            c.recognised as f64 / c.villages as f64,
+                            share(c.recognised, c.villages),
                             format!("{}/{}", c.recognised, c.villages),
                         )
                     })
@@ -136,11 +255,12 @@ pub fn report_model(d: &Dashboard) -> Report {
                 bars: d
                     .indicators
                     .iter()
+                    .filter(|s| !s.average)
                     .map(|s| {
                         (
                             s.label_vi.clone(),
-                            s.share.min(1.0),
-                            format!("{:.0}%", s.share * 100.0),
+                            s.share,
+                            percent(s.part, s.whole, NumberStyle::Vietnamese),
                         )
                     })
                     .collect(),

@@ -130,6 +130,7 @@ async fn run(db: &Db, progress: &dyn Progress) -> AppResult<()> {
         store::upsert_values(&mut tx, &batch.values).await?;
         store::insert_visits(&mut tx, &batch.visits).await?;
         store::add_counters(&mut tx, &batch.counters).await?;
+        store::add_counters_by_month(&mut tx, &batch.monthly).await?;
         tx.commit().await?;
         progress.advance(1);
     }
@@ -140,7 +141,11 @@ struct Batch {
     households: Vec<HouseholdRow>,
     values: Vec<(Uuid, String, i64)>,
     visits: Vec<VisitRow>,
+    /// Counters without a monthly history (visits, members, …).
     counters: BTreeMap<(Uuid, String), i64>,
+    /// Counters with one (`store::tracked_monthly`), by (village, key, month) of the visit
+    /// that recorded them, so the dashboard's trends show 2022 to 2025.
+    monthly: BTreeMap<(Uuid, String, String), i64>,
 }
 
 fn village_households(
@@ -157,7 +162,14 @@ fn village_households(
         values: Vec::new(),
         visits: Vec::new(),
         counters: BTreeMap::new(),
+        monthly: BTreeMap::new(),
     };
+    let count_month =
+        |key: &str, on: Date, delta: i64, monthly: &mut BTreeMap<(Uuid, String, String), i64>| {
+            *monthly
+                .entry((unit, key.to_owned(), store::month_of(on)))
+                .or_insert(0) += delta;
+        };
     let count_key = |key: String, delta: i64, counters: &mut BTreeMap<(Uuid, String), i64>| {
         *counters.entry((unit, key)).or_insert(0) += delta;
     };
@@ -212,11 +224,12 @@ fn village_households(
             created_at: now,
             updated_at: now,
         });
-        count_key("households".into(), 1, &mut batch.counters);
+        // Registered at the first visit.
+        count_month("households", first, 1, &mut batch.monthly);
         count_key("members".into(), members, &mut batch.counters);
-        count_key("adults".into(), adults, &mut batch.counters);
-        count_key("business".into(), i64::from(business), &mut batch.counters);
-        count_key("visited".into(), 1, &mut batch.counters);
+        count_month("adults", first, adults, &mut batch.monthly);
+        count_month("business", first, i64::from(business), &mut batch.monthly);
+        count_month("visited", first, 1, &mut batch.monthly);
         // Final values at the village's level; the first visit saw about 60% of them.
         let mut finals = BTreeMap::new();
         for seed in INDICATOR_SEEDS
@@ -232,6 +245,11 @@ fn village_households(
                 IndicatorKind::Level => i64::from(dice.chance(level)) * 2,
             };
             finals.insert(seed.code.to_owned(), value);
+        }
+        // Level 2 is an upgrade of level 1: never more adults at level 2 than at level 1.
+        let level1 = finals.get("vneid_1").copied().unwrap_or(0);
+        if let Some(level2) = finals.get_mut("vneid_2") {
+            *level2 = (*level2).min(level1);
         }
         let early: BTreeMap<String, i64> = finals
             .iter()
@@ -267,7 +285,13 @@ fn village_households(
             }
         }
         for (code, value) in finals {
-            count_key(format!("ind:{code}"), value, &mut batch.counters);
+            let key = format!("ind:{code}");
+            // What the first visit saw, then the rest at the second.
+            let seen_first = early.get(&code).copied().unwrap_or(value);
+            count_month(&key, first, seen_first, &mut batch.monthly);
+            if let Some(on) = second {
+                count_month(&key, on, value - seen_first, &mut batch.monthly);
+            }
             batch.values.push((id, code, value));
         }
     }

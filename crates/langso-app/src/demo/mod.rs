@@ -9,6 +9,8 @@ mod auth;
 // --- comms ---
 mod comms;
 mod households;
+// --- dashboard: plans and targets ---
+mod plans;
 mod procedures;
 mod units;
 // --- teams, criteria ---
@@ -44,6 +46,8 @@ pub const SEEDS: &[DemoSeed] = &[
     comms::SEED,
     // --- assets ---
     assets::SEED,
+    // --- dashboard: plans and targets ---
+    plans::SEED,
 ];
 
 /// How many households the demo generates per village: the real demo has about 42,000 in all;

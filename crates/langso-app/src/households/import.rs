@@ -21,7 +21,7 @@ use uuid::Uuid;
 use super::columns::{Column, Layout, column_of_field};
 use super::import_writer::{Write, same, send, write_loop};
 use super::limits::MAX_REPORTED_ERRORS;
-use super::register::{HouseholdInput, validate};
+use super::register::{HouseholdInput, adult_counting, fewer_adults, validate};
 use super::seen_codes::SeenCodes;
 use super::sheet::{Cell, Rows, cell_bool, cell_date, cell_integer};
 use crate::audit::{self, Change};
@@ -481,6 +481,8 @@ pub async fn import_households(
         let (sender, receiver) = tokio::sync::mpsc::channel(WRITES_AHEAD);
         Some((sender, tokio::spawn(write_loop(tx, receiver))))
     };
+    // The indicators that count a household's adults (an update may not go below them).
+    let adult_counts = adult_counting(db).await?;
     let mut since_tick = 0u64;
     while let Some(next) = rows.next_row() {
         since_tick += 1;
@@ -508,6 +510,12 @@ pub async fn import_households(
             }
             Some(old) if same(&old, &new) => pass.report.unchanged += 1,
             Some(old) => {
+                // Fewer adults than a value already counts cannot be true: refused, named.
+                let header = pass.layout.header(Column::Adults);
+                if let Some(e) = fewer_adults(db, (&old, &new), &adult_counts, row, header).await? {
+                    pass.add_errors(&mut vec![e]);
+                    continue;
+                }
                 pass.report.updated += 1;
                 new.id = old.id;
                 new.created_at = old.created_at;

@@ -24,8 +24,13 @@ pub struct IndicatorShare {
     pub numerator: i64,
     /// Adults (or households, or business households) counted.
     pub denominator: i64,
-    /// numerator ÷ denominator, 0 when nothing is counted.
+    /// numerator ÷ denominator, 0 when nothing is counted: a share (never above 1), or for
+    /// a count (smartphones) the average per household.
     pub share: f64,
+    /// What the denominator counts: `households`, `adults` or `business`.
+    pub basis: &'static str,
+    /// A count, shown as an average per household rather than a share.
+    pub average: bool,
 }
 
 /// Survey progress for a unit and for each unit under it.
@@ -54,11 +59,7 @@ pub struct Progress {
 }
 
 fn share(numerator: i64, denominator: i64) -> f64 {
-    if denominator > 0 {
-        numerator as f64 / denominator as f64
-    } else {
-        0.0
-    }
+    langso_domain::locale::share(numerator, denominator)
 }
 
 /// Progress under `unit` for an actor allowed to read its dashboard.
@@ -139,7 +140,17 @@ fn figures(
                 label_en: i.label_en.clone(),
                 numerator,
                 denominator,
-                share: share(numerator, denominator),
+                share: if i.kind == IndicatorKind::Count {
+                    if denominator > 0 {
+                        numerator as f64 / denominator as f64
+                    } else {
+                        0.0
+                    }
+                } else {
+                    share(numerator, denominator)
+                },
+                basis: crate::dashboard::Basis::of(i.kind, i.business_only).as_str(),
+                average: i.kind == IndicatorKind::Count,
             }
         })
         .collect();

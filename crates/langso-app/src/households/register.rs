@@ -256,6 +256,9 @@ pub async fn update_household(
             &[],
         )]));
     }
+    if row.adults < old.adults {
+        refuse_fewer_adults_than_values(db, old.id, row.adults).await?;
+    }
     row.id = old.id;
     row.created_at = old.created_at;
     row.assigned_to = old.assigned_to;
@@ -284,6 +287,69 @@ pub async fn update_household(
     .await?;
     tx.commit().await?;
     get_household(db, actor, id).await
+}
+
+/// Refuses lowering a household's adults below an indicator that counts its adults (three
+/// adults with VNeID in a household of two cannot be true): the visit values are corrected first.
+async fn refuse_fewer_adults_than_values(db: &Db, household: Uuid, adults: i64) -> AppResult<()> {
+    let most = most_adults_counted(db, household, &adult_counting(db).await?).await?;
+    if most > adults {
+        return Err(AppError::Invalid(vec![CellError::keyed(
+            0,
+            "adults",
+            "households-adults-below-values",
+            &[("most", &most)],
+        )]));
+    }
+    Ok(())
+}
+
+/// An imported row that lowers a household's adults below what its values count: the
+/// refusal of `row` under the file's `header` for adults.
+pub(super) async fn fewer_adults(
+    db: &Db,
+    (old, new): (&HouseholdRow, &HouseholdRow),
+    codes: &[String],
+    row: usize,
+    header: &str,
+) -> AppResult<Option<CellError>> {
+    if new.adults >= old.adults {
+        return Ok(None);
+    }
+    let most = most_adults_counted(db, old.id, codes).await?;
+    Ok((most > new.adults).then(|| {
+        CellError::keyed(
+            row,
+            header,
+            "households-adults-below-values",
+            &[("most", &most)],
+        )
+    }))
+}
+
+/// The codes of the indicators that count a household's adults.
+pub(super) async fn adult_counting(db: &Db) -> AppResult<Vec<String>> {
+    Ok(super::catalogue::catalogue(db, today())
+        .await?
+        .into_iter()
+        .filter(|i| i.kind == langso_domain::households::IndicatorKind::AdultCount)
+        .map(|i| i.code)
+        .collect())
+}
+
+/// The most adults any of `codes` counts in a household.
+pub(super) async fn most_adults_counted(
+    db: &Db,
+    household: Uuid,
+    codes: &[String],
+) -> AppResult<i64> {
+    Ok(store::household_values(db, household)
+        .await?
+        .into_iter()
+        .filter(|(code, _)| codes.contains(code))
+        .map(|(_, value)| value)
+        .max()
+        .unwrap_or(0))
 }
 
 /// A household moving village takes its indicator values (and visited mark) with it.

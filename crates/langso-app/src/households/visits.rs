@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use langso_domain::auth::Permission;
-use langso_domain::households::HELP_KINDS;
+use langso_domain::households::{HELP_KINDS, check_together};
 use langso_store::Tx;
 use langso_store::audit as audit_store;
 use langso_store::auth as auth_store;
@@ -132,6 +132,24 @@ pub async fn check_visit(
                     errors.push(CellError::from_message(0, code, e.message()));
                 }
             }
+        }
+    }
+    // Values that cannot be true together (VNeID level 2 above level 1), judged on the
+    // household's values after this visit: read only when the visit touches them.
+    let touches = |code: &str| input.values.contains_key(code);
+    if errors.is_empty() && (touches("vneid_1") || touches("vneid_2")) {
+        let mut after: BTreeMap<String, i64> = BTreeMap::new();
+        if !(touches("vneid_1") && touches("vneid_2")) {
+            after.extend(
+                store::household_values(db, row.id)
+                    .await?
+                    .into_iter()
+                    .filter(|(code, _)| code.starts_with("vneid_")),
+            );
+        }
+        after.extend(input.values.iter().map(|(k, v)| (k.clone(), *v)));
+        for (field, message) in check_together(&after) {
+            errors.push(CellError::from_message(0, field, message));
         }
     }
     for help in &input.help {

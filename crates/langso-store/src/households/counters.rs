@@ -18,6 +18,8 @@ pub async fn add_counter(tx: &mut Tx, unit: Uuid, key: &str, delta: i64) -> Stor
     on_tx!(tx, c => sqlx::query(sql).bind(unit).bind(key).bind(delta).execute(&mut *c).await.map(|_| ()))?;
     // The unit's ancestors move in the same transaction (see `rollups`).
     super::roll_up(tx, unit, key, delta).await?;
+    // The month's move too, for trends (see `monthly`).
+    super::add_monthly(tx, unit, &super::this_month(), key, delta).await?;
     Ok(())
 }
 

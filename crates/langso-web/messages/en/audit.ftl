@@ -123,3 +123,6 @@ audit-action-faults-moderate = Hid a report's text or photo
 audit-action-faults-reopen = The reporter said the fault is still there
 audit-action-faults-confirm = The reporter confirmed the fix
 audit-action-faults-service-level = Set response and repair times
+# h15b: plans and targets
+audit-action-plan-create = Entered a plan
+audit-action-plan-target = Set a plan's target

@@ -171,3 +171,6 @@ round-assign-too-many = { $count } households ticked, more than { $limit } at on
 round-assign-alley-empty = This alley has no households.
 # h15c: import template
 hhimport-template = Download the template (XLSX, with one example row)
+# h15b: values that cannot be true
+households-vneid2-above-vneid1 = { $level2 } adults at VNeID level 2 but only { $level1 } at level 1: level 2 is an upgrade of level 1
+households-adults-below-values = The household has { $most } adults recorded with an indicator: correct those values with a visit before lowering the number of adults

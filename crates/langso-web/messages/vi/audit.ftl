@@ -123,3 +123,6 @@ audit-action-faults-moderate = Ẩn nội dung, ảnh phản ánh
 audit-action-faults-reopen = Người báo hỏng báo sự cố vẫn còn
 audit-action-faults-confirm = Người báo hỏng xác nhận đã sửa
 audit-action-faults-service-level = Đặt thời hạn phản hồi và sửa chữa
+# h15b: plans and targets
+audit-action-plan-create = Nhập kế hoạch
+audit-action-plan-target = Đặt chỉ tiêu của kế hoạch

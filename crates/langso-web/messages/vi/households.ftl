@@ -171,3 +171,6 @@ round-assign-too-many = Đã chọn { $count } hộ, quá { $limit } hộ một 
 round-assign-alley-empty = Ngõ này không có hộ nào.
 # h15c: import template
 hhimport-template = Tải tệp mẫu (XLSX, có một dòng ví dụ)
+# h15b: values that cannot be true
+households-vneid2-above-vneid1 = { $level2 } người lớn có VNeID mức 2 nhưng chỉ { $level1 } người có mức 1: mức 2 là nâng cấp từ mức 1
+households-adults-below-values = Hộ đang ghi { $most } người lớn có một chỉ số: sửa các số liệu đó bằng một lần đến hộ trước khi giảm số người lớn

@@ -100,6 +100,16 @@ impl Chrome {
         locale::count(value.whole(), self.lang.number_style())
     }
 
+    /// `part` over `whole` as an average to one decimal ("2,7" smartphones a household): how
+    /// a count reads, never as a share.
+    pub fn average(&self, part: impl Count, whole: impl Count) -> String {
+        let (part, whole) = (part.whole(), whole.whole());
+        if whole <= 0 {
+            return "—".to_owned();
+        }
+        locale::decimal(part as f64 / whole as f64, 1, self.lang.number_style())
+    }
+
     /// `part` of `whole` as a percentage that never rounds unfinished work up to 100.
     pub fn percent(&self, part: impl Count, whole: impl Count) -> String {
         locale::percent(part.whole(), whole.whole(), self.lang.number_style())

@@ -988,6 +988,30 @@ const ROUTES: &[Route] = &[
         Body::None,
         200,
     ),
+    // --- h15b: plans and targets, values that cannot be true ---
+    route("GET", "/plans", Targeted(ReadDashboard), Body::None, 200),
+    route("POST", "/plans", Targeted(ManageProgramme), Body::Form, 303),
+    route(
+        "GET",
+        "/plans/{id}",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/plans/{id}/targets",
+        Targeted(ManageProgramme),
+        Body::Form,
+        303,
+    ),
+    route(
+        "GET",
+        "/households/impossible",
+        Targeted(ReadPeople),
+        Body::None,
+        200,
+    ),
     // --- households import/export ---
     route(
         "POST",
@@ -1816,13 +1840,13 @@ impl Fixture {
                         ))
                         .unwrap(),
                     ),
-                    ("POST", "/api/v1/households/{id}/visits") => {
-                        Some(json!({"values": {"vneid_2": 1}, "help": ["vneid_level2"]}))
-                    }
+                    ("POST", "/api/v1/households/{id}/visits") => Some(
+                        json!({"values": {"vneid_1": 1, "vneid_2": 1}, "help": ["vneid_level2"]}),
+                    ),
                     ("POST", "/api/v1/households/{id}/assign") => Some(json!({"user_id": null})),
-                    ("POST", "/households/{id}/visit") => {
-                        Some(json!({"csrf": csrf, "ind.vneid_2": "1", "help": "vneid_level2"}))
-                    }
+                    ("POST", "/households/{id}/visit") => Some(
+                        json!({"csrf": csrf, "ind.vneid_1": "1", "ind.vneid_2": "1", "help": "vneid_level2"}),
+                    ),
                     _ => None,
                 };
                 (path, body)
@@ -2271,6 +2295,33 @@ impl Fixture {
             "/assets/{id}" => {
                 let asset = self.target_asset(unit, "grid_light").await;
                 (path.replace("{id}", &asset.to_string()), None)
+            }
+            "/plans" | "/households/impossible" if route.method == "GET" => {
+                (format!("{path}?unit={unit}"), None)
+            }
+            "/plans" => (
+                path,
+                Some(
+                    json!({"csrf": csrf, "unit": unit, "number": format!("{n}/KH-MATRIX"), "issued_on": "2024-01-01", "title": "Kế hoạch ma trận"}),
+                ),
+            ),
+            "/plans/{id}" | "/plans/{id}/targets" => {
+                let plan = langso_app::dashboard::create_plan(
+                    self.app.db(),
+                    &Actor::system("matrix"),
+                    &langso_app::dashboard::PlanInput {
+                        unit_id: Some(unit),
+                        number: format!("{n}/KH-MATRIX-{}", route.method),
+                        issued_on: Some(langso_app::today()),
+                        title: "Kế hoạch ma trận".to_owned(),
+                    },
+                )
+                .await
+                .unwrap();
+                let body = (route.method == "POST").then(|| {
+                    json!({"csrf": csrf, "unit": unit, "indicator": "vneid_1", "year": "2030", "value": "90"})
+                });
+                (path.replace("{id}", &plan.id.to_string()), body)
             }
             "/teams" | "/outreach" if route.method == "GET" => {
                 (format!("{path}?unit={unit}"), None)

@@ -124,6 +124,7 @@ async fn a_visit_from_the_round_moves_village_and_commune_shares_at_once() {
         .header("cookie", member.header())
         .form(&[
             ("csrf", csrf.as_str()),
+            ("ind.vneid_1", "2"),
             ("ind.vneid_2", "2"),
             ("help", "vneid_level2"),
             ("notes", "đã hướng dẫn"),

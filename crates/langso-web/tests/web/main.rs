@@ -18,6 +18,7 @@ mod crafted_uploads;
 mod credentials;
 mod fault_reports;
 mod fault_updates;
+mod figures;
 mod household_files;
 mod households;
 mod import_templates;

@@ -39,6 +39,9 @@ pub(crate) const PAGES: &[&str] = &[
     "/admin/users",
     "/webhooks",
     "/audit",
+    "/plans",
+    "/plans?unit=09817",
+    "/households/impossible",
 ];
 
 /// (list page, the route of the detail pages its links open).
@@ -57,6 +60,7 @@ pub(crate) const DETAILS: &[(&str, &str)] = &[
     ("/webhooks", "/webhooks/{id}"),
     ("/qr/analytics", "/procedures/{code}/history"),
     ("/qr/analytics", "/procedures/{code}/new-version"),
+    ("/plans?unit=09817", "/plans/{id}"),
 ];
 
 /// Pages under a household's page.

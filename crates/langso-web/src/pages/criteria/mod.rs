@@ -54,7 +54,13 @@ fn label(criterion: &Criterion, lang: Lang) -> String {
 
 /// A share (0–1) as a percentage in the page's conventions: "70 %" / "70%", "62,5 %".
 fn share(chrome: &Chrome, value: f64) -> String {
-    let number = amount(chrome, value * 100.0);
+    // Never above 100 %, never rounded up to it (0.9996 reads 99,9 %).
+    let tenths = if value >= 1.0 {
+        1000.0
+    } else {
+        ((value.max(0.0) * 1000.0 + 1e-9).floor()).min(999.0)
+    };
+    let number = amount(chrome, tenths / 10.0);
     match chrome.lang {
         Lang::Vi => format!("{number} %"),
         Lang::En => format!("{number}%"),

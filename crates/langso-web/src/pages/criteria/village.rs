@@ -11,7 +11,7 @@ use langso_app::criteria::{
 };
 use langso_app::{AppError, AppResult, CellError, today};
 use langso_domain::auth::Permission;
-use langso_domain::criteria::{Rule, Verdict, VillageStatus};
+use langso_domain::criteria::{Rule, Verdict, VillageStatus, no_longer_meets};
 use langso_domain::units::{Unit, parse_date};
 use serde::Deserialize;
 use time::Date;
@@ -54,6 +54,8 @@ struct VillagePage {
     unit: Unit,
     set: Option<CriteriaSet>,
     status: &'static str,
+    /// Recognised, but a criterion measured today is below its threshold.
+    flagged: bool,
     households: i64,
     /// A thôn or tổ dân phố (clusters are not judged).
     eligible: bool,
@@ -162,6 +164,7 @@ pub(super) async fn village_page(
         })
         .collect();
     let shown = VillagePage {
+        flagged: no_longer_meets(&evaluated, status == VillageStatus::Recognised),
         status: status.as_str(),
         households,
         eligible,

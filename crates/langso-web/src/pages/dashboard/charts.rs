@@ -21,15 +21,6 @@ pub(super) fn month(key: &str) -> String {
     }
 }
 
-/// A share (0–1) as a whole percentage in the page's conventions.
-fn share(chrome: &Chrome, value: f64) -> String {
-    let number = langso_domain::locale::decimal(value * 100.0, 0, chrome.lang.number_style());
-    match chrome.lang {
-        Lang::Vi => format!("{number} %"),
-        Lang::En => format!("{number}%"),
-    }
-}
-
 /// Households visited over time: visits per month, cumulated.
 pub(super) fn months(chrome: &Chrome, d: &Dashboard) -> String {
     let mut total = 0;
@@ -52,22 +43,28 @@ pub(super) fn months(chrome: &Chrome, d: &Dashboard) -> String {
     .svg()
 }
 
-/// Smart villages recognised per child unit (x of y).
+/// Criteria met per child unit: a village's criteria passed of those judged, a commune's
+/// summed over its villages (these differ between villages where coverage and recognition
+/// often do not).
 pub(super) fn children(chrome: &Chrome, d: &Dashboard) -> String {
     BarChart {
-        title: chrome.t("dashboard-chart-children").to_owned(),
+        title: chrome.t("dashboard-chart-criteria").to_owned(),
         bars: d
             .children
             .iter()
-            .filter(|c| c.villages > 0)
+            .filter(|c| c.criteria_judged > 0)
             .map(|c| Bar {
                 label: crate::html::unit_label(chrome.lang, &c.label),
-                value: c.recognised as f64 / c.villages as f64,
-                text: format!(
-                    "{}/{}",
-                    chrome.count(c.recognised),
-                    chrome.count(c.villages)
-                ),
+                value: langso_domain::locale::share(c.criteria_met, c.criteria_judged),
+                text: if c.villages == 1 {
+                    format!(
+                        "{}/{}",
+                        chrome.count(c.criteria_met),
+                        chrome.count(c.criteria_judged)
+                    )
+                } else {
+                    chrome.percent(c.criteria_met, c.criteria_judged)
+                },
             })
             .collect(),
         max: Some(1.0),
@@ -75,20 +72,26 @@ pub(super) fn children(chrome: &Chrome, d: &Dashboard) -> String {
     .svg()
 }
 
-/// Each indicator's share under the unit, named in the reader's language.
+/// Each indicator counted as a share under the unit, named in the reader's language, with
+/// its denominator; counts (smartphones) are averages and are not drawn as shares.
 pub(super) fn indicators(chrome: &Chrome, d: &Dashboard) -> String {
     BarChart {
         title: chrome.t("dashboard-chart-indicators").to_owned(),
         bars: d
             .indicators
             .iter()
+            .filter(|s| !s.average)
             .map(|s| Bar {
                 label: match chrome.lang {
                     Lang::En if !s.label_en.is_empty() => s.label_en.clone(),
                     _ => s.label_vi.clone(),
                 },
-                value: s.share.min(1.0),
-                text: share(chrome, s.share),
+                value: s.share,
+                text: format!(
+                    "{} ({})",
+                    chrome.percent(s.part, s.whole),
+                    chrome.tk("dashboard-basis", s.basis.as_str())
+                ),
             })
             .collect(),
         max: Some(1.0),

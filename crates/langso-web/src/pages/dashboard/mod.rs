@@ -4,6 +4,8 @@
 //! Excel and PDF.
 
 mod charts;
+mod figures;
+mod plans;
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -19,7 +21,12 @@ use crate::{AppState, messages};
 
 /// The dashboard screen.
 pub(super) fn routes() -> Routes {
-    Routes::new().get("/dashboard", show)
+    Routes::new()
+        .get("/dashboard", show)
+        .get("/plans", plans::index)
+        .post("/plans", plans::create)
+        .get("/plans/{id}", plans::show)
+        .post("/plans/{id}/targets", plans::set_target)
 }
 
 /// `?unit=<id or code>&date=YYYY-MM-DD`.
@@ -31,6 +38,8 @@ struct DashboardQuery {
 
 /// A village of the commune shown: its id, its name and its status code.
 struct VillageRow {
+    /// Recognised, but no longer meeting its criteria.
+    flagged: bool,
     id: String,
     name: String,
     status: &'static str,
@@ -55,6 +64,12 @@ struct DashboardPage {
     /// The villages of a commune (or the village itself) with their status, each linking to
     /// its evaluation page; empty above the commune, where the map's dots link instead.
     villages: Vec<VillageRow>,
+    /// Each indicator now, with its denominator, trend, target and gap.
+    indicator_rows: Vec<figures::IndicatorRow>,
+    /// The month the trend starts, as shown (`04/2024`).
+    trend_from: String,
+    /// Recognised villages that no longer meet their criteria: (id, name, "met 9 of 13").
+    flagged: Vec<(String, String, String)>,
     /// Work orders against their service levels, for readers of the unit's work orders.
     service: Option<ServiceBlock>,
 }
@@ -128,10 +143,9 @@ async fn show(
     let d = actions::dashboard(db, actor, unit, date)
         .await
         .map_err(&fail)?;
-    // One evaluation serves the map (every village under the unit) and the list.
-    let evaluated = langso_app::criteria::evaluate_under(db, actor, unit, date)
-        .await
-        .map_err(&fail)?;
+    // The dashboard's one evaluation serves the map (every village under the unit) and the list.
+    let mut d = d;
+    let evaluated = std::mem::take(&mut d.evaluations);
     let map_svg = charts::map(&page.chrome, &evaluated, d.as_of);
     let level = langso_app::units::get(db, unit)
         .await
@@ -141,11 +155,27 @@ async fn show(
     let mut villages = Vec::new();
     if matches!(level, Level::Commune | Level::Village) {
         villages.extend(evaluated.into_iter().map(|v| VillageRow {
+            flagged: d.flagged.iter().any(|f| f.unit_id == v.unit_id),
             id: v.unit_id.to_string(),
             name: crate::html::unit_label(page.lang, &v.label),
             status: v.status.as_str(),
         }));
     }
+    let flagged = d
+        .flagged
+        .iter()
+        .map(|f| {
+            (
+                f.unit_id.to_string(),
+                crate::html::unit_label(page.lang, &f.label),
+                messages::render(
+                    page.lang,
+                    "dashboard-criteria-met",
+                    &[("met", f.met.to_string()), ("judged", f.judged.to_string())],
+                ),
+            )
+        })
+        .collect();
     langso_domain::locale::sort_by_name(&mut villages, |v| v.name.as_str());
     let lang = page.lang;
     let month = format!("{:04}-{:02}", date.year(), u8::from(date.month()));
@@ -169,6 +199,14 @@ async fn show(
     };
     let service = service_block(db, &page, unit, date).await;
     Ok(render(&DashboardPage {
+        indicator_rows: figures::indicator_rows(&page.chrome, &d),
+        trend_from: d
+            .indicators
+            .first()
+            .and_then(|s| s.trend.first())
+            .map(|m| charts::month(&m.month))
+            .unwrap_or_default(),
+        flagged,
         villages,
         service,
         chrome: page.chrome.clone(),

@@ -5,6 +5,7 @@
 mod assign;
 mod files;
 mod household;
+mod impossible;
 mod list;
 mod progress;
 mod round;
@@ -21,6 +22,7 @@ use crate::messages::Lang;
 pub(super) fn routes() -> Routes {
     Routes::new()
         .get("/households", list::index)
+        .get("/households/impossible", impossible::show)
         .get("/households/{id}", household::show)
         .route(
             "/households/{id}/visit",
