@@ -47,6 +47,10 @@ pub struct ImportReport {
     pub dry_run: bool,
     /// Columns of the file that were not recognised (ignored).
     pub ignored_columns: Vec<String>,
+    /// Totals rows ("Tổng cộng") left out, by row number.
+    pub totals_skipped: Vec<usize>,
+    /// The encoding a CSV file was converted from, when it was not UTF-8.
+    pub converted_from: Option<String>,
 }
 
 /// Where a file is imported: a commune (the file names each row's village) or one village.
@@ -166,6 +170,9 @@ struct Pass<'a> {
     errors: Vec<CellError>,
     /// Bad cells past [`MAX_REPORTED_ERRORS`], counted only.
     errors_dropped: usize,
+    /// The first row holding a masked number ("091*****78"): the file is an export made
+    /// without the right to see personal numbers, refused whole with one message.
+    masked: Option<usize>,
     report: ImportReport,
     created: Vec<HouseholdRow>,
     counters: BTreeMap<(Uuid, String), i64>,
@@ -199,6 +206,14 @@ impl Pass<'_> {
             .cell(cells, Column::Code)
             .map(Cell::text)
             .unwrap_or_default();
+        let masked = [Column::Phone, Column::CitizenId]
+            .into_iter()
+            .filter_map(|column| layout.cell(cells, column))
+            .any(|cell| matches!(cell, Cell::Text(t) if t.contains('*')));
+        if masked {
+            self.masked.get_or_insert(row);
+            return None;
+        }
         let old = self.existing.get(code_cell.trim());
         // Columns the file does not have keep what the register holds.
         let mut input = match old {
@@ -244,7 +259,15 @@ impl Pass<'_> {
             input.representative_phone = value;
         }
         if let Some(value) = text(Column::CitizenId) {
-            input.citizen_id = value;
+            input.citizen_id = match layout.cell(cells, Column::CitizenId) {
+                // Excel dropped the leading zeros of a number typed without a quote.
+                Some(Cell::Number(_))
+                    if value.len() < 12 && value.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    format!("{value:0>12}")
+                }
+                _ => value,
+            };
         }
         if let Some(value) = text(Column::ConsentPurpose) {
             input.consent_purpose = value;
@@ -461,6 +484,7 @@ pub async fn import_households(
         ),
         errors: Vec::new(),
         errors_dropped: 0,
+        masked: None,
         created: Vec::with_capacity(BATCH),
         counters: BTreeMap::new(),
     };
@@ -498,6 +522,9 @@ pub async fn import_households(
         };
         pass.report.rows += 1;
         let Some((old, mut new)) = pass.row(row, &cells) else {
+            if pass.masked.is_some() {
+                break;
+            }
             continue;
         };
         match old {
@@ -540,6 +567,13 @@ pub async fn import_households(
             Some(written?)
         }
     };
+    if let Some(row) = pass.masked {
+        drop(tx);
+        return Err(AppError::refused_key(
+            "households-import-masked",
+            &[("row", &row)],
+        ));
+    }
     if !pass.errors.is_empty() {
         // Dropping the transaction rolls back whatever was written.
         drop(tx);
@@ -553,7 +587,9 @@ pub async fn import_households(
         }
         return Err(AppError::Invalid(pass.errors));
     }
-    let report = pass.report;
+    let mut report = pass.report;
+    report.totals_skipped = rows.totals_skipped().to_vec();
+    report.converted_from = rows.converted_from().map(str::to_owned);
     if let Some(mut tx) = tx {
         store::insert_prepared(&mut tx, store::prepare_households(db, pass.created)).await?;
         // The bulk-load connection does not enforce foreign keys: every unit a row can point

@@ -9,7 +9,9 @@
 mod catalogue;
 mod columns;
 mod csv_rows;
+pub mod encoding;
 mod export;
+mod header_row;
 mod import;
 mod import_writer;
 pub mod limits;

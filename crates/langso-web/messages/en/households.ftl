@@ -134,3 +134,12 @@ households-village-not-in-commune = no village "{ $named }" in this commune
 households-village-ambiguous = several villages are called "{ $named }": add the village code in brackets
 households-code-repeats-row = household code { $code } repeats row { $first }
 households-erased-no-reimport = this household was erased at its request
+
+# h15d: office files as they are
+households-file-xls = this is an Excel 97–2003 (.xls) or password-protected Excel file, which cannot be read: open it in Excel, remove any password, "Save as" an Excel Workbook (.xlsx) or "CSV UTF-8", and send it again
+households-file-html = this file is a web page (HTML) named like a spreadsheet, not an Excel or CSV file: open it in Excel and save it as .xlsx or "CSV UTF-8"
+households-csv-binary = the file is not text (it holds zero bytes): send an .xlsx or .csv file
+households-csv-encoding-unknown = the CSV file is not UTF-8 (unexpected characters from line { $line }) and does not read as Windows-1258, TCVN3 (ABC) or VNI either: open it in Excel, "Save as" "CSV UTF-8", and send it again
+households-import-masked = the file holds masked phone or citizen-ID numbers (like 091*****78, from row { $row }): it is an export made for someone not allowed to see personal numbers and cannot be imported; use the original file
+hhimport-totals-skipped = Totals rows left out
+hhimport-converted = The file was converted from

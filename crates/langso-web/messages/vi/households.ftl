@@ -134,3 +134,12 @@ households-village-not-in-commune = không có thôn "{ $named }" trong { $unit 
 households-village-ambiguous = xã có { $count } thôn tên "{ $named }": ghi kèm mã thôn, ví dụ "{ $named } (mã)"
 households-code-repeats-row = mã hộ { $code } trùng với dòng { $first }
 households-erased-no-reimport = hộ này đã được xóa theo yêu cầu của chủ hộ, không nhập lại
+
+# h15d: office files as they are
+households-file-xls = đây là tệp Excel 97–2003 (.xls) hoặc tệp Excel có mật khẩu, chưa đọc được: mở bằng Excel, bỏ mật khẩu nếu có, chọn "Lưu thành" → "Sổ làm việc Excel (.xlsx)" hoặc "CSV UTF-8", rồi gửi lại
+households-file-html = tệp này là một trang web (HTML) mang tên bảng tính, không phải tệp Excel hay CSV: mở bằng Excel rồi lưu thành .xlsx hoặc "CSV UTF-8"
+households-csv-binary = tệp không phải văn bản (có byte 0): hãy gửi tệp .xlsx hoặc .csv
+households-csv-encoding-unknown = tệp CSV không phải UTF-8 (ký tự lạ từ dòng { $line }) và cũng không đọc được theo Windows-1258, TCVN3 (ABC) hay VNI: mở bằng Excel, chọn "Lưu thành" → "CSV UTF-8", rồi gửi lại
+households-import-masked = tệp có số điện thoại hoặc số CCCD đã che (dạng 091*****78, từ dòng { $row }): đây là tệp xuất cho người không được xem số cá nhân, không nhập lại được; hãy dùng tệp gốc
+hhimport-totals-skipped = Bỏ qua dòng tổng cộng
+hhimport-converted = Tệp được chuyển từ bảng mã
