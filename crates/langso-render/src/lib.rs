@@ -15,6 +15,7 @@ mod wrap;
 // --- dashboard ---
 pub mod bars;
 pub mod map;
+pub mod official;
 pub mod report;
 
 pub use wrap::TextMeasure;

@@ -13,10 +13,14 @@
 //! the units of that tree, and the page says so.
 
 mod charts;
+mod official;
 mod report;
 mod rollups;
 
 pub use charts::{children_chart, indicator_chart, map_svg, months_chart};
+pub use official::{
+    Signing, letterhead, official_report_pdf, official_report_xlsx, report_units, written_date,
+};
 pub use report::{monthly_report_pdf, monthly_report_xlsx, report_model};
 
 use std::collections::{BTreeMap, HashMap};
