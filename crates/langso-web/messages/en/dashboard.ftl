@@ -39,3 +39,15 @@ dashboard-chart-visits-series = Visits
 dashboard-chart-children = Smart villages per unit
 dashboard-chart-indicators = Indicator shares
 dashboard-map-title = Villages by status on { $day }
+
+# h15d: the report in the official form
+report-form-title = Monthly report in the official form
+report-form-intro = The report follows Decree 30/2020/NĐ-CP: issuing body, national name and motto, number and symbol, place and date, recipients, signer. Fill in what the office knows, then download the PDF or Excel file.
+report-form-month = Month reported
+report-form-number = Document number (leave empty to write it by hand)
+report-form-recipients = Recipients (one a line)
+report-form-capacity = Signing for (TM., KT., …)
+report-form-signer-title = Signer's title
+report-form-signer-name = Signer's full name
+report-form-open = Report in the official form
+report-signing-too-long = each field of the report holds at most { $chars } characters, and at most { $lines } recipients

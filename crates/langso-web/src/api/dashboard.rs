@@ -97,7 +97,8 @@ async fn map_svg(
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }
 
-/// The monthly programme report as XLSX (a sheet per section, Vietnamese headers); audited.
+/// The monthly programme report as XLSX (a sheet per section, Vietnamese headers, each under
+/// the administrative document's header); audited.
 #[utoipa::path(get, path = "/reports/monthly.xlsx", tag = "dashboard", params(ReportParams),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn report_xlsx(
@@ -107,7 +108,8 @@ async fn report_xlsx(
 ) -> Result<Response, ApiError> {
     let date = month_end(params.month.as_deref())?;
     let unit = langso_app::units::resolve(&state.db, params.unit.as_deref(), date).await?;
-    let bytes = actions::monthly_report_xlsx(&state.db, &actor, unit, date).await?;
+    let signing = actions::Signing::default();
+    let bytes = actions::official_report_xlsx(&state.db, &actor, unit, date, &signing).await?;
     Ok(crate::files::download(
         crate::files::Disposition::Attachment,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -116,7 +118,7 @@ async fn report_xlsx(
     ))
 }
 
-/// The monthly programme report as an A4 PDF with its charts; audited.
+/// The monthly programme report as an A4 PDF administrative document with its charts; audited.
 #[utoipa::path(get, path = "/reports/monthly.pdf", tag = "dashboard", params(ReportParams),
     responses((status = 200, content_type = "application/pdf"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn report_pdf(
@@ -126,7 +128,8 @@ async fn report_pdf(
 ) -> Result<Response, ApiError> {
     let date = month_end(params.month.as_deref())?;
     let unit = langso_app::units::resolve(&state.db, params.unit.as_deref(), date).await?;
-    let bytes = actions::monthly_report_pdf(&state.db, &actor, unit, date).await?;
+    let signing = actions::Signing::default();
+    let bytes = actions::official_report_pdf(&state.db, &actor, unit, date, &signing).await?;
     Ok(crate::files::download(
         crate::files::Disposition::Attachment,
         "application/pdf",

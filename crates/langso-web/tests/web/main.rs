@@ -18,6 +18,7 @@ mod household_files;
 mod households;
 mod layers;
 mod mqtt_ingest;
+mod official_report;
 mod one_language;
 mod open311;
 mod openapi;

@@ -4,6 +4,7 @@
 //! Excel and PDF.
 
 mod charts;
+mod report_form;
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -19,7 +20,9 @@ use crate::{AppState, messages};
 
 /// The dashboard screen.
 pub(super) fn routes() -> Routes {
-    Routes::new().get("/dashboard", show)
+    Routes::new()
+        .get("/dashboard", show)
+        .merge(report_form::routes())
 }
 
 /// `?unit=<id or code>&date=YYYY-MM-DD`.
