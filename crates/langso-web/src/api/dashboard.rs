@@ -97,8 +97,7 @@ async fn map_svg(
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }
 
-/// The monthly programme report as XLSX (a sheet per section, Vietnamese headers, each under
-/// the administrative document's header); audited.
+/// The monthly programme report as XLSX (a sheet per section, Vietnamese headers); audited.
 #[utoipa::path(get, path = "/reports/monthly.xlsx", tag = "dashboard", params(ReportParams),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn report_xlsx(
@@ -118,7 +117,7 @@ async fn report_xlsx(
     ))
 }
 
-/// The monthly programme report as an A4 PDF administrative document with its charts; audited.
+/// The monthly programme report as an A4 PDF with its charts; audited.
 #[utoipa::path(get, path = "/reports/monthly.pdf", tag = "dashboard", params(ReportParams),
     responses((status = 200, content_type = "application/pdf"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn report_pdf(
