@@ -16,6 +16,7 @@ mod wrap;
 pub mod bars;
 pub mod map;
 pub mod official;
+mod pen;
 pub mod report;
 
 pub use wrap::TextMeasure;

@@ -7,7 +7,7 @@
 use krilla::surface::Surface;
 use rust_xlsxwriter::{Format, FormatAlign, FormatUnderline, Worksheet, XlsxError};
 
-use crate::report::{Face, Pen};
+use crate::pen::{Face, Pen};
 
 /// "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" (Quốc hiệu).
 pub const NATIONAL_NAME: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";

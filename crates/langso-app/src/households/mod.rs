@@ -13,6 +13,7 @@ pub mod encoding;
 mod export;
 mod header_row;
 mod import;
+mod import_target;
 mod import_writer;
 pub mod limits;
 mod progress;
