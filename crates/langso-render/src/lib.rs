@@ -15,6 +15,8 @@ mod wrap;
 // --- dashboard ---
 pub mod bars;
 pub mod map;
+pub mod official;
+mod pen;
 pub mod report;
 
 pub use wrap::TextMeasure;

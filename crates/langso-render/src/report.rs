@@ -3,17 +3,12 @@
 //! tables and the charts drawn as vector bars, so it prints and copies as real Vietnamese.
 
 use krilla::Document;
-use krilla::color::rgb;
-use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::metadata::Metadata;
-use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
-use krilla::paint::{Fill, FillRule};
-use krilla::surface::Surface;
-use krilla::text::{Font, TextDirection};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-use crate::wrap::TextMeasure;
+use crate::official::{self, Letterhead};
+use crate::pen::{Face, Pen, rect};
 use crate::{RenderError, RenderResult};
 
 /// A cell of a report table.
@@ -114,27 +109,41 @@ fn sheet_name(title: &str) -> String {
 /// The report as an XLSX workbook: a sheet per section, bold Vietnamese headers, shares as
 /// percentages (the number stays a number for Excel users).
 pub fn report_xlsx(report: &Report) -> RenderResult<Vec<u8>> {
+    report_xlsx_with(report, None)
+}
+
+/// The report as XLSX, each sheet under the administrative document's top (`head`), the
+/// recipients and the signer under the last table.
+pub fn report_xlsx_with(report: &Report, head: Option<&Letterhead>) -> RenderResult<Vec<u8>> {
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
     let percent = Format::new().set_num_format("0.0%");
     let count = Format::new().set_num_format("#,##0");
-    for section in &report.sections {
+    let bold = bold.set_text_wrap();
+    let wrapped = Format::new().set_text_wrap();
+    let last_section = report.sections.len().saturating_sub(1);
+    for (s, section) in report.sections.iter().enumerate() {
         let sheet = workbook.add_worksheet();
         sheet
             .set_name(sheet_name(&section.title))
             .map_err(xlsx_error)?;
+        let columns = u16::try_from(section.headers.len()).unwrap_or(u16::MAX);
+        let top = match head {
+            Some(head) => official::write_top(sheet, head, columns).map_err(xlsx_error)?,
+            None => 0,
+        };
         for (c, header) in (0u16..).zip(&section.headers) {
             sheet
-                .write_string_with_format(0, c, header, &bold)
+                .write_string_with_format(top, c, header, &bold)
                 .map_err(xlsx_error)?;
-            let width = if c == 0 { 34 } else { 16 };
+            let width = if c == 0 { 40 } else { 16 };
             sheet.set_column_width(c, width).map_err(xlsx_error)?;
         }
-        sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
-        for (r, row) in (1u32..).zip(&section.rows) {
+        sheet.set_freeze_panes(top + 1, 0).map_err(xlsx_error)?;
+        for (r, row) in (top + 1..).zip(&section.rows) {
             for (c, cell) in (0u16..).zip(row) {
                 match cell {
-                    Cell::Text(t) => sheet.write_string(r, c, t),
+                    Cell::Text(t) => sheet.write_string_with_format(r, c, t, &wrapped),
                     Cell::Count(n) => sheet.write_number_with_format(r, c, *n as f64, &count),
                     Cell::Share(s) => sheet.write_number_with_format(
                         r,
@@ -145,6 +154,12 @@ pub fn report_xlsx(report: &Report) -> RenderResult<Vec<u8>> {
                 }
                 .map_err(xlsx_error)?;
             }
+        }
+        if let Some(head) = head
+            && s == last_section
+        {
+            let after = top + 2 + u32::try_from(section.rows.len()).unwrap_or(0);
+            official::write_closing(sheet, head, after, columns).map_err(xlsx_error)?;
         }
     }
     workbook.save_to_buffer().map_err(xlsx_error)
@@ -158,125 +173,106 @@ const BLUE: (u8, u8, u8) = (0x1d, 0x4e, 0x89);
 const GREY: (u8, u8, u8) = (0x50, 0x5a, 0x5f);
 const PALE: (u8, u8, u8) = (0xf3, 0xf2, 0xf1);
 
-struct Pen {
-    regular: Font,
-    bold: Font,
-    measure: TextMeasure,
-    measure_bold: TextMeasure,
-}
-
-fn fill(surface: &mut Surface<'_>, (r, g, b): (u8, u8, u8)) {
-    surface.set_fill(Some(Fill {
-        paint: rgb::Color::new(r, g, b).into(),
-        opacity: NormalizedF32::ONE,
-        rule: FillRule::NonZero,
-    }));
-}
-
-fn rect(surface: &mut Surface<'_>, x: f32, y: f32, w: f32, h: f32, colour: (u8, u8, u8)) {
-    let Some(r) = Rect::from_xywh(x, y, w.max(0.01), h.max(0.01)) else {
-        return;
-    };
-    fill(surface, colour);
-    let mut path = PathBuilder::new();
-    path.push_rect(r);
-    if let Some(path) = path.finish() {
-        surface.draw_path(&path);
-    }
-}
-
-impl Pen {
-    #[allow(clippy::too_many_arguments)]
-    fn text(
-        &self,
-        surface: &mut Surface<'_>,
-        x: f32,
-        y: f32,
-        size: f32,
-        bold: bool,
-        colour: (u8, u8, u8),
-        text: &str,
-        max_width: f32,
-    ) {
-        let measure = if bold {
-            &self.measure_bold
-        } else {
-            &self.measure
-        };
-        let mut line = text.to_owned();
-        while !line.is_empty() && measure.width(&line, size) > max_width {
-            line.pop();
-        }
-        fill(surface, colour);
-        let font = if bold {
-            self.bold.clone()
-        } else {
-            self.regular.clone()
-        };
-        surface.draw_text(
-            Point::from_xy(x, y),
-            font,
-            size,
-            &line,
-            false,
-            TextDirection::Auto,
-        );
-    }
-
-    fn right(&self, surface: &mut Surface<'_>, x_end: f32, y: f32, size: f32, text: &str) {
-        let w = self.measure.width(text, size);
-        self.text(surface, x_end - w, y, size, false, INK, text, f32::MAX);
-    }
-}
-
-/// Everything drawn on pages, one line or block at a time, with page breaks.
+/// Everything drawn on pages, one block at a time, with page breaks. Texts are wrapped
+/// before: a block is as tall as its longest text, so no label is ever cut off.
 enum Block<'a> {
-    Heading(&'a str),
-    Header(&'a [String]),
-    Row(&'a [Cell]),
-    Bar(&'a str, f64, &'a str),
+    Heading(Vec<String>),
+    Header(Vec<Vec<String>>),
+    Row(&'a [Cell], Vec<Vec<String>>),
+    Bar(Vec<String>, f64, &'a str),
     Gap,
+    /// The recipients and the signer of an administrative document.
+    Closing(&'a Letterhead),
+}
+
+/// The height of a line in a table cell.
+const CELL_LINE: f32 = 11.0;
+
+fn tallest(cells: &[Vec<String>]) -> usize {
+    cells.iter().map(Vec::len).max().unwrap_or(1).max(1)
 }
 
 impl Block<'_> {
-    fn height(&self) -> f32 {
+    fn height(&self, pen: &Pen, width: f32) -> f32 {
         match self {
-            Block::Heading(_) => 28.0,
-            Block::Header(_) | Block::Row(_) => 16.0,
-            Block::Bar(..) => 16.0,
+            Block::Heading(lines) => 28.0 + 16.0 * lines.len().saturating_sub(1) as f32,
+            Block::Header(cells) | Block::Row(_, cells) => {
+                16.0 + CELL_LINE * (tallest(cells) - 1) as f32
+            }
+            Block::Bar(lines, ..) => 16.0 + CELL_LINE * lines.len().saturating_sub(1) as f32,
             Block::Gap => 10.0,
+            Block::Closing(head) => official::closing_height(pen, head, width),
         }
     }
 }
 
+/// Label width of a bar chart.
+const BAR_LABEL: f32 = 170.0;
+
 /// The report as an A4 PDF, DejaVu Sans embedded (subset), text selectable and searchable.
 pub fn report_pdf(report: &Report) -> RenderResult<Vec<u8>> {
-    let regular_data = dejavu::sans::regular();
-    let bold_data = dejavu::sans::bold();
-    let font = |data: &'static [u8]| {
-        Font::new(data.into(), 0).ok_or_else(|| RenderError::Font("DejaVu Sans".to_owned()))
-    };
-    let pen = Pen {
-        regular: font(regular_data)?,
-        bold: font(bold_data)?,
-        measure: TextMeasure::new(regular_data)?,
-        measure_bold: TextMeasure::new(bold_data)?,
-    };
+    report_pdf_with(report, None)
+}
+
+/// The report as an A4 PDF framed as an administrative document (`head`): its top on the
+/// first page instead of the title, its recipients and signer after the last block.
+pub fn report_pdf_with(report: &Report, head: Option<&Letterhead>) -> RenderResult<Vec<u8>> {
+    let pen = Pen::new()?;
+    let width = PAGE_W - 2.0 * MARGIN;
     let mut blocks = Vec::new();
+    let table = |headers: usize| column_edges(headers, width);
     for section in &report.sections {
-        blocks.push(Block::Heading(&section.title));
-        blocks.push(Block::Header(&section.headers));
+        blocks.push(Block::Heading(pen.wrap(
+            &section.title,
+            12.5,
+            Face::Bold,
+            width,
+        )));
+        let columns = table(section.headers.len());
+        let cell_w = |i: usize| columns.get(i + 1).map_or(width, |e| e - columns[i]) - 4.0;
+        blocks.push(Block::Header(
+            section
+                .headers
+                .iter()
+                .enumerate()
+                .map(|(i, h)| pen.cell_lines(h, 8.5, true, cell_w(i)))
+                .collect(),
+        ));
         for row in &section.rows {
-            blocks.push(Block::Row(row));
+            let columns = if columns.len() < row.len() + 1 {
+                table(row.len())
+            } else {
+                columns.clone()
+            };
+            let lines = row
+                .iter()
+                .enumerate()
+                .map(|(i, cell)| match cell {
+                    Cell::Text(t) => {
+                        pen.cell_lines(t, 9.0, false, columns[i + 1] - columns[i] - 4.0)
+                    }
+                    _ => vec![cell.display()],
+                })
+                .collect();
+            blocks.push(Block::Row(row, lines));
         }
         blocks.push(Block::Gap);
     }
     for chart in &report.charts {
-        blocks.push(Block::Heading(&chart.title));
+        blocks.push(Block::Heading(pen.wrap(
+            &chart.title,
+            12.5,
+            Face::Bold,
+            width,
+        )));
         for (label, value, text) in &chart.bars {
-            blocks.push(Block::Bar(label, *value, text));
+            let lines = pen.cell_lines(label, 8.5, false, BAR_LABEL - 6.0);
+            blocks.push(Block::Bar(lines, *value, text));
         }
         blocks.push(Block::Gap);
+    }
+    if let Some(head) = head {
+        blocks.push(Block::Closing(head));
     }
     let mut document = Document::new();
     document.set_metadata(
@@ -287,7 +283,6 @@ pub fn report_pdf(report: &Report) -> RenderResult<Vec<u8>> {
     );
     let settings =
         PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| RenderError::Pdf("A4".to_owned()))?;
-    let width = PAGE_W - 2.0 * MARGIN;
     let mut next = 0;
     let mut page_number = 1;
     while next < blocks.len() || page_number == 1 {
@@ -295,101 +290,111 @@ pub fn report_pdf(report: &Report) -> RenderResult<Vec<u8>> {
         let mut surface = page.surface();
         let mut y = MARGIN;
         if page_number == 1 {
-            rect(&mut surface, 0.0, 0.0, PAGE_W, 6.0, BLUE);
-            y += 14.0;
-            pen.text(
-                &mut surface,
-                MARGIN,
-                y,
-                16.0,
-                true,
-                BLUE,
-                &report.title,
-                width,
-            );
-            y += 10.0;
-            for line in &report.subtitle {
+            if let Some(head) = head {
+                y = official::draw_top(&pen, &mut surface, head, MARGIN, y - 10.0, width);
+                for line in &report.subtitle {
+                    for line in pen.wrap(line, 9.5, Face::Regular, width) {
+                        y += 13.0;
+                        pen.text(&mut surface, MARGIN, y, 9.5, false, GREY, &line, width);
+                    }
+                }
+            } else {
+                rect(&mut surface, 0.0, 0.0, PAGE_W, 6.0, BLUE);
                 y += 14.0;
-                pen.text(&mut surface, MARGIN, y, 10.0, false, GREY, line, width);
+                for line in pen.wrap(&report.title, 16.0, Face::Bold, width) {
+                    pen.text(&mut surface, MARGIN, y, 16.0, true, BLUE, &line, width);
+                    y += 18.0;
+                }
+                y -= 8.0;
+                for line in &report.subtitle {
+                    for line in pen.wrap(line, 10.0, Face::Regular, width) {
+                        y += 14.0;
+                        pen.text(&mut surface, MARGIN, y, 10.0, false, GREY, &line, width);
+                    }
+                }
             }
             y += 12.0;
         }
         let bottom = PAGE_H - MARGIN - 16.0;
         let mut columns: Vec<f32> = Vec::new();
-        while next < blocks.len() && y + blocks[next].height() <= bottom {
+        let first_on_page = next;
+        while next < blocks.len()
+            && (y + blocks[next].height(&pen, width) <= bottom
+                || next == first_on_page && page_number > 1)
+        {
             let block = &blocks[next];
+            let height = block.height(&pen, width);
             match block {
-                Block::Heading(text) => {
-                    y += 22.0;
-                    pen.text(&mut surface, MARGIN, y, 12.5, true, BLUE, text, width);
-                    y += 6.0;
-                }
-                Block::Header(headers) => {
-                    columns = column_edges(headers.len(), width);
-                    rect(&mut surface, MARGIN, y, width, 16.0, PALE);
-                    for (i, h) in headers.iter().enumerate() {
-                        let w = columns[i + 1] - columns[i] - 4.0;
-                        pen.text(
-                            &mut surface,
-                            MARGIN + columns[i] + 2.0,
-                            y + 11.5,
-                            8.5,
-                            true,
-                            INK,
-                            h,
-                            w,
-                        );
+                Block::Heading(lines) => {
+                    for line in lines {
+                        y += 22.0;
+                        pen.text(&mut surface, MARGIN, y, 12.5, true, BLUE, line, width);
+                        y -= 6.0;
                     }
-                    y += 16.0;
+                    y += 12.0;
                 }
-                Block::Row(cells) => {
-                    if columns.len() < cells.len() + 1 {
-                        columns = column_edges(cells.len(), width);
-                    }
-                    for (i, cell) in cells.iter().enumerate() {
-                        let text = cell.display();
-                        if matches!(cell, Cell::Text(_)) {
-                            let w = columns[i + 1] - columns[i] - 4.0;
+                Block::Header(cells) => {
+                    columns = column_edges(cells.len(), width);
+                    rect(&mut surface, MARGIN, y, width, height, PALE);
+                    for (i, lines) in cells.iter().enumerate() {
+                        for (l, line) in lines.iter().enumerate() {
+                            let ly = y + 11.5 + CELL_LINE * l as f32;
                             pen.text(
                                 &mut surface,
                                 MARGIN + columns[i] + 2.0,
-                                y + 11.5,
-                                9.0,
-                                false,
+                                ly,
+                                8.5,
+                                true,
                                 INK,
-                                &text,
-                                w,
+                                line,
+                                f32::MAX,
                             );
+                        }
+                    }
+                    y += height;
+                }
+                Block::Row(cells, lines) => {
+                    if columns.len() < cells.len() + 1 {
+                        columns = column_edges(cells.len(), width);
+                    }
+                    for (i, (cell, lines)) in cells.iter().zip(lines).enumerate() {
+                        if matches!(cell, Cell::Text(_)) {
+                            for (l, line) in lines.iter().enumerate() {
+                                let ly = y + 11.5 + CELL_LINE * l as f32;
+                                pen.text(
+                                    &mut surface,
+                                    MARGIN + columns[i] + 2.0,
+                                    ly,
+                                    9.0,
+                                    false,
+                                    INK,
+                                    line,
+                                    f32::MAX,
+                                );
+                            }
                         } else {
                             pen.right(
                                 &mut surface,
                                 MARGIN + columns[i + 1] - 2.0,
                                 y + 11.5,
                                 9.0,
-                                &text,
+                                &cell.display(),
                             );
                         }
                     }
-                    rect(&mut surface, MARGIN, y + 15.6, width, 0.4, PALE);
-                    y += 16.0;
+                    rect(&mut surface, MARGIN, y + height - 0.4, width, 0.4, PALE);
+                    y += height;
                 }
                 Block::Bar(label, value, text) => {
-                    let label_w = 170.0;
-                    let plot = width - label_w - 60.0;
-                    pen.text(
-                        &mut surface,
-                        MARGIN,
-                        y + 11.0,
-                        8.5,
-                        false,
-                        INK,
-                        label,
-                        label_w - 6.0,
-                    );
-                    rect(&mut surface, MARGIN + label_w, y + 2.0, plot, 11.0, PALE);
+                    let plot = width - BAR_LABEL - 60.0;
+                    for (l, line) in label.iter().enumerate() {
+                        let ly = y + 11.0 + CELL_LINE * l as f32;
+                        pen.text(&mut surface, MARGIN, ly, 8.5, false, INK, line, f32::MAX);
+                    }
+                    rect(&mut surface, MARGIN + BAR_LABEL, y + 2.0, plot, 11.0, PALE);
                     rect(
                         &mut surface,
-                        MARGIN + label_w,
+                        MARGIN + BAR_LABEL,
                         y + 2.0,
                         plot * value.clamp(0.0, 1.0) as f32,
                         11.0,
@@ -397,17 +402,21 @@ pub fn report_pdf(report: &Report) -> RenderResult<Vec<u8>> {
                     );
                     pen.text(
                         &mut surface,
-                        MARGIN + label_w + plot + 6.0,
+                        MARGIN + BAR_LABEL + plot + 6.0,
                         y + 11.0,
                         8.5,
                         false,
                         GREY,
                         text,
-                        54.0,
+                        f32::MAX,
                     );
-                    y += 16.0;
+                    y += height;
                 }
                 Block::Gap => y += 10.0,
+                Block::Closing(head) => {
+                    official::draw_closing(&pen, &mut surface, head, MARGIN, y, width);
+                    y += height;
+                }
             }
             next += 1;
         }

@@ -75,6 +75,16 @@ pub async fn import(db: &Db, command: ImportCommand) -> Result<()> {
             done.ignored_columns.join(", ")
         );
     }
+    if !done.totals_skipped.is_empty() {
+        let rows: Vec<String> = done.totals_skipped.iter().map(usize::to_string).collect();
+        println!(
+            "Bỏ qua dòng tổng cộng / totals rows left out: {}",
+            rows.join(", ")
+        );
+    }
+    if let Some(encoding) = &done.converted_from {
+        println!("Chuyển từ bảng mã / converted from: {encoding}");
+    }
     Ok(())
 }
 

@@ -20,6 +20,7 @@
 //! plan (`plans`) and the gap to it.
 
 mod charts;
+mod official;
 mod plans;
 mod report;
 mod rollups;
@@ -27,6 +28,9 @@ mod trend;
 
 pub use charts::{children_chart, indicator_chart, map_svg, months_chart};
 pub use langso_store::dashboard::{PlanRow, TargetRow};
+pub use official::{
+    Signing, letterhead, official_report_pdf, official_report_xlsx, report_units, written_date,
+};
 pub use plans::{
     ImpossibleValue, PlanInput, PlanView, TargetInput, create_plan, impossible_values, plan,
     plans_for, set_target,

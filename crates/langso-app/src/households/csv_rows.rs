@@ -2,12 +2,17 @@
 //! whole record, so the bytes it may read for one record are bounded underneath it (a file
 //! that is one endless line is refused at [`MAX_CSV_RECORD_BYTES`], not held), and so are
 //! the fields per record, the characters per field and the records.
+//!
+//! A first pass over the file counts its lines, checks it is UTF-8 and, if it is not, finds
+//! which encoding it is in ([`super::encoding`]); the second pass converts it while parsing.
 
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom};
 
+use super::encoding::{Decoding, TextEncoding, compose, guess_legacy};
+use super::header_row::RawRows;
 use super::limits::{MAX_CELL_CHARS, MAX_COLUMNS, MAX_CSV_RECORD_BYTES, MAX_ROWS};
 use super::refusal::{self, Limit};
-use super::sheet::{Cell, Rows, io};
+use super::sheet::{Cell, io};
 use crate::{AppError, AppResult, CellError};
 
 /// The CSV parser's own buffer: what it may have read beyond the record it is parsing.
@@ -37,84 +42,144 @@ impl<R: Read> Read for Bounded<R> {
 
 /// CSV rows, streamed (a million-row file is never held in memory).
 pub(super) struct CsvRows<R: Read> {
-    reader: csv::Reader<Bounded<R>>,
-    headers: Vec<String>,
+    reader: csv::Reader<Bounded<Decoding<R>>>,
     record: csv::ByteRecord,
     total: u64,
     rows: usize,
+    encoding: TextEncoding,
     /// A limit was passed: the file is refused, nothing more is read.
     done: bool,
 }
 
+/// Bytes of the file looked at to pick the separator and the encoding.
+const SAMPLE_BYTES: usize = 64 * 1024;
+
+/// What the first pass learns.
+struct FirstPass {
+    lines: u64,
+    /// The file's first bytes.
+    head: Vec<u8>,
+    /// Pieces of the file holding bytes outside ASCII.
+    sample: Vec<u8>,
+    /// The line of the first byte that is not UTF-8, if any.
+    not_utf8_at: Option<u64>,
+    nul: bool,
+}
+
+fn first_pass(input: &mut impl Read) -> AppResult<FirstPass> {
+    let mut pass = FirstPass {
+        lines: 0,
+        head: Vec::new(),
+        sample: Vec::new(),
+        not_utf8_at: None,
+        nul: false,
+    };
+    let mut chunk = vec![0u8; SAMPLE_BYTES];
+    // The bytes of a character cut at the end of the previous chunk.
+    let mut carry: Vec<u8> = Vec::new();
+    loop {
+        let n = match input.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io(e)),
+        };
+        let piece = &chunk[..n];
+        if pass.head.len() < SAMPLE_BYTES {
+            let room = SAMPLE_BYTES - pass.head.len();
+            pass.head.extend_from_slice(&piece[..room.min(n)]);
+        }
+        pass.nul |= piece.contains(&0);
+        if !piece.is_ascii() && pass.sample.len() < SAMPLE_BYTES {
+            let room = SAMPLE_BYTES - pass.sample.len();
+            pass.sample.extend_from_slice(&piece[..room.min(n)]);
+        }
+        if pass.not_utf8_at.is_none() {
+            carry.extend_from_slice(piece);
+            match std::str::from_utf8(&carry) {
+                Ok(_) => carry.clear(),
+                Err(e) if e.error_len().is_none() && carry.len() - e.valid_up_to() < 4 => {
+                    carry.drain(..e.valid_up_to());
+                }
+                Err(e) => {
+                    // The carried bytes hold no line break: count in what was read.
+                    let before = &carry[..e.valid_up_to()];
+                    let breaks = before.iter().filter(|b| **b == b'\n').count() as u64;
+                    pass.not_utf8_at = Some(pass.lines + breaks + 1);
+                    carry.clear();
+                }
+            }
+        }
+        pass.lines += piece.iter().filter(|b| **b == b'\n').count() as u64;
+    }
+    if !carry.is_empty() && pass.not_utf8_at.is_none() {
+        pass.not_utf8_at = Some(pass.lines + 1);
+    }
+    Ok(pass)
+}
+
+/// The encoding of a file from its first pass, or why it cannot be read.
+fn encoding_of(pass: &FirstPass) -> AppResult<TextEncoding> {
+    if pass.head.starts_with(&[0xFF, 0xFE]) {
+        return Ok(TextEncoding::Utf16Le);
+    }
+    if pass.head.starts_with(&[0xFE, 0xFF]) {
+        return Ok(TextEncoding::Utf16Be);
+    }
+    if pass.nul {
+        return Err(AppError::refused_key("households-csv-binary", &[]));
+    }
+    let Some(line) = pass.not_utf8_at else {
+        return Ok(TextEncoding::Utf8);
+    };
+    guess_legacy(&pass.sample)
+        .ok_or_else(|| AppError::refused_key("households-csv-encoding-unknown", &[("line", &line)]))
+}
+
+/// The separator: of comma, semicolon and tab, the one a line of the file's start holds
+/// most of (a title line above the header holds none).
+fn delimiter(head: &[u8], encoding: TextEncoding) -> u8 {
+    let mut text = Vec::new();
+    let _ = Decoding::new(head, encoding).read_to_end(&mut text);
+    let most = |separator: u8| {
+        text.split(|b| *b == b'\n')
+            .take(crate::households::header_row::HEADER_SCAN + 1)
+            .map(|line| line.iter().filter(|b| **b == separator).count())
+            .max()
+            .unwrap_or(0)
+    };
+    let (commas, semicolons, tabs) = (most(b','), most(b';'), most(b'\t'));
+    if tabs > commas && tabs > semicolons {
+        b'\t'
+    } else if semicolons > commas {
+        b';'
+    } else {
+        b','
+    }
+}
+
 impl<R: Read + Seek> CsvRows<R> {
     pub(super) fn new(mut input: R) -> AppResult<Self> {
-        // Count lines (for the progress bar) and pick the separator from the header line.
-        let (lines, first) = {
-            let mut buffered = BufReader::with_capacity(1 << 16, &mut input);
-            let mut first = Vec::new();
-            (&mut buffered)
-                .take(MAX_CSV_RECORD_BYTES as u64)
-                .read_until(b'\n', &mut first)
-                .map_err(io)?;
-            let mut lines = 0u64;
-            loop {
-                let chunk = buffered.fill_buf().map_err(io)?;
-                if chunk.is_empty() {
-                    break;
-                }
-                lines += chunk.iter().filter(|b| **b == b'\n').count() as u64;
-                let len = chunk.len();
-                buffered.consume(len);
-            }
-            (lines, first)
-        };
+        let pass = first_pass(&mut input)?;
+        let encoding = encoding_of(&pass)?;
         input.seek(SeekFrom::Start(0)).map_err(io)?;
-        let commas = first.iter().filter(|b| **b == b',').count();
-        let semicolons = first.iter().filter(|b| **b == b';').count();
-        let delimiter = if semicolons > commas { b';' } else { b',' };
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
+        let reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter(&pass.head, encoding))
             .flexible(true)
-            .has_headers(true)
+            .has_headers(false)
             .buffer_capacity(PARSER_BUFFER)
             .from_reader(Bounded {
-                inner: input,
+                inner: Decoding::new(input, encoding),
                 read: 0,
                 record_start: 0,
                 exceeded: false,
             });
-        let headers = match reader.byte_headers().cloned() {
-            Ok(headers) => headers,
-            Err(_) if reader.get_ref().exceeded => {
-                return Err(record_too_long(1));
-            }
-            Err(e) => {
-                return Err(AppError::refused_key(
-                    "households-csv-broken",
-                    &[("error", &e)],
-                ));
-            }
-        };
-        if headers.len() > MAX_COLUMNS {
-            return Err(refusal::at(1, Limit::Columns, MAX_COLUMNS as u64));
-        }
-        let headers = headers
-            .iter()
-            .map(|h| {
-                String::from_utf8_lossy(h)
-                    .trim_start_matches('\u{feff}')
-                    .trim()
-                    .to_owned()
-            })
-            .collect();
-        let start = reader.position().byte();
-        reader.get_mut().record_start = start;
         Ok(CsvRows {
             reader,
-            headers,
             record: csv::ByteRecord::new(),
-            total: lines,
+            total: pass.lines,
             rows: 0,
+            encoding,
             done: false,
         })
     }
@@ -160,7 +225,7 @@ impl<R: Read> CsvRows<R> {
                     }
                     let mut cells = Vec::with_capacity(self.record.len().min(MAX_COLUMNS));
                     for field in self.record.iter().take(MAX_COLUMNS) {
-                        match std::str::from_utf8(field) {
+                        match std::str::from_utf8(field).map(|t| t.trim_start_matches('\u{feff}')) {
                             Ok(text) if text.trim().is_empty() => cells.push(Cell::Empty),
                             Ok(text)
                                 if text.len() > MAX_CELL_CHARS
@@ -172,6 +237,9 @@ impl<R: Read> CsvRows<R> {
                                     Limit::CellChars,
                                     MAX_CELL_CHARS as u64,
                                 )));
+                            }
+                            Ok(text) if self.encoding.composes() => {
+                                cells.push(Cell::Text(compose(text)));
                             }
                             Ok(text) => cells.push(Cell::Text(text.to_owned())),
                             Err(_) => {
@@ -208,12 +276,8 @@ impl<R: Read> CsvRows<R> {
     }
 }
 
-impl<R: Read> Rows for CsvRows<R> {
-    fn headers(&self) -> &[String] {
-        &self.headers
-    }
-
-    fn next_row(&mut self) -> Option<AppResult<(usize, Vec<Cell>)>> {
+impl<R: Read> RawRows for CsvRows<R> {
+    fn next_raw(&mut self) -> Option<AppResult<(usize, Vec<Cell>)>> {
         if self.done {
             return None;
         }
@@ -222,5 +286,9 @@ impl<R: Read> Rows for CsvRows<R> {
 
     fn total(&self) -> u64 {
         self.total
+    }
+
+    fn converted_from(&self) -> Option<&'static str> {
+        (self.encoding != TextEncoding::Utf8).then(|| self.encoding.name())
     }
 }

@@ -12,13 +12,12 @@
 use std::collections::{BTreeMap, HashMap};
 
 use langso_domain::auth::Permission;
-use langso_domain::text::fold;
-use langso_domain::units::{Level, Unit};
 use langso_store::households::{self as store, HouseholdRow};
-use langso_store::units as unit_store;
 use uuid::Uuid;
 
 use super::columns::{Column, Layout, column_of_field};
+pub use super::import_target::resolve_unit;
+use super::import_target::{Target, target};
 use super::import_writer::{Write, same, send, write_loop};
 use super::limits::MAX_REPORTED_ERRORS;
 use super::register::{HouseholdInput, adult_counting, fewer_adults, validate};
@@ -28,7 +27,7 @@ use crate::audit::{self, Change};
 use crate::auth::Actor;
 use crate::auth::policy;
 use crate::progress::Progress;
-use crate::{AppError, AppResult, CellError, Db, today};
+use crate::{AppError, AppResult, CellError, Db};
 
 /// What an import did (or, in a dry run, would do).
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -47,113 +46,10 @@ pub struct ImportReport {
     pub dry_run: bool,
     /// Columns of the file that were not recognised (ignored).
     pub ignored_columns: Vec<String>,
-}
-
-/// Where a file is imported: a commune (the file names each row's village) or one village.
-struct Target {
-    unit: Unit,
-    commune: Uuid,
-    /// Folded village names and codes (with and without "Thôn"/"Tổ dân phố") → village ids
-    /// (after mergers a commune may hold two villages of one name).
-    villages: HashMap<String, Vec<Uuid>>,
-    /// The village when the target is one.
-    only_village: Option<Uuid>,
-}
-
-/// The unit named by `unit` (a code in force today, or an id).
-pub async fn resolve_unit(db: &Db, unit: &str) -> AppResult<Unit> {
-    match Uuid::parse_str(unit.trim()) {
-        Ok(id) => unit_store::get(db, id).await?.ok_or(AppError::NotFound),
-        Err(_) => crate::units::by_code(db, unit, today()).await,
-    }
-}
-
-const PREFIXES: &[&str] = &[
-    "thon ",
-    "to dan pho ",
-    "cum dan cu ",
-    "khu pho ",
-    "to ",
-    "ap ",
-    "ban ",
-    "khu ",
-];
-
-async fn target(db: &Db, unit: Unit) -> AppResult<Target> {
-    let mut villages = HashMap::new();
-    let (commune, only_village) = match unit.kind.level() {
-        Level::Commune => {
-            // A file may name a village as the export does: "Thôn Hòa Bình (Hồng Hà cũ)".
-            let labels = crate::units::labels_under(db, unit.id, today(), 3).await?;
-            for node in unit_store::subtree(db, unit.id, today(), 3).await? {
-                if node.unit.kind.level() == Level::Village {
-                    add_village(&mut villages, &node.unit);
-                    if let Some(label) = labels.get(node.unit.id).filter(|l| l.former.is_some()) {
-                        let ids = villages.entry(fold(&label.to_string())).or_default();
-                        if !ids.contains(&node.unit.id) {
-                            ids.push(node.unit.id);
-                        }
-                    }
-                }
-            }
-            (unit.id, None)
-        }
-        Level::Village => {
-            let (_, commune) = super::register::village_and_commune(db, unit.id).await?;
-            add_village(&mut villages, &unit);
-            (commune, Some(unit.id))
-        }
-        _ => {
-            return Err(AppError::refused_key("households-import-unit-level", &[]));
-        }
-    };
-    Ok(Target {
-        unit,
-        commune,
-        villages,
-        only_village,
-    })
-}
-
-fn add_village(villages: &mut HashMap<String, Vec<Uuid>>, unit: &Unit) {
-    let name = fold(&unit.name);
-    let mut keys = vec![fold(&unit.code)];
-    for prefix in PREFIXES {
-        if let Some(bare) = name.strip_prefix(prefix) {
-            keys.push(bare.to_owned());
-        }
-    }
-    keys.push(name);
-    for key in keys {
-        let ids = villages.entry(key).or_default();
-        if !ids.contains(&unit.id) {
-            ids.push(unit.id);
-        }
-    }
-}
-
-impl Target {
-    /// Every unit an imported row, its counters or its audit entry can point at.
-    fn unit_ids(&self) -> Vec<Uuid> {
-        let mut ids: Vec<Uuid> = self.villages.values().flatten().copied().collect();
-        ids.extend([self.unit.id, self.commune]);
-        ids.sort_unstable();
-        ids.dedup();
-        ids
-    }
-
-    /// The villages a cell names: by code, by name, or "name (code)".
-    fn villages_named(&self, text: &str) -> &[Uuid] {
-        if let Some(ids) = self.villages.get(&fold(text)) {
-            return ids;
-        }
-        let inner = text
-            .rsplit_once('(')
-            .map(|(_, rest)| rest.trim_end().trim_end_matches(')'));
-        inner
-            .and_then(|code| self.villages.get(&fold(code)))
-            .map_or(&[], Vec::as_slice)
-    }
+    /// Totals rows ("Tổng cộng") left out, by row number.
+    pub totals_skipped: Vec<usize>,
+    /// The encoding a CSV file was converted from, when it was not UTF-8.
+    pub converted_from: Option<String>,
 }
 
 /// The state of one import pass.
@@ -166,6 +62,9 @@ struct Pass<'a> {
     errors: Vec<CellError>,
     /// Bad cells past [`MAX_REPORTED_ERRORS`], counted only.
     errors_dropped: usize,
+    /// The first row holding a masked number ("091*****78"): the file is an export made
+    /// without the right to see personal numbers, refused whole with one message.
+    masked: Option<usize>,
     report: ImportReport,
     created: Vec<HouseholdRow>,
     counters: BTreeMap<(Uuid, String), i64>,
@@ -199,6 +98,14 @@ impl Pass<'_> {
             .cell(cells, Column::Code)
             .map(Cell::text)
             .unwrap_or_default();
+        let masked = [Column::Phone, Column::CitizenId]
+            .into_iter()
+            .filter_map(|column| layout.cell(cells, column))
+            .any(|cell| matches!(cell, Cell::Text(t) if t.contains('*')));
+        if masked {
+            self.masked.get_or_insert(row);
+            return None;
+        }
         let old = self.existing.get(code_cell.trim());
         // Columns the file does not have keep what the register holds.
         let mut input = match old {
@@ -244,7 +151,15 @@ impl Pass<'_> {
             input.representative_phone = value;
         }
         if let Some(value) = text(Column::CitizenId) {
-            input.citizen_id = value;
+            input.citizen_id = match layout.cell(cells, Column::CitizenId) {
+                // Excel dropped the leading zeros of a number typed without a quote.
+                Some(Cell::Number(_))
+                    if value.len() < 12 && value.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    format!("{value:0>12}")
+                }
+                _ => value,
+            };
         }
         if let Some(value) = text(Column::ConsentPurpose) {
             input.consent_purpose = value;
@@ -461,6 +376,7 @@ pub async fn import_households(
         ),
         errors: Vec::new(),
         errors_dropped: 0,
+        masked: None,
         created: Vec::with_capacity(BATCH),
         counters: BTreeMap::new(),
     };
@@ -500,6 +416,9 @@ pub async fn import_households(
         };
         pass.report.rows += 1;
         let Some((old, mut new)) = pass.row(row, &cells) else {
+            if pass.masked.is_some() {
+                break;
+            }
             continue;
         };
         match old {
@@ -548,6 +467,13 @@ pub async fn import_households(
             Some(written?)
         }
     };
+    if let Some(row) = pass.masked {
+        drop(tx);
+        return Err(AppError::refused_key(
+            "households-import-masked",
+            &[("row", &row)],
+        ));
+    }
     if !pass.errors.is_empty() {
         // Dropping the transaction rolls back whatever was written.
         drop(tx);
@@ -561,7 +487,9 @@ pub async fn import_households(
         }
         return Err(AppError::Invalid(pass.errors));
     }
-    let report = pass.report;
+    let mut report = pass.report;
+    report.totals_skipped = rows.totals_skipped().to_vec();
+    report.converted_from = rows.converted_from().map(str::to_owned);
     if let Some(mut tx) = tx {
         store::insert_prepared(&mut tx, store::prepare_households(db, pass.created)).await?;
         // The bulk-load connection does not enforce foreign keys: every unit a row can point

@@ -1,7 +1,9 @@
-//! Reading household files as offices write them: CSV (comma or semicolon, UTF-8, with or
-//! without a BOM) and XLSX (the first sheet), headers in Vietnamese matched without regard to
-//! accents, case or spacing, in any order; cells typed as Excel stores them (numbers that were
-//! phone numbers, date serials).
+//! Reading household files as offices write them: CSV (comma, semicolon or tab; UTF-8 with or
+//! without a BOM, UTF-16, or an office's legacy encoding: see [`super::encoding`]) and XLSX
+//! (the first sheet), the header row found below a letterhead and a title
+//! ([`super::header_row`]), headers in Vietnamese matched without regard to accents, case or
+//! spacing, in any order; cells typed as Excel stores them (numbers that were phone numbers,
+//! date serials). Excel 97–2003 workbooks and web pages saved as ".xls" are refused by name.
 
 use std::io::{Read, Seek, SeekFrom};
 
@@ -10,6 +12,7 @@ use langso_domain::text::fold;
 use time::{Date, Duration, Month};
 
 use super::csv_rows::CsvRows;
+use super::header_row::{Headed, RawRows};
 use super::limits::{MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS};
 use super::refusal::{self, Limit};
 use super::xlsx_check;
@@ -66,13 +69,23 @@ pub enum Format {
     Csv,
     /// Excel 2007+ workbook.
     Xlsx,
+    /// An OLE2 compound file: an Excel 97–2003 workbook (or a password-protected one).
+    Xls,
+    /// A web page (some systems save their tables as HTML named ".xls").
+    Html,
 }
 
 impl Format {
-    /// XLSX files are ZIP archives ("PK\x03\x04"); anything else is read as CSV.
+    /// XLSX files are ZIP archives ("PK\x03\x04"), .xls files OLE2 compound files; a file
+    /// whose text starts with "<" is a web page; anything else is read as CSV.
     pub fn detect(head: &[u8]) -> Format {
+        let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
         if head.starts_with(b"PK\x03\x04") {
             Format::Xlsx
+        } else if head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+            Format::Xls
+        } else if text.trim_ascii_start().starts_with(b"<") {
+            Format::Html
         } else {
             Format::Csv
         }
@@ -87,17 +100,28 @@ pub trait Rows {
     fn next_row(&mut self) -> Option<AppResult<(usize, Vec<Cell>)>>;
     /// How many data rows, for a progress bar.
     fn total(&self) -> u64;
+    /// Totals rows ("Tổng cộng") skipped so far, by row number.
+    fn totals_skipped(&self) -> &[usize] {
+        &[]
+    }
+    /// The encoding a CSV file was converted from, when it was not UTF-8.
+    fn converted_from(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// Opens a file of either format from the start of `input`.
 pub fn open<R: Read + Seek + Send + 'static>(mut input: R) -> AppResult<Box<dyn Rows + Send>> {
-    let mut head = [0u8; 4];
+    let mut head = [0u8; 64];
     let n = read_up_to(&mut input, &mut head)?;
     input.seek(SeekFrom::Start(0)).map_err(io)?;
-    match Format::detect(&head[..n]) {
-        Format::Xlsx => Ok(Box::new(XlsxRows::new(input)?)),
-        Format::Csv => Ok(Box::new(CsvRows::new(input)?)),
-    }
+    let raw: Box<dyn RawRows + Send> = match Format::detect(&head[..n]) {
+        Format::Xlsx => Box::new(XlsxRows::new(input)?),
+        Format::Csv => Box::new(CsvRows::new(input)?),
+        Format::Xls => return Err(AppError::refused_key("households-file-xls", &[])),
+        Format::Html => return Err(AppError::refused_key("households-file-html", &[])),
+    };
+    Ok(Box::new(Headed::new(raw)?))
 }
 
 fn read_up_to(input: &mut impl Read, buffer: &mut [u8]) -> AppResult<usize> {
@@ -120,7 +144,6 @@ pub(crate) fn io(error: std::io::Error) -> AppError {
 /// cell (calamine's cells reader) and hands over whole rows through a short queue, so a
 /// million-row workbook is never held in memory (only its shared-strings table is).
 struct XlsxRows {
-    headers: Vec<String>,
     rows: std::sync::mpsc::Receiver<AppResult<(usize, Vec<Cell>)>>,
     total: u64,
 }
@@ -128,8 +151,8 @@ struct XlsxRows {
 /// Rows read ahead of the import.
 const XLSX_ROWS_AHEAD: usize = 1_024;
 
-/// What the reading thread sends first: the header row and the sheet's last row number.
-type Opening = AppResult<(Vec<String>, u64)>;
+/// What the reading thread sends first: the sheet's last row number.
+type Opening = AppResult<u64>;
 
 impl XlsxRows {
     fn new<R: Read + Seek + Send + 'static>(input: R) -> AppResult<Self> {
@@ -139,11 +162,10 @@ impl XlsxRows {
             .name("xlsx-reader".into())
             .spawn(move || read_sheet(input, &opening_tx, &rows_tx))
             .map_err(|e| AppError::Internal(format!("xlsx reader thread: {e}")))?;
-        let (headers, last_row) = opening_rx
+        let last_row = opening_rx
             .recv()
             .map_err(|_| AppError::refused_key("households-xlsx-unreadable", &[]))??;
         Ok(XlsxRows {
-            headers,
             rows: rows_rx,
             total: last_row,
         })
@@ -155,7 +177,7 @@ fn broken(e: calamine::XlsxError) -> AppError {
 }
 
 /// The reading thread: sends the opening (or why the file cannot be read), then every
-/// non-blank row after the header with its spreadsheet row number. Stops when the import
+/// non-blank row with its spreadsheet row number (the header is found by [`Headed`]). Stops when the import
 /// stops listening.
 fn read_sheet<R: Read + Seek>(
     input: R,
@@ -189,48 +211,35 @@ fn read_sheet<R: Read + Seek>(
         }
     };
     let last_row = u64::from(reader.dimensions().end.0) + 1;
-    // The header is the first row with two filled cells (offices put a one-cell title above
-    // it sometimes); the rows after it are the data.
-    let mut header: Option<Vec<String>> = None;
+    if opening.send(Ok(last_row)).is_err() {
+        return;
+    }
     let mut current: Option<(u32, Vec<Cell>)> = None;
     let mut sent = 0usize;
-    // A refusal ends the reading: sent as the opening before the header, as a row after.
-    let refuse = |header: &Option<Vec<String>>, error: AppError| {
-        if header.is_none() {
-            let _ = opening.send(Err(error));
-        } else {
-            let _ = rows.send(Err(error));
-        }
+    // A refusal ends the reading.
+    let refuse = |error: AppError| {
+        let _ = rows.send(Err(error));
     };
     loop {
         let next = match reader.next_cell() {
             Ok(next) => next,
             Err(e) => {
-                refuse(&header, broken(e));
+                refuse(broken(e));
                 return;
             }
         };
         let position = next.as_ref().map(|c| c.get_position().0);
         if let Some((row, cells)) = current.take_if(|(row, _)| Some(*row) != position) {
             // Whether the import still listens.
-            let listening = match &header {
-                None if cells.iter().filter(|c| !c.is_blank()).count() >= 2 => {
-                    let headers: Vec<String> = cells.iter().map(Cell::text).collect();
-                    header = Some(headers.clone());
-                    opening.send(Ok((headers, last_row))).is_ok()
+            let listening = if cells.iter().all(Cell::is_blank) {
+                true
+            } else {
+                sent += 1;
+                if sent > MAX_ROWS {
+                    refuse(refusal::at(row as usize + 1, Limit::Rows, MAX_ROWS as u64));
+                    return;
                 }
-                Some(_) if !cells.iter().all(Cell::is_blank) => {
-                    sent += 1;
-                    if sent > MAX_ROWS {
-                        refuse(
-                            &header,
-                            refusal::at(row as usize + 1, Limit::Rows, MAX_ROWS as u64),
-                        );
-                        return;
-                    }
-                    rows.send(Ok((row as usize + 1, cells))).is_ok()
-                }
-                _ => true,
+                rows.send(Ok((row as usize + 1, cells))).is_ok()
             };
             if !listening {
                 return;
@@ -247,29 +256,28 @@ fn read_sheet<R: Read + Seek>(
         }
         let column = column as usize;
         if column >= MAX_COLUMNS {
-            refuse(
-                &header,
-                refusal::at(row as usize + 1, Limit::Columns, MAX_COLUMNS as u64),
-            );
+            refuse(refusal::at(
+                row as usize + 1,
+                Limit::Columns,
+                MAX_COLUMNS as u64,
+            ));
             return;
         }
         if let Cell::Text(text) = &value
             && text.len() > MAX_CELL_CHARS
             && text.chars().count() > MAX_CELL_CHARS
         {
-            refuse(
-                &header,
-                refusal::at(row as usize + 1, Limit::CellChars, MAX_CELL_CHARS as u64),
-            );
+            refuse(refusal::at(
+                row as usize + 1,
+                Limit::CellChars,
+                MAX_CELL_CHARS as u64,
+            ));
             return;
         }
         if cells.len() <= column {
             cells.resize(column + 1, Cell::Empty);
         }
         cells[column] = value;
-    }
-    if header.is_none() {
-        let _ = opening.send(Ok((Vec::new(), last_row)));
     }
 }
 
@@ -287,12 +295,8 @@ fn convert(data: &DataRef<'_>) -> Cell {
     }
 }
 
-impl Rows for XlsxRows {
-    fn headers(&self) -> &[String] {
-        &self.headers
-    }
-
-    fn next_row(&mut self) -> Option<AppResult<(usize, Vec<Cell>)>> {
+impl RawRows for XlsxRows {
+    fn next_raw(&mut self) -> Option<AppResult<(usize, Vec<Cell>)>> {
         self.rows.recv().ok()
     }
 

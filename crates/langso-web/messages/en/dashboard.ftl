@@ -101,3 +101,14 @@ impossible-none = No household has values that cannot be true.
 impossible-household = Household
 impossible-why = Why
 impossible-above-adults = { $value } adults recorded, but the household has { $adults }
+# h15d: the report in the official form
+report-form-title = Monthly report in the official form
+report-form-intro = The report follows Decree 30/2020/NĐ-CP: issuing body, national name and motto, number and symbol, place and date, recipients, signer. Fill in what the office knows, then download the PDF or Excel file.
+report-form-month = Month reported
+report-form-number = Document number (leave empty to write it by hand)
+report-form-recipients = Recipients (one a line)
+report-form-capacity = Signing for (TM., KT., …)
+report-form-signer-title = Signer's title
+report-form-signer-name = Signer's full name
+report-form-open = Report in the official form
+report-signing-too-long = each field of the report holds at most { $chars } characters, and at most { $lines } recipients

@@ -174,3 +174,11 @@ hhimport-template = Download the template (XLSX, with one example row)
 # h15b: values that cannot be true
 households-vneid2-above-vneid1 = { $level2 } adults at VNeID level 2 but only { $level1 } at level 1: level 2 is an upgrade of level 1
 households-adults-below-values = The household has { $most } adults recorded with an indicator: correct those values with a visit before lowering the number of adults
+# h15d: office files as they are
+households-file-xls = this is an Excel 97–2003 (.xls) or password-protected Excel file, which cannot be read: open it in Excel, remove any password, "Save as" an Excel Workbook (.xlsx) or "CSV UTF-8", and send it again
+households-file-html = this file is a web page (HTML) named like a spreadsheet, not an Excel or CSV file: open it in Excel and save it as .xlsx or "CSV UTF-8"
+households-csv-binary = the file is not text (it holds zero bytes): send an .xlsx or .csv file
+households-csv-encoding-unknown = the CSV file is not UTF-8 (unexpected characters from line { $line }) and does not read as Windows-1258, TCVN3 (ABC) or VNI either: open it in Excel, "Save as" "CSV UTF-8", and send it again
+households-import-masked = the file holds masked phone or citizen-ID numbers (like 091*****78, from row { $row }): it is an export made for someone not allowed to see personal numbers and cannot be imported; use the original file
+hhimport-totals-skipped = Totals rows left out
+hhimport-converted = The file was converted from

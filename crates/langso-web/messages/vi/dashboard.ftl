@@ -101,3 +101,14 @@ impossible-none = Không hộ nào có số liệu không thể đúng.
 impossible-household = Hộ
 impossible-why = Lý do
 impossible-above-adults = ghi { $value } người lớn nhưng hộ chỉ có { $adults }
+# h15d: the report in the official form
+report-form-title = Báo cáo tháng theo thể thức văn bản hành chính
+report-form-intro = Báo cáo được trình bày theo Nghị định 30/2020/NĐ-CP: tên cơ quan, Quốc hiệu và Tiêu ngữ, số và ký hiệu, địa danh và ngày, nơi nhận, người ký. Điền những gì văn phòng biết rồi tải PDF hoặc Excel.
+report-form-month = Tháng báo cáo
+report-form-number = Số văn bản (để trống để ghi tay)
+report-form-recipients = Nơi nhận (mỗi dòng một nơi)
+report-form-capacity = Thẩm quyền ký (TM., KT., …)
+report-form-signer-title = Chức vụ người ký
+report-form-signer-name = Họ và tên người ký
+report-form-open = Báo cáo theo thể thức hành chính
+report-signing-too-long = mỗi ô của báo cáo tối đa { $chars } ký tự, nơi nhận tối đa { $lines } dòng

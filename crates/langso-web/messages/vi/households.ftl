@@ -174,3 +174,11 @@ hhimport-template = Tải tệp mẫu (XLSX, có một dòng ví dụ)
 # h15b: values that cannot be true
 households-vneid2-above-vneid1 = { $level2 } người lớn có VNeID mức 2 nhưng chỉ { $level1 } người có mức 1: mức 2 là nâng cấp từ mức 1
 households-adults-below-values = Hộ đang ghi { $most } người lớn có một chỉ số: sửa các số liệu đó bằng một lần đến hộ trước khi giảm số người lớn
+# h15d: office files as they are
+households-file-xls = đây là tệp Excel 97–2003 (.xls) hoặc tệp Excel có mật khẩu, chưa đọc được: mở bằng Excel, bỏ mật khẩu nếu có, chọn "Lưu thành" → "Sổ làm việc Excel (.xlsx)" hoặc "CSV UTF-8", rồi gửi lại
+households-file-html = tệp này là một trang web (HTML) mang tên bảng tính, không phải tệp Excel hay CSV: mở bằng Excel rồi lưu thành .xlsx hoặc "CSV UTF-8"
+households-csv-binary = tệp không phải văn bản (có byte 0): hãy gửi tệp .xlsx hoặc .csv
+households-csv-encoding-unknown = tệp CSV không phải UTF-8 (ký tự lạ từ dòng { $line }) và cũng không đọc được theo Windows-1258, TCVN3 (ABC) hay VNI: mở bằng Excel, chọn "Lưu thành" → "CSV UTF-8", rồi gửi lại
+households-import-masked = tệp có số điện thoại hoặc số CCCD đã che (dạng 091*****78, từ dòng { $row }): đây là tệp xuất cho người không được xem số cá nhân, không nhập lại được; hãy dùng tệp gốc
+hhimport-totals-skipped = Bỏ qua dòng tổng cộng
+hhimport-converted = Tệp được chuyển từ bảng mã

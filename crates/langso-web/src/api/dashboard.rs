@@ -107,7 +107,8 @@ async fn report_xlsx(
 ) -> Result<Response, ApiError> {
     let date = month_end(params.month.as_deref())?;
     let unit = langso_app::units::resolve(&state.db, params.unit.as_deref(), date).await?;
-    let bytes = actions::monthly_report_xlsx(&state.db, &actor, unit, date).await?;
+    let signing = actions::Signing::default();
+    let bytes = actions::official_report_xlsx(&state.db, &actor, unit, date, &signing).await?;
     Ok(crate::files::download(
         crate::files::Disposition::Attachment,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -126,7 +127,8 @@ async fn report_pdf(
 ) -> Result<Response, ApiError> {
     let date = month_end(params.month.as_deref())?;
     let unit = langso_app::units::resolve(&state.db, params.unit.as_deref(), date).await?;
-    let bytes = actions::monthly_report_pdf(&state.db, &actor, unit, date).await?;
+    let signing = actions::Signing::default();
+    let bytes = actions::official_report_pdf(&state.db, &actor, unit, date, &signing).await?;
     Ok(crate::files::download(
         crate::files::Disposition::Attachment,
         "application/pdf",

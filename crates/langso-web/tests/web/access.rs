@@ -988,6 +988,20 @@ const ROUTES: &[Route] = &[
         Body::None,
         200,
     ),
+    route(
+        "GET",
+        "/reports/monthly",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/reports/monthly/file",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
     // --- h15b: plans and targets, values that cannot be true ---
     route("GET", "/plans", Targeted(ReadDashboard), Body::None, 200),
     route("POST", "/plans", Targeted(ManageProgramme), Body::Form, 303),
@@ -2147,7 +2161,9 @@ impl Fixture {
             | "/api/v1/dashboard/map.svg"
             | "/api/v1/reports/monthly.xlsx"
             | "/api/v1/reports/monthly.pdf"
-            | "/dashboard" => (format!("{path}?unit={unit}"), None),
+            | "/dashboard"
+            | "/reports/monthly"
+            | "/reports/monthly/file" => (format!("{path}?unit={unit}"), None),
             "/api/v1/teams/{id}" | "/api/v1/teams/{id}/members" => {
                 let team = self.team_in(unit).await;
                 let body = json!({"full_name": format!("Thành viên {n}"), "role": "member", "affiliation": "youth_union", "phone": "0912345678"});

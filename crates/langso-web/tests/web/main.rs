@@ -25,6 +25,7 @@ mod import_templates;
 mod layers;
 mod mqtt_ingest;
 mod multinode;
+mod official_report;
 mod one_language;
 mod open311;
 mod open311_conformance;

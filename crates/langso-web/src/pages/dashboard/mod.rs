@@ -6,6 +6,7 @@
 mod charts;
 mod figures;
 mod plans;
+mod report_form;
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -27,6 +28,7 @@ pub(super) fn routes() -> Routes {
         .post("/plans", plans::create)
         .get("/plans/{id}", plans::show)
         .post("/plans/{id}/targets", plans::set_target)
+        .merge(report_form::routes())
 }
 
 /// `?unit=<id or code>&date=YYYY-MM-DD`.
