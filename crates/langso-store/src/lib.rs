@@ -10,6 +10,7 @@
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 // --- comms ---
 pub mod comms;
 mod db;
