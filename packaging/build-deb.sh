@@ -3,12 +3,14 @@
 # /etc/langso/langso.toml (a conffile), the systemd unit, the nginx example, and the
 # maintainer scripts of packaging/debian/. Prints the path of the .deb.
 #   packaging/build-deb.sh            # cargo build --release, then package
-#   LANGSO_SKIP_BUILD=1 packaging/build-deb.sh   # package the binary already built
+#   LANGSO_SKIP_BUILD=1 packaging/build-deb.sh   # package the release binary already built
+#   LANGSO_DEB_BINARY=path packaging/build-deb.sh # package that binary (a quick local check)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${CARGO_TARGET_DIR:-target}"
 
-if [ "${LANGSO_SKIP_BUILD:-}" != 1 ]; then
+bin="${LANGSO_DEB_BINARY:-$target/release/langso}"
+if [ "${LANGSO_SKIP_BUILD:-}" != 1 ] && [ -z "${LANGSO_DEB_BINARY:-}" ]; then
   cargo build --release --locked -p langso >&2
 fi
 
@@ -17,7 +19,7 @@ arch=$(dpkg --print-architecture)
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 
-install -D -m 0755 "$target/release/langso" "$root/usr/bin/langso"
+install -D -m 0755 "$bin" "$root/usr/bin/langso"
 strip --strip-unneeded "$root/usr/bin/langso" 2>/dev/null || true
 install -D -m 0644 packaging/langso.toml "$root/etc/langso/langso.toml"
 install -D -m 0644 packaging/langso.service "$root/lib/systemd/system/langso.service"
