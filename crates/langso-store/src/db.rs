@@ -12,7 +12,9 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use crate::StoreResult;
+use sqlx::migrate::{MigrateError, Migrator};
+
+use crate::{StoreError, StoreResult};
 
 /// A pool of connections to the one database Langso runs on.
 #[derive(Clone, Debug)]
@@ -53,6 +55,17 @@ impl WriteTurn {
             _ => Err(sqlx::Error::PoolTimedOut.into()),
         }
     }
+}
+
+/// The migrations this binary applies to SQLite.
+pub(crate) static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+/// The migrations this binary applies to PostgreSQL (the same names).
+pub(crate) static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The refusal for a database that has `applied`, a migration `migrator` does not know.
+pub(crate) fn schema_newer(applied: i64, migrator: &Migrator) -> StoreError {
+    let known = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+    StoreError::SchemaNewer { applied, known }
 }
 
 /// How long a SQLite writer waits for the lock before giving up.
@@ -213,12 +226,17 @@ impl Db {
     }
 
     /// Applies the migrations of this database's dialect.
+    /// A database that holds a migration this binary does not know (written by a newer
+    /// version) is refused with [`StoreError::SchemaNewer`], before anything is changed.
     pub async fn migrate(&self) -> StoreResult<()> {
-        match self {
-            Db::Sqlite(pool, _) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
-            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        let (migrator, ran) = match self {
+            Db::Sqlite(pool, _) => (&SQLITE_MIGRATIONS, SQLITE_MIGRATIONS.run(pool).await),
+            Db::Postgres(pool) => (&POSTGRES_MIGRATIONS, POSTGRES_MIGRATIONS.run(pool).await),
+        };
+        match ran {
+            Err(MigrateError::VersionMissing(applied)) => Err(schema_newer(applied, migrator)),
+            other => Ok(other?),
         }
-        Ok(())
     }
 
     /// Begins a write transaction.

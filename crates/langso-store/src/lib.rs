@@ -11,6 +11,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod changes;
+pub mod backup;
 // --- comms ---
 pub mod comms;
 mod db;

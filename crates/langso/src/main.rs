@@ -1,9 +1,12 @@
 //! `langso`: the one binary. Serves the web app, builds the demo, migrates, imports.
 //!
-//! Configuration: command-line flags, then `LANGSO_…` environment variables, then defaults.
+//! Configuration: command-line flags, then `LANGSO_…` environment variables, then the
+//! configuration file (`--config` / `LANGSO_CONFIG`, see [`config`]), then defaults.
 
+mod backup;
 mod bench;
 mod bench_households;
+mod config;
 mod households;
 // --- dashboard ---
 mod bench_dashboard;
@@ -17,7 +20,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use langso_app::{AppError, Db, demo, units};
 use langso_web::{AppState, Settings};
 
@@ -37,6 +40,10 @@ struct Cli {
     /// several nodes on one PostgreSQL server, keep the sum under its `max_connections`.
     #[arg(long, env = "LANGSO_DB_POOL_SIZE", global = true)]
     db_pool_size: Option<u32>,
+    /// The configuration file (`langso.toml`): settings by their names without `LANGSO_`, in
+    /// lower case; flags and the environment take precedence over it.
+    #[arg(long, env = "LANGSO_CONFIG", global = true)]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -50,6 +57,8 @@ enum Command {
         listen: SocketAddr,
         #[command(flatten)]
         web: WebOptions,
+        #[command(flatten)]
+        backups: backup::Schedule,
     },
     /// Build (or reuse) the synthetic Đan Phượng demo database and serve it.
     Demo {
@@ -67,6 +76,19 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Copy the database while the server runs, and check the copy (SQLite: `VACUUM INTO` and
+    /// `integrity_check`; PostgreSQL: `pg_dump --format=custom`).
+    Backup {
+        /// The file to write (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Replace the SQLite database by a backup, with the server stopped; refuses a damaged
+    /// backup or one from a newer version; keeps the old database as `….before-restore`.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
     /// Administrative units.
     Units {
         #[command(subcommand)]
@@ -266,15 +288,40 @@ async fn run() -> Result<()> {
                 .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .init();
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut files = config::FileSettings::load(config::config_path(&args).as_deref())?;
+    let mut command = files.apply(Cli::command())?;
+    let matches = command
+        .try_get_matches_from_mut(&args)
+        .unwrap_or_else(|e| e.exit());
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let _ = DB_OPTIONS.set(langso_app::DbOptions {
         pool_size: cli.db_pool_size,
     });
+    let sources = match matches.subcommand() {
+        Some((name @ ("serve" | "demo"), sub)) => command
+            .find_subcommand(name)
+            .map(|built| files.describe(built, sub))
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
     match cli.command {
-        Command::Serve { listen, web } => {
-            let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
+        Command::Serve {
+            listen,
+            web,
+            backups,
+        } => {
+            let url = cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE);
+            let _lock = lock_while_serving(url)?;
+            print_sources(&sources);
+            let db = open(url).await?;
             user::hint_first_admin(&db).await?;
-            serve(db, listen, web.settings(false, listen)).await
+            let scheduled = backups.start(&db, url);
+            let served = serve(db, listen, web.settings(false, listen)).await;
+            if let Some(task) = scheduled {
+                task.abort();
+            }
+            served
         }
         Command::Demo {
             reset,
@@ -283,6 +330,8 @@ async fn run() -> Result<()> {
             web,
         } => {
             let url = cli.database_url.as_deref().unwrap_or(DEMO_DATABASE);
+            let _lock = lock_while_serving(url)?;
+            print_sources(&sources);
             let db = demo_database(url, reset).await?;
             user::print_demo_logins();
             if no_serve {
@@ -294,6 +343,20 @@ async fn run() -> Result<()> {
             open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
             println!("Đã cập nhật cơ sở dữ liệu / migrations applied");
             Ok(())
+        }
+        Command::Backup { out } => {
+            backup::backup(
+                cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE),
+                &out,
+            )
+            .await
+        }
+        Command::Restore { file } => {
+            backup::restore(
+                cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE),
+                &file,
+            )
+            .await
         }
         Command::Units { command } => {
             let db = open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
@@ -349,6 +412,27 @@ async fn run() -> Result<()> {
 
 /// How every command connects (`--db-pool-size`), set once from the command line.
 static DB_OPTIONS: std::sync::OnceLock<langso_app::DbOptions> = std::sync::OnceLock::new();
+/// A server on a SQLite file holds its lock (shared) while it runs, so `langso restore` can
+/// tell that the database is in use.
+fn lock_while_serving(url: &str) -> Result<Option<langso_store::backup::ServerLock>> {
+    let Some(path) = sqlite_path(url) else {
+        return Ok(None);
+    };
+    Ok(Some(langso_store::backup::ServerLock::serving(
+        std::path::Path::new(path),
+    )?))
+}
+
+/// Where each setting came from (flag, environment, file, default); secrets hidden.
+fn print_sources(lines: &[String]) {
+    if lines.is_empty() {
+        return;
+    }
+    println!("Cấu hình / settings:");
+    for line in lines {
+        println!("{line}");
+    }
+}
 
 async fn open(url: &str) -> Result<Db> {
     Db::open_with(url, DB_OPTIONS.get().copied().unwrap_or_default())
