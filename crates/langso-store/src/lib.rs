@@ -10,8 +10,8 @@
 pub mod assets;
 pub mod audit;
 pub mod auth;
-pub mod changes;
 pub mod backup;
+pub mod changes;
 // --- comms ---
 pub mod comms;
 mod db;
