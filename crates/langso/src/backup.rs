@@ -309,3 +309,14 @@ mod tests {
         }
     }
 }
+
+/// A server on a SQLite file holds its lock (shared) while it runs, so `langso restore` can
+/// tell that the database is in use.
+pub(crate) fn lock_while_serving(url: &str) -> Result<Option<langso_store::backup::ServerLock>> {
+    let Some(path) = crate::sqlite_path(url) else {
+        return Ok(None);
+    };
+    Ok(Some(langso_store::backup::ServerLock::serving(
+        std::path::Path::new(path),
+    )?))
+}

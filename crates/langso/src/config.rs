@@ -316,3 +316,14 @@ mod tests {
         }
     }
 }
+
+/// Where each setting came from (flag, environment, file, default); secrets hidden.
+pub(crate) fn print_sources(lines: &[String]) {
+    if lines.is_empty() {
+        return;
+    }
+    println!("Cấu hình / settings:");
+    for line in lines {
+        println!("{line}");
+    }
+}

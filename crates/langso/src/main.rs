@@ -312,8 +312,8 @@ async fn run() -> Result<()> {
             backups,
         } => {
             let url = cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE);
-            let _lock = lock_while_serving(url)?;
-            print_sources(&sources);
+            let _lock = backup::lock_while_serving(url)?;
+            config::print_sources(&sources);
             let db = open(url).await?;
             user::hint_first_admin(&db).await?;
             let scheduled = backups.start(&db, url);
@@ -330,8 +330,8 @@ async fn run() -> Result<()> {
             web,
         } => {
             let url = cli.database_url.as_deref().unwrap_or(DEMO_DATABASE);
-            let _lock = lock_while_serving(url)?;
-            print_sources(&sources);
+            let _lock = backup::lock_while_serving(url)?;
+            config::print_sources(&sources);
             let db = demo_database(url, reset).await?;
             user::print_demo_logins();
             if no_serve {
@@ -412,27 +412,6 @@ async fn run() -> Result<()> {
 
 /// How every command connects (`--db-pool-size`), set once from the command line.
 static DB_OPTIONS: std::sync::OnceLock<langso_app::DbOptions> = std::sync::OnceLock::new();
-/// A server on a SQLite file holds its lock (shared) while it runs, so `langso restore` can
-/// tell that the database is in use.
-fn lock_while_serving(url: &str) -> Result<Option<langso_store::backup::ServerLock>> {
-    let Some(path) = sqlite_path(url) else {
-        return Ok(None);
-    };
-    Ok(Some(langso_store::backup::ServerLock::serving(
-        std::path::Path::new(path),
-    )?))
-}
-
-/// Where each setting came from (flag, environment, file, default); secrets hidden.
-fn print_sources(lines: &[String]) {
-    if lines.is_empty() {
-        return;
-    }
-    println!("Cấu hình / settings:");
-    for line in lines {
-        println!("{line}");
-    }
-}
 
 async fn open(url: &str) -> Result<Db> {
     Db::open_with(url, DB_OPTIONS.get().copied().unwrap_or_default())
