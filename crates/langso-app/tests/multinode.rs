@@ -104,6 +104,15 @@ async fn two_nodes_visiting_the_same_households_keep_counters_equal_to_values() 
             .iter()
             .enumerate()
             .map(|(k, code)| ((*code).to_owned(), ((v / HOUSEHOLDS + k * v) % 4) as i64))
+            .collect::<std::collections::BTreeMap<String, i64>>();
+        // Values that can be true: VNeID level 2 never above level 1.
+        let level1 = values["vneid_1"];
+        let values = values
+            .into_iter()
+            .map(|(code, n)| match code.as_str() {
+                "vneid_2" => (code, n.min(level1)),
+                _ => (code, n),
+            })
             .collect();
         let input = VisitInput {
             id: Some(Uuid::now_v7()),

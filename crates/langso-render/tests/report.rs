@@ -79,7 +79,7 @@ fn the_pdf_is_a4_with_vietnamese_text_that_extracts() {
         "Báo cáo tháng 12/2024 — Huyện Đan Phượng",
         "Tổ CNSCĐ cấp xã",
         "1.015",
-        "100.0%",
+        "100,0%",
         "Thôn Hạ Mỗ 80",
         "Tỉ lệ thôn thông minh theo xã",
         "Xã Song Phượng",

@@ -10,7 +10,8 @@ use langso_store::units as unit_store;
 use time::Date;
 use uuid::Uuid;
 
-use super::{Dashboard, dashboard, report_model};
+use super::report::with_service_levels;
+use super::{Dashboard, dashboard};
 use crate::audit::{Change, record_alone};
 use crate::auth::Actor;
 use crate::{AppError, AppResult, Db, today};
@@ -255,7 +256,7 @@ pub async fn official_report_pdf(
     signing: &Signing,
 ) -> AppResult<Vec<u8>> {
     let (d, head) = framed(db, actor, unit, date, signing).await?;
-    let bytes = report_pdf_with(&report_model(&d), Some(&head))?;
+    let bytes = report_pdf_with(&with_service_levels(db, actor, &d, date).await, Some(&head))?;
     audited(db, actor, &d, "pdf").await?;
     Ok(bytes)
 }
@@ -269,7 +270,7 @@ pub async fn official_report_xlsx(
     signing: &Signing,
 ) -> AppResult<Vec<u8>> {
     let (d, head) = framed(db, actor, unit, date, signing).await?;
-    let bytes = report_xlsx_with(&report_model(&d), Some(&head))?;
+    let bytes = report_xlsx_with(&with_service_levels(db, actor, &d, date).await, Some(&head))?;
     audited(db, actor, &d, "xlsx").await?;
     Ok(bytes)
 }

@@ -175,7 +175,11 @@ pub fn report_model(d: &Dashboard) -> Report {
             d.name
         ),
         subtitle: vec![
-            format!("Số liệu đến ngày {} (mã đơn vị {})", d.as_of, d.code),
+            format!(
+                "Số liệu đến ngày {} (mã đơn vị {})",
+                langso_domain::locale::day(d.as_of),
+                d.code
+            ),
             if d.path.is_empty() {
                 String::new()
             } else {
@@ -271,7 +275,12 @@ pub fn report_model(d: &Dashboard) -> Report {
 
 /// The report with, for readers of the unit's work orders, the month's fault repairs on time
 /// per commune (a section of its own, after the dashboard's).
-async fn with_service_levels(db: &Db, actor: &Actor, d: &Dashboard, date: Date) -> Report {
+pub(super) async fn with_service_levels(
+    db: &Db,
+    actor: &Actor,
+    d: &Dashboard,
+    date: Date,
+) -> Report {
     let mut model = report_model(d);
     let rows = crate::faults::levels::on_time_by_commune(db, actor, d.unit_id, date)
         .await

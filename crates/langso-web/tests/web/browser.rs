@@ -96,7 +96,19 @@ async fn a_team_member_records_a_visit_on_a_360px_phone() {
     if let Ok(png) = client.screenshot().await {
         let _ = std::fs::write(std::env::temp_dir().join("langso-visit-360.png"), png);
     }
-    // Choose the highest VNeID level 2 count offered, and a help given.
+    // Choose the highest VNeID level 1 and level 2 counts offered (level 2 is never above
+    // level 1), and a help given.
+    let level1 = client
+        .find_all(Locator::Css("input[name='ind.vneid_1']"))
+        .await
+        .unwrap();
+    client
+        .execute(
+            "arguments[0].click()",
+            vec![serde_json::to_value(level1.last().unwrap()).unwrap()],
+        )
+        .await
+        .unwrap();
     let choices = client
         .find_all(Locator::Css("input[name='ind.vneid_2']"))
         .await

@@ -251,7 +251,11 @@ async fn a_saved_visit_says_so_and_offers_the_next_household() {
         &app,
         &session,
         &format!("/households/{first}/visit"),
-        &[("csrf", hidden(&form, "csrf")), ("ind.vneid_2", "1".into())],
+        &[
+            ("csrf", hidden(&form, "csrf")),
+            ("ind.vneid_1", "1".into()),
+            ("ind.vneid_2", "1".into()),
+        ],
     )
     .await;
     assert_eq!(saved.status(), 303);

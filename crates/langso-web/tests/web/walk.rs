@@ -87,6 +87,7 @@ const NOT_WALKED: &[&str] = &[
     "/thu-tuc/{code}",
     "/v/{village}/feed",
     "/v/{village}/feed.atom",
+    "/bao-hong/{token}/feed.atom",
     "/a/{code}",
     "/huong-dan",
     "/huong-dan/{slug}",
