@@ -279,6 +279,17 @@ fn split_password(url: &str) -> (String, Option<String>) {
     }
 }
 
+/// A server on a SQLite file holds its lock (shared) while it runs, so `langso restore` can
+/// tell that the database is in use.
+pub(crate) fn lock_while_serving(url: &str) -> Result<Option<langso_store::backup::ServerLock>> {
+    let Some(path) = crate::sqlite_path(url) else {
+        return Ok(None);
+    };
+    Ok(Some(langso_store::backup::ServerLock::serving(
+        std::path::Path::new(path),
+    )?))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -308,15 +319,4 @@ mod tests {
             let _ = parse_every(&text);
         }
     }
-}
-
-/// A server on a SQLite file holds its lock (shared) while it runs, so `langso restore` can
-/// tell that the database is in use.
-pub(crate) fn lock_while_serving(url: &str) -> Result<Option<langso_store::backup::ServerLock>> {
-    let Some(path) = crate::sqlite_path(url) else {
-        return Ok(None);
-    };
-    Ok(Some(langso_store::backup::ServerLock::serving(
-        std::path::Path::new(path),
-    )?))
 }

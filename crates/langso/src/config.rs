@@ -285,6 +285,17 @@ fn flatten(
     Ok(())
 }
 
+/// Where each setting came from (flag, environment, file, default); secrets hidden.
+pub(crate) fn print_sources(lines: &[String]) {
+    if lines.is_empty() {
+        return;
+    }
+    println!("Cấu hình / settings:");
+    for line in lines {
+        println!("{line}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -314,16 +325,5 @@ mod tests {
             let parsed = parse(&format!("{key} = \"{value}\"")).unwrap();
             prop_assert_eq!(parsed, vec![(key, value)]);
         }
-    }
-}
-
-/// Where each setting came from (flag, environment, file, default); secrets hidden.
-pub(crate) fn print_sources(lines: &[String]) {
-    if lines.is_empty() {
-        return;
-    }
-    println!("Cấu hình / settings:");
-    for line in lines {
-        println!("{line}");
     }
 }

@@ -17,7 +17,7 @@ use crate::auth::{Actor, policy, random_token};
 use crate::{AppError, AppResult, CellError, Db, today};
 
 pub use langso_store::faults::{HistoryRow as WorkOrderStep, WorkOrderRow as WorkOrder};
-pub use public::{follow, public_order, public_request, public_requests, public_steps};
+pub use public::{follow, photo_path, public_order, public_request, public_requests, public_steps};
 
 pub mod levels;
 mod public;

@@ -47,7 +47,24 @@ pub async fn public_request(db: &Db, id: Uuid) -> AppResult<WorkOrderRow> {
         .await?
         .map(public_order)
         .ok_or(AppError::NotFound)?;
+    let order = with_photo_link(db, order).await?;
     super::moderation::hide_one(db, order).await
+}
+
+/// Where a photo sent with a report is published (without its metadata; gone once an officer
+/// hides it): a path under the site's own address.
+pub fn photo_path(order: Uuid) -> String {
+    format!("/bao-hong/anh/{order}")
+}
+
+/// A report whose photo was uploaded (not linked) gives that photo's address as its
+/// `media_url`, so Open311 clients can show it.
+async fn with_photo_link(db: &Db, order: WorkOrderRow) -> AppResult<WorkOrderRow> {
+    if order.media_url.is_none() && store::has_photo(db, order.id).await? {
+        let media_url = Some(photo_path(order.id));
+        return Ok(WorkOrderRow { media_url, ..order });
+    }
+    Ok(order)
 }
 
 /// The request behind a follow-up token, with its history (the reporter's status page), as

@@ -60,6 +60,36 @@ struct WifiPage {
     rows: Vec<(langso_app::assets::AssetRow, &'static str)>,
 }
 
+/// `GET /bao-hong/anh/{id}`: the photo sent with a report, as stored (its metadata removed at
+/// submission); 404 once an officer hides it.
+pub(crate) async fn photo(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = uuid::Uuid::parse_str(&id) else {
+        return visitor.fail(langso_app::AppError::NotFound).into_response();
+    };
+    match actions::public_photo(&state.db, id).await {
+        Ok(photo) => (
+            [
+                (axum::http::header::CONTENT_TYPE, photo.content_type),
+                (
+                    axum::http::header::CACHE_CONTROL,
+                    "public, max-age=300".to_owned(),
+                ),
+                (
+                    axum::http::header::X_CONTENT_TYPE_OPTIONS,
+                    "nosniff".to_owned(),
+                ),
+            ],
+            photo.content,
+        )
+            .into_response(),
+        Err(error) => visitor.fail(error).into_response(),
+    }
+}
+
 /// `GET /wifi`: every free wifi point and its state, for residents.
 pub(crate) async fn wifi(State(state): State<AppState>, visitor: Visitor) -> Response {
     match langso_app::assets::public_wifi(&state.db).await {

@@ -185,6 +185,7 @@ fn faults_routes(settings: &crate::Settings) -> Routes {
     Routes::new()
         .get("/bao-hong/{token}", faults::status)
         .get("/bao-hong/phan-anh/{id}", fault_follow::show)
+        .get("/bao-hong/anh/{id}", faults::photo)
         .get("/bao-hong/{token}/feed.atom", fault_updates::atom)
         .get("/wifi", faults::wifi)
         .get("/open311/v2/services/{code}", open311::service)

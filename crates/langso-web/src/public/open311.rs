@@ -339,13 +339,22 @@ pub(crate) async fn request(
         return not_found(format);
     };
     match actions::public_request(&state.db, id).await {
-        Ok(order) => reply(
-            format,
-            StatusCode::OK,
-            "service_requests",
-            "request",
-            &[request_record(&order)],
-        ),
+        Ok(mut order) => {
+            // An uploaded photo's path, made absolute on this site's address.
+            if let Some(path) = order.media_url.take() {
+                order.media_url = Some(match path.starts_with('/') {
+                    true => format!("{}{path}", state.poster_settings(&headers).public_url),
+                    false => path,
+                });
+            }
+            reply(
+                format,
+                StatusCode::OK,
+                "service_requests",
+                "request",
+                &[request_record(&order)],
+            )
+        }
         Err(e) => app_error(format, e),
     }
 }

@@ -810,6 +810,8 @@ const ROUTES: &[Route] = &[
     route("GET", "/bao-hong/{token}", Public, Body::None, 200),
     route("POST", "/bao-hong/{id}/theo-doi", Public, Body::Form, 303),
     route("GET", "/bao-hong/phan-anh/{id}", Public, Body::None, 200),
+    // The target report's photo, public until an officer hides it.
+    route("GET", "/bao-hong/anh/{id}", Public, Body::None, 200),
     route(
         "GET",
         "/bao-hong/{token}/feed.atom",
@@ -2302,7 +2304,7 @@ impl Fixture {
                     Some(json!({"csrf": csrf, "text_reason": "abusive", "photo_reason": ""})),
                 )
             }
-            "/bao-hong/{id}/theo-doi" | "/bao-hong/phan-anh/{id}" => {
+            "/bao-hong/{id}/theo-doi" | "/bao-hong/phan-anh/{id}" | "/bao-hong/anh/{id}" => {
                 let order = self.target_order(unit).await;
                 let body = (route.method == "POST").then(|| json!({"contact": ""}));
                 (path.replace("{id}", &order.id.to_string()), body)

@@ -338,6 +338,19 @@ async fn media_comes_as_a_url_or_an_uploaded_photo_within_bounds() {
         .parse()
         .unwrap();
     assert!(langso_app::faults::has_photo(app.db(), id).await.unwrap());
+    // The uploaded photo is the request's media_url, on this site, and answers as an image.
+    let (_, body) = get(&app, &format!("requests/{id}.json")).await;
+    let request: Vec<Request> = serde_json::from_str(&body).unwrap();
+    let media = request[0].media_url.clone().expect("the photo's address");
+    assert!(media.ends_with(&format!("/bao-hong/anh/{id}")), "{media}");
+    let photo = app
+        .client
+        .get(format!("{}/bao-hong/anh/{id}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(photo.status(), 200);
+    assert_eq!(photo.headers()["content-type"], "image/png");
 
     // A file that is not an image, and a photo past 5 MB: refused, nothing written.
     let before = langso_store::faults::count_photos(app.db()).await.unwrap();

@@ -88,6 +88,7 @@ const NOT_WALKED: &[&str] = &[
     "/v/{village}/feed",
     "/v/{village}/feed.atom",
     "/bao-hong/{token}/feed.atom",
+    "/bao-hong/anh/{id}",
     "/a/{code}",
     "/huong-dan",
     "/huong-dan/{slug}",
