@@ -123,6 +123,9 @@ pub const COLUMNS: &[(Column, &str, &[&str])] = &[
         &[
             "so cccd",
             "cccd",
+            "so cccd chu ho",
+            "cccd chu ho",
+            "so dinh danh ca nhan",
             "so can cuoc",
             "so can cuoc cong dan",
             "can cuoc cong dan",
