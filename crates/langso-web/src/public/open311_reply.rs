@@ -262,7 +262,15 @@ pub(super) fn request_record(o: &WorkOrder) -> Record {
     vec![
         ("service_request_id", Field::Text(o.id.to_string())),
         ("status", Field::from(status)),
-        ("status_notes", Field::Text(o.status.clone())),
+        // The status in words (the city's language), never the internal code.
+        (
+            "status_notes",
+            Field::Text(messages::render(
+                messages::Lang::Vi,
+                &format!("work-{}", o.status.replace('_', "-")),
+                &[],
+            )),
+        ),
         ("service_name", Field::opt(name)),
         ("service_code", Field::Text(o.service_code.clone())),
         // Masked by `public_order`, like the address.
