@@ -103,8 +103,9 @@ impl PublicCache {
                         continue;
                     }
                 };
-                // Anything may have changed while nobody listened.
-                cache.forget();
+                // Not cleared at the first start: what was cached before it is bounded by the
+                // lifetime, and clearing then would empty a cache just warmed while the
+                // database may be busy. A lost connection (below) clears it.
                 loop {
                     if let Err(error) = listener.next().await {
                         tracing::warn!(%error, "listening for public page changes");

@@ -341,7 +341,10 @@ async fn media_comes_as_a_url_or_an_uploaded_photo_within_bounds() {
     // The uploaded photo is the request's media_url, on this site, and answers as an image.
     let (_, body) = get(&app, &format!("requests/{id}.json")).await;
     // The status is explained in words, not by the internal code.
-    assert!(body.contains("\"status_notes\":\"Mới tiếp nhận\""), "{body}");
+    assert!(
+        body.contains("\"status_notes\":\"Mới tiếp nhận\""),
+        "{body}"
+    );
     let request: Vec<Request> = serde_json::from_str(&body).unwrap();
     let media = request[0].media_url.clone().expect("the photo's address");
     assert!(media.ends_with(&format!("/bao-hong/anh/{id}")), "{media}");
