@@ -1,10 +1,12 @@
 //! Communications: village groups and memberships, announcements and their feed rows, the
-//! delivery outbox with its attempts, and webhook endpoints. Reads that return households take
+//! delivery outbox with its attempts, webhook endpoints, and messages to one recipient on one
+//! channel (ZNS, SMS, e-mail) with theirs. Reads that return households take
 //! a scope root and only return households under it.
 
 mod announcements;
 mod events;
 mod groups;
+mod messages;
 mod notifications;
 mod outbox;
 mod webhook_admin;
@@ -12,6 +14,7 @@ mod webhook_admin;
 pub use announcements::*;
 pub use events::*;
 pub use groups::*;
+pub use messages::*;
 pub use notifications::*;
 pub use outbox::*;
 pub use webhook_admin::*;
