@@ -267,7 +267,16 @@ def drive():
         "announcements_acked": [],
         "errors": [],
     }
-    done = {"visits": 0}
+    done = {"visits": 0, "finished": 0}
+
+    def keep_pace(i, n):
+        """Waits until the visits are as far along as item i of n, so every stream runs across
+        the whole load, the kill included."""
+        while True:
+            with lock:
+                if done["finished"] * n >= visits * i or done["finished"] >= visits:
+                    return
+            time.sleep(0.02)
 
     def visit_worker(k):
         c = Client(proxy)
@@ -304,6 +313,8 @@ def drive():
                 with lock:
                     result["visit_retries"] += 1
                 time.sleep(0.2)
+            with lock:
+                done["finished"] += 1
             if n % 50 == 0:
                 with lock, open(kill_file, "w") as f:
                     f.write(str(done["visits"]))
@@ -312,6 +323,7 @@ def drive():
         c = Client(proxy)
         auth = {"authorization": f"Bearer {device}"}
         for n in range(k, heartbeats, workers):
+            keep_pace(n, heartbeats)
             code = http_devices[n % len(http_devices)]
             with lock:
                 result["heartbeats_attempted"][code] = result["heartbeats_attempted"].get(code, 0) + 1
@@ -330,6 +342,7 @@ def drive():
         mine = mqtt_devices[k::workers]
         client = None
         for round_ in range(messages):
+            keep_pace(round_, messages)
             for code, unit in mine:
                 topic = f"langso/{unit}/{code}/status"
                 payload = json.dumps({"asset": code, "online": True, "battery": 40 + round_ % 60})
@@ -346,7 +359,6 @@ def drive():
                         with lock:
                             result["errors"].append(f"mqtt: {e}")
                         time.sleep(0.2)
-            time.sleep(0.05)
         if client is not None:
             client.close()
 
@@ -354,6 +366,7 @@ def drive():
         c = Client(proxy)
         auth = {"authorization": f"Bearer {officer}"}
         for n in range(announcements):
+            keep_pace(n, announcements)
             body = {
                 "unit_id": commune,
                 "title": f"Thông báo nhiều máy chủ {n}",
@@ -373,7 +386,6 @@ def drive():
                 # Not answered: the node may have died after committing; sending it again could
                 # publish it twice, which is the client's choice. Here: try again (counted).
                 time.sleep(0.2)
-            time.sleep(0.3)
 
     threads = [threading.Thread(target=visit_worker, args=(k,)) for k in range(clients)]
     hb_workers = max(1, clients // 4)

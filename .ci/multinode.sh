@@ -107,6 +107,7 @@ say "HAProxy on port $port (round robin, health checks on /readyz)"
 cat >"$work/haproxy.cfg" <<EOF
 global
   maxconn 4096
+  stats socket $work/haproxy.sock mode 600 level operator
 defaults
   mode http
   timeout connect 2s
@@ -279,6 +280,20 @@ check "offline alarms raised / silent transitions in the ledger" "$offline" \
   "$(q "SELECT count(*) FROM device_status_changes, mn.start WHERE at >= start.t0 AND new_status = 'silent'")"
 check "devices still due to fall silent (detector stalled)" "$(q "SELECT count(*) FROM device_state WHERE NOT silent AND offline_after < now() - interval '3 seconds'")" 0
 [ "$offline" -gt 0 ] || { echo "  FAIL  no device fell silent during the run: the offline check proved nothing"; failed=1; }
+python3 - "$work/haproxy.sock" <<'EOF'
+import csv, io, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(b"show stat\n")
+data = b""
+while chunk := s.recv(65536):
+    data += chunk
+for r in csv.DictReader(io.StringIO(data.decode().lstrip("# "))):
+    if r["pxname"] == "nodes" and r["svname"].startswith("node"):
+        print(f"        HAProxy {r['svname']}: {r['stot']} requests, {r['hrsp_2xx']} 2xx, "
+              f"{r['eresp']} failed answers, {r['econ']} failed connections, "
+              f"{r['wredis']} redispatched, marked down {r['chkdown']} times")
+EOF
 for n in 1 2 3; do info "node $n log: errors" "$(grep -c ' ERROR ' "$work/node$n.log" || true)"; done
 echo
 if [ "$failed" = 0 ]; then
