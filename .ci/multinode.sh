@@ -291,7 +291,7 @@ while chunk := s.recv(65536):
 for r in csv.DictReader(io.StringIO(data.decode().lstrip("# "))):
     if r["pxname"] == "nodes" and r["svname"].startswith("node"):
         print(f"        HAProxy {r['svname']}: {r['stot']} requests, {r['hrsp_2xx']} 2xx, "
-              f"{r['eresp']} failed answers, {r['econ']} failed connections, "
+              f"{r['hrsp_5xx']} 5xx, {r['eresp']} failed answers, {r['econ']} failed connections, "
               f"{r['wredis']} redispatched, marked down {r['chkdown']} times")
 EOF
 for n in 1 2 3; do info "node $n log: errors" "$(grep -c ' ERROR ' "$work/node$n.log" || true)"; done
