@@ -1,7 +1,8 @@
 //! Two nodes on one database: two pools (as two `langso serve` processes would open), each
 //! with its own visit writer or delivery worker. Concurrent visits to the same households
-//! leave every village counter equal to the sum of the households' values, and a slow webhook
-//! receiver gets each message once. SQLite (two pools on one file) by default, PostgreSQL when
+//! leave every village counter equal to the sum of the households' values, a slow webhook
+//! receiver gets each message once, and two offline detectors raise one alarm per device without
+//! waiting for each other's locks. SQLite (two pools on one file) by default, PostgreSQL when
 //! LANGSO_TEST_DATABASE_URL is set.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -285,4 +286,64 @@ async fn a_slow_receiver_gets_each_message_once_from_two_nodes() {
     assert_eq!(seen.len(), 20);
     assert!(seen.values().all(|n| *n == 1), "{seen:?}");
     assert_eq!(log.len(), 20, "20 deliveries for 20 messages");
+}
+
+#[tokio::test]
+async fn two_offline_detectors_share_the_due_devices_without_waiting_for_each_other() {
+    let test = TestDb::new().await.unwrap();
+    let db = &test.db;
+    demo::build_small(db, &NoProgress).await.unwrap();
+    let other = second_node(&test).await;
+    let later = time::OffsetDateTime::now_utc() + time::Duration::days(1);
+    let due = langso_store::assets::due_silent(db, later, 100_000)
+        .await
+        .unwrap();
+    assert!(due.len() > 2, "the demo has devices to fall silent");
+    let postgres =
+        std::env::var(langso_store::testing::TEST_DATABASE_URL).is_ok_and(|u| !u.is_empty());
+    let mut declared = 0;
+    if postgres {
+        // One node's detector is in the middle of its batch and holds the first device.
+        let mut held = db.begin().await.unwrap();
+        langso_store::assets::states_of(&mut held, &[due[0].0])
+            .await
+            .unwrap();
+        // The other node's detector does not wait for it: it declares every other device.
+        declared += tokio::time::timeout(
+            Duration::from_secs(20),
+            langso_app::assets::detect_silent(&other, later),
+        )
+        .await
+        .expect("the detector skipped the locked device instead of waiting for it")
+        .unwrap();
+        assert_eq!(declared, due.len() - 1);
+        drop(held);
+    }
+    // Both detectors at once: each device declared by one of them.
+    let (a, b) = tokio::join!(
+        langso_app::assets::detect_silent(db, later),
+        langso_app::assets::detect_silent(&other, later)
+    );
+    declared += a.unwrap() + b.unwrap();
+    assert_eq!(declared, due.len());
+    let root = langso_app::units::by_code(db, "01", today())
+        .await
+        .unwrap()
+        .id;
+    let mut offline: BTreeMap<Uuid, usize> = BTreeMap::new();
+    for alarm in langso_store::assets::alarms_under(db, root, today(), true, 100_000)
+        .await
+        .unwrap()
+    {
+        if alarm.kind == "offline" {
+            *offline.entry(alarm.asset_id).or_default() += 1;
+        }
+    }
+    for (asset, _) in &due {
+        assert_eq!(
+            offline.get(asset),
+            Some(&1),
+            "one offline alarm for {asset}"
+        );
+    }
 }

@@ -16,45 +16,43 @@ use crate::auth::{Actor, policy};
 use crate::{AppError, AppResult, Db, today};
 
 /// Declares silent every device past its deadline at `now`: one offline alarm each, a ledger
-/// row, and the unit's open-alarm count. Safe to run on several nodes at once: a device is
-/// declared silent by one conditional update only. Returns how many were declared.
+/// row, and the unit's open-alarm count. Safe to run on several nodes at once: each batch is
+/// claimed with its rows locked, skipping rows another node holds
+/// ([`store::claim_due_silent`]), and a device is declared silent by one conditional update
+/// only. Returns how many were declared.
 pub async fn detect_silent(db: &Db, now: OffsetDateTime) -> AppResult<usize> {
     let mut declared = 0;
     loop {
-        let due = store::due_silent(db, now, 500).await?;
-        if due.is_empty() {
+        // Read first, outside any transaction: most runs find nothing and take no lock.
+        if store::due_silent(db, now, 1).await?.is_empty() {
             return Ok(declared);
         }
         let mut tx = db.begin().await?;
-        let ids: Vec<Uuid> = due.iter().map(|(a, _)| *a).collect();
-        let before: std::collections::HashMap<Uuid, String> = store::states_of(&mut tx, &ids)
-            .await?
-            .into_iter()
-            .map(|s| {
-                let status = if !s.online {
-                    "down".to_owned()
-                } else if let Some(f) = s.fault {
-                    format!("fault:{f}")
-                } else {
-                    "ok".to_owned()
-                };
-                (s.asset_id, status)
-            })
-            .collect();
+        let due = store::claim_due_silent(&mut tx, now, 500).await?;
+        if due.is_empty() {
+            return Ok(declared);
+        }
         let mut changes = Vec::new();
         let mut per_unit: std::collections::HashMap<Uuid, i64> = Default::default();
         let mut round = 0;
-        for (asset, unit) in due {
+        for (asset, unit, online, fault) in due {
             if !store::mark_silent(&mut tx, asset, now).await? {
                 continue;
             }
+            let before = if !online {
+                "down".to_owned()
+            } else if let Some(f) = fault {
+                format!("fault:{f}")
+            } else {
+                "ok".to_owned()
+            };
             store::clear_open(&mut tx, asset, "offline", now).await?;
             store::insert_alarm(&mut tx, Uuid::now_v7(), asset, unit, "offline", "", now).await?;
             changes.push(ChangeRow {
                 id: Uuid::now_v7(),
                 asset_id: asset,
                 at: now,
-                old_status: before.get(&asset).cloned(),
+                old_status: Some(before),
                 new_status: "silent".to_owned(),
             });
             *per_unit.entry(unit).or_insert(0) += 1;

@@ -204,6 +204,37 @@ pub async fn due_silent(
     )
 }
 
+/// A device the offline detector claimed: (asset, unit, online, fault).
+pub type DueDevice = (Uuid, Uuid, bool, Option<String>);
+
+/// Claims, inside the detector's transaction, up to `limit` devices past their deadline and not
+/// yet silent. On PostgreSQL the rows are locked `FOR UPDATE SKIP LOCKED`: the detectors of
+/// several nodes take different devices instead of queueing behind each other's locks (with
+/// three nodes and 5,000 devices falling silent together, each batch of 500 waited 5–14 s for
+/// the others and held back those devices' heartbeats meanwhile), and a device the ingest writer
+/// holds is left to the next run (its reading is about to move the deadline). SQLite admits one
+/// writing transaction at a time anyway.
+pub async fn claim_due_silent(
+    tx: &mut Tx,
+    now: OffsetDateTime,
+    limit: i64,
+) -> StoreResult<Vec<DueDevice>> {
+    let lock = if matches!(tx, Tx::Postgres(_)) {
+        " FOR UPDATE OF d SKIP LOCKED"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT d.asset_id, a.unit_id, d.online, d.fault FROM device_state d \
+         JOIN assets a ON a.id = d.asset_id WHERE d.silent = $1 AND d.offline_after < $2 \
+         ORDER BY d.offline_after LIMIT $3{lock}"
+    );
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(false).bind(now)
+        .bind(limit).fetch_all(&mut *c).await)?,
+    )
+}
+
 /// Declares a device silent; false when it reported in the meantime (or already was).
 pub async fn mark_silent(tx: &mut Tx, asset: Uuid, now: OffsetDateTime) -> StoreResult<bool> {
     let sql = "UPDATE device_state SET silent = $2 WHERE asset_id = $1 AND silent = $3 \
