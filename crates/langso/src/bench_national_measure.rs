@@ -114,6 +114,16 @@ pub async fn run(
         failed.load(Ordering::Relaxed)
     );
     node.close().await;
+    // What a visit costs on disk, for sizing the ledger's growth.
+    let visits = langso_store::households::count_visits(db).await?.max(1) as f64;
+    let (_, tables) = langso_store::sizes::database_size(db).await?;
+    if let Some(t) = tables.iter().find(|t| t.table == "visits") {
+        println!(
+            "visits ledger: {visits:.0} visits, {:.0} + {:.0} bytes per visit (table + indexes)",
+            t.table_bytes as f64 / visits,
+            t.index_bytes as f64 / visits
+        );
+    }
     Ok(())
 }
 
