@@ -45,6 +45,9 @@ pub struct NationalArgs {
     /// Concurrent visit clients of the second node during the write-load phase.
     #[arg(long, default_value_t = 8)]
     pub writers: usize,
+    /// Measure the database as it is (an import stopped part way): no building, no import.
+    #[arg(long)]
+    pub measure_only: bool,
 }
 
 /// The tree's shape: how many of each, and which commune holds what. Communes are dealt out
@@ -116,21 +119,30 @@ pub async fn run(database_url: Option<&str>, args: NationalArgs) -> Result<()> {
         shape.villages,
         shape.households
     );
-    let started = Instant::now();
-    build_tree(&db, &shape).await?;
-    println!("tree ready in {:.1} s", started.elapsed().as_secs_f64());
-    let communes = commune_ids(&db, &shape).await?;
-    let (imported, seconds) =
-        crate::bench_national_import::import_all(&db, &shape, &communes, args.jobs.max(1)).await?;
-    if imported > 0 {
-        println!(
-            "import: {imported} households in {seconds:.1} s: {:.0} rows/s ({} at once, through import_households)",
-            imported as f64 / seconds.max(1e-9),
-            args.jobs.max(1)
-        );
+    let mut shape = shape;
+    let communes = if args.measure_only {
+        let communes = commune_ids(&db, &shape).await?;
+        shape.households = households_held(&db, &shape).await?;
+        println!("measuring as it is: {} households", shape.households);
+        communes
     } else {
-        println!("import: every commune already holds its households");
-    }
+        let started = Instant::now();
+        build_tree(&db, &shape).await?;
+        println!("tree ready in {:.1} s", started.elapsed().as_secs_f64());
+        let communes = commune_ids(&db, &shape).await?;
+        let jobs = args.jobs.max(1);
+        let (imported, seconds) =
+            crate::bench_national_import::import_all(&db, &shape, &communes, jobs).await?;
+        if imported > 0 {
+            println!(
+                "import: {imported} households in {seconds:.1} s: {:.0} rows/s ({jobs} at once, through import_households)",
+                imported as f64 / seconds.max(1e-9),
+            );
+        } else {
+            println!("import: every commune already holds its households");
+        }
+        communes
+    };
     crate::bench_national_measure::run(&db, url, &shape, &communes, &args).await?;
     db.close().await;
     Ok(())
@@ -192,6 +204,20 @@ async fn build_tree(db: &Db, shape: &Shape) -> Result<()> {
         bar.advance(1);
     }
     Ok(())
+}
+
+/// Households registered under the provinces built.
+async fn households_held(db: &Db, shape: &Shape) -> Result<usize> {
+    let mut total = 0;
+    for p in 0..shape.provinces {
+        let province = langso_app::units::by_code(db, &province_code(p), today()).await?;
+        total += langso_store::households::counters_under(db, province.id, today())
+            .await?
+            .into_iter()
+            .find(|(k, _)| k == "households")
+            .map_or(0, |(_, v)| v);
+    }
+    Ok(usize::try_from(total).unwrap_or(0))
 }
 
 /// The id of every commune, by index.
