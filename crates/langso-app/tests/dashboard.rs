@@ -168,3 +168,80 @@ async fn the_demo_dashboard_reproduces_the_article_and_reports_open() {
         2
     );
 }
+
+#[tokio::test]
+async fn the_nation_sums_its_provinces_and_only_a_national_reader_sees_it() {
+    let test = TestDb::new().await.unwrap();
+    let db = &test.db;
+    demo::build_small(db, &NoProgress).await.unwrap();
+    // A second province with one commune, two villages and one household.
+    let csv = "code,name,kind,parent_code,valid_from,valid_to,note\n\
+               02,Tỉnh Hai,province,,2000-01-01,,\n\
+               00002,Xã Hai,commune,02,2000-01-01,,\n\
+               00002-T01,Thôn Một,village,00002,2000-01-01,,\n\
+               00002-T02,Thôn Hai,village,00002,2000-01-01,,\n";
+    langso_app::units::import_units_csv(db, &op(), csv.as_bytes(), false, &NoProgress)
+        .await
+        .unwrap();
+    let village = langso_app::units::by_code(db, "00002-T01", today())
+        .await
+        .unwrap();
+    langso_app::households::create_household(
+        db,
+        &op(),
+        &HouseholdInput {
+            unit_id: Some(village.id),
+            code: "H2-1".into(),
+            head_name: "Trần Thị Hai".into(),
+            members: 3,
+            adults: 2,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let hanoi = langso_app::units::by_code(db, "01", today()).await.unwrap();
+    let two = langso_app::units::by_code(db, "02", today()).await.unwrap();
+    let a = dashboard::dashboard(db, &op(), hanoi.id, today())
+        .await
+        .unwrap();
+    let b = dashboard::dashboard(db, &op(), two.id, today())
+        .await
+        .unwrap();
+    let n = dashboard::national(db, &op(), today()).await.unwrap();
+    let (fa, fb, f) = (&a.figures, &b.figures, &n.figures);
+    assert_eq!(f.households, fa.households + fb.households);
+    assert_eq!((fb.households, fb.villages), (1, 2));
+    assert_eq!(f.villages, fa.villages + fb.villages);
+    assert_eq!(f.recognised, fa.recognised + fb.recognised);
+    assert_eq!(f.visited, fa.visited + fb.visited);
+    assert_eq!(f.members, fa.members + fb.members);
+    assert_eq!(f.procedures_with_qr, fa.procedures_with_qr);
+    let names: Vec<&str> = n.provinces.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Thành phố Hà Nội", "Tỉnh Hai"]);
+    assert_eq!(n.provinces[0].households, fa.households);
+    assert_eq!(n.provinces[0].villages, fa.villages);
+    for (share, (sa, sb)) in n
+        .indicators
+        .iter()
+        .zip(a.indicators.iter().zip(&b.indicators))
+    {
+        assert_eq!(share.code, sa.code);
+        assert_eq!(
+            (share.part, share.whole),
+            (sa.part + sb.part, sa.whole + sb.whole)
+        );
+        let last = |s: &dashboard::Share| s.trend.last().map(|m| m.part).unwrap_or(0);
+        assert_eq!(last(share), last(sa) + last(sb));
+    }
+    assert_eq!(
+        n.months.iter().map(|(_, v)| v).sum::<i64>(),
+        a.visits_to_month + b.visits_to_month
+    );
+    // A province's officer reads the province, not the nation.
+    let officer = person(db, Role::Viewer, "01").await;
+    assert!(matches!(
+        dashboard::national(db, &officer, today()).await,
+        Err(AppError::Forbidden)
+    ));
+}

@@ -64,6 +64,11 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 200)]
         rounds: usize,
     },
+    // --- national ---
+    /// The nation (PostgreSQL): 34 provinces, 3,321 communes, 63,600 villages and N households
+    /// imported through the import path; database size per household and dashboard p95 for
+    /// communes, provinces and the nation, alone and beside a node writing visits.
+    National(crate::bench_national::NationalArgs),
 }
 
 /// Runs a benchmark. Without `--database-url`, a fresh SQLite demo in a temporary folder.
@@ -87,6 +92,7 @@ pub async fn run(database_url: Option<&str>, command: BenchCommand) -> Result<()
         BenchCommand::Dashboard { rounds } => {
             crate::bench_dashboard::run(database_url, rounds.max(1)).await
         }
+        BenchCommand::National(args) => crate::bench_national::run(database_url, args).await,
     }
 }
 

@@ -73,7 +73,7 @@ const GIVEN: [&str; 8] = [
 ];
 
 /// The i-th generated household: (code, village index, head, phone, members, adults, alley, house).
-fn generated(
+pub(crate) fn generated(
     i: usize,
     villages: usize,
 ) -> (String, usize, String, String, i64, i64, String, String) {

@@ -10,6 +10,9 @@ mod config;
 mod households;
 // --- dashboard ---
 mod bench_dashboard;
+mod bench_national;
+mod bench_national_import;
+mod bench_national_measure;
 mod criteria;
 mod progress;
 mod qr;

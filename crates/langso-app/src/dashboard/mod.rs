@@ -20,6 +20,7 @@
 //! plan (`plans`) and the gap to it.
 
 mod charts;
+mod national;
 mod official;
 mod plans;
 mod report;
@@ -28,6 +29,7 @@ mod trend;
 
 pub use charts::{children_chart, indicator_chart, map_svg, months_chart};
 pub use langso_store::dashboard::{PlanRow, TargetRow};
+pub use national::{National, national};
 pub use official::{
     Signing, letterhead, official_report_pdf, official_report_xlsx, report_units, written_date,
 };

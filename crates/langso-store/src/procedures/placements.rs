@@ -177,6 +177,15 @@ pub async fn placements_under(
         .collect()
 }
 
+/// Procedures with an active QR placement anywhere (the nation's figure: a procedure placed
+/// in two provinces counts once).
+pub async fn procedures_with_qr_anywhere(ex: impl Into<Exec<'_>>) -> StoreResult<i64> {
+    let sql = "SELECT CAST(COUNT(DISTINCT pp.procedure_id) AS BIGINT) FROM qr_placement_procedures pp \
+               JOIN qr_placements p ON p.id = pp.placement_id WHERE p.active";
+    let (n,): (i64,) = on_exec!(ex.into(), e => sqlx::query_as(sql).fetch_one(e).await)?;
+    Ok(n)
+}
+
 /// How many catalogued procedures have at least one active placement in the unit's subtree
 /// on `date`.
 pub async fn procedures_with_qr(

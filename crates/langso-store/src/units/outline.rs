@@ -44,3 +44,19 @@ pub async fn outline(
     Ok(on_exec!(ex.into(), e =>
         sqlx::query_as(sql).bind(root).bind(date).bind(max_depth).fetch_all(e).await)?)
 }
+
+/// Thôn and tổ dân phố at or under `root` on `date`, counted (the nation's dashboard counts
+/// each province's without reading them).
+pub async fn villages_under(ex: impl Into<Exec<'_>>, root: Uuid, date: Date) -> StoreResult<i64> {
+    let sql = concat!(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM unit_closure c ",
+        "JOIN units u ON u.id = c.descendant_id WHERE c.ancestor_id = $1 AND ",
+        covers!("c", "$2"),
+        " AND ",
+        covers!("u", "$2"),
+        " AND u.kind IN ('village', 'street_group')"
+    );
+    let (n,): (i64,) =
+        on_exec!(ex.into(), e => sqlx::query_as(sql).bind(root).bind(date).fetch_one(e).await)?;
+    Ok(n)
+}
