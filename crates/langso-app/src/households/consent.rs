@@ -31,16 +31,55 @@ pub struct ConsentInput {
 }
 
 /// Whether a household may be contacted for `purpose` (one of `announcements`, `programme`):
-/// its latest consent event gives it. Every enqueuer of messages to households asks this in
-/// its transaction.
+/// it has consent today (the register's `consent_on`, kept by every event), and its latest
+/// event covers the purpose (a consent from the register, before any event, covers all).
+/// Every enqueuer of messages to households asks this in its transaction.
 pub async fn may_contact(
     ex: impl Into<Exec<'_>>,
     household: Uuid,
     purpose: &str,
 ) -> AppResult<bool> {
-    Ok(store::current_consent(ex, household)
-        .await?
-        .is_some_and(|c| c.event == "given" && c.purposes.split(',').any(|p| p == purpose)))
+    Ok(match store::contact_consent(ex, household).await? {
+        Some((Some(_), purposes)) => {
+            purposes.is_none_or(|p| p.split(',').any(|code| code == purpose))
+        }
+        _ => false,
+    })
+}
+
+/// Keeps the ledger in step when the register's own form (or file) changes the consent day
+/// or purpose: an event "by the register", and a withdrawal withholds queued messages.
+pub(crate) async fn register_changed(
+    tx: &mut langso_store::Tx,
+    actor: &Actor,
+    row: &langso_store::households::HouseholdRow,
+) -> AppResult<()> {
+    let event = ConsentRow {
+        id: Uuid::now_v7(),
+        household_id: row.id,
+        unit_id: row.unit_id,
+        event: if row.consent_on.is_some() {
+            "given"
+        } else {
+            "withdrawn"
+        }
+        .to_owned(),
+        on_date: row.consent_on.unwrap_or_else(today),
+        purposes: if row.consent_on.is_some() {
+            PURPOSES.join(",")
+        } else {
+            String::new()
+        },
+        purpose: row.consent_purpose.clone(),
+        method: "register".to_owned(),
+        actor_label: actor.label.clone(),
+        created_at: OffsetDateTime::now_utc(),
+    };
+    store::insert_consent(tx, &event).await?;
+    if row.consent_on.is_none() {
+        langso_store::comms::withhold_household_messages(tx, row.id, WITHDRAWN_REASON).await?;
+    }
+    Ok(())
 }
 
 /// A household's consent events, newest first.

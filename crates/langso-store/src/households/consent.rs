@@ -69,3 +69,16 @@ pub async fn current_consent(
                ORDER BY created_at DESC, id DESC LIMIT 1";
     Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(household).fetch_optional(e).await)?)
 }
+
+/// A household's current consent day and the purposes of its latest event (`None` when no
+/// event was recorded yet: the register's consent, which covers every purpose). `None`
+/// altogether for an unknown household.
+pub async fn contact_consent(
+    ex: impl Into<Exec<'_>>,
+    household: Uuid,
+) -> StoreResult<Option<(Option<Date>, Option<String>)>> {
+    let sql = "SELECT h.consent_on, (SELECT e.purposes FROM household_consents e \
+               WHERE e.household_id = h.id ORDER BY e.created_at DESC, e.id DESC LIMIT 1) \
+               FROM households h WHERE h.id = $1";
+    Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(household).fetch_optional(e).await)?)
+}
