@@ -77,6 +77,60 @@ pub async fn save_contacts(
 ) -> AppResult<()> {
     let view = crate::auth::get_user(db, actor, user).await?;
     let mut errors = Vec::new();
+    let (email, phone) = check_contacts(input, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let mut tx = db.begin().await?;
+    write_contacts(&mut tx, actor, &view, email, phone).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets the actor's own preferences.
+pub async fn save_preferences(db: &Db, actor: &Actor, input: &PreferencesInput) -> AppResult<()> {
+    let user = actor.user_id.ok_or(AppError::Forbidden)?;
+    let mut errors = Vec::new();
+    let row = check_preferences(user, input, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let mut tx = db.begin().await?;
+    write_preferences(&mut tx, actor, &row).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets the actor's own contacts and preferences at once: both checked before anything is
+/// written, so a refusal changes nothing.
+pub async fn save_own(
+    db: &Db,
+    actor: &Actor,
+    user: Uuid,
+    contacts: &ContactsInput,
+    prefs: &PreferencesInput,
+) -> AppResult<()> {
+    if actor.user_id != Some(user) {
+        return Err(AppError::NotFound);
+    }
+    let view = crate::auth::get_user(db, actor, user).await?;
+    let mut errors = Vec::new();
+    let (email, phone) = check_contacts(contacts, &mut errors);
+    let row = check_preferences(user, prefs, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let mut tx = db.begin().await?;
+    write_contacts(&mut tx, actor, &view, email, phone).await?;
+    write_preferences(&mut tx, actor, &row).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn check_contacts(
+    input: &ContactsInput,
+    errors: &mut Vec<CellError>,
+) -> (Option<String>, Option<String>) {
     let email = match input.email.trim() {
         "" => None,
         text => validate_email(text)
@@ -89,13 +143,19 @@ pub async fn save_contacts(
             .map_err(|m| errors.push(CellError::from_message(0, "phone", m)))
             .ok(),
     };
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
-    }
-    let mut tx = db.begin().await?;
-    store::set_contacts(&mut tx, user, email.as_deref(), phone.as_deref()).await?;
+    (email, phone)
+}
+
+async fn write_contacts(
+    tx: &mut langso_store::Tx,
+    actor: &Actor,
+    view: &crate::auth::UserView,
+    email: Option<String>,
+    phone: Option<String>,
+) -> AppResult<()> {
+    store::set_contacts(tx, view.user.id, email.as_deref(), phone.as_deref()).await?;
     audit::record(
-        &mut tx,
+        tx,
         actor,
         Change {
             action: "user.contacts",
@@ -109,27 +169,22 @@ pub async fn save_contacts(
             ),
         },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 fn mask(phone: &str) -> String {
-    let keep: String = phone
+    let tail: String = phone
         .chars()
-        .rev()
-        .take(3)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
+        .skip(phone.chars().count().saturating_sub(3))
         .collect();
-    format!("…{keep}")
+    format!("…{tail}")
 }
 
-/// Sets the actor's own preferences.
-pub async fn save_preferences(db: &Db, actor: &Actor, input: &PreferencesInput) -> AppResult<()> {
-    let user = actor.user_id.ok_or(AppError::Forbidden)?;
-    let mut errors = Vec::new();
+fn check_preferences(
+    user: Uuid,
+    input: &PreferencesInput,
+    errors: &mut Vec<CellError>,
+) -> PreferenceRow {
     let mut channels = Vec::new();
     for channel in &input.channels {
         match CHANNELS.iter().find(|c| **c == channel.as_str()) {
@@ -143,12 +198,11 @@ pub async fn save_preferences(db: &Db, actor: &Actor, input: &PreferencesInput) 
             )),
         }
     }
-    let mut clock = |field: &str, text: &str| match parse_clock(text) {
-        Some(m) => m,
-        None => {
+    let mut clock = |field: &str, text: &str| {
+        parse_clock(text).unwrap_or_else(|| {
             errors.push(CellError::keyed(0, field, "comms-clock-invalid", &[]));
             0
-        }
+        })
     };
     let quiet_start = clock("quiet_start", &input.quiet_start);
     let quiet_end = clock("quiet_end", &input.quiet_end);
@@ -160,7 +214,7 @@ pub async fn save_preferences(db: &Db, actor: &Actor, input: &PreferencesInput) 
             String::new()
         }
     };
-    let row = PreferenceRow {
+    PreferenceRow {
         user_id: user,
         channels: channels.join(","),
         quiet_start,
@@ -169,19 +223,22 @@ pub async fn save_preferences(db: &Db, actor: &Actor, input: &PreferencesInput) 
         alarm_mode: mode("alarm", &input.alarm),
         follow_up_mode: mode("follow_up", &input.follow_up),
         updated_at: OffsetDateTime::now_utc(),
-    };
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
     }
-    let mut tx = db.begin().await?;
-    store::upsert_preferences(&mut tx, &row).await?;
+}
+
+async fn write_preferences(
+    tx: &mut langso_store::Tx,
+    actor: &Actor,
+    row: &PreferenceRow,
+) -> AppResult<()> {
+    store::upsert_preferences(tx, row).await?;
     audit::record(
-        &mut tx,
+        tx,
         actor,
         Change {
             action: "user.preferences",
             target_type: "user",
-            target_id: user.to_string(),
+            target_id: row.user_id.to_string(),
             unit_id: actor.grants.first().map(|g| g.unit_id),
             summary: format!(
                 "channels={} quiet={}-{} modes={}/{}/{}",
@@ -194,7 +251,5 @@ pub async fn save_preferences(db: &Db, actor: &Actor, input: &PreferencesInput) 
             ),
         },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
