@@ -79,14 +79,15 @@ impl Notifier {
         notice: &Notice,
         now: OffsetDateTime,
     ) -> StoreResult<usize> {
-        if !self.recipients.contains_key(&notice.unit_id) {
-            let found =
+        let recipients = match self.recipients.entry(notice.unit_id) {
+            std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+            std::collections::hash_map::Entry::Vacant(slot) => slot.insert(
                 store::recipients_for(&mut *tx, notice.unit_id, crate::today(), RESPONSIBLE)
-                    .await?;
-            self.recipients.insert(notice.unit_id, found);
-        }
+                    .await?,
+            ),
+        };
         let mut written = 0;
-        for r in self.recipients.get(&notice.unit_id).into_iter().flatten() {
+        for r in recipients.iter() {
             written += tell(tx, r, notice, now).await?;
         }
         self.messages += written;
