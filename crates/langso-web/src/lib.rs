@@ -80,6 +80,16 @@ impl AppState {
             settings.offline_check
         };
         background.push(langso_app::assets::start_detector(db.clone(), every));
+        // h17c: follow-ups due and digests at 07:00 Vietnam time, once across every node.
+        background.push(langso_app::comms::morning::start_morning(
+            db.clone(),
+            if settings.node_id.is_empty() {
+                langso_app::assets::mqtt::default_node("")
+            } else {
+                settings.node_id.clone()
+            },
+            Duration::from_secs(60),
+        ));
         if let Some(url) = &settings.mqtt_url {
             let node = if settings.node_id.is_empty() {
                 langso_app::assets::mqtt::default_node("")

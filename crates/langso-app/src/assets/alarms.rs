@@ -35,6 +35,7 @@ pub async fn detect_silent(db: &Db, now: OffsetDateTime) -> AppResult<usize> {
         let mut changes = Vec::new();
         let mut per_unit: std::collections::HashMap<Uuid, i64> = Default::default();
         let mut round = 0;
+        let mut notifier = crate::comms::notify::Notifier::default();
         for (asset, unit, online, fault) in due {
             if !store::mark_silent(&mut tx, asset, now).await? {
                 continue;
@@ -47,7 +48,19 @@ pub async fn detect_silent(db: &Db, now: OffsetDateTime) -> AppResult<usize> {
                 "ok".to_owned()
             };
             store::clear_open(&mut tx, asset, "offline", now).await?;
-            store::insert_alarm(&mut tx, Uuid::now_v7(), asset, unit, "offline", "", now).await?;
+            let alarm = Uuid::now_v7();
+            store::insert_alarm(&mut tx, alarm, asset, unit, "offline", "", now).await?;
+            // h17c: the raise (not every silent tick) tells the unit's officers.
+            crate::comms::notify::alarm_raised(
+                &mut tx,
+                &mut notifier,
+                alarm,
+                asset,
+                "offline",
+                "",
+                now,
+            )
+            .await?;
             changes.push(ChangeRow {
                 id: Uuid::now_v7(),
                 asset_id: asset,

@@ -420,6 +420,7 @@ async fn write(db: &Db, readings: &[&Resolved]) -> Result<(), langso_store::Stor
     store::insert_changes(&mut tx, &changes).await?;
     let mut open: HashMap<Uuid, i64> = HashMap::new();
     let now = OffsetDateTime::now_utc();
+    let mut notifier = crate::comms::notify::Notifier::default();
     for op in ops {
         match op {
             AlarmOp::Clear(asset, kind) => {
@@ -428,8 +429,19 @@ async fn write(db: &Db, readings: &[&Resolved]) -> Result<(), langso_store::Stor
                 }
             }
             AlarmOp::Raise(asset, unit, code, at) => {
-                store::insert_alarm(&mut tx, Uuid::now_v7(), asset, unit, "fault", &code, at)
-                    .await?;
+                let alarm = Uuid::now_v7();
+                store::insert_alarm(&mut tx, alarm, asset, unit, "fault", &code, at).await?;
+                // h17c: only on the raise transition, so heartbeats stay cheap.
+                crate::comms::notify::alarm_raised(
+                    &mut tx,
+                    &mut notifier,
+                    alarm,
+                    asset,
+                    "fault",
+                    &code,
+                    now,
+                )
+                .await?;
                 *open.entry(unit).or_insert(0) += 1;
             }
         }

@@ -13,6 +13,10 @@ mod feed;
 mod groups;
 pub mod guides;
 mod webhooks;
+// --- h17c: notifications, preferences ---
+pub mod morning;
+pub mod notify;
+pub mod preferences;
 
 pub use announcements::{
     AnnouncementView, NewAnnouncement, announcement, create_announcement, decide,

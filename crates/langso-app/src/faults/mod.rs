@@ -284,6 +284,13 @@ pub async fn submit_report_routed(
         )
         .await?;
     }
+    // h17c: the unit's responsible officers are told, in this transaction.
+    if let Some(unit) = order.unit_id {
+        let notice = crate::comms::notify::fault_notice(&order, unit);
+        crate::comms::notify::Notifier::default()
+            .unit(&mut tx, &notice, now)
+            .await?;
+    }
     audit::record(
         &mut tx,
         &Actor::system("public"),

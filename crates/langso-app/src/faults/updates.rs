@@ -98,7 +98,12 @@ async fn queue(
         created_at: at,
         delivered_at: None,
     };
-    Ok(outbox::insert_notification(tx, &row).await?)
+    outbox::insert_notification(tx, &row).await?;
+    // h17c: it becomes its message (SMS or e-mail) in the same transaction, once.
+    if let Some(order) = store::order(&mut *tx, order).await? {
+        crate::comms::morning::fault_update(tx, &row, &order).await?;
+    }
+    Ok(())
 }
 
 /// The body a channel turns into a message: the new status, the public note (masked like the

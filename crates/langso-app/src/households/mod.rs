@@ -29,6 +29,12 @@ mod uploads;
 mod visit_writer;
 mod visits;
 mod xlsx_check;
+// --- h17c: consent to be contacted ---
+mod consent;
+pub use consent::{
+    ConsentInput, WITHDRAWN_REASON, consent_history, may_contact, record_consent, withdraw_consent,
+};
+pub use langso_store::households::ConsentRow;
 
 pub use assignments::{
     AssignRow, AssignView, Assignee, MAX_BULK, assign_alley, assign_households, assignment_list,

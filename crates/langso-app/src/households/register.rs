@@ -268,6 +268,10 @@ pub async fn update_household(
     count_register(&mut tx, &old, -1).await?;
     store::update_household(&mut tx, &row).await?;
     count_register(&mut tx, &row, 1).await?;
+    // h17c: a consent changed on the register's form is an event of the consent ledger.
+    if (old.consent_on, &old.consent_purpose) != (row.consent_on, &row.consent_purpose) {
+        super::consent::register_changed(&mut tx, actor, &row).await?;
+    }
     if unit_id != old.unit_id {
         move_indicator_counters(&mut tx, &old, unit_id).await?;
         // --- comms ---

@@ -8,6 +8,7 @@ mod events;
 mod groups;
 mod messages;
 mod notifications;
+mod notify;
 mod outbox;
 mod webhook_admin;
 
@@ -16,6 +17,7 @@ pub use events::*;
 pub use groups::*;
 pub use messages::*;
 pub use notifications::*;
+pub use notify::*;
 pub use outbox::*;
 pub use webhook_admin::*;
 

@@ -3,6 +3,7 @@
 //! and only returns households under it.
 
 mod bulk;
+mod consent;
 mod counters;
 mod exchange;
 mod impossible;
@@ -14,6 +15,7 @@ mod round;
 mod visits;
 
 pub use bulk::*;
+pub use consent::*;
 pub use counters::*;
 pub use exchange::*;
 pub use impossible::*;

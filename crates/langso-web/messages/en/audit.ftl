@@ -126,3 +126,9 @@ audit-action-faults-service-level = Set response and repair times
 # h15b: plans and targets
 audit-action-plan-create = Entered a plan
 audit-action-plan-target = Set a plan's target
+
+# h17c: consent, contacts, notification preferences
+audit-action-household-consent-given = Recorded a household's consent to be contacted
+audit-action-household-consent-withdrawn = Recorded a household's withdrawal of consent to be contacted
+audit-action-user-contacts = Changed the e-mail and phone for notifications
+audit-action-user-preferences = Changed how notifications are received

@@ -126,3 +126,9 @@ audit-action-faults-service-level = Đặt thời hạn phản hồi và sửa c
 # h15b: plans and targets
 audit-action-plan-create = Nhập kế hoạch
 audit-action-plan-target = Đặt chỉ tiêu của kế hoạch
+
+# h17c: consent, contacts, notification preferences
+audit-action-household-consent-given = Ghi nhận hộ đồng ý nhận liên hệ
+audit-action-household-consent-withdrawn = Ghi nhận hộ rút lại đồng ý nhận liên hệ
+audit-action-user-contacts = Đổi thư điện tử, số điện thoại nhận thông báo
+audit-action-user-preferences = Đổi cách nhận thông báo

@@ -405,6 +405,35 @@ const ROUTES: &[Route] = &[
     route("GET", "/static/fault-form.js", Public, Body::None, 200),
     route("POST", "/logout", Authenticated(303), Body::Form, 303),
     route("GET", "/account", Authenticated(200), Body::None, 200),
+    // --- h17c: contacts and notification preferences; consent ---
+    route(
+        "GET",
+        "/account/notifications",
+        Authenticated(200),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/account/notifications",
+        Authenticated(422),
+        Body::Form,
+        422,
+    ),
+    route(
+        "GET",
+        "/households/{id}/consent",
+        Targeted(ReadPeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/households/{id}/consent",
+        Targeted(WritePeople),
+        Body::Form,
+        303,
+    ),
     route(
         "POST",
         "/account/password",
@@ -1845,6 +1874,7 @@ impl Fixture {
             | "/api/v1/households/{id}/subject-export"
             | "/api/v1/households/{id}/erase"
             | "/households/{id}"
+            | "/households/{id}/consent"
             | "/households/{id}/visit" => {
                 let household = self.household(unit).await;
                 let path = path.replace("{id}", &household.to_string());
@@ -1860,6 +1890,9 @@ impl Fixture {
                         json!({"values": {"vneid_1": 1, "vneid_2": 1}, "help": ["vneid_level2"]}),
                     ),
                     ("POST", "/api/v1/households/{id}/assign") => Some(json!({"user_id": null})),
+                    ("POST", "/households/{id}/consent") => Some(
+                        json!({"csrf": csrf, "action": "give", "purpose_announcements": "1", "method": "paper"}),
+                    ),
                     ("POST", "/households/{id}/visit") => Some(
                         json!({"csrf": csrf, "ind.vneid_1": "1", "ind.vneid_2": "1", "help": "vneid_level2"}),
                     ),
@@ -2405,6 +2438,10 @@ impl Fixture {
                 (path.replace("{id}", &evidence.to_string()), None)
             }
             "/logout" => (path, Some(json!({"csrf": csrf}))),
+            "/account/notifications" => {
+                let body = (route.method == "POST").then(|| json!({"csrf": csrf}));
+                (path, body)
+            }
             "/account/password" => (
                 path,
                 Some(json!({"csrf": csrf, "current": "sai", "new": "không đủ"})),

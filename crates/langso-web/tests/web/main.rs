@@ -25,6 +25,7 @@ mod import_templates;
 mod layers;
 mod mqtt_ingest;
 mod multinode;
+mod notify_pages;
 mod official_report;
 mod one_language;
 mod open311;

@@ -13,6 +13,7 @@ pub(crate) const PAGES: &[&str] = &[
     "/",
     "/units",
     "/account",
+    "/account/notifications",
     "/dashboard",
     "/dashboard?unit=09817",
     "/reports/monthly",
@@ -65,7 +66,11 @@ pub(crate) const DETAILS: &[(&str, &str)] = &[
 ];
 
 /// Pages under a household's page.
-const HOUSEHOLD_PAGES: &[&str] = &["/households/{id}/visit", "/households/{id}/groups"];
+const HOUSEHOLD_PAGES: &[&str] = &[
+    "/households/{id}/visit",
+    "/households/{id}/groups",
+    "/households/{id}/consent",
+];
 
 /// GET routes that are not officer pages: files, redirects, feeds and the residents' pages
 /// (those are checked by the public-page tests).

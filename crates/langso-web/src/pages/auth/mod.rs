@@ -3,6 +3,8 @@
 
 mod account;
 mod login;
+// --- h17c: contacts and notification preferences ---
+mod notifications;
 mod user;
 mod users;
 
@@ -33,6 +35,11 @@ pub(super) fn routes(settings: &Settings) -> Routes {
         .post("/logout", login::logout)
         .get("/account", account::show)
         .post("/account/password", account::change_password)
+        .route(
+            "/account/notifications",
+            &["GET", "POST"],
+            get(notifications::show).post(notifications::save),
+        )
         .route(
             "/admin/users",
             &["GET", "POST"],

@@ -3,6 +3,8 @@
 //! "my round", survey progress, and the register's files (import with a check first, export).
 
 mod assign;
+// --- h17c: consent to be contacted ---
+mod consent;
 mod files;
 mod household;
 mod impossible;
@@ -24,6 +26,11 @@ pub(super) fn routes() -> Routes {
         .get("/households", list::index)
         .get("/households/impossible", impossible::show)
         .get("/households/{id}", household::show)
+        .route(
+            "/households/{id}/consent",
+            &["GET", "POST"],
+            get(consent::show).post(consent::submit),
+        )
         .route(
             "/households/{id}/visit",
             &["GET", "POST"],
