@@ -25,7 +25,9 @@ mod import_templates;
 mod layers;
 mod mqtt_ingest;
 mod multinode;
+// --- h18a: offline rounds, server side ---
 mod official_report;
+mod offline_sync;
 mod one_language;
 mod open311;
 mod open311_conformance;
