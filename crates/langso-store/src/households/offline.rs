@@ -164,13 +164,15 @@ pub async fn touch_device(
                   ON CONFLICT (id, user_id) DO NOTHING";
     on_tx!(tx, c => sqlx::query(insert).bind(id).bind(user).bind(label).bind(now)
         .execute(&mut *c).await.map(|_| ()))?;
-    let update = if pack {
-        "UPDATE offline_devices SET last_pack_at = $3, label = $4 WHERE id = $1 AND user_id = $2"
+    if pack {
+        let sql = "UPDATE offline_devices SET last_pack_at = $3, label = $4 WHERE id = $1 AND user_id = $2";
+        on_tx!(tx, c => sqlx::query(sql).bind(id).bind(user).bind(now).bind(label)
+            .execute(&mut *c).await.map(|_| ()))?;
     } else {
-        "UPDATE offline_devices SET last_sync_at = $3 WHERE id = $1 AND user_id = $2 AND $4 = $4"
-    };
-    on_tx!(tx, c => sqlx::query(update).bind(id).bind(user).bind(now).bind(label)
-        .execute(&mut *c).await.map(|_| ()))?;
+        let sql = "UPDATE offline_devices SET last_sync_at = $3 WHERE id = $1 AND user_id = $2";
+        on_tx!(tx, c => sqlx::query(sql).bind(id).bind(user).bind(now)
+            .execute(&mut *c).await.map(|_| ()))?;
+    }
     Ok(())
 }
 

@@ -224,6 +224,25 @@ async fn a_batch_sent_twice_is_written_once_and_a_stale_visit_is_flagged() {
         .unwrap();
     assert_eq!(flagged.len(), 1);
     assert_eq!(flagged[0].household_id, two);
+
+    // The village head sees it, in words, and marks it reviewed.
+    account(&app, "offline.truong0", Role::VillageHead, a).await;
+    let head = app.login("offline.truong0", PASSWORD).await;
+    let (status, review) = page(&app, &head, &format!("/households/review?unit={a}")).await;
+    assert_eq!(status, 200);
+    let visit_id = flagged[0].visit_id;
+    assert!(review.contains(&format!("/households/review/visits/{visit_id}")));
+    assert!(!review.contains("smartphones:"), "labels, not codes");
+    let marked = post_form(
+        &app,
+        &head,
+        &format!("/households/review/visits/{visit_id}"),
+        &[("unit", &a.to_string())],
+    )
+    .await;
+    assert_eq!(marked.status(), 303);
+    let (_, review) = page(&app, &head, &format!("/households/review?unit={a}")).await;
+    assert!(review.contains("flagged-none"));
 }
 
 /// A form posted with the session's CSRF token.

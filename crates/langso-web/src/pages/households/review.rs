@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use langso_app::households::offline::{self as actions, ReviewList};
-use langso_app::{AppError, AppResult};
+use langso_app::{AppError, AppResult, today};
 use langso_domain::units::Unit;
 use serde::Deserialize;
 
@@ -59,12 +59,13 @@ pub(super) struct UnitQuery {
     unit: String,
 }
 
-/// `code: value, …` of a visit's values as stored (`{"smartphones": 2}`).
-fn values_text(json: &str) -> String {
+/// `label: value, …` of a visit's values as stored (`{"smartphones": 2}`), labels in the
+/// reader's language (an indicator since retired keeps its code).
+fn values_text(json: &str, labels: &BTreeMap<String, String>) -> String {
     serde_json::from_str::<BTreeMap<String, i64>>(json)
         .unwrap_or_default()
         .iter()
-        .map(|(code, value)| format!("{code}: {value}"))
+        .map(|(code, value)| format!("{}: {value}", labels.get(code).unwrap_or(code)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -86,6 +87,12 @@ async fn show_list(
         .await
         .map_err(page.failing())?;
     let lang = page.lang;
+    let labels: BTreeMap<String, String> = langso_app::households::catalogue(&state.db, today())
+        .await
+        .map_err(page.failing())?
+        .iter()
+        .map(|i| (i.code.clone(), super::label(lang, i).0))
+        .collect();
     let flagged = list
         .flagged
         .iter()
@@ -95,7 +102,7 @@ async fn show_list(
             title: format!("{} · {}", f.code, f.head_name),
             day: page.chrome.day(f.visited_on),
             member: f.visitor_label.clone(),
-            values: values_text(&f.observed),
+            values: values_text(&f.observed, &labels),
             reason: String::new(),
         })
         .collect();
@@ -115,7 +122,7 @@ async fn show_list(
             title: household_title(state, page, h.household_id).await,
             day,
             member: h.member_label.clone(),
-            values: values_text(&body["values"].to_string()),
+            values: values_text(&body["values"].to_string(), &labels),
             reason: lang
                 .t(&format!("rounds-review-reason-{}", h.reason))
                 .to_owned(),
