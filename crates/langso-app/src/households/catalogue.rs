@@ -25,6 +25,8 @@ pub struct Indicator {
     pub help_en: String,
     /// Only for business households.
     pub business_only: bool,
+    /// The day this version took effect.
+    pub valid_from: Date,
 }
 
 /// Seeds version 1 of the national indicators if the catalogue is empty (first start).
@@ -56,7 +58,8 @@ pub async fn ensure_catalogue(db: &Db) -> AppResult<()> {
     Ok(())
 }
 
-/// The indicators in force on `date`, in display order.
+/// The indicators in force on `date`, in display order. A definition of a kind this build
+/// does not read (`retired`) takes its indicator out of the catalogue from its day.
 pub async fn catalogue(db: &Db, date: Date) -> AppResult<Vec<Indicator>> {
     Ok(store::indicators_on(db, date)
         .await?
@@ -71,6 +74,7 @@ pub async fn catalogue(db: &Db, date: Date) -> AppResult<Vec<Indicator>> {
                 help_vi: row.help_vi,
                 help_en: row.help_en,
                 business_only: row.business_only,
+                valid_from: row.valid_from,
             })
         })
         .collect())

@@ -490,6 +490,49 @@ const ROUTES: &[Route] = &[
         Body::Form,
         303,
     ),
+    // --- h18a: offline rounds: phones holding a copy, the village head's review ---
+    route(
+        "POST",
+        "/account/devices/{id}/forget",
+        Authenticated(404),
+        Body::Form,
+        404,
+    ),
+    route(
+        "POST",
+        "/admin/users/{id}/devices/{device}/revoke",
+        Targeted(ManageAccounts),
+        Body::Form,
+        303,
+    ),
+    route(
+        "GET",
+        "/households/review",
+        Targeted(ExportPeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/households/review/visits/{id}",
+        Targeted(ExportPeople),
+        Body::Form,
+        303,
+    ),
+    route(
+        "POST",
+        "/households/review/held/{id}",
+        Targeted(ExportPeople),
+        Body::Form,
+        303,
+    ),
+    route(
+        "POST",
+        "/households/review/proposals/{id}",
+        Targeted(ExportPeople),
+        Body::Form,
+        303,
+    ),
     route("GET", "/audit", Listing(ReadAudit), Body::None, 200),
     route("GET", "/audit/export", Listing(ReadAudit), Body::None, 200),
     route("GET", "/households", Listing(ReadPeople), Body::None, 200),
@@ -515,6 +558,9 @@ const ROUTES: &[Route] = &[
         303,
     ),
     route("GET", "/round", Authenticated(200), Body::None, 200),
+    // --- h18a: the offline round's JSON routes (401, never a redirect, without a session) ---
+    route("GET", "/round/offline", Authenticated(200), Body::None, 200),
+    route("POST", "/round/sync", Authenticated(200), Body::Json, 200),
     // --- h15a: the round sheet of a unit, bulk assignment ---
     route("GET", "/round/sheet", Targeted(ReadPeople), Body::None, 200),
     route(
@@ -1473,6 +1519,66 @@ impl Fixture {
             .id
     }
 
+    /// A fresh item for the village head's review in `unit`: a flagged visit, a held visit or
+    /// a proposal, as `path` names.
+    async fn review_item(&self, unit: Uuid, path: &str) -> Uuid {
+        use langso_store::households as store;
+        let household = self.household(unit).await;
+        let row = store::get_household(self.app.db(), household)
+            .await
+            .unwrap()
+            .unwrap();
+        let id = Uuid::now_v7();
+        if path.contains("/visits/") {
+            let input = langso_app::households::VisitInput {
+                id: Some(id),
+                ..Default::default()
+            };
+            langso_app::households::record_visit(
+                self.app.db(),
+                &Actor::system("matrix"),
+                household,
+                &input,
+            )
+            .await
+            .unwrap();
+        }
+        let mut tx = self.app.db().begin().await.unwrap();
+        if path.contains("/visits/") {
+            store::flag_visit(&mut tx, id, household, row.unit_id, 0, 1)
+                .await
+                .unwrap();
+        } else if path.contains("/held/") {
+            let held = store::HeldVisit {
+                id,
+                household_id: household,
+                unit_id: row.unit_id,
+                member_id: None,
+                member_label: "matrix".to_owned(),
+                device_id: None,
+                reason: "grant".to_owned(),
+                body: "{}".to_owned(),
+                held_at: time::OffsetDateTime::now_utc(),
+            };
+            store::hold_visit(&mut tx, &held).await.unwrap();
+        } else {
+            let proposal = store::ProposalRow {
+                id,
+                kind: "move".to_owned(),
+                household_id: Some(household),
+                unit_id: row.unit_id,
+                member_id: None,
+                member_label: "matrix".to_owned(),
+                recorded_on: langso_app::today(),
+                data: "{}".to_owned(),
+                status: "pending".to_owned(),
+            };
+            store::insert_proposal(&mut tx, &proposal).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        id
+    }
+
     /// A fresh placement in `unit`, to act upon.
     async fn target_placement(&self, unit: Uuid) -> Uuid {
         let input = langso_app::procedures::NewPlacement {
@@ -1751,6 +1857,39 @@ impl Fixture {
                     Some(json!({"csrf": csrf, "role": role, "unit": unit})),
                 )
             }
+            // --- h18a: offline rounds ---
+            "/account/devices/{id}/forget" => (
+                path.replace("{id}", &Uuid::now_v7().to_string()),
+                Some(json!({"csrf": csrf})),
+            ),
+            "/admin/users/{id}/devices/{device}/revoke" => {
+                let user = self.target_user(unit).await;
+                let device = Uuid::now_v7();
+                let mut tx = self.app.db().begin().await.unwrap();
+                langso_store::households::touch_device(&mut tx, device, user, "Android", true)
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+                let path = path
+                    .replace("{id}", &user.to_string())
+                    .replace("{device}", &device.to_string());
+                (path, Some(json!({"csrf": csrf})))
+            }
+            "/households/review" => (format!("{path}?unit={unit}"), None),
+            "/households/review/visits/{id}"
+            | "/households/review/held/{id}"
+            | "/households/review/proposals/{id}" => {
+                let id = self.review_item(unit, &path).await;
+                let decision = if path.contains("held") {
+                    "discard"
+                } else {
+                    "reject"
+                };
+                (
+                    path.replace("{id}", &id.to_string()),
+                    Some(json!({"csrf": csrf, "unit": unit, "decision": decision})),
+                )
+            }
             "/admin/users/{id}/password" => {
                 let user = self.target_user(unit).await;
                 (
@@ -1900,6 +2039,8 @@ impl Fixture {
                 };
                 (path, body)
             }
+            // --- h18a: an empty sync ---
+            "/round/sync" => (path, Some(json!({"visits": []}))),
             // --- h15a: the round sheet of a unit, bulk assignment ---
             "/round/sheet" | "/households/assign" if route.method == "GET" => {
                 (format!("{path}?unit={unit}"), None)
@@ -2566,6 +2707,9 @@ async fn create(app: &TestApp, login: &str, role: Role, unit: Uuid) -> Uuid {
         .id
 }
 
+/// The page routes a phone's script calls: without a session they answer 401, not a redirect.
+const OFFLINE_JSON: [&str; 2] = ["/round/offline", "/round/sync"];
+
 fn expected(route: &Route, role: Role, relation: Relation) -> u16 {
     let in_scope = matches!(relation, Relation::Own | Relation::Child);
     match route.access {
@@ -2609,6 +2753,7 @@ async fn every_route_answers_as_the_matrix_says() {
         let want = match route.access {
             Public => route.ok,
             _ if route.path.starts_with("/api/") => 401,
+            _ if OFFLINE_JSON.contains(&route.path) => 401,
             _ => 303,
         };
         if anonymous != want {

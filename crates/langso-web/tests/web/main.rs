@@ -27,6 +27,7 @@ mod mqtt_ingest;
 mod multinode;
 mod notify_pages;
 mod official_report;
+mod offline_sync;
 mod one_language;
 mod open311;
 mod open311_conformance;

@@ -44,6 +44,8 @@ pub(crate) const PAGES: &[&str] = &[
     "/plans",
     "/plans?unit=09817",
     "/households/impossible",
+    // --- h18a: the village head's review of offline rounds ---
+    "/households/review",
 ];
 
 /// (list page, the route of the detail pages its links open).
@@ -76,6 +78,8 @@ const HOUSEHOLD_PAGES: &[&str] = &[
 /// (those are checked by the public-page tests).
 const NOT_WALKED: &[&str] = &[
     "/login",
+    // --- h18a: the phone's copy of the round (JSON) ---
+    "/round/offline",
     "/lang/{code}",
     "/static/langso.css",
     "/static/fault-form.js",

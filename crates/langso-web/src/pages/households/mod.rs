@@ -9,7 +9,9 @@ mod files;
 mod household;
 mod impossible;
 mod list;
+mod offline;
 mod progress;
+mod review;
 mod round;
 mod visit;
 
@@ -38,6 +40,13 @@ pub(super) fn routes() -> Routes {
         )
         .get("/round", round::show)
         .get("/round/sheet", round::sheet)
+        // --- issue 18: offline rounds (JSON for the phone) ---
+        .get("/round/offline", offline::pack)
+        .post("/round/sync", offline::sync)
+        .get("/households/review", review::show)
+        .post("/households/review/visits/{id}", review::reviewed)
+        .post("/households/review/held/{id}", review::held)
+        .post("/households/review/proposals/{id}", review::proposal)
         .route(
             "/households/assign",
             &["GET", "POST"],
