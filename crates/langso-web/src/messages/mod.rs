@@ -42,6 +42,7 @@ const FILES: &[(&str, &str, &str)] = files!(
     "audit",
     "dashboard",
     "system",
+    "offline",
 );
 
 /// Both languages' bundles, built once.
