@@ -25,7 +25,10 @@ mod import_templates;
 mod layers;
 mod mqtt_ingest;
 mod multinode;
+// --- h18b: the offline round ---
 mod official_report;
+mod offline_browser;
+mod offline_proxy;
 mod one_language;
 mod open311;
 mod open311_conformance;
