@@ -114,6 +114,7 @@
     var hash = /^#propose=(\w+)(?::([0-9a-f-]+))?/.exec(location.hash);
     var path = /^\/households\/([0-9a-f-]{36})/.exec(location.pathname);
     if (hash) return proposalForm(hash[1], hash[2]);
+    if (location.hash === '#saved') return saved(t('offline-saved'));
     if (!shell) return main();
     document.documentElement.lang = L['offline-lang'] || 'vi';
     if (path && household(path[1])) return visitForm(household(path[1]));

@@ -42,9 +42,37 @@ function withPatience(request) {
   });
 }
 
+// The server's visit form, posted with no network: the visit is kept in the queue instead
+// of being lost, with the id the form carries (so a copy that did arrive is recognised).
+var VISIT = /^\/households\/([0-9a-f-]{36})\/visit$/;
+function queueForm(id, form) {
+  return LO.get('pack').then(function (pack) {
+    var h = pack && pack.households.filter(function (x) { return x.id === id; })[0];
+    if (!h) throw new Error('not in the copy');
+    var values = {}, vid = String(form.get('visit_id') || '');
+    form.forEach(function (v, k) { if (k.indexOf('ind.') === 0 && v !== '') values[k.slice(4)] = +v; });
+    var body = { id: /^[0-9a-f-]{36}$/.test(vid) ? vid : LO.uuid7(), household_id: id, household_version: h.version,
+      catalogue_version: pack.catalogue.version, member_id: pack.member_id,
+      visited_on: form.get('visited_on') || new Date().toISOString().slice(0, 10), values: values,
+      help: form.getAll('help'), follow_up_on: form.get('follow_up_on') || null, notes: form.get('notes') || '' };
+    h.version += 1;
+    return LO.save({ id: body.id, kind: 'visit', at: Date.now(), body: body, label: h.head_name })
+      .then(function () { return LO.put('pack', pack); });
+  });
+}
+
 self.addEventListener('fetch', function (e) {
   var req = e.request, url = new URL(req.url);
-  if (req.method !== 'GET' || url.origin !== location.origin) return;
+  if (url.origin !== location.origin) return;
+  if (req.method === 'POST' && req.mode === 'navigate' && VISIT.test(url.pathname)) {
+    var copy = req.clone();
+    e.respondWith(fetch(req).catch(function (err) {
+      return copy.formData().then(function (f) { return queueForm(VISIT.exec(url.pathname)[1], f); })
+        .then(function () { return Response.redirect('/round#saved', 303); }, function () { throw err; });
+    }));
+    return;
+  }
+  if (req.method !== 'GET') return;
   if (ASSETS.indexOf(url.pathname) >= 0) {
     // Cached copy first (fast on 3G, works offline), refreshed in the background.
     e.respondWith(caches.open(CACHE).then(function (c) {
