@@ -27,6 +27,7 @@ mod mqtt_ingest;
 mod multinode;
 // --- h18b: the offline round ---
 mod official_report;
+mod offline_app;
 mod offline_browser;
 mod offline_proxy;
 mod one_language;
