@@ -141,12 +141,14 @@
     document.title = t('offline-visit') + ' · Langso';
     m.append(el('h1', { 'class': 'compact' }, [t('offline-visit')]), el('p', {}, [el('strong', { translate: 'no' }, [h.head_name]), el('br'), el('span', { translate: 'no' }, [address(h) + (h.phone ? ' · ' + h.phone : '')])]));
     f.append(field(t('offline-visited-on'), el('input', { id: 'visited_on', name: 'visited_on', type: 'date', value: today(), max: today(), required: '' })));
-    c.indicators.forEach(function (ind) {
-      var fs = el('fieldset', { 'class': 'choices', id: ind.code }, [el('legend', {}, [ind.label])]);
-      for (var v = ind.min; v <= Math.min(ind.max, ind.min + 20); v++) {
-        var now = h.values && h.values[ind.code] === v;
+    shown(c, h).forEach(function (ind) {
+      var fs = el('fieldset', { 'class': 'choices', id: ind.code }, [el('legend', {}, [ind.label]), ind.help ? el('p', { 'class': 'hint' }, [ind.help]) : null]);
+      // An adult count has no fixed top: the household's adults bound it.
+      var max = ind.max === null || ind.max === undefined ? h.adults || 0 : ind.max;
+      for (var v = ind.min; v <= Math.min(max, ind.min + 20); v++) {
+        var now = h.values[ind.code] === v;
         fs.append(el('label', { 'class': 'choice' }, [el('input', { type: 'radio', name: 'ind.' + ind.code, value: v, checked: now ? '' : null }),
-          el('span', {}, [ind.min === 0 && ind.max === 1 ? t(v ? 'offline-yes' : 'offline-no') : String(v)])]));
+          el('span', {}, [ind.kind === 'yes_no' ? t(v ? 'offline-yes' : 'offline-no') : String(v)])]));
       }
       f.append(fs);
     });
@@ -162,7 +164,7 @@
     f.onsubmit = function (e) {
       e.preventDefault();
       var d = read(f), values = {};
-      c.indicators.forEach(function (ind) { if (d['ind.' + ind.code] !== undefined) values[ind.code] = +d['ind.' + ind.code]; });
+      shown(c, h).forEach(function (ind) { if (d['ind.' + ind.code] !== undefined) values[ind.code] = +d['ind.' + ind.code]; });
       var body = { id: LO.uuid7(), household_id: h.id, household_version: h.version, catalogue_version: c.version,
         member_id: pack.member_id, visited_on: d.visited_on || today(), values: values, help: [].concat(d.help || []),
         follow_up_on: d.follow_up_on || null, notes: d.notes || '' };
@@ -175,6 +177,8 @@
         .then(function () { saved(t('offline-saved'), nextAfter(h)); });
     };
   }
+  // The indicators that apply to this household (business-only ones to businesses).
+  function shown(c, h) { return c.indicators.filter(function (i) { return !i.business_only || h.business; }); }
   function nextAfter(h) {
     var i = pack.households.indexOf(h);
     return pack.households.slice(i + 1).filter(function (n) { return n.last_visited_on !== today(); })[0];

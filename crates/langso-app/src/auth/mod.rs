@@ -28,6 +28,7 @@ pub use tokens::{
     NewToken, create_token, device_token_alive, list_tokens, revoke_token,
     still_valid as token_still_valid,
 };
+pub(crate) use users::may_manage as users_may_manage;
 pub use users::{
     NewAccount, UserView, change_own_password, create_user, disable_user, get_user, grant_role,
     list_users, reset_password, reset_password_or_temporary, revoke_role, set_pii, staff_of,

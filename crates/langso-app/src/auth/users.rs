@@ -51,7 +51,7 @@ async fn may_grant(db: &Db, actor: &Actor, role: Role, unit: Uuid) -> AppResult<
 /// Refuses unless the actor may manage this account: it could have granted every role the
 /// account holds, where it holds it (an officer cannot manage an administrator, nor someone
 /// with a role outside the officer's units).
-async fn may_manage(db: &Db, actor: &Actor, user: Uuid) -> AppResult<UserView> {
+pub(crate) async fn may_manage(db: &Db, actor: &Actor, user: Uuid) -> AppResult<UserView> {
     let found = store::get_user(db, user).await?.ok_or(AppError::NotFound)?;
     let grants = store::grants_of(db, user).await?;
     if actor.is_system() || (actor.is_admin() && grants.is_empty()) {

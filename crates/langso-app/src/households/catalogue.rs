@@ -25,6 +25,8 @@ pub struct Indicator {
     pub help_en: String,
     /// Only for business households.
     pub business_only: bool,
+    /// The day this version took effect.
+    pub valid_from: Date,
 }
 
 /// Seeds version 1 of the national indicators if the catalogue is empty (first start).
@@ -71,6 +73,7 @@ pub async fn catalogue(db: &Db, date: Date) -> AppResult<Vec<Indicator>> {
                 help_vi: row.help_vi,
                 help_en: row.help_en,
                 business_only: row.business_only,
+                valid_from: row.valid_from,
             })
         })
         .collect())

@@ -17,6 +17,7 @@ mod import;
 mod import_target;
 mod import_writer;
 pub mod limits;
+pub mod offline;
 mod progress;
 mod refusal;
 mod register;

@@ -55,6 +55,19 @@ impl CheckedVisit {
     pub fn visit(&self) -> &VisitRow {
         &self.visit
     }
+
+    /// Applies to the household only the values of indicators in `codes` (today's catalogue);
+    /// the others stay in the ledger row as observed.
+    pub(crate) fn apply_only(&mut self, codes: &BTreeSet<String>) {
+        self.values.retain(|code, _| codes.contains(code));
+    }
+
+    /// Names `user` as the visitor (a held visit accepted by the village head is still the
+    /// member's visit).
+    pub(crate) fn visited_by(&mut self, user: Option<Uuid>, label: &str) {
+        self.visit.visitor_id = user;
+        self.visit.visitor_label = label.to_owned();
+    }
 }
 
 /// Records a visit: appends it, sets the household's values, moves the village counters and
@@ -84,6 +97,24 @@ pub async fn check_visit(
     input: &VisitInput,
     todays: Option<Arc<Vec<Indicator>>>,
 ) -> AppResult<CheckedVisit> {
+    let today = today();
+    let visited_on = input.visited_on.unwrap_or(today);
+    let indicators = match todays {
+        Some(list) if visited_on == today => list,
+        _ => Arc::new(catalogue(db, visited_on.min(today)).await?),
+    };
+    check_visit_against(db, actor, household, input, indicators).await
+}
+
+/// [`check_visit`] against a given indicator catalogue: the one a phone recorded the visit
+/// under, which may be older than today's (see `offline::sync`).
+pub(crate) async fn check_visit_against(
+    db: &Db,
+    actor: &Actor,
+    household: Uuid,
+    input: &VisitInput,
+    indicators: Arc<Vec<Indicator>>,
+) -> AppResult<CheckedVisit> {
     let row = store::get_household(db, household)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -107,10 +138,6 @@ pub async fn check_visit(
             &[],
         ));
     }
-    let indicators = match todays {
-        Some(list) if visited_on == today => list,
-        _ => Arc::new(catalogue(db, visited_on.min(today)).await?),
-    };
     for (code, value) in &input.values {
         match indicators.iter().find(|i| &i.code == code) {
             None => errors.push(CellError::keyed(
@@ -193,8 +220,14 @@ pub async fn check_visit(
 /// the ledger writes nothing when it was for the same household (the phone retried); for
 /// another household it is a [`AppError::Conflict`] and the whole group is refused (the
 /// visit writer then writes its visits one by one, so only the clashing one fails): a visit
-/// is never acknowledged without being written.
-pub(crate) async fn write_visits(tx: &mut Tx, visits: &[&CheckedVisit]) -> AppResult<()> {
+/// is never acknowledged without being written. Returns the ids newly written.
+///
+/// The household's current state follows the latest visit *date*: a visit dated before the
+/// household's last visit (a phone that synced late) goes into the ledger and counts as a
+/// visit, but changes neither the current values (so the indicator counters, which stay the
+/// sum of those values, do not move) nor the follow-up day. Every visit raises the
+/// household's version by one.
+pub(crate) async fn write_visits(tx: &mut Tx, visits: &[&CheckedVisit]) -> AppResult<Vec<Uuid>> {
     let mut seen: BTreeMap<Uuid, Uuid> = BTreeMap::new();
     let mut unique: Vec<&CheckedVisit> = Vec::with_capacity(visits.len());
     for checked in visits.iter().copied() {
@@ -228,7 +261,7 @@ pub(crate) async fn write_visits(tx: &mut Tx, visits: &[&CheckedVisit]) -> AppRe
         .filter(|c| inserted.contains(&c.visit.id))
         .collect();
     let Some(earliest) = new.iter().map(|c| c.visit.visited_on).min() else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let households: Vec<Uuid> = new
         .iter()
@@ -241,6 +274,13 @@ pub(crate) async fn write_visits(tx: &mut Tx, visits: &[&CheckedVisit]) -> AppRe
         .into_iter()
         .map(|(household, code, value)| ((household, code), value))
         .collect();
+    // (last visit, follow-up) of each household, read under the lock, moved as visits apply.
+    let mut latest: BTreeMap<Uuid, (Option<Date>, Option<Date>)> =
+        store::visit_states(tx, &households)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, (s.last_visit_on, s.follow_up_on)))
+            .collect();
     let mut set = BTreeMap::new();
     let mut counters: BTreeMap<(Uuid, String), i64> = BTreeMap::new();
     let mut marks: BTreeMap<Uuid, VisitMark> = BTreeMap::new();
@@ -248,7 +288,13 @@ pub(crate) async fn write_visits(tx: &mut Tx, visits: &[&CheckedVisit]) -> AppRe
     for checked in &new {
         let (row, visit) = (&checked.household, &checked.visit);
         let mut changes = Vec::new();
-        for (code, value) in &checked.values {
+        let state = latest.entry(row.id).or_insert((None, None));
+        let applies = state.0.is_none_or(|last| visit.visited_on >= last);
+        if applies {
+            *state = (Some(visit.visited_on), visit.follow_up_on);
+        }
+        let follow_up_on = state.1;
+        for (code, value) in checked.values.iter().filter(|_| applies) {
             let key = (row.id, code.clone());
             let old = current.get(&key).copied();
             if old == Some(*value) {
@@ -277,9 +323,11 @@ pub(crate) async fn write_visits(tx: &mut Tx, visits: &[&CheckedVisit]) -> AppRe
             household: row.id,
             visited_on: visit.visited_on,
             follow_up_on: None,
+            visits: 0,
         });
         mark.visited_on = mark.visited_on.max(visit.visited_on);
-        mark.follow_up_on = visit.follow_up_on;
+        mark.follow_up_on = follow_up_on;
+        mark.visits += 1;
         entries.push(audit::entry(
             &checked.actor,
             Change {
@@ -309,7 +357,7 @@ pub(crate) async fn write_visits(tx: &mut Tx, visits: &[&CheckedVisit]) -> AppRe
     store::mark_visits(tx, &marks).await?;
     audit_store::record_many(tx, &entries).await?;
     store::add_counters(tx, &counters).await?;
-    Ok(())
+    Ok(new.iter().map(|c| c.visit.id).collect())
 }
 
 fn visit_id_taken(id: Uuid) -> AppError {

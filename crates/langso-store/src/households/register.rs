@@ -93,13 +93,14 @@ pub async fn insert_household(tx: &mut Tx, row: &HouseholdRow) -> StoreResult<()
     Ok(())
 }
 
-/// Rewrites a household's register fields (not its indicators, which only visits change).
+/// Rewrites a household's register fields (not its indicators, which only visits change);
+/// its version goes up.
 pub async fn update_household(tx: &mut Tx, row: &HouseholdRow) -> StoreResult<()> {
     let sql = "UPDATE households SET unit_id = $2, hamlet = $3, alley = $4, house_number = $5, \
                head_name = $6, representative_name = $7, representative_phone = $8, citizen_id = $9, \
                members = $10, adults = $11, business = $12, consent_on = $13, consent_purpose = $14, \
                notes = $15, search_key = $16, assigned_to = $17, follow_up_on = $18, \
-               last_visit_on = $19, erased = $20, updated_at = $21 WHERE id = $1";
+               last_visit_on = $19, erased = $20, updated_at = $21, version = version + 1 WHERE id = $1";
     on_tx!(tx, c => sqlx::query(sql).bind(row.id).bind(row.unit_id).bind(&row.hamlet)
         .bind(&row.alley).bind(&row.house_number).bind(&row.head_name)
         .bind(&row.representative_name).bind(&row.representative_phone).bind(&row.citizen_id)

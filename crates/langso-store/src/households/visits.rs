@@ -168,10 +168,13 @@ pub struct VisitMark {
     pub visited_on: Date,
     /// The follow-up the last of them asked for.
     pub follow_up_on: Option<Date>,
+    /// How many visits were written: the household's version goes up by as many.
+    pub visits: i64,
 }
 
 /// Records visits' outcomes on their households in one statement: the last visit moves
-/// forward (never back), the follow-up is replaced. One mark per household.
+/// forward (never back), the follow-up is replaced, the version goes up by the number of
+/// visits. One mark per household.
 pub async fn mark_visits(tx: &mut Tx, marks: &[VisitMark]) -> StoreResult<()> {
     let now = OffsetDateTime::now_utc();
     for chunk in marks.chunks(1_000) {
@@ -180,12 +183,13 @@ pub async fn mark_visits(tx: &mut Tx, marks: &[VisitMark]) -> StoreResult<()> {
             let mut q = sqlx::QueryBuilder::new(
                 "UPDATE households SET last_visit_on = CASE WHEN households.last_visit_on IS NULL \
                  OR households.last_visit_on < v.column2 THEN v.column2 ELSE households.last_visit_on END, \
-                 follow_up_on = v.column3, updated_at = ",
+                 follow_up_on = v.column3, version = households.version + v.column4, updated_at = ",
             );
             q.push_bind(now);
             q.push(" FROM (");
             q.push_values(chunk, |mut b, m| {
-                b.push_bind(m.household).push_bind(m.visited_on).push_bind(m.follow_up_on);
+                b.push_bind(m.household).push_bind(m.visited_on).push_bind(m.follow_up_on)
+                    .push_bind(m.visits);
             });
             q.push(") AS v WHERE households.id = v.column1");
             q.build().execute(&mut *c).await.map(|_| ())

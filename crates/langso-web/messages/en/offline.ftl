@@ -42,3 +42,5 @@ offline-note = Note
 offline-proposal-saved = Saved on the phone. Once sent, the village head will confirm this change.
 offline-logout-waiting = { $n } items are not sent yet. They stay on this phone and will be sent when you sign in again. Log out anyway?
 offline-logout-discard = Also delete the unsent items from this phone? Choose "Cancel" to keep them.
+# The offline round (issue 18): every key starting `offline-` is served to the phone in the
+# round's copy (`GET /round/offline`, field `labels`). The phone's own texts (h18b) go here.

@@ -42,3 +42,5 @@ offline-note = Ghi chú
 offline-proposal-saved = Đã lưu trên máy. Sau khi gửi, trưởng thôn sẽ xác nhận thay đổi này.
 offline-logout-waiting = Còn { $n } mục chưa gửi. Các mục này vẫn được giữ trên máy và sẽ gửi khi bạn đăng nhập lại. Vẫn đăng xuất?
 offline-logout-discard = Xoá luôn các mục chưa gửi khỏi máy này? Bấm "Huỷ" để giữ lại.
+# The offline round (issue 18): every key starting `offline-` is served to the phone in the
+# round's copy (`GET /round/offline`, field `labels`). The phone's own texts (h18b) go here.

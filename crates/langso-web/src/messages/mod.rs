@@ -42,7 +42,9 @@ const FILES: &[(&str, &str, &str)] = files!(
     "audit",
     "dashboard",
     "system",
+    // --- issue 18: offline rounds (offline: the phone's texts; rounds_sync: the server's) ---
     "offline",
+    "rounds_sync",
 );
 
 /// Both languages' bundles, built once.
@@ -97,6 +99,26 @@ pub fn render(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
     bundle
         .format_pattern(pattern, Some(&fluent_args), &mut errors)
         .into_owned()
+}
+
+/// Every message of domain file `domain` whose id starts with `prefix`, in `lang`: the texts a
+/// page's own script needs (the offline round's, served in its copy of the round).
+pub fn texts_of(
+    lang: Lang,
+    domain: &str,
+    prefix: &str,
+) -> std::collections::BTreeMap<&'static str, String> {
+    FILES
+        .iter()
+        .filter(|(name, _, _)| *name == domain)
+        .flat_map(|(_, vi, _)| vi.lines())
+        .filter(|line| line.starts_with(prefix))
+        .filter_map(|line| line.split_once('='))
+        .map(|(id, _)| {
+            let id = id.trim();
+            (id, render(lang, id, &[]))
+        })
+        .collect()
 }
 
 /// A keyed message in `lang`.

@@ -491,6 +491,9 @@ const ROUTES: &[Route] = &[
         303,
     ),
     route("GET", "/round", Authenticated(200), Body::None, 200),
+    // --- h18a: the offline round's JSON routes (401, never a redirect, without a session) ---
+    route("GET", "/round/offline", Authenticated(200), Body::None, 200),
+    route("POST", "/round/sync", Authenticated(200), Body::Json, 200),
     // --- h15a: the round sheet of a unit, bulk assignment ---
     route("GET", "/round/sheet", Targeted(ReadPeople), Body::None, 200),
     route(
@@ -1872,6 +1875,8 @@ impl Fixture {
                 };
                 (path, body)
             }
+            // --- h18a: an empty sync ---
+            "/round/sync" => (path, Some(json!({"visits": []}))),
             // --- h15a: the round sheet of a unit, bulk assignment ---
             "/round/sheet" | "/households/assign" if route.method == "GET" => {
                 (format!("{path}?unit={unit}"), None)
@@ -2534,6 +2539,9 @@ async fn create(app: &TestApp, login: &str, role: Role, unit: Uuid) -> Uuid {
         .id
 }
 
+/// The page routes a phone's script calls: without a session they answer 401, not a redirect.
+const OFFLINE_JSON: [&str; 2] = ["/round/offline", "/round/sync"];
+
 fn expected(route: &Route, role: Role, relation: Relation) -> u16 {
     let in_scope = matches!(relation, Relation::Own | Relation::Child);
     match route.access {
@@ -2577,6 +2585,7 @@ async fn every_route_answers_as_the_matrix_says() {
         let want = match route.access {
             Public => route.ok,
             _ if route.path.starts_with("/api/") => 401,
+            _ if OFFLINE_JSON.contains(&route.path) => 401,
             _ => 303,
         };
         if anonymous != want {

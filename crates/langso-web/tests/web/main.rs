@@ -25,8 +25,10 @@ mod import_templates;
 mod layers;
 mod mqtt_ingest;
 mod multinode;
-// --- h18b: the offline round ---
+// --- h18a: offline rounds, server side ---
 mod official_report;
+mod offline_sync;
+// --- h18b: the offline round ---
 mod offline_app;
 mod offline_browser;
 mod offline_proxy;

@@ -243,6 +243,15 @@ async fn walk_offline(cut: bool) {
             assert_eq!(mine[0].notes, "Hẹn chiều mai");
         }
     }
+    // The visit on the household changed meanwhile is flagged for review, and only that one.
+    let flagged = langso_app::households::offline::review_list(app.db(), &system, village)
+        .await
+        .unwrap()
+        .flagged;
+    assert_eq!(flagged.len(), 1, "{flagged:?}");
+    assert_eq!(flagged[0].household_id, homes[0]);
+    let mine = visits_of(app.db(), &system, homes[0]).await.unwrap();
+    assert!(mine.iter().any(|v| v.id == flagged[0].visit_id && v.visitor_id == Some(member)));
     // The counters moved once per visit.
     let counters = langso_store::households::counters_under(app.db(), village, langso_app::today())
         .await

@@ -7,6 +7,7 @@ mod files;
 mod household;
 mod impossible;
 mod list;
+mod offline;
 mod progress;
 mod round;
 mod visit;
@@ -31,6 +32,9 @@ pub(super) fn routes() -> Routes {
         )
         .get("/round", round::show)
         .get("/round/sheet", round::sheet)
+        // --- issue 18: offline rounds (JSON for the phone) ---
+        .get("/round/offline", offline::pack)
+        .post("/round/sync", offline::sync)
         .route(
             "/households/assign",
             &["GET", "POST"],
