@@ -58,7 +58,8 @@ pub async fn ensure_catalogue(db: &Db) -> AppResult<()> {
     Ok(())
 }
 
-/// The indicators in force on `date`, in display order.
+/// The indicators in force on `date`, in display order. A definition of a kind this build
+/// does not read (`retired`) takes its indicator out of the catalogue from its day.
 pub async fn catalogue(db: &Db, date: Date) -> AppResult<Vec<Indicator>> {
     Ok(store::indicators_on(db, date)
         .await?

@@ -10,6 +10,7 @@
 //! module uses only the crate's foundations (`auth`, `messages`, `error`).
 
 mod chrome;
+mod devices;
 mod error;
 mod form;
 pub mod format;
@@ -18,6 +19,7 @@ mod routes;
 mod units;
 
 pub use chrome::{Chrome, url_encode};
+pub use devices::{DeviceLine, device_lines};
 pub use error::{ErrorPage, PageError, not_found, render};
 pub use form::{CsrfForm, form_status, render_form};
 pub use page::{Page, Visitor};

@@ -466,6 +466,49 @@ const ROUTES: &[Route] = &[
         Body::Form,
         303,
     ),
+    // --- h18a: offline rounds: phones holding a copy, the village head's review ---
+    route(
+        "POST",
+        "/account/devices/{id}/forget",
+        Authenticated(404),
+        Body::Form,
+        404,
+    ),
+    route(
+        "POST",
+        "/admin/users/{id}/devices/{device}/revoke",
+        Targeted(ManageAccounts),
+        Body::Form,
+        303,
+    ),
+    route(
+        "GET",
+        "/households/review",
+        Targeted(ExportPeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/households/review/visits/{id}",
+        Targeted(ExportPeople),
+        Body::Form,
+        303,
+    ),
+    route(
+        "POST",
+        "/households/review/held/{id}",
+        Targeted(ExportPeople),
+        Body::Form,
+        303,
+    ),
+    route(
+        "POST",
+        "/households/review/proposals/{id}",
+        Targeted(ExportPeople),
+        Body::Form,
+        303,
+    ),
     route("GET", "/audit", Listing(ReadAudit), Body::None, 200),
     route("GET", "/audit/export", Listing(ReadAudit), Body::None, 200),
     route("GET", "/households", Listing(ReadPeople), Body::None, 200),
@@ -1452,6 +1495,66 @@ impl Fixture {
             .id
     }
 
+    /// A fresh item for the village head's review in `unit`: a flagged visit, a held visit or
+    /// a proposal, as `path` names.
+    async fn review_item(&self, unit: Uuid, path: &str) -> Uuid {
+        use langso_store::households as store;
+        let household = self.household(unit).await;
+        let row = store::get_household(self.app.db(), household)
+            .await
+            .unwrap()
+            .unwrap();
+        let id = Uuid::now_v7();
+        if path.contains("/visits/") {
+            let input = langso_app::households::VisitInput {
+                id: Some(id),
+                ..Default::default()
+            };
+            langso_app::households::record_visit(
+                self.app.db(),
+                &Actor::system("matrix"),
+                household,
+                &input,
+            )
+            .await
+            .unwrap();
+        }
+        let mut tx = self.app.db().begin().await.unwrap();
+        if path.contains("/visits/") {
+            store::flag_visit(&mut tx, id, household, row.unit_id, 0, 1)
+                .await
+                .unwrap();
+        } else if path.contains("/held/") {
+            let held = store::HeldVisit {
+                id,
+                household_id: household,
+                unit_id: row.unit_id,
+                member_id: None,
+                member_label: "matrix".to_owned(),
+                device_id: None,
+                reason: "grant".to_owned(),
+                body: "{}".to_owned(),
+                held_at: time::OffsetDateTime::now_utc(),
+            };
+            store::hold_visit(&mut tx, &held).await.unwrap();
+        } else {
+            let proposal = store::ProposalRow {
+                id,
+                kind: "move".to_owned(),
+                household_id: Some(household),
+                unit_id: row.unit_id,
+                member_id: None,
+                member_label: "matrix".to_owned(),
+                recorded_on: langso_app::today(),
+                data: "{}".to_owned(),
+                status: "pending".to_owned(),
+            };
+            store::insert_proposal(&mut tx, &proposal).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        id
+    }
+
     /// A fresh placement in `unit`, to act upon.
     async fn target_placement(&self, unit: Uuid) -> Uuid {
         let input = langso_app::procedures::NewPlacement {
@@ -1728,6 +1831,39 @@ impl Fixture {
                 (
                     path.replace("{id}", &user.to_string()),
                     Some(json!({"csrf": csrf, "role": role, "unit": unit})),
+                )
+            }
+            // --- h18a: offline rounds ---
+            "/account/devices/{id}/forget" => (
+                path.replace("{id}", &Uuid::now_v7().to_string()),
+                Some(json!({"csrf": csrf})),
+            ),
+            "/admin/users/{id}/devices/{device}/revoke" => {
+                let user = self.target_user(unit).await;
+                let device = Uuid::now_v7();
+                let mut tx = self.app.db().begin().await.unwrap();
+                langso_store::households::touch_device(&mut tx, device, user, "Android", true)
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+                let path = path
+                    .replace("{id}", &user.to_string())
+                    .replace("{device}", &device.to_string());
+                (path, Some(json!({"csrf": csrf})))
+            }
+            "/households/review" => (format!("{path}?unit={unit}"), None),
+            "/households/review/visits/{id}"
+            | "/households/review/held/{id}"
+            | "/households/review/proposals/{id}" => {
+                let id = self.review_item(unit, &path).await;
+                let decision = if path.contains("held") {
+                    "discard"
+                } else {
+                    "reject"
+                };
+                (
+                    path.replace("{id}", &id.to_string()),
+                    Some(json!({"csrf": csrf, "unit": unit, "decision": decision})),
                 )
             }
             "/admin/users/{id}/password" => {

@@ -225,3 +225,331 @@ async fn a_batch_sent_twice_is_written_once_and_a_stale_visit_is_flagged() {
     assert_eq!(flagged.len(), 1);
     assert_eq!(flagged[0].household_id, two);
 }
+
+/// A form posted with the session's CSRF token.
+async fn post_form(
+    app: &TestApp,
+    session: &Session,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut pairs = vec![("csrf", session.csrf.as_str())];
+    pairs.extend_from_slice(form);
+    app.client
+        .post(format!("{}{path}", app.base))
+        .header("cookie", session.header())
+        .form(&pairs)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn page(app: &TestApp, session: &Session, path: &str) -> (u16, String) {
+    let response = app
+        .client
+        .get(format!("{}{path}", app.base))
+        .header("cookie", session.header())
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn an_older_catalogue_is_accepted_and_bad_items_are_refused_with_a_reason() {
+    let app = TestApp::with_demo().await;
+    let (a, _, other_commune) = villages(&app).await;
+    let member = account(&app, "offline.dung", Role::TeamMember, a).await;
+    let one = household(&app, a, "OF-5", "Ngõ 1", "1", Some(member)).await;
+    let two = household(&app, a, "OF-6", "Ngõ 1", "2", Some(member)).await;
+    let far = household(&app, other_commune, "OF-7", "Ngõ 1", "3", None).await;
+    let session = app.login("offline.dung", PASSWORD).await;
+    let (_, copy) = pack(&app, Some(&session), "").await;
+    let old = copy["catalogue"]["version"].as_str().unwrap().to_owned();
+
+    // Today the questionnaire changes: "smartphones" is retired.
+    let today = langso_app::today();
+    let mut tx = app.db().begin().await.unwrap();
+    let retired = langso_store::households::IndicatorRow {
+        code: "smartphones".to_owned(),
+        version: 2,
+        kind: "retired".to_owned(),
+        label_vi: String::new(),
+        label_en: String::new(),
+        help_vi: String::new(),
+        help_en: String::new(),
+        business_only: false,
+        position: 0,
+        valid_from: today,
+    };
+    langso_store::households::insert_indicator(&mut tx, &retired)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let before = counter(&app, a, "ind:smartphones").await;
+
+    let kept = visit(member, one, version_in(&copy, one), &old, 4);
+    let mut too_many = visit(member, two, version_in(&copy, two), &old, 99);
+    too_many["values"] = json!({"smartphones": 99});
+    let outside = visit(member, far, 0, &old, 1);
+    let unknown = visit(member, Uuid::now_v7(), 0, &old, 1);
+    let broken = json!({"id": "not-a-uuid", "household_id": one});
+    let batch = json!({"visits": [kept, too_many, outside, unknown, broken]});
+    let (status, answer) = sync(&app, &session, &batch).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        outcomes(&answer),
+        ["recorded", "refused", "refused", "refused", "refused"],
+        "{answer}"
+    );
+    assert_eq!(
+        answer["catalogue_version"],
+        json!(today.to_string()),
+        "the phone refreshes"
+    );
+    let reason = answer["results"][1]["message"].as_str().unwrap();
+    assert!(reason.contains("smartphones"), "names the field: {reason}");
+    assert!(!reason.contains("rounds-"), "no key shown: {reason}");
+
+    // Kept in the ledger as recorded, applied to nothing: the indicator is no longer in force.
+    let visits = langso_store::households::visits_of(app.db(), one)
+        .await
+        .unwrap();
+    assert_eq!(visits.len(), 1);
+    assert!(visits[0].observed.contains("\"smartphones\":4"));
+    assert_eq!(counter(&app, a, "ind:smartphones").await, before);
+    let values = langso_store::households::household_values(app.db(), one)
+        .await
+        .unwrap();
+    assert!(values.iter().all(|(code, _)| code != "smartphones"));
+}
+
+#[tokio::test]
+async fn a_revoked_grant_or_phone_holds_visits_for_the_village_head() {
+    let app = TestApp::with_demo().await;
+    let (a, _, _) = villages(&app).await;
+    let member = account(&app, "offline.em", Role::TeamMember, a).await;
+    account(&app, "offline.truong", Role::VillageHead, a).await;
+    account(&app, "offline.canbo", Role::Officer, a).await;
+    let one = household(&app, a, "OF-8", "Ngõ 1", "1", Some(member)).await;
+    let two = household(&app, a, "OF-9", "Ngõ 1", "2", Some(member)).await;
+    let session = app.login("offline.em", PASSWORD).await;
+    let device = Uuid::now_v7();
+    let (_, copy) = pack(&app, Some(&session), &format!("?device={device}")).await;
+    let catalogue = copy["catalogue"]["version"].as_str().unwrap().to_owned();
+
+    // The officer revokes the phone from the member's page: its next copy is a wipe.
+    let officer_session = app.login("offline.canbo", PASSWORD).await;
+    let (_, user_page) = page(&app, &officer_session, &format!("/admin/users/{member}")).await;
+    assert!(user_page.contains(&format!("/admin/users/{member}/devices/{device}/revoke")));
+    let revoked = post_form(
+        &app,
+        &officer_session,
+        &format!("/admin/users/{member}/devices/{device}/revoke"),
+        &[],
+    )
+    .await;
+    assert_eq!(revoked.status(), 303);
+    let (status, wipe) = pack(&app, Some(&session), &format!("?device={device}")).await;
+    assert_eq!(status, 410);
+    assert_eq!(wipe["wipe"], true);
+    let from_revoked = json!({"device_id": device,
+        "visits": [visit(member, one, version_in(&copy, one), &catalogue, 2)]});
+    let (_, answer) = sync(&app, &session, &from_revoked).await;
+    assert_eq!(outcomes(&answer), ["held"], "{answer}");
+
+    // The member loses the role in the village: a visit from another phone is held too.
+    langso_app::auth::revoke_role(
+        app.db(),
+        &Actor::system("test"),
+        member,
+        Role::TeamMember,
+        a,
+    )
+    .await
+    .unwrap();
+    let held_visit = visit(member, two, version_in(&copy, two), &catalogue, 1);
+    let held_id = held_visit["id"].as_str().unwrap().to_owned();
+    let (status, answer) = sync(&app, &session, &json!({"visits": [held_visit]})).await;
+    assert_eq!(status, 200);
+    assert_eq!(outcomes(&answer), ["held"], "{answer}");
+    let (_, again) = sync(
+        &app,
+        &session,
+        &json!({"visits": [visit(member, two, 0, &catalogue, 1)]}),
+    )
+    .await;
+    assert_eq!(outcomes(&again), ["held"]);
+    assert_eq!(
+        ledger(&app, one).await + ledger(&app, two).await,
+        0,
+        "nothing written"
+    );
+
+    // The village head sees three held visits, accepts one and discards the others.
+    let head_session = app.login("offline.truong", PASSWORD).await;
+    let (status, review) = page(&app, &head_session, &format!("/households/review?unit={a}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        review.matches("/households/review/held/").count(),
+        3,
+        "{review}"
+    );
+    let accepted = post_form(
+        &app,
+        &head_session,
+        &format!("/households/review/held/{held_id}"),
+        &[("unit", &a.to_string()), ("decision", "accept")],
+    )
+    .await;
+    assert_eq!(accepted.status(), 303);
+    let visits = langso_store::households::visits_of(app.db(), two)
+        .await
+        .unwrap();
+    assert_eq!(visits.len(), 1);
+    assert_eq!(
+        visits[0].visitor_id,
+        Some(member),
+        "still the member's visit"
+    );
+    let (_, review) = page(&app, &head_session, &format!("/households/review?unit={a}")).await;
+    assert_eq!(review.matches("/households/review/held/").count(), 2);
+}
+
+#[tokio::test]
+async fn proposals_sync_once_and_the_village_head_confirms_or_rejects_them() {
+    let app = TestApp::with_demo().await;
+    let (a, _, _) = villages(&app).await;
+    let member = account(&app, "offline.giang", Role::TeamMember, a).await;
+    account(&app, "offline.truong2", Role::VillageHead, a).await;
+    let old = household(&app, a, "OF-10", "Ngõ 4", "7", Some(member)).await;
+    let session = app.login("offline.giang", PASSWORD).await;
+    let today = langso_app::today().to_string();
+    let new = json!({"id": Uuid::now_v7(), "kind": "new", "village_id": a, "member_id": member,
+        "recorded_on": today, "data": {"head_name": "Lê Văn Mới", "alley": "Ngõ 9",
+        "house_number": "3", "members": 4}});
+    let moved = json!({"id": Uuid::now_v7(), "kind": "move", "household_id": old,
+        "member_id": member, "recorded_on": today, "data": {"alley": "Ngõ 12"}});
+    let odd = json!({"id": Uuid::now_v7(), "kind": "wedding", "household_id": old,
+        "member_id": member, "recorded_on": today});
+    let batch = json!({"proposals": [new, moved, odd]});
+    let (_, answer) = sync(&app, &session, &batch).await;
+    assert_eq!(
+        outcomes(&answer),
+        ["recorded", "recorded", "refused"],
+        "{answer}"
+    );
+    let (_, again) = sync(&app, &session, &batch).await;
+    assert_eq!(
+        outcomes(&again),
+        ["already_received", "already_received", "refused"]
+    );
+
+    let head = app.login("offline.truong2", PASSWORD).await;
+    let (_, review) = page(&app, &head, &format!("/households/review?unit={a}")).await;
+    assert!(review.contains("Lê Văn Mới"), "{review}");
+    let new_id = new["id"].as_str().unwrap();
+    let confirmed = post_form(
+        &app,
+        &head,
+        &format!("/households/review/proposals/{new_id}"),
+        &[
+            ("unit", &a.to_string()),
+            ("decision", "confirm"),
+            ("code", "DX-MOI-1"),
+        ],
+    )
+    .await;
+    assert_eq!(confirmed.status(), 303);
+    let commune = langso_store::households::get_household(app.db(), old)
+        .await
+        .unwrap()
+        .unwrap()
+        .commune_id;
+    let created = langso_store::households::household_by_code(app.db(), commune, "DX-MOI-1")
+        .await
+        .unwrap()
+        .expect("confirmed: the household exists");
+    assert_eq!((created.members, created.alley.as_str()), (4, "Ngõ 9"));
+
+    let moved_id = moved["id"].as_str().unwrap();
+    let rejected = post_form(
+        &app,
+        &head,
+        &format!("/households/review/proposals/{moved_id}"),
+        &[("unit", &a.to_string()), ("decision", "reject")],
+    )
+    .await;
+    assert_eq!(rejected.status(), 303);
+    let unchanged = langso_store::households::get_household(app.db(), old)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(unchanged.alley, "Ngõ 4");
+    let (_, review) = page(&app, &head, &format!("/households/review?unit={a}")).await;
+    assert!(review.contains("proposals-none"), "both decided");
+    // A team member may not review.
+    let (status, _) = page(&app, &session, &format!("/households/review?unit={a}")).await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn limits_and_sessions_are_answered_in_json() {
+    let app = TestApp::with_demo().await;
+    let (a, _, _) = villages(&app).await;
+    let member = account(&app, "offline.hoa", Role::TeamMember, a).await;
+    let one = household(&app, a, "OF-11", "Ngõ 1", "1", Some(member)).await;
+    let session = app.login("offline.hoa", PASSWORD).await;
+
+    let visits: Vec<Value> = (0..101)
+        .map(|_| visit(member, one, 0, "2020-01-01", 1))
+        .collect();
+    let (status, answer) = sync(&app, &session, &json!({"visits": visits})).await;
+    assert_eq!(status, 413, "{answer}");
+    assert!(answer["message"].as_str().unwrap().contains("100"));
+    assert_eq!(ledger(&app, one).await, 0);
+
+    let mut big = visit(member, one, 0, "2020-01-01", 1);
+    big["notes"] = json!("x".repeat(600 * 1024));
+    let (status, answer) = sync(&app, &session, &json!({"visits": [big]})).await;
+    assert_eq!(status, 413, "{answer}");
+    let (status, _) = sync_raw(&app, &session, b"{not json".to_vec()).await;
+    assert_eq!(status, 400);
+
+    // Without a session (or without the CSRF header): JSON, never a redirect.
+    let response = app
+        .client
+        .post(format!("{}/round/sync", app.base))
+        .json(&json!({"visits": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["sign_in"], "/login?next=/round");
+    let response = app
+        .client
+        .post(format!("{}/round/sync", app.base))
+        .header("cookie", session.header())
+        .json(&json!({"visits": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+
+    // The account page lists the phone; forgetting it makes its next copy a wipe.
+    let device = Uuid::now_v7();
+    pack(&app, Some(&session), &format!("?device={device}")).await;
+    let (_, account_page) = page(&app, &session, "/account").await;
+    assert!(account_page.contains(&format!("/account/devices/{device}/forget")));
+    let forgot = post_form(
+        &app,
+        &session,
+        &format!("/account/devices/{device}/forget"),
+        &[],
+    )
+    .await;
+    assert_eq!(forgot.status(), 303);
+    let (status, _) = pack(&app, Some(&session), &format!("?device={device}")).await;
+    assert_eq!(status, 410);
+}

@@ -45,6 +45,8 @@ pub struct PackHousehold {
     pub version: i64,
     /// The village's name.
     pub village: String,
+    /// The village.
+    pub village_id: Uuid,
     /// Xóm.
     pub hamlet: String,
     /// Ngõ.
@@ -93,13 +95,16 @@ pub enum RoundCopy {
     Wipe,
 }
 
-/// The version of the catalogue `indicators` (see the module comment).
-pub fn catalogue_version(indicators: &[Indicator]) -> String {
-    indicators
+/// The version of the catalogue in force on `day` (see the module comment): the day its newest
+/// definition took effect, counting definitions that retire an indicator (whose kind the
+/// catalogue no longer reads, so they are not in [`catalogue`]'s list).
+pub async fn catalogue_version(db: &Db, day: Date) -> AppResult<String> {
+    Ok(store::indicators_on(db, day)
+        .await?
         .iter()
-        .map(|i| i.valid_from)
+        .map(|row| row.valid_from)
         .max()
-        .map_or_else(|| "0".to_owned(), |day| day.to_string())
+        .map_or_else(|| "0".to_owned(), |day| day.to_string()))
 }
 
 /// The day a catalogue version names, if it is one.
@@ -152,6 +157,7 @@ pub async fn offline_round(
             id: row.id,
             version: versions.get(&row.id).copied().unwrap_or(0),
             village: p.village,
+            village_id: row.unit_id,
             hamlet: row.hamlet.clone(),
             alley: row.alley.clone(),
             house_number: row.house_number.clone(),
@@ -171,7 +177,7 @@ pub async fn offline_round(
         member_id: user,
         generated_at: OffsetDateTime::now_utc(),
         device_id: device.map(|(id, _)| id),
-        catalogue_version: catalogue_version(&indicators),
+        catalogue_version: catalogue_version(db, today()).await?,
         indicators,
         households,
     })))

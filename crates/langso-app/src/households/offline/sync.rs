@@ -135,7 +135,7 @@ pub async fn sync(
         };
         results.push(outcome);
     }
-    Ok((results, catalogue_version(&todays)))
+    Ok((results, catalogue_version(db, today()).await?))
 }
 
 /// One visit: held, refused, or written (recorded or conflict).

@@ -25,6 +25,11 @@ struct AccountPage {
     /// Refused fields: (field, message).
     errors: Vec<(String, String)>,
     done: bool,
+    /// The phones holding a copy of the member's offline round (issue 18).
+    devices: Vec<crate::html::DeviceLine>,
+    device_action: &'static str,
+    device_verb: &'static str,
+    device_button: &'static str,
 }
 
 #[derive(Deserialize, Default)]
@@ -34,7 +39,12 @@ pub(super) struct PasswordForm {
     new: String,
 }
 
-fn account_page(page: &Page, errors: Vec<(String, String)>, done: bool) -> Response {
+fn account_page(
+    page: &Page,
+    errors: Vec<(String, String)>,
+    done: bool,
+    devices: Vec<crate::html::DeviceLine>,
+) -> Response {
     let chrome = page.chrome.clone();
     let grants = page
         .actor
@@ -53,14 +63,22 @@ fn account_page(page: &Page, errors: Vec<(String, String)>, done: bool) -> Respo
         pii: page.actor.pii,
         errors,
         done,
+        devices,
+        device_action: "/account/devices",
+        device_verb: "forget",
+        device_button: "rounds-devices-forget",
     });
     *response.status_mut() = status;
     response
 }
 
 /// The account page.
-pub(super) async fn show(page: Page) -> Response {
-    account_page(&page, Vec::new(), false)
+pub(super) async fn show(State(state): State<AppState>, page: Page) -> Response {
+    let devices = langso_app::households::offline::my_devices(&state.db, &page.actor)
+        .await
+        .unwrap_or_default();
+    let lines = crate::html::device_lines(&page.chrome, &devices);
+    account_page(&page, Vec::new(), false, lines)
 }
 
 /// Changes the password: the page saying so (signed out), or the form with what was refused.
@@ -71,7 +89,7 @@ pub(super) async fn change_password(
 ) -> Result<Response, PageError> {
     match actions::change_own_password(&state.db, &page.actor, &form.current, &form.new).await {
         Ok(()) => {
-            let mut response = account_page(&page, Vec::new(), true);
+            let mut response = account_page(&page, Vec::new(), true, Vec::new());
             if let Ok(value) =
                 header::HeaderValue::from_str(&session_cookie("", state.settings.secure_cookies))
             {
@@ -83,6 +101,7 @@ pub(super) async fn change_password(
             &page,
             messages::field_errors(errors, page.lang),
             false,
+            Vec::new(),
         )),
         Err(error) => Err(page.fail(error)),
     }

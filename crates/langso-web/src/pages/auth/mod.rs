@@ -2,6 +2,7 @@
 //! accounts an officer manages (list, create with a first role, view, disable).
 
 mod account;
+mod devices;
 mod login;
 mod user;
 mod users;
@@ -33,6 +34,9 @@ pub(super) fn routes(settings: &Settings) -> Routes {
         .post("/logout", login::logout)
         .get("/account", account::show)
         .post("/account/password", account::change_password)
+        // --- issue 18: phones holding a copy of the offline round ---
+        .post("/account/devices/{id}/forget", devices::forget)
+        .post("/admin/users/{id}/devices/{device}/revoke", devices::revoke)
         .route(
             "/admin/users",
             &["GET", "POST"],

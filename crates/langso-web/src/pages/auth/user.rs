@@ -36,6 +36,11 @@ struct UserPage {
     own: bool,
     /// The typed password was just set.
     reset_done: bool,
+    /// The phones holding a copy of the member's offline round, each with "revoke" (issue 18).
+    devices: Vec<crate::html::DeviceLine>,
+    device_action: String,
+    device_verb: &'static str,
+    device_button: &'static str,
 }
 
 /// `?reset=1` after a typed password was set.
@@ -87,7 +92,14 @@ async fn user_page(
         unit_picker.picked(&grant.unit);
     }
     let own = page.actor.user_id == Some(id);
+    let devices = langso_app::households::offline::user_devices(&state.db, &page.actor, id)
+        .await
+        .unwrap_or_default();
     let body = UserPage {
+        devices: crate::html::device_lines(&page.chrome, &devices),
+        device_action: format!("/admin/users/{id}/devices"),
+        device_verb: "revoke",
+        device_button: "rounds-devices-revoke",
         chrome: page.chrome.clone(),
         view,
         roles: roles_for(&page.actor),

@@ -9,6 +9,7 @@ mod impossible;
 mod list;
 mod offline;
 mod progress;
+mod review;
 mod round;
 mod visit;
 
@@ -35,6 +36,10 @@ pub(super) fn routes() -> Routes {
         // --- issue 18: offline rounds (JSON for the phone) ---
         .get("/round/offline", offline::pack)
         .post("/round/sync", offline::sync)
+        .get("/households/review", review::show)
+        .post("/households/review/visits/{id}", review::reviewed)
+        .post("/households/review/held/{id}", review::held)
+        .post("/households/review/proposals/{id}", review::proposal)
         .route(
             "/households/assign",
             &["GET", "POST"],

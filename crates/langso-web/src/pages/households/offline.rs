@@ -154,7 +154,8 @@ pub(super) async fn pack(
         .iter()
         .map(|h| {
             json!({
-                "id": h.id, "version": h.version, "village": h.village, "hamlet": h.hamlet,
+                "id": h.id, "version": h.version, "village": h.village,
+                "village_id": h.village_id, "hamlet": h.hamlet,
                 "alley": h.alley, "house_number": h.house_number, "head_name": h.head_name,
                 "phone": h.phone, "adults": h.adults, "business": h.business, "values": h.values,
                 "last_visited_on": h.last_visited_on.map(|d| d.to_string()),
