@@ -1,2 +1,46 @@
+# h18b: the offline round on the phone
+offline-lang = en
+offline-app-name = Langso — Household round
+offline-app-short-name = Round
+offline-round = My round
+offline-waiting = Visits and reported changes waiting to be sent: { $n }. They will be sent by themselves when there is a network.
+offline-all-sent = Every visit has been sent.
+offline-kept = The round is kept on this phone for use without signal (updated { $when }).
+offline-evictable = The browser may delete the copy kept on this phone if it is not opened for a while.
+offline-install = To keep it, add the page to the home screen. On an iPhone (Safari): tap Share, then "Add to Home Screen" (Safari deletes a site's data after 7 days unused unless it was added). On Android (Chrome): open the ⋮ menu, then "Install app" or "Add to Home screen".
+offline-no-signal = No network: this page comes from the copy kept on the phone.
+offline-no-copy = This phone has no copy of the round yet. Open "My round" once while online.
+offline-expired = The copy of the round on this phone was deleted after { $days } days without use.
+offline-sign-in = Your session has ended. Your visits are still kept on this phone; sign in to send them.
+offline-sign-in-link = Sign in
+offline-attention = Needs attention
+offline-retry = Send again
+offline-delete = Delete
+offline-delete-confirm = Delete this item from the phone for good? It cannot be recovered.
+offline-visit = Record a visit
+offline-visited-on = Date of the visit
+offline-help = Help given
+offline-follow-up = Come back on
+offline-notes = Notes
+offline-save = Save on the phone
+offline-saved = Visit saved on the phone. It will be sent by itself when there is a network.
+offline-back = Back to the round
+offline-yes = Yes
+offline-no = No
+offline-never = Not visited
+offline-propose-new = Report a new household
+offline-propose-split = Report a split
+offline-propose-move = Report a move away
+offline-propose-death = Report a death
+offline-village = Village
+offline-head-name = Head of household
+offline-hamlet = Hamlet
+offline-alley = Alley
+offline-house-number = House number
+offline-members = Number of members
+offline-note = Note
+offline-proposal-saved = Saved on the phone. Once sent, the village head will confirm this change.
+offline-logout-waiting = { $n } items are not sent yet. They stay on this phone and will be sent when you sign in again. Log out anyway?
+offline-logout-discard = Also delete the unsent items from this phone? Choose "Cancel" to keep them.
 # The offline round (issue 18): every key starting `offline-` is served to the phone in the
 # round's copy (`GET /round/offline`, field `labels`). The phone's own texts (h18b) go here.

@@ -1,2 +1,46 @@
+# h18b: the offline round on the phone
+offline-lang = vi
+offline-app-name = Langso — Vòng thăm hộ
+offline-app-short-name = Vòng thăm
+offline-round = Vòng thăm của tôi
+offline-waiting = Số lần thăm và báo thay đổi đang chờ gửi: { $n }. Sẽ tự gửi khi có mạng.
+offline-all-sent = Mọi lần thăm đã được gửi.
+offline-kept = Vòng thăm đã lưu trên máy này để dùng khi mất sóng (cập nhật ngày { $when }).
+offline-evictable = Bản lưu trên máy này có thể bị trình duyệt xoá nếu lâu không mở.
+offline-install = Để giữ bản lưu, hãy thêm trang vào màn hình chính. Trên iPhone (Safari): bấm nút Chia sẻ rồi chọn "Thêm vào MH chính" (Safari xoá dữ liệu của trang sau 7 ngày không mở nếu chưa thêm). Trên Android (Chrome): mở menu ⋮ rồi chọn "Cài đặt ứng dụng" hoặc "Thêm vào màn hình chính".
+offline-no-signal = Đang không có mạng: trang lấy từ bản lưu trên máy.
+offline-no-copy = Máy này chưa có bản lưu vòng thăm. Hãy mở "Vòng thăm của tôi" một lần khi có mạng.
+offline-expired = Bản lưu vòng thăm trên máy đã được xoá vì không dùng quá { $days } ngày.
+offline-sign-in = Phiên đăng nhập đã hết. Các lần thăm vẫn được giữ trên máy; hãy đăng nhập để gửi.
+offline-sign-in-link = Đăng nhập
+offline-attention = Cần xem lại
+offline-retry = Gửi lại
+offline-delete = Xoá
+offline-delete-confirm = Xoá hẳn mục này khỏi máy? Không lấy lại được.
+offline-visit = Ghi lần thăm
+offline-visited-on = Ngày đến hộ
+offline-help = Hỗ trợ đã làm
+offline-follow-up = Hẹn quay lại ngày
+offline-notes = Ghi chú
+offline-save = Lưu trên máy
+offline-saved = Đã lưu lần thăm trên máy. Lần thăm sẽ tự gửi khi có mạng.
+offline-back = Về vòng thăm
+offline-yes = Có
+offline-no = Không
+offline-never = Chưa đến
+offline-propose-new = Báo hộ mới
+offline-propose-split = Báo tách hộ
+offline-propose-move = Báo chuyển đi
+offline-propose-death = Báo có người mất
+offline-village = Thôn
+offline-head-name = Họ tên chủ hộ
+offline-hamlet = Xóm
+offline-alley = Ngõ
+offline-house-number = Số nhà
+offline-members = Số nhân khẩu
+offline-note = Ghi chú
+offline-proposal-saved = Đã lưu trên máy. Sau khi gửi, trưởng thôn sẽ xác nhận thay đổi này.
+offline-logout-waiting = Còn { $n } mục chưa gửi. Các mục này vẫn được giữ trên máy và sẽ gửi khi bạn đăng nhập lại. Vẫn đăng xuất?
+offline-logout-discard = Xoá luôn các mục chưa gửi khỏi máy này? Bấm "Huỷ" để giữ lại.
 # The offline round (issue 18): every key starting `offline-` is served to the phone in the
 # round's copy (`GET /round/offline`, field `labels`). The phone's own texts (h18b) go here.

@@ -18,6 +18,8 @@ mod open311_form;
 mod open311_reply;
 mod views;
 mod xml;
+// --- h18b: the installable round ---
+mod offline_app;
 
 use std::sync::Arc;
 
@@ -132,6 +134,7 @@ pub(crate) fn routes(settings: &crate::Settings) -> Routes {
         .get("/huong-dan", comms::library)
         .get("/huong-dan/{slug}", comms::howto_page)
         .merge(faults_routes(settings))
+        .merge(offline_app::routes())
 }
 
 /// Fault reports: the residents' form and status page, and Open311 GeoReport v2. Posts are

@@ -403,6 +403,11 @@ const ROUTES: &[Route] = &[
     route("GET", "/lang/{code}", Public, Body::None, 303),
     route("GET", "/static/langso.css", Public, Body::None, 200),
     route("GET", "/static/fault-form.js", Public, Body::None, 200),
+    // --- h18b: the installable round ---
+    route("GET", "/manifest.webmanifest", Public, Body::None, 200),
+    route("GET", "/sw.js", Public, Body::None, 200),
+    route("GET", "/static/offline-round.js", Public, Body::None, 200),
+    route("GET", "/static/icon.svg", Public, Body::None, 200),
     route("POST", "/logout", Authenticated(303), Body::Form, 303),
     route("GET", "/account", Authenticated(200), Body::None, 200),
     // --- h17c: contacts and notification preferences; consent ---

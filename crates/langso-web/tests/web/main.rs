@@ -28,6 +28,10 @@ mod multinode;
 mod notify_pages;
 mod official_report;
 mod offline_sync;
+// --- h18b: the offline round ---
+mod offline_app;
+mod offline_browser;
+mod offline_proxy;
 mod one_language;
 mod open311;
 mod open311_conformance;
