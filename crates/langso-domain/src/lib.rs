@@ -11,6 +11,7 @@ pub mod faults;
 pub mod households;
 pub mod locale;
 pub mod message;
+pub mod ops;
 pub mod procedures;
 pub mod public_text;
 pub mod text;
