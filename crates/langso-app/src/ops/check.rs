@@ -215,10 +215,7 @@ pub async fn check_once(db: &Db, board: &Board, config: &CheckConfig) -> AppResu
         match verdict {
             Some((facts, detail)) => {
                 let row = new_row(condition, &subject, facts, detail, board.node(), now);
-                let (open, opened) = store::raise(&mut tx, &row).await?;
-                if opened {
-                    tracing::warn!(condition = %open.condition, subject = %open.subject, "alert opened");
-                }
+                super::raise(&mut tx, &row).await?;
             }
             None => {
                 if store::resolve(&mut tx, condition.as_str(), &subject, now).await? {

@@ -74,11 +74,22 @@ pub async fn record_backup(
                 node,
                 now,
             );
-            store::raise(&mut tx, &row).await?;
+            raise(&mut tx, &row).await?;
         }
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Raises `row` (opens its alert, or marks the open one seen) inside `tx`: the one place an
+/// alert opens, so whatever tells the admins of a new alert (the e-mail to the root admins,
+/// [`langso_store::ops::root_admins`]) belongs here, in the same transaction, when `opened`.
+async fn raise(tx: &mut langso_store::Tx, row: &AlertRow) -> AppResult<AlertRow> {
+    let (open, opened) = store::raise(tx, row).await?;
+    if opened {
+        tracing::warn!(condition = %open.condition, subject = %open.subject, "alert opened");
+    }
+    Ok(open)
 }
 
 /// A row to raise for `condition` on `subject`, seen `now`.

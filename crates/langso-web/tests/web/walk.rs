@@ -38,6 +38,7 @@ pub(crate) const PAGES: &[&str] = &[
     "/qr/new",
     "/qr/analytics",
     "/admin/users",
+    "/admin/alerts",
     "/webhooks",
     "/audit",
     "/plans",
