@@ -74,13 +74,17 @@ impl Checker {
     }
 }
 
+/// A condition on a subject, and what is wrong with it (its figures and technical cause), or
+/// nothing when it is fine.
+type Verdict = (Condition, String, Option<(Facts, Option<String>)>);
+
 /// One check of every condition; the board then holds the figures and the open alerts.
 pub async fn check_once(db: &Db, board: &Board, config: &CheckConfig) -> AppResult<()> {
     let now = OffsetDateTime::now_utc();
     let after = i64::try_from(config.unreachable_after.as_secs()).unwrap_or(i64::MAX);
     board.unreachable_after.store(after, Ordering::Relaxed);
     let mut gauges = Gauges::default();
-    let mut verdicts: Vec<(Condition, String, Option<(Facts, Option<String>)>)> = Vec::new();
+    let mut verdicts: Vec<Verdict> = Vec::new();
 
     for path in &config.disk_paths {
         let subject = path.display().to_string();
