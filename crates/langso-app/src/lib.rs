@@ -13,6 +13,7 @@ pub mod demo;
 mod error;
 pub mod faults;
 pub mod households;
+pub mod ops;
 pub mod procedures;
 pub mod progress;
 pub mod units;

@@ -12,6 +12,7 @@ pub mod households;
 pub mod locale;
 pub mod message;
 pub mod notices;
+pub mod ops;
 pub mod procedures;
 pub mod public_text;
 pub mod text;

@@ -18,6 +18,7 @@ mod db;
 mod error;
 pub mod faults;
 pub mod households;
+pub mod ops;
 pub mod procedures;
 pub mod sizes;
 #[cfg(feature = "testing")]

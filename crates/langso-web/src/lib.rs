@@ -53,6 +53,9 @@ pub struct AppState {
     // --- households ---
     /// Door-to-door visits, committed in groups by one writer task.
     pub visits: langso_app::households::VisitWriter,
+    // --- h20d: operator alerts ---
+    /// The alerts as this node knows them: banner, `/metrics`, the checker, the broker link.
+    pub ops: Arc<langso_app::ops::Board>,
 }
 
 impl AppState {
@@ -80,25 +83,22 @@ impl AppState {
             settings.offline_check
         };
         background.push(langso_app::assets::start_detector(db.clone(), every));
-        // h17c: follow-ups due and digests at 07:00 Vietnam time, once across every node.
+        let node = if settings.node_id.is_empty() {
+            langso_app::assets::mqtt::default_node("")
+        } else {
+            settings.node_id.clone()
+        };
+        // Follow-ups due and digests at 07:00 Vietnam time, once across every node.
         background.push(langso_app::comms::morning::start_morning(
             db.clone(),
-            if settings.node_id.is_empty() {
-                langso_app::assets::mqtt::default_node("")
-            } else {
-                settings.node_id.clone()
-            },
+            node.clone(),
             Duration::from_secs(60),
         ));
+        let ops = Arc::new(langso_app::ops::Board::new(&node));
         if let Some(url) = &settings.mqtt_url {
-            let node = if settings.node_id.is_empty() {
-                langso_app::assets::mqtt::default_node("")
-            } else {
-                settings.node_id.clone()
-            };
             let id = langso_app::assets::mqtt::client_id(&node);
             tracing::info!(%node, client_id = %id, "MQTT subscriber");
-            match langso_app::assets::mqtt::start(url, &id, devices.clone()) {
+            match langso_app::assets::mqtt::start(url, &id, devices.clone(), ops.broker().clone()) {
                 Ok(task) => background.push(task),
                 Err(error) => tracing::error!(%error, "MQTT subscriber not started"),
             }
@@ -117,6 +117,7 @@ impl AppState {
             devices,
             background: Arc::new(std::sync::Mutex::new(background)),
             visits,
+            ops,
         }
     }
 

@@ -15,13 +15,15 @@ pub(crate) fn router(metrics: Option<PrometheusHandle>) -> Router<AppState> {
         .route("/readyz", get(readyz))
         .route(
             "/metrics",
-            get(move || {
+            get(move |State(state): State<AppState>| {
                 let metrics = metrics.clone();
                 async move {
-                    (
-                        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-                        metrics.map(|m| m.render()).unwrap_or_default(),
-                    )
+                    // The alert gauges come from this server's own board (not the process-wide
+                    // recorder), read fresh from the database at most every few seconds.
+                    state.ops.refresh(&state.db).await;
+                    let mut text = metrics.map(|m| m.render()).unwrap_or_default();
+                    text.push_str(&crate::metrics::alert_gauges(&state.ops));
+                    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
                 }
             }),
         )

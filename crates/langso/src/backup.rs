@@ -41,14 +41,29 @@ pub(crate) struct Schedule {
 }
 
 impl Schedule {
-    /// Starts the backup task when `--backup-every` is set.
-    pub(crate) fn start(&self, db: &Db, url: &str) -> Option<tokio::task::JoinHandle<()>> {
-        let every = self.backup_every?;
-        let dir = self.backup_dir.clone().unwrap_or_else(|| {
+    /// The folder of scheduled backups, when backups are scheduled or the folder is named.
+    pub(crate) fn watched_dir(&self, url: &str) -> Option<PathBuf> {
+        (self.backup_every.is_some() || self.backup_dir.is_some()).then(|| self.dir(url))
+    }
+
+    fn dir(&self, url: &str) -> PathBuf {
+        self.backup_dir.clone().unwrap_or_else(|| {
             sqlite_path(url)
                 .and_then(|p| Path::new(p).parent().map(|d| d.join("backups")))
                 .unwrap_or_else(|| PathBuf::from("backups"))
-        });
+        })
+    }
+
+    /// Starts the backup task when `--backup-every` is set. Each outcome is recorded for the
+    /// operator's alerts under `node` (a failure opens the backup alert).
+    pub(crate) fn start(
+        &self,
+        db: &Db,
+        url: &str,
+        node: String,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        let every = self.backup_every?;
+        let dir = self.dir(url);
         let keep = self.backup_keep.max(1);
         let (db, url) = (db.clone(), url.to_owned());
         tracing::info!(dir = %dir.display(), every = ?every, keep, "scheduled backups");
@@ -56,26 +71,46 @@ impl Schedule {
             let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
             loop {
                 tick.tick().await;
-                match scheduled(&db, &url, &dir, keep).await {
-                    Ok(file) => tracing::info!(file = %file.display(), "backup taken and checked"),
-                    Err(error) => tracing::error!(error = format!("{error:#}"), "backup failed"),
+                let file = next_file(&url, &dir);
+                let outcome = match scheduled(&db, &url, &dir, &file, keep).await {
+                    Ok(()) => {
+                        tracing::info!(file = %file.display(), "backup taken and checked");
+                        Ok(())
+                    }
+                    Err(error) => {
+                        tracing::error!(error = format!("{error:#}"), "backup failed");
+                        Err(format!("{error:#}"))
+                    }
+                };
+                let kind = langso_app::ops::SCHEDULED;
+                if let Err(error) =
+                    langso_app::ops::record_backup(&db, &node, kind, &file, outcome).await
+                {
+                    tracing::error!(%error, "backup outcome not recorded");
                 }
             }
         }))
     }
 }
 
-async fn scheduled(db: &Db, url: &str, dir: &Path, keep: usize) -> Result<PathBuf> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let stamp = time::OffsetDateTime::now_utc().format(time::macros::format_description!(
-        "[year][month][day]-[hour][minute][second]"
-    ))?;
+/// The name of the next scheduled backup in `dir` (names sort by time).
+fn next_file(url: &str, dir: &Path) -> PathBuf {
+    let stamp = time::OffsetDateTime::now_utc()
+        .format(time::macros::format_description!(
+            "[year][month][day]-[hour][minute][second]"
+        ))
+        .unwrap_or_default();
     let ext = if sqlite_path(url).is_some() {
         "db"
     } else {
         "dump"
     };
-    let file = dir.join(format!("langso-{stamp}.{ext}"));
+    dir.join(format!("langso-{stamp}.{ext}"))
+}
+
+async fn scheduled(db: &Db, url: &str, dir: &Path, file: &Path, keep: usize) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let file = file.to_owned();
     match db {
         Db::Sqlite(..) => {
             sqlite_copy(db, &file).await?;
@@ -87,7 +122,7 @@ async fn scheduled(db: &Db, url: &str, dir: &Path, keep: usize) -> Result<PathBu
         }
     }
     prune(dir, keep)?;
-    Ok(file)
+    Ok(())
 }
 
 /// Deletes all but the newest `keep` scheduled backups (their names sort by time).
@@ -130,8 +165,27 @@ fn parse_every(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs(seconds))
 }
 
-/// `langso backup --out FILE`.
+/// `langso backup --out FILE`, its outcome recorded for the operator's alerts (a failure opens
+/// the backup alert, a success resolves it) when the database can be reached.
 pub(crate) async fn backup(url: &str, out: &Path) -> Result<()> {
+    let done = backup_once(url, out).await;
+    let outcome = done.as_ref().map(|_| ()).map_err(|e| format!("{e:#}"));
+    match Db::connect(url).await {
+        Ok(db) => {
+            let node = langso_app::assets::mqtt::default_node("cli");
+            let kind = langso_app::ops::MANUAL;
+            if let Err(error) = langso_app::ops::record_backup(&db, &node, kind, out, outcome).await
+            {
+                eprintln!("(the outcome was not recorded for the alerts: {error})");
+            }
+            db.close().await;
+        }
+        Err(error) => eprintln!("(the outcome was not recorded for the alerts: {error})"),
+    }
+    done
+}
+
+async fn backup_once(url: &str, out: &Path) -> Result<()> {
     let Some(path) = sqlite_path(url) else {
         let dir = out.parent().unwrap_or(Path::new(".")).to_owned();
         return pg_dump(url, out, &dir);

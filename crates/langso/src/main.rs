@@ -3,6 +3,7 @@
 //! Configuration: command-line flags, then `LANGSO_…` environment variables, then the
 //! configuration file (`--config` / `LANGSO_CONFIG`, see [`config`]), then defaults.
 
+mod alerts;
 mod backup;
 mod bench;
 mod bench_households;
@@ -62,6 +63,8 @@ enum Command {
         web: WebOptions,
         #[command(flatten)]
         backups: backup::Schedule,
+        #[command(flatten)]
+        alerts: alerts::Alerts,
     },
     /// Build (or reuse) the synthetic Đan Phượng demo database and serve it.
     Demo {
@@ -313,14 +316,17 @@ async fn run() -> Result<()> {
             listen,
             web,
             backups,
+            alerts,
         } => {
             let url = cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE);
             let _lock = backup::lock_while_serving(url)?;
             config::print_sources(&sources);
             let db = open(url).await?;
             user::hint_first_admin(&db).await?;
-            let scheduled = backups.start(&db, url);
-            let served = serve(db, listen, web.settings(false, listen)).await;
+            let settings = web.settings(false, listen);
+            let scheduled = backups.start(&db, url, settings.node_id.clone());
+            let checks = Some(alerts.config(url, &backups));
+            let served = serve(db, listen, settings, checks).await;
             if let Some(task) = scheduled {
                 task.abort();
             }
@@ -340,7 +346,7 @@ async fn run() -> Result<()> {
             if no_serve {
                 return Ok(());
             }
-            serve(db, listen, web.settings(true, listen)).await
+            serve(db, listen, web.settings(true, listen), None).await
         }
         Command::Migrate => {
             open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
@@ -472,9 +478,17 @@ fn sqlite_path(url: &str) -> Option<&str> {
     )
 }
 
-async fn serve(db: Db, listen: SocketAddr, settings: Settings) -> Result<()> {
+async fn serve(
+    db: Db,
+    listen: SocketAddr,
+    settings: Settings,
+    checks: Option<langso_app::ops::CheckConfig>,
+) -> Result<()> {
     let limits = settings.connections;
     let state = AppState::new(db.clone(), settings);
+    if let Some(checks) = checks {
+        alerts::start(&state, checks);
+    }
     // --- comms ---
     // The outbox worker: publishes scheduled announcements and delivers webhook messages.
     let delivery = langso_app::comms::DeliveryWorker::start(

@@ -111,13 +111,16 @@ pub fn default_node(listen: &str) -> String {
 }
 
 /// Subscribes to `url` and stores what arrives until the task is aborted; reconnects after
-/// a lost connection (subscribing again each time).
+/// a lost connection (subscribing again each time). `link` hears of each connection and each
+/// failure, so the operator's alerts know how long the broker has been unreachable.
 pub fn start(
     url: &str,
     client_id: &str,
     devices: Arc<Devices>,
+    link: crate::ops::BrokerLink,
 ) -> Result<tokio::task::JoinHandle<()>, String> {
     let (host, port) = parse_url(url)?;
+    link.configure(&format!("{host}:{port}"));
     if client_id.is_empty() {
         return Err("MQTT client id is empty".to_owned());
     }
@@ -139,6 +142,7 @@ pub fn start(
         loop {
             match eventloop.poll().await {
                 Ok(Event::Incoming(Packet::ConnAck(_))) => {
+                    link.connected();
                     tracing::info!("MQTT connected; subscribing to {SHARED_FILTER}");
                     if let Err(error) = client.subscribe(SHARED_FILTER, QoS::AtLeastOnce).await {
                         tracing::warn!(%error, "MQTT subscribe failed");
@@ -157,6 +161,7 @@ pub fn start(
                 }
                 Ok(_) => {}
                 Err(error) => {
+                    link.lost();
                     tracing::warn!(%error, "MQTT connection lost; retrying in 1 s");
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }

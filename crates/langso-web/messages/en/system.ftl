@@ -72,3 +72,25 @@ pager-prev = ← Previous
 pager-next = Next →
 pager-label = Pages
 crumbs-label = Breadcrumb
+
+# h20d: alerts to whoever runs the installation
+ops-banner-title = System operation alerts
+ops-banner-more = See all alerts
+ops-alerts-title = Operation alerts
+ops-alerts-open = Happening now
+ops-alerts-past = Over (last 30 days)
+ops-alerts-none = No alerts.
+ops-alerts-opened = Started
+ops-alerts-last-seen = last seen
+ops-alerts-resolved = over at
+ops-alerts-last-backup = Latest successful backup:
+ops-alerts-no-backup = No successful backup recorded yet.
+ops-alert-backup = Backing up into { $subject } failed (latest attempt { $seen }). Check that the folder is writable and has room.
+ops-alert-disk = The disk holding { $subject } is { $percent }% full; only { $free } free.
+ops-alert-broker = The MQTT broker { $subject } has been unreachable since { $since }: device data is not arriving.
+ops-alert-database = Server { $subject } has not reached the database since { $since }.
+ops-alert-outbox-webhooks = Messages to other systems (webhooks) are piling up: the oldest has waited since { $waiting }; { $failed } failed in the last 24 hours.
+ops-alert-outbox-messages = Zalo, SMS and e-mail messages are piling up: the oldest has waited since { $waiting }; { $failed } failed in the last 24 hours.
+ops-alert-certificate = The security certificate { $subject } expires at { $expiry }: renew it.
+ops-alert-certificate-unreadable = The security certificate { $subject } cannot be read: check the file.
+ops-alert-unknown = An operation problem since { $since }.

@@ -72,3 +72,25 @@ pager-prev = ← Trang trước
 pager-next = Trang sau →
 pager-label = Các trang
 crumbs-label = Đường dẫn
+
+# h20d: alerts to whoever runs the installation
+ops-banner-title = Cảnh báo vận hành hệ thống
+ops-banner-more = Xem tất cả cảnh báo
+ops-alerts-title = Cảnh báo vận hành
+ops-alerts-open = Đang xảy ra
+ops-alerts-past = Đã hết (30 ngày qua)
+ops-alerts-none = Không có cảnh báo nào.
+ops-alerts-opened = Bắt đầu
+ops-alerts-last-seen = ghi nhận lần cuối
+ops-alerts-resolved = đã hết lúc
+ops-alerts-last-backup = Lần sao lưu thành công gần nhất:
+ops-alerts-no-backup = Chưa ghi nhận lần sao lưu thành công nào.
+ops-alert-backup = Sao lưu dữ liệu vào { $subject } không thành công (lần thử gần nhất { $seen }). Kiểm tra quyền ghi và chỗ trống của thư mục.
+ops-alert-disk = Ổ đĩa chứa { $subject } đã dùng { $percent }%, chỉ còn trống { $free }.
+ops-alert-broker = Không kết nối được máy chủ MQTT { $subject } từ { $since }: dữ liệu từ thiết bị không về được.
+ops-alert-database = Máy chủ { $subject } không kết nối được cơ sở dữ liệu từ { $since }.
+ops-alert-outbox-webhooks = Tin gửi sang hệ thống khác (webhook) bị ùn: tin cũ nhất chờ gửi từ { $waiting }; { $failed } tin gửi hỏng trong 24 giờ qua.
+ops-alert-outbox-messages = Tin nhắn Zalo, SMS, thư điện tử bị ùn: tin cũ nhất chờ gửi từ { $waiting }; { $failed } tin gửi hỏng trong 24 giờ qua.
+ops-alert-certificate = Chứng chỉ bảo mật { $subject } hết hạn lúc { $expiry }: cần gia hạn.
+ops-alert-certificate-unreadable = Không đọc được chứng chỉ bảo mật { $subject }: kiểm tra tệp.
+ops-alert-unknown = Có sự cố vận hành từ { $since }.

@@ -30,6 +30,11 @@ pub struct Chrome {
     pub reads_people: bool,
     /// Show the progress menu.
     pub reads_dashboard: bool,
+    // --- h20d: operator alerts ---
+    /// The open operator alerts, worded for the reader (root admins only; see `html::alerts`).
+    pub alerts: Vec<String>,
+    /// Show the alerts menu (the reader administers the installation).
+    pub runs_installation: bool,
 }
 
 impl Chrome {
@@ -45,6 +50,8 @@ impl Chrome {
             reads_audit: false,
             reads_people: false,
             reads_dashboard: false,
+            alerts: Vec::new(),
+            runs_installation: false,
         }
     }
 

@@ -9,6 +9,7 @@
 //! `pages/`, `api/` and `public/` use this module and `langso-app`, never each other; this
 //! module uses only the crate's foundations (`auth`, `messages`, `error`).
 
+pub mod alerts;
 mod chrome;
 mod devices;
 mod error;

@@ -45,7 +45,9 @@ impl FromRequestParts<AppState> for Page {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let Authenticated(actor) = Authenticated::from_request_parts(parts, state).await?;
-        let chrome = Chrome::for_request(state, &parts.headers, &asked_uri(parts), Some(&actor));
+        let mut chrome =
+            Chrome::for_request(state, &parts.headers, &asked_uri(parts), Some(&actor));
+        super::alerts::banner(&mut chrome, state, &actor).await;
         parts.extensions.insert(SignedIn(actor.clone()));
         Ok(Page {
             lang: chrome.lang,

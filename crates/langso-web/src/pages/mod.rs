@@ -11,6 +11,7 @@ mod dashboard;
 mod faults;
 mod home;
 mod households;
+mod ops;
 mod procedures;
 mod teams;
 mod units;
@@ -33,4 +34,5 @@ pub(crate) fn routes(settings: &Settings) -> Routes {
         .merge(comms::routes())
         .merge(audit::routes())
         .merge(dashboard::routes())
+        .merge(ops::routes())
 }

@@ -453,6 +453,14 @@ const ROUTES: &[Route] = &[
         Body::None,
         200,
     ),
+    // --- h20d: operator alerts, for admins of the top of the tree only ---
+    route(
+        "GET",
+        "/admin/alerts",
+        OnProvince(ManageAccounts),
+        Body::None,
+        200,
+    ),
     route(
         "POST",
         "/admin/users",

@@ -36,6 +36,8 @@ mod one_language;
 mod open311;
 mod open311_conformance;
 mod openapi;
+// --- h20d: operator alerts ---
+mod ops_alerts;
 mod page_sizes;
 mod pages;
 mod phone;

@@ -39,6 +39,7 @@ pub(crate) const PAGES: &[&str] = &[
     "/qr/new",
     "/qr/analytics",
     "/admin/users",
+    "/admin/alerts",
     "/webhooks",
     "/audit",
     "/plans",
