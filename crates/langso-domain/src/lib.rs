@@ -10,9 +10,11 @@ pub mod comms;
 pub mod faults;
 pub mod households;
 pub mod locale;
+pub mod markdown;
 pub mod message;
 pub mod procedures;
 pub mod public_text;
+pub mod radio;
 pub mod text;
 pub mod units;
 
