@@ -9,6 +9,8 @@ mod groups;
 mod messages;
 mod notifications;
 mod outbox;
+mod radio;
+mod targets;
 mod webhook_admin;
 
 pub use announcements::*;
@@ -17,6 +19,8 @@ pub use groups::*;
 pub use messages::*;
 pub use notifications::*;
 pub use outbox::*;
+pub use radio::*;
+pub use targets::*;
 pub use webhook_admin::*;
 
 /// Milliseconds since the Unix epoch: how instants that SQL compares are stored.
