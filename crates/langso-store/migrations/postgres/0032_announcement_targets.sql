@@ -54,3 +54,7 @@ CREATE TABLE radio_broadcasts (
     UNIQUE (announcement_id, commune_id, starts_at)
 );
 CREATE INDEX radio_broadcasts_schedule ON radio_broadcasts (commune_id, starts_at, priority_rank);
+
+-- The public address its author's site was reached at when written, so the messages written
+-- at publication (perhaps by the background worker, which has no request) carry full links.
+ALTER TABLE announcements ADD COLUMN public_url TEXT NOT NULL DEFAULT '';

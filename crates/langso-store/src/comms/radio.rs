@@ -92,13 +92,18 @@ const BROADCAST_COLS: &str = "b.id, b.announcement_id, b.commune_id, b.priority,
     b.created_label, a.title, a.body, a.short_code, a.status";
 
 /// The readings of one announcement, soonest first.
-pub async fn broadcasts_of(ex: impl Into<Exec<'_>>, announcement: Uuid) -> StoreResult<Vec<BroadcastRow>> {
+pub async fn broadcasts_of(
+    ex: impl Into<Exec<'_>>,
+    announcement: Uuid,
+) -> StoreResult<Vec<BroadcastRow>> {
     let sql = format!(
         "SELECT {BROADCAST_COLS} FROM radio_broadcasts b JOIN announcements a \
          ON a.id = b.announcement_id WHERE b.announcement_id = $1 ORDER BY b.starts_at"
     );
-    Ok(on_exec!(ex.into(), e => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(announcement)
-        .fetch_all(e).await)?)
+    Ok(
+        on_exec!(ex.into(), e => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(announcement)
+        .fetch_all(e).await)?,
+    )
 }
 
 /// A commune's schedule between two instants (Unix ms): by time, emergency first within a
@@ -118,6 +123,8 @@ pub async fn schedule(
          AND (a.status = 'published' OR NOT $4) \
          ORDER BY b.starts_at, b.priority_rank, a.title, b.id LIMIT $5"
     );
-    Ok(on_exec!(ex.into(), e => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(commune)
-        .bind(from_ms).bind(to_ms).bind(published_only).bind(limit).fetch_all(e).await)?)
+    Ok(
+        on_exec!(ex.into(), e => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(commune)
+        .bind(from_ms).bind(to_ms).bind(published_only).bind(limit).fetch_all(e).await)?,
+    )
 }

@@ -16,7 +16,11 @@ pub const TARGET_UNIT: &str = "unit";
 pub const TARGET_GROUP: &str = "group";
 
 /// Records what an announcement is aimed at.
-pub async fn insert_targets(tx: &mut Tx, announcement: Uuid, targets: &[(String, Uuid)]) -> StoreResult<()> {
+pub async fn insert_targets(
+    tx: &mut Tx,
+    announcement: Uuid,
+    targets: &[(String, Uuid)],
+) -> StoreResult<()> {
     let sql = "INSERT INTO announcement_targets (announcement_id, target_kind, target_id) \
                VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
     for (kind, id) in targets {
@@ -27,14 +31,21 @@ pub async fn insert_targets(tx: &mut Tx, announcement: Uuid, targets: &[(String,
 }
 
 /// What an announcement is aimed at, as (kind, id).
-pub async fn targets_of(ex: impl Into<Exec<'_>>, announcement: Uuid) -> StoreResult<Vec<(String, Uuid)>> {
+pub async fn targets_of(
+    ex: impl Into<Exec<'_>>,
+    announcement: Uuid,
+) -> StoreResult<Vec<(String, Uuid)>> {
     let sql = "SELECT target_kind, target_id FROM announcement_targets WHERE announcement_id = $1 \
                ORDER BY target_kind, target_id";
     Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(announcement).fetch_all(e).await)?)
 }
 
 /// Records the channels chosen.
-pub async fn insert_channels(tx: &mut Tx, announcement: Uuid, channels: &[String]) -> StoreResult<()> {
+pub async fn insert_channels(
+    tx: &mut Tx,
+    announcement: Uuid,
+    channels: &[String],
+) -> StoreResult<()> {
     let sql = "INSERT INTO announcement_channels (announcement_id, channel) VALUES ($1, $2) \
                ON CONFLICT DO NOTHING";
     for channel in channels {
@@ -46,7 +57,8 @@ pub async fn insert_channels(tx: &mut Tx, announcement: Uuid, channels: &[String
 
 /// The channels chosen (empty for an announcement written before channels were chosen).
 pub async fn channels_of(ex: impl Into<Exec<'_>>, announcement: Uuid) -> StoreResult<Vec<String>> {
-    let sql = "SELECT channel FROM announcement_channels WHERE announcement_id = $1 ORDER BY channel";
+    let sql =
+        "SELECT channel FROM announcement_channels WHERE announcement_id = $1 ORDER BY channel";
     let rows: Vec<(String,)> =
         on_exec!(ex.into(), e => sqlx::query_as(sql).bind(announcement).fetch_all(e).await)?;
     Ok(rows.into_iter().map(|(c,)| c).collect())
@@ -92,8 +104,10 @@ pub async fn consenting_households(
          ORDER BY h.unit_id, h.code LIMIT $6",
         covers!("c", "$2")
     );
-    Ok(on_exec!(ex.into(), e => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(root).bind(date)
-        .bind(group).bind(code).bind(target).bind(limit).fetch_all(e).await)?)
+    Ok(
+        on_exec!(ex.into(), e => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(root).bind(date)
+        .bind(group).bind(code).bind(target).bind(limit).fetch_all(e).await)?,
+    )
 }
 
 /// Writes a message unless one with its idempotency key exists; true when written. Publishing
@@ -130,8 +144,10 @@ pub async fn messages_page(
         " FROM comm_messages WHERE source = $1 AND source_id = $2 \
          ORDER BY channel, recipient_label, id LIMIT $3 OFFSET $4"
     );
-    Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(source).bind(source_id).bind(limit)
-        .bind(offset).fetch_all(e).await)?)
+    Ok(
+        on_exec!(ex.into(), e => sqlx::query_as(sql).bind(source).bind(source_id).bind(limit)
+        .bind(offset).fetch_all(e).await)?,
+    )
 }
 
 /// Marks an announcement posted in a group by hand; false when it already was.
@@ -157,4 +173,19 @@ pub async fn group_posts_of(
     let sql = "SELECT group_id, posted_at, posted_label FROM announcement_group_posts \
                WHERE announcement_id = $1";
     Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(announcement).fetch_all(e).await)?)
+}
+
+/// Records the public address links in an announcement's messages start with.
+pub async fn set_public_url(tx: &mut Tx, announcement: Uuid, url: &str) -> StoreResult<()> {
+    let sql = "UPDATE announcements SET public_url = $2 WHERE id = $1";
+    on_tx!(tx, c => sqlx::query(sql).bind(announcement).bind(url).execute(&mut *c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// The public address links in an announcement's messages start with (empty: unknown).
+pub async fn public_url_of(ex: impl Into<Exec<'_>>, announcement: Uuid) -> StoreResult<String> {
+    let sql = "SELECT public_url FROM announcements WHERE id = $1";
+    let row: Option<(String,)> =
+        on_exec!(ex.into(), e => sqlx::query_as(sql).bind(announcement).fetch_optional(e).await)?;
+    Ok(row.map(|(u,)| u).unwrap_or_default())
 }
