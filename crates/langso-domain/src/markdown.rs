@@ -199,6 +199,15 @@ pub fn html(body: &str) -> String {
 /// are made absolute with `base` (the site's public address), since a text message has no page
 /// to be relative to.
 pub fn plain(body: &str, base: &str) -> String {
+    plain_with(body, base, true)
+}
+
+/// The body as read aloud (the commune radio's script): plain text, links by their words only.
+pub fn spoken(body: &str) -> String {
+    plain_with(body, "", false)
+}
+
+fn plain_with(body: &str, base: &str, addresses: bool) -> String {
     let mut out = String::with_capacity(body.len());
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut links: Vec<(String, usize)> = Vec::new();
@@ -262,7 +271,7 @@ pub fn plain(body: &str, base: &str) -> String {
                 TagEnd::Link => {
                     if let Some((href, from)) = links.pop() {
                         let text = out.get(from..).unwrap_or_default().trim().to_owned();
-                        if !href.is_empty() && text != href {
+                        if addresses && !href.is_empty() && text != href {
                             out.push_str(&format!(" ({href})"));
                         }
                     }
@@ -404,6 +413,11 @@ mod tests {
             text,
             "Chú ý: mang CCCD.\nĐến UBND.\n\n1. Một\n2. Hai\n\nXem hướng dẫn (https://langso.example/huong-dan/vneid) x"
         );
+    }
+
+    #[test]
+    fn spoken_text_has_no_addresses() {
+        assert_eq!(spoken("Xem [hướng dẫn](/huong-dan/vneid).\n\n- Một"), "Xem hướng dẫn.\n\n- Một");
     }
 
     #[test]

@@ -217,3 +217,4 @@ radio-no-commune = the radio belongs to a commune: this unit is in none
 radio-time-required = choose at least one broadcast time (or the emergency priority)
 radio-time-invalid = not a valid broadcast time (at most { $limit }, within 60 days)
 radio-priority-invalid = not a valid priority
+zalo-card-scan = Scan the code to read it all

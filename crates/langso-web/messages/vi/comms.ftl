@@ -217,3 +217,4 @@ radio-no-commune = đài truyền thanh thuộc xã: đơn vị này không thu�
 radio-time-required = chọn ít nhất một giờ phát (hoặc mức khẩn cấp)
 radio-time-invalid = giờ phát không hợp lệ (tối đa { $limit }, trong 60 ngày tới)
 radio-priority-invalid = mức ưu tiên không hợp lệ
+zalo-card-scan = Quét mã để xem toàn văn

@@ -28,7 +28,7 @@ const READING_MINUTES: i64 = 10;
 
 /// The text of a reading as published: personal numbers masked, as in the village feeds.
 fn spoken(row: &BroadcastRow) -> String {
-    markdown::plain(&mask_personal_data(&row.body), "")
+    markdown::spoken(&mask_personal_data(&row.body))
 }
 
 /// `/dai-truyen-thanh/{commune}/lich.ics`.

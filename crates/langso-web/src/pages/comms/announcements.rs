@@ -29,6 +29,7 @@ pub(super) fn routes() -> Routes {
         .post("/announcements/{id}/decision", decide)
         .post("/announcements/{id}/zalo/{group}", zalo_posted)
         .get("/announcements/{id}/radio-script", script)
+        .get("/announcements/{id}/zalo-card.png", card)
 }
 
 /// An officer's decision: `approve=1` approves, anything else refuses.
@@ -279,10 +280,52 @@ async fn script(
         })
         .collect();
     Ok(render(&ScriptPage {
-        text: langso_domain::markdown::plain(&view.row.body, ""),
+        text: langso_domain::markdown::spoken(&view.row.body),
         chrome: page.chrome,
         row: view.row,
         unit,
         readings,
     }))
+}
+
+/// `/announcements/{id}/zalo-card.png`: the image card to share in Zalo groups (the unit, the
+/// date, the title and a QR code of the short link).
+async fn card(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    page: Page,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = page.id(&id)?;
+    let view = actions::announcement(&state.db, &page.actor, id)
+        .await
+        .map_err(page.failing())?;
+    let unit = langso_app::units::get(&state.db, view.row.unit_id)
+        .await
+        .map_err(page.failing())?;
+    let base = state.poster_settings(&headers).public_url;
+    let link = actions::short_link(&base, &view.row.short_code);
+    let day = langso_domain::locale::day(
+        view.row
+            .published_at
+            .unwrap_or_else(|| from_millis(view.row.publish_at))
+            .to_offset(langso_domain::locale::VIETNAM)
+            .date(),
+    );
+    let png = langso_render::card::card_png(&langso_render::card::Card {
+        unit: &unit.name,
+        date: &day,
+        title: &view.row.title,
+        link: &link,
+        scan_hint: page.chrome.t("zalo-card-scan"),
+    })
+    .map_err(|e| page.fail(langso_app::AppError::Internal(format!("card: {e}"))))?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "image/png"),
+            (axum::http::header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        png,
+    )
+        .into_response())
 }
