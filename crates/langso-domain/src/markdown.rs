@@ -417,7 +417,10 @@ mod tests {
 
     #[test]
     fn spoken_text_has_no_addresses() {
-        assert_eq!(spoken("Xem [hướng dẫn](/huong-dan/vneid).\n\n- Một"), "Xem hướng dẫn.\n\n- Một");
+        assert_eq!(
+            spoken("Xem [hướng dẫn](/huong-dan/vneid).\n\n- Một"),
+            "Xem hướng dẫn.\n\n- Một"
+        );
     }
 
     #[test]

@@ -93,7 +93,8 @@ pub async fn consenting_households(
 ) -> StoreResult<Vec<ContactRow>> {
     let (code, target) = indicator.map_or(("", 0), |(c, t)| (c, t));
     let sql = format!(
-        "SELECT h.id, h.unit_id, h.commune_id, h.representative_name, h.representative_phone \
+        "SELECT h.id AS household_id, h.unit_id, h.commune_id, h.representative_name, \
+         h.representative_phone AS phone \
          FROM households h JOIN unit_closure c ON c.descendant_id = h.unit_id \
          LEFT JOIN household_indicators i ON i.household_id = h.id AND i.indicator = $4 \
          WHERE c.ancestor_id = $1 AND {} AND NOT h.erased \
