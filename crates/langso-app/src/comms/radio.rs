@@ -106,7 +106,8 @@ fn as_slots(rows: &[SlotRow]) -> Vec<Slot> {
         .collect()
 }
 
-/// Adds a broadcast time to a commune (`WritePeople` there).
+/// Adds a broadcast time to a commune (`WritePeople` there; a unit that is not a commune is
+/// refused).
 pub async fn add_slot(
     db: &Db,
     actor: &Actor,
@@ -123,6 +124,12 @@ pub async fn add_slot(
             &[],
         )])
     })?;
+    let unit = unit_store::get(db, commune)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if unit.kind.level() != Level::Commune {
+        return Err(AppError::refused_key("radio-no-commune", &[]));
+    }
     let mut tx = db.begin().await?;
     let row = SlotRow {
         id: Uuid::now_v7(),
@@ -149,11 +156,12 @@ pub async fn add_slot(
     Ok(())
 }
 
-/// Removes a broadcast time of a commune (`WritePeople` there).
-pub async fn remove_slot(db: &Db, actor: &Actor, commune: Uuid, slot: Uuid) -> AppResult<()> {
-    policy::require(db, actor, Permission::WritePeople, commune).await?;
+/// Removes a broadcast time (`WritePeople` on its commune).
+pub async fn remove_slot(db: &Db, actor: &Actor, slot: Uuid) -> AppResult<Uuid> {
+    let row = store::get_slot(db, slot).await?.ok_or(AppError::NotFound)?;
+    policy::require(db, actor, Permission::WritePeople, row.commune_id).await?;
     let mut tx = db.begin().await?;
-    if !store::delete_slot(&mut tx, commune, slot).await? {
+    if !store::delete_slot(&mut tx, row.commune_id, slot).await? {
         return Err(AppError::NotFound);
     }
     audit::record(
@@ -162,14 +170,14 @@ pub async fn remove_slot(db: &Db, actor: &Actor, commune: Uuid, slot: Uuid) -> A
         Change {
             action: "radio.slot_remove",
             target_type: "unit",
-            target_id: commune.to_string(),
-            unit_id: Some(commune),
-            summary: slot.to_string(),
+            target_id: row.commune_id.to_string(),
+            unit_id: Some(row.commune_id),
+            summary: format!("{} {}", row.weekday, row.minute),
         },
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(row.commune_id)
 }
 
 /// Inside the writing transaction: puts an announcement on the radio of the commune serving

@@ -62,6 +62,12 @@ pub async fn delete_slot(tx: &mut Tx, commune: Uuid, id: Uuid) -> StoreResult<bo
     Ok(n == 1)
 }
 
+/// A broadcast time by id (the caller checks scope on its commune).
+pub async fn get_slot(ex: impl Into<Exec<'_>>, id: Uuid) -> StoreResult<Option<SlotRow>> {
+    let sql = "SELECT id, commune_id, weekday, minute, created_at FROM radio_slots WHERE id = $1";
+    Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(id).fetch_optional(e).await)?)
+}
+
 /// A commune's broadcast times, by weekday and time.
 pub async fn slots_of(ex: impl Into<Exec<'_>>, commune: Uuid) -> StoreResult<Vec<SlotRow>> {
     let sql = "SELECT id, commune_id, weekday, minute, created_at FROM radio_slots \

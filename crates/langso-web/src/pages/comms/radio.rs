@@ -105,12 +105,11 @@ async fn remove_slot(
     State(state): State<AppState>,
     page: Page,
     Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<SlotForm>,
+    CsrfForm(_): CsrfForm<SlotForm>,
 ) -> Result<Response, PageError> {
     let id = page.id(&id)?;
-    let unit = page.unit(&state, Some(&form.unit)).await?;
-    actions::remove_slot(&state.db, &page.actor, unit.id, id)
+    let commune = actions::remove_slot(&state.db, &page.actor, id)
         .await
         .map_err(page.failing())?;
-    Ok(Redirect::to(&format!("/radio?unit={}", unit.id)).into_response())
+    Ok(Redirect::to(&format!("/radio?unit={commune}")).into_response())
 }
