@@ -155,11 +155,7 @@ pub fn html(body: &str) -> String {
                 TagEnd::Emphasis => out.push_str("</em>"),
                 TagEnd::Strong => out.push_str("</strong>"),
                 TagEnd::Strikethrough => out.push_str("</s>"),
-                TagEnd::Link => {
-                    if links.pop() == Some(true) {
-                        out.push_str("</a>");
-                    }
-                }
+                TagEnd::Link if links.pop() == Some(true) => out.push_str("</a>"),
                 TagEnd::Image => in_image = in_image.saturating_sub(1),
                 _ => {}
             },
@@ -226,10 +222,10 @@ fn plain_with(body: &str, base: &str, addresses: bool) -> String {
             Event::Html(_) | Event::InlineHtml(_) => {}
             _ if in_raw > 0 => {}
             Event::Start(tag) => match tag {
-                Tag::Paragraph | Tag::Heading { .. } | Tag::BlockQuote(_) | Tag::CodeBlock(_) => {
-                    if lists.is_empty() {
-                        block_gap(&mut out);
-                    }
+                Tag::Paragraph | Tag::Heading { .. } | Tag::BlockQuote(_) | Tag::CodeBlock(_)
+                    if lists.is_empty() =>
+                {
+                    block_gap(&mut out)
                 }
                 Tag::List(start) => {
                     if lists.is_empty() {
