@@ -10,11 +10,13 @@ pub mod comms;
 pub mod faults;
 pub mod households;
 pub mod locale;
+pub mod markdown;
 pub mod message;
 pub mod notices;
 pub mod ops;
 pub mod procedures;
 pub mod public_text;
+pub mod radio;
 pub mod text;
 pub mod units;
 

@@ -7,6 +7,8 @@
 
 /// The asset map (issue 7): points coloured by status.
 pub mod asset_map;
+/// The shareable image card of an announcement (h17b).
+pub mod card;
 pub mod chart;
 pub mod poster;
 pub mod qr;

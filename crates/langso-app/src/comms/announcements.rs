@@ -7,6 +7,7 @@ use langso_domain::auth::Permission;
 use langso_domain::comms::{Category, Status, parse_link, render_body};
 use langso_domain::households::IndicatorKind;
 use langso_domain::public_text::xml_safe;
+use langso_domain::radio::Priority;
 use langso_domain::units::Level;
 use langso_store::Tx;
 use langso_store::comms::{self as store, AnnouncementRow, AttemptRow, OutboxRow, millis};
@@ -39,6 +40,22 @@ pub struct NewAnnouncement {
     /// When to publish (default: now).
     #[serde(default)]
     pub publish_at: Option<OffsetDateTime>,
+    /// What it is aimed at, `unit:<id>` (a commune or village under `unit_id`) or
+    /// `group:<id>` (a village group); none: all of `unit_id`.
+    #[serde(default)]
+    pub targets: Vec<String>,
+    /// The channels chosen (see [`super::aim::CHANNELS`]); none: the feed and webhooks.
+    #[serde(default)]
+    pub channels: Vec<String>,
+    /// For the radio: normal, priority or emergency.
+    #[serde(default)]
+    pub radio_priority: Option<String>,
+    /// For the radio: the broadcast times chosen (Unix ms).
+    #[serde(default)]
+    pub radio_at: Vec<i64>,
+    /// The public address the author reached the site at, for links in messages.
+    #[serde(default)]
+    pub public_url: String,
 }
 
 /// An announcement with what happened to it.
@@ -130,7 +147,28 @@ pub async fn create_announcement(
             &[],
         ));
     }
-    let Some(category) = category.filter(|_| errors.is_empty()) else {
+    let targets = super::aim::parse_targets(&input.targets)
+        .map_err(|e| merge(&mut errors, e))
+        .ok();
+    let channels = super::aim::parse_channels(&input.channels)
+        .map_err(|e| merge(&mut errors, e))
+        .ok();
+    let radio = input.radio_priority.as_deref().unwrap_or("normal");
+    let priority = Priority::parse(radio).or_else(|| {
+        errors.push(CellError::keyed(
+            0,
+            "radio_priority",
+            "radio-priority-invalid",
+            &[],
+        ));
+        None
+    });
+    let (Some(category), Some(targets), Some(channels), Some(priority)) = (
+        category.filter(|_| errors.is_empty()),
+        targets,
+        channels,
+        priority,
+    ) else {
         return Err(AppError::Invalid(errors));
     };
     let now = OffsetDateTime::now_utc();
@@ -163,6 +201,21 @@ pub async fn create_announcement(
     };
     let mut tx = db.begin().await?;
     store::insert_announcement(&mut tx, &row).await?;
+    super::aim::check_targets(&mut tx, unit_id, &targets).await?;
+    store::insert_targets(&mut tx, row.id, &targets).await?;
+    store::insert_channels(&mut tx, row.id, &channels).await?;
+    store::set_public_url(&mut tx, row.id, input.public_url.trim()).await?;
+    if channels.iter().any(|c| c == "radio") {
+        super::radio::schedule_readings(
+            &mut tx,
+            &row,
+            priority,
+            &input.radio_at,
+            &actor.label,
+            now,
+        )
+        .await?;
+    }
     audit::record(
         &mut tx,
         actor,
@@ -182,6 +235,14 @@ pub async fn create_announcement(
     store::get_announcement(db, row.id)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// Adds an input error's fields to `errors` (other failures are kept as a general one).
+fn merge(errors: &mut Vec<CellError>, error: AppError) {
+    match error {
+        AppError::Invalid(more) => errors.extend(more),
+        _ => errors.push(CellError::keyed(0, "", "comms-required", &[])),
+    }
 }
 
 /// Whether a link names a guide of the library or a procedure in the catalogue.
@@ -315,38 +376,62 @@ async fn publish_in(tx: &mut Tx, id: Uuid, now: OffsetDateTime) -> AppResult<boo
             }
         }
     };
+    let targets = store::targets_of(&mut *tx, id).await?;
+    let villages = if targets.is_empty() {
+        villages
+    } else {
+        let aimed = aimed_villages(tx, &targets, date).await?;
+        villages
+            .into_iter()
+            .filter(|(v, ..)| aimed.contains(v))
+            .collect()
+    };
+    let channels = store::channels_of(&mut *tx, id).await?;
+    let chosen = |c: &str| channels.is_empty() || channels.iter().any(|x| x == c);
     let households: i64 = villages.iter().map(|(_, _, n)| n).sum();
     if !store::mark_published(tx, id, now, villages.len() as i64, households).await? {
         return Ok(false);
     }
-    let feed: Vec<(Uuid, i64)> = villages.iter().map(|(id, _, n)| (*id, *n)).collect();
-    store::insert_feed_rows(tx, id, &feed, millis(now)).await?;
+    let indicator = match &row.indicator {
+        Some(code) => Some((code.as_str(), indicator_target_tx(tx, code).await?)),
+        None => None,
+    };
+    super::aim::enqueue(tx, &row, &channels, &targets, indicator, now).await?;
     let unit_code = unit_store::get(&mut *tx, row.unit_id)
         .await?
         .map(|u| u.code)
         .unwrap_or_default();
-    // The feed is delivered by this very transaction.
-    store::insert_outbox(
-        tx,
-        &OutboxRow {
-            id: Uuid::now_v7(),
-            announcement_id: id,
-            channel: "feed".into(),
-            webhook_id: None,
-            idempotency_key: format!("{id}:feed"),
-            payload: String::new(),
-            status: "delivered".into(),
-            attempts: 0,
-            next_attempt_at: millis(now),
-            claimed_by: None,
-            claimed_until: None,
-            delivered_at: Some(now),
-            last_error: None,
-            created_at: now,
-        },
-    )
-    .await?;
-    for hook in store::webhooks_for(&mut *tx, row.unit_id, date).await? {
+    if chosen("feed") {
+        let feed: Vec<(Uuid, i64)> = villages.iter().map(|(id, _, n)| (*id, *n)).collect();
+        store::insert_feed_rows(tx, id, &feed, millis(now)).await?;
+        // The feed is delivered by this very transaction.
+        store::insert_outbox(
+            tx,
+            &OutboxRow {
+                id: Uuid::now_v7(),
+                announcement_id: id,
+                channel: "feed".into(),
+                webhook_id: None,
+                idempotency_key: format!("{id}:feed"),
+                payload: String::new(),
+                status: "delivered".into(),
+                attempts: 0,
+                next_attempt_at: millis(now),
+                claimed_by: None,
+                claimed_until: None,
+                delivered_at: Some(now),
+                last_error: None,
+                created_at: now,
+            },
+        )
+        .await?;
+    }
+    let hooks = if chosen("webhook") {
+        store::webhooks_for(&mut *tx, row.unit_id, date).await?
+    } else {
+        Vec::new()
+    };
+    for hook in hooks {
         let key = format!("{id}:{}", hook.id);
         let payload = json!({
             "idempotency_key": key,
@@ -387,6 +472,31 @@ async fn publish_in(tx: &mut Tx, id: Uuid, now: OffsetDateTime) -> AppResult<boo
         .await?;
     }
     Ok(true)
+}
+
+/// The villages an announcement's targets reach: those under each unit, each group's village.
+async fn aimed_villages(
+    tx: &mut Tx,
+    targets: &[(String, Uuid)],
+    date: time::Date,
+) -> AppResult<Vec<Uuid>> {
+    let mut out = Vec::new();
+    for (kind, target) in targets {
+        let root = if kind == langso_store::comms::TARGET_GROUP {
+            match store::get_group(&mut *tx, *target).await? {
+                Some(g) => g.unit_id,
+                None => continue,
+            }
+        } else {
+            *target
+        };
+        for n in unit_store::subtree(&mut *tx, root, date, 8).await? {
+            if n.unit.kind.level() == Level::Village {
+                out.push(n.unit.id);
+            }
+        }
+    }
+    Ok(out)
 }
 
 async fn indicator_target_tx(tx: &mut Tx, code: &str) -> AppResult<i64> {

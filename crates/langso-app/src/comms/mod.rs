@@ -7,17 +7,24 @@
 //! `ReadDashboard`; an announcement beyond one village needs `ApproveAnnouncements` (officers)
 //! there; webhook endpoints, which hold a secret, need `ManageAccounts`.
 
+mod aim;
 mod announcements;
 mod delivery;
 mod feed;
 mod groups;
 pub mod guides;
+mod radio;
+mod status;
 mod webhooks;
 // --- h17c: notifications, preferences ---
 pub mod morning;
 pub mod notify;
 pub mod preferences;
 
+pub use aim::{
+    CHANNELS, MAX_TARGETS, OWN_REASON, TargetChoice, parse_targets, phone_84, short_link,
+    target_choices,
+};
 pub use announcements::{
     AnnouncementView, NewAnnouncement, announcement, create_announcement, decide,
     list_announcements, open_short_link, publish_due,
@@ -32,8 +39,14 @@ pub use groups::{
 };
 pub use guides::{GUIDES, Guide, guide};
 pub use langso_store::comms::{
-    AnnouncementRow, AttemptRow, CoverageRow, GroupRow, MemberRow, OutboxRow, WebhookRow,
+    AnnouncementRow, AttemptRow, BroadcastRow, CoverageRow, GroupRow, MemberRow, MessageRow,
+    OutboxRow, SlotRow, WebhookRow,
 };
+pub use radio::{
+    RadioView, add_slot, commune_serving, public_schedule, radio, reading_time, readings,
+    remove_slot,
+};
+pub use status::{Deliveries, ZaloGroup, deliveries, mark_posted, zalo_groups};
 pub use webhooks::{
     NewWebhook, WebhookDetail, create_webhook, deactivate_webhook, list_webhooks, webhook,
 };

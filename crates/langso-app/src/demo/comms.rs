@@ -196,6 +196,7 @@ async fn history(db: &Db, villages: &[langso_domain::units::Unit]) -> AppResult<
                 link: link.to_owned(),
                 indicator: (n == 0).then(|| "vneid_2".to_owned()),
                 publish_at: None,
+                ..Default::default()
             },
         )
         .await?;

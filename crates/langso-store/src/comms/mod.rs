@@ -10,6 +10,8 @@ mod messages;
 mod notifications;
 mod notify;
 mod outbox;
+mod radio;
+mod targets;
 mod webhook_admin;
 
 pub use announcements::*;
@@ -19,6 +21,8 @@ pub use messages::*;
 pub use notifications::*;
 pub use notify::*;
 pub use outbox::*;
+pub use radio::*;
+pub use targets::*;
 pub use webhook_admin::*;
 
 /// Milliseconds since the Unix epoch: how instants that SQL compares are stored.

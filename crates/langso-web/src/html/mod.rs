@@ -40,6 +40,7 @@ pub fn routes() -> Routes {
         .get("/lang/{code}", switch_language)
         .get("/static/langso.css", stylesheet)
         .get("/static/fault-form.js", fault_script)
+        .get("/static/announce.js", announce_script)
 }
 
 #[derive(Deserialize)]
@@ -65,6 +66,20 @@ async fn fault_script() -> Response {
             (header::CACHE_CONTROL, "public, max-age=86400"),
         ],
         FAULT_SCRIPT,
+    )
+        .into_response()
+}
+
+/// The announcement pages' one script (target list, Zalo copy), our own, embedded.
+const ANNOUNCE_SCRIPT: &str = include_str!("../../static/announce.js");
+
+async fn announce_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        ANNOUNCE_SCRIPT,
     )
         .into_response()
 }

@@ -16,6 +16,8 @@ mod fault_form;
 mod open311;
 mod open311_form;
 mod open311_reply;
+// --- h17b: the commune radio's schedule ---
+mod radio;
 mod views;
 mod xml;
 // --- h18b: the installable round ---
@@ -133,6 +135,8 @@ pub(crate) fn routes(settings: &crate::Settings) -> Routes {
         .get("/a/{code}", comms::short_link)
         .get("/huong-dan", comms::library)
         .get("/huong-dan/{slug}", comms::howto_page)
+        .get("/dai-truyen-thanh/{commune}/lich.ics", radio::ics)
+        .get("/dai-truyen-thanh/{commune}/lich.atom", radio::atom)
         .merge(faults_routes(settings))
         .merge(offline_app::routes())
 }

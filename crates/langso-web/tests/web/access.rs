@@ -757,6 +757,59 @@ const ROUTES: &[Route] = &[
         Body::Form,
         303,
     ),
+    // --- h17b: announcements aimed, Zalo groups, the commune radio ---
+    route(
+        "GET",
+        "/announcements/{id}/radio-script",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/announcements/{id}/zalo-card.png",
+        Targeted(ReadDashboard),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/announcements/{id}/zalo/{group}",
+        Targeted(WritePeople),
+        Body::Form,
+        303,
+    ),
+    route("GET", "/radio", Targeted(ReadDashboard), Body::None, 200),
+    // The sample form has no time: allowed callers see the refusal (422).
+    route(
+        "POST",
+        "/radio/slots",
+        Targeted(WritePeople),
+        Body::Form,
+        422,
+    ),
+    route(
+        "POST",
+        "/radio/slots/{id}/remove",
+        Targeted(WritePeople),
+        Body::Form,
+        303,
+    ),
+    route(
+        "GET",
+        "/dai-truyen-thanh/{commune}/lich.ics",
+        Public,
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/dai-truyen-thanh/{commune}/lich.atom",
+        Public,
+        Body::None,
+        200,
+    ),
+    route("GET", "/static/announce.js", Public, Body::None, 200),
     route("GET", "/v/{village}/feed", Public, Body::None, 200),
     route("GET", "/v/{village}/feed.atom", Public, Body::None, 200),
     route("GET", "/a/{code}", Public, Body::None, 200),
@@ -2227,6 +2280,46 @@ impl Fixture {
             }
             "/v/{village}/feed" | "/v/{village}/feed.atom" => {
                 (path.replace("{village}", "09805-T01"), None)
+            }
+            // --- h17b ---
+            "/announcements/{id}/radio-script" | "/announcements/{id}/zalo-card.png" => {
+                let (id, _) = self.published_announcement(unit).await;
+                (path.replace("{id}", &id.to_string()), None)
+            }
+            "/announcements/{id}/zalo/{group}" => {
+                let (id, _) = self.published_announcement(unit).await;
+                let group = self.target_group(unit).await;
+                (
+                    path.replace("{id}", &id.to_string())
+                        .replace("{group}", &group.to_string()),
+                    Some(json!({"csrf": csrf})),
+                )
+            }
+            "/radio" => (format!("{path}?unit={unit}"), None),
+            "/radio/slots" => (
+                path,
+                Some(json!({"csrf": csrf, "unit": unit, "weekday": "1", "time": ""})),
+            ),
+            "/radio/slots/{id}/remove" => {
+                let slot = langso_store::comms::SlotRow {
+                    id: Uuid::now_v7(),
+                    commune_id: unit,
+                    weekday: 1,
+                    minute: i64::try_from(self.next() % 1440).unwrap(),
+                    created_at: time::OffsetDateTime::now_utc(),
+                };
+                let mut tx = self.app.db().begin().await.unwrap();
+                langso_store::comms::insert_slot(&mut tx, &slot)
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+                (
+                    path.replace("{id}", &slot.id.to_string()),
+                    Some(json!({"csrf": csrf})),
+                )
+            }
+            "/dai-truyen-thanh/{commune}/lich.ics" | "/dai-truyen-thanh/{commune}/lich.atom" => {
+                (path.replace("{commune}", "09817"), None)
             }
             "/a/{code}" => {
                 let village = self.village_in(unit).await;

@@ -131,6 +131,7 @@ async fn comms_pages_in_english_show_no_vietnamese_outside_the_data() {
             link: "/huong-dan/vssid".to_owned(),
             indicator: None,
             publish_at: None,
+            ..Default::default()
         },
     )
     .await

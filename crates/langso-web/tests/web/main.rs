@@ -11,6 +11,8 @@ mod asset_pages;
 mod auth;
 mod browser;
 mod comms;
+// --- h17b: announcements aimed, the commune radio ---
+mod comms_aim;
 mod comms_events;
 mod comms_one_language;
 mod connections;

@@ -214,6 +214,7 @@ async fn create_announcement(
         link: body.link,
         indicator: body.indicator,
         publish_at: body.publish_at,
+        ..Default::default()
     };
     let row = actions::create_announcement(&state.db, &actor, &input).await?;
     state.public.clear();

@@ -1,50 +1,35 @@
-//! Announcements: the list under a unit, writing one (linked to a guide, narrowed by an
-//! indicator, scheduled), and one announcement with its villages, delivery per channel, opens,
-//! reach and the officer's decision.
+//! Announcements: the list under a unit, and one announcement with its villages, delivery per
+//! channel and per recipient (from the messages and the webhook outbox), opens, reach, the
+//! officer's decision, the Zalo-group copy with the groups it was posted in, and its readings
+//! on the commune radio with the announcer's script. Writing one is [`super::compose`].
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use langso_app::auth::policy;
 use langso_app::comms::{
-    self as actions, AnnouncementRow, AnnouncementView, GUIDES, NewAnnouncement,
+    self as actions, AnnouncementRow, AnnouncementView, BroadcastRow, Deliveries, MessageRow,
+    OWN_REASON, ZaloGroup,
 };
-use langso_app::{AppError, CellError, today};
 use langso_domain::auth::Permission;
-use langso_domain::comms::Category;
 use langso_domain::units::Unit;
 use serde::Deserialize;
-use time::{OffsetDateTime, PrimitiveDateTime};
+use time::OffsetDateTime;
 
 use super::UnitQuery;
 use crate::AppState;
 use crate::html::{Chrome, CsrfForm, Page, PageError, Routes, render};
-use crate::messages::Lang;
 
 /// The announcement screens.
 pub(super) fn routes() -> Routes {
     Routes::new()
         .get("/announcements", announcements)
-        .route(
-            "/announcements/new",
-            &["GET", "POST"],
-            axum::routing::get(new_form).post(create),
-        )
         .get("/announcements/{id}", show)
         .post("/announcements/{id}/decision", decide)
-}
-
-/// The announcement form as posted (kept to refill the form after a refusal).
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct AnnouncementForm {
-    unit: String,
-    title: String,
-    body: String,
-    category: String,
-    link: String,
-    indicator: String,
-    publish_at: String,
+        .post("/announcements/{id}/zalo/{group}", zalo_posted)
+        .get("/announcements/{id}/radio-script", script)
+        .get("/announcements/{id}/zalo-card.png", card)
 }
 
 /// An officer's decision: `approve=1` approves, anything else refuses.
@@ -64,18 +49,6 @@ struct AnnouncementsPage {
 }
 
 #[derive(Template)]
-#[template(path = "announcement_new.html")]
-struct NewAnnouncementPage {
-    chrome: Chrome,
-    unit: Unit,
-    categories: Vec<&'static str>,
-    links: Vec<(String, String)>,
-    indicators: Vec<(String, String)>,
-    form: AnnouncementForm,
-    errors: Vec<(String, String)>,
-}
-
-#[derive(Template)]
 #[template(path = "announcement.html")]
 struct AnnouncementPage {
     chrome: Chrome,
@@ -85,6 +58,49 @@ struct AnnouncementPage {
     publish_at: OffsetDateTime,
     /// The narrowing indicator's label in the page's language.
     indicator: Option<String>,
+    /// Its messages per channel and this page of recipients.
+    deliveries: Deliveries,
+    /// The Zalo groups it may be posted in.
+    groups: Vec<ZaloGroup>,
+    /// The text to paste in them.
+    zalo_text: String,
+    /// Its short link, in full.
+    short_link: String,
+    /// Its readings on the commune radio.
+    readings: Vec<BroadcastRow>,
+    /// May mark Zalo posts.
+    write: bool,
+}
+
+impl AnnouncementPage {
+    /// A recipient's status in words.
+    fn status_text(&self, m: &MessageRow) -> &'static str {
+        self.chrome.tk("msg-status", &m.status)
+    }
+
+    /// A reason in words: ours by its key, a provider's as it sent it.
+    fn reason_text(&self, m: &MessageRow) -> String {
+        match m.reason.as_deref() {
+            Some(r) if r.starts_with(OWN_REASON) => self
+                .chrome
+                .tk("msg-reason", r.trim_start_matches(OWN_REASON))
+                .to_owned(),
+            Some(r) => r.to_owned(),
+            None => String::new(),
+        }
+    }
+
+    /// A reading's time.
+    fn reading_at(&self, b: &BroadcastRow) -> String {
+        self.chrome.minute(actions::reading_time(b))
+    }
+}
+
+/// `?page=` of the recipients.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ShowQuery {
+    page: Option<i64>,
 }
 
 /// `/announcements?unit=`.
@@ -108,131 +124,20 @@ async fn announcements(
     }))
 }
 
-/// The indicators in force, as (code, label in `lang`).
-async fn indicators(state: &AppState, page: &Page) -> Result<Vec<(String, String)>, PageError> {
-    let english = page.lang == Lang::En;
-    Ok(langso_app::households::catalogue(&state.db, today())
-        .await
-        .map_err(page.failing())?
-        .into_iter()
-        .map(|i| (i.code, if english { i.label_en } else { i.label_vi }))
-        .collect())
-}
-
-/// The form, with the guides and procedures it may link to and the indicators it may narrow by.
-async fn new_page(
-    state: &AppState,
-    page: &Page,
-    unit: Unit,
-    form: AnnouncementForm,
-    errors: Vec<(String, String)>,
-) -> Result<Response, PageError> {
-    let english = page.lang == Lang::En;
-    let mut links: Vec<(String, String)> = GUIDES
-        .iter()
-        .map(|g| {
-            let title = if english { g.title_en } else { g.title_vi };
-            (format!("/huong-dan/{}", g.slug), title.to_owned())
-        })
-        .collect();
-    for v in langso_app::procedures::guides(&state.db)
-        .await
-        .map_err(page.failing())?
-    {
-        let name = if english {
-            v.content.name_en
-        } else {
-            v.content.name_vi
-        };
-        links.push((format!("/thu-tuc/{}", v.code), name));
-    }
-    let status = crate::html::form_status(&errors);
-    let view = NewAnnouncementPage {
-        chrome: page.chrome.clone(),
-        unit,
-        categories: Category::ALL.iter().map(|c| c.as_str()).collect(),
-        links,
-        indicators: indicators(state, page).await?,
-        form,
-        errors,
-    };
-    Ok((status, render(&view)).into_response())
-}
-
-/// `/announcements/new?unit=`: the form.
-async fn new_form(
-    State(state): State<AppState>,
-    page: Page,
-    Query(query): Query<UnitQuery>,
-) -> Result<Response, PageError> {
-    let unit = page.unit(&state, query.unit.as_deref()).await?;
-    policy::require(&state.db, &page.actor, Permission::WritePeople, unit.id)
-        .await
-        .map_err(page.failing())?;
-    new_page(&state, &page, unit, AnnouncementForm::default(), Vec::new()).await
-}
-
-/// `YYYY-MM-DDTHH:MM` typed in Vietnam time, as an instant.
-fn parse_local(text: &str) -> Option<OffsetDateTime> {
-    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
-    PrimitiveDateTime::parse(text.trim(), format)
-        .ok()
-        .map(|t| t.assume_offset(langso_domain::locale::VIETNAM))
-}
-
-/// POST `/announcements/new`: writes it (published, scheduled or pending approval), then shows
-/// it; a date and time that does not parse is refused beside its field.
-async fn create(
-    State(state): State<AppState>,
-    page: Page,
-    CsrfForm(form): CsrfForm<AnnouncementForm>,
-) -> Result<Response, PageError> {
-    let unit = page.unit(&state, Some(&form.unit)).await?;
-    let publish_at = parse_local(&form.publish_at);
-    let result = if !form.publish_at.trim().is_empty() && publish_at.is_none() {
-        policy::require(&state.db, &page.actor, Permission::WritePeople, unit.id)
-            .await
-            .map_err(page.failing())?;
-        Err(AppError::Invalid(vec![CellError::keyed(
-            0,
-            "publish_at",
-            "ann-publish-at-invalid",
-            &[],
-        )]))
-    } else {
-        let input = NewAnnouncement {
-            unit_id: Some(unit.id),
-            title: form.title.clone(),
-            body: form.body.clone(),
-            category: form.category.clone(),
-            link: form.link.clone(),
-            indicator: Some(form.indicator.clone()),
-            publish_at,
-        };
-        actions::create_announcement(&state.db, &page.actor, &input).await
-    };
-    if result.is_ok() {
-        state.public.clear();
-    }
-    page.form_or_redirect(
-        result,
-        |row| format!("/announcements/{}", row.id),
-        async |errors| new_page(&state, &page, unit, form, errors).await,
-    )
-    .await
-}
-
 /// An instant stored as Unix milliseconds.
 fn from_millis(ms: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-/// `/announcements/{id}`: the announcement, its villages, delivery per channel, opens, reach.
+/// `/announcements/{id}?page=`: the announcement, its villages, delivery per channel and per
+/// recipient, the Zalo copy, its radio readings, opens and reach.
 async fn show(
     State(state): State<AppState>,
+    headers: HeaderMap,
     page: Page,
     Path(id): Path<String>,
+    Query(query): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
     let id = page.id(&id)?;
     let view = actions::announcement(&state.db, &page.actor, id)
@@ -250,14 +155,43 @@ async fn show(
         )
         .await
         .map_err(page.failing())?;
+    let write = policy::allows(&state.db, &page.actor, Permission::WritePeople, unit.id)
+        .await
+        .map_err(page.failing())?;
     let indicator = match &view.row.indicator {
-        Some(code) => indicators(&state, &page)
+        Some(code) => super::compose::indicators(&state, &page)
             .await?
             .into_iter()
             .find(|(known, _)| known == code)
             .map(|(_, label)| label),
         None => None,
     };
+    let deliveries = actions::deliveries(&state.db, &page.actor, id, query.page.unwrap_or(1))
+        .await
+        .map_err(page.failing())?;
+    let groups = actions::zalo_groups(&state.db, &page.actor, id)
+        .await
+        .map_err(page.failing())?;
+    let readings = actions::readings(&state.db, &page.actor, id)
+        .await
+        .map_err(page.failing())?;
+    let base = state.poster_settings(&headers).public_url;
+    let short_link = actions::short_link(&base, &view.row.short_code);
+    let day = langso_domain::locale::day(
+        view.row
+            .published_at
+            .unwrap_or_else(|| from_millis(view.row.publish_at))
+            .to_offset(langso_domain::locale::VIETNAM)
+            .date(),
+    );
+    let zalo_text = langso_domain::markdown::zalo(
+        &unit.name,
+        &day,
+        &view.row.title,
+        &view.row.body,
+        &base,
+        &short_link,
+    );
     Ok(render(&AnnouncementPage {
         chrome: page.chrome,
         publish_at: from_millis(view.row.publish_at),
@@ -265,6 +199,12 @@ async fn show(
         unit,
         approve,
         indicator,
+        deliveries,
+        groups,
+        zalo_text,
+        short_link,
+        readings,
+        write,
     }))
 }
 
@@ -281,4 +221,111 @@ async fn decide(
         .map_err(page.failing())?;
     state.public.clear();
     Ok(Redirect::to(&format!("/announcements/{id}")).into_response())
+}
+
+/// The Zalo-post mark's form: only its CSRF token.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct EmptyForm {}
+
+/// POST `/announcements/{id}/zalo/{group}`: the officer posted the copy in that group.
+async fn zalo_posted(
+    State(state): State<AppState>,
+    page: Page,
+    Path((id, group)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Response, PageError> {
+    let id = page.id(&id)?;
+    let group = page.id(&group)?;
+    actions::mark_posted(&state.db, &page.actor, id, group)
+        .await
+        .map_err(page.failing())?;
+    Ok(Redirect::to(&format!("/announcements/{id}#zalo")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "radio_script.html")]
+struct ScriptPage {
+    chrome: Chrome,
+    row: AnnouncementRow,
+    unit: Unit,
+    text: String,
+    readings: Vec<(String, String)>,
+}
+
+/// `/announcements/{id}/radio-script`: the announcer's page, A4, the text as read aloud with
+/// its date, times and priority.
+async fn script(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = page.id(&id)?;
+    let view = actions::announcement(&state.db, &page.actor, id)
+        .await
+        .map_err(page.failing())?;
+    let readings = actions::readings(&state.db, &page.actor, id)
+        .await
+        .map_err(page.failing())?;
+    let unit = langso_app::units::get(&state.db, view.row.unit_id)
+        .await
+        .map_err(page.failing())?;
+    let readings = readings
+        .iter()
+        .map(|b| {
+            (
+                page.chrome.minute(actions::reading_time(b)),
+                page.chrome.tk("radio-priority", &b.priority).to_owned(),
+            )
+        })
+        .collect();
+    Ok(render(&ScriptPage {
+        text: langso_domain::markdown::spoken(&view.row.body),
+        chrome: page.chrome,
+        row: view.row,
+        unit,
+        readings,
+    }))
+}
+
+/// `/announcements/{id}/zalo-card.png`: the image card to share in Zalo groups (the unit, the
+/// date, the title and a QR code of the short link).
+async fn card(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    page: Page,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = page.id(&id)?;
+    let view = actions::announcement(&state.db, &page.actor, id)
+        .await
+        .map_err(page.failing())?;
+    let unit = langso_app::units::get(&state.db, view.row.unit_id)
+        .await
+        .map_err(page.failing())?;
+    let base = state.poster_settings(&headers).public_url;
+    let link = actions::short_link(&base, &view.row.short_code);
+    let day = langso_domain::locale::day(
+        view.row
+            .published_at
+            .unwrap_or_else(|| from_millis(view.row.publish_at))
+            .to_offset(langso_domain::locale::VIETNAM)
+            .date(),
+    );
+    let png = langso_render::card::card_png(&langso_render::card::Card {
+        unit: &unit.name,
+        date: &day,
+        title: &view.row.title,
+        link: &link,
+        scan_hint: page.chrome.t("zalo-card-scan"),
+    })
+    .map_err(|e| page.fail(langso_app::AppError::Internal(format!("card: {e}"))))?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "image/png"),
+            (axum::http::header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        png,
+    )
+        .into_response())
 }

@@ -1,10 +1,13 @@
 //! Communications pages (domain `comms`): a unit's village groups and their rosters, coverage
 //! of households by groups ([`groups`]), announcements written, approved and followed per
-//! channel ([`announcements`]), and the webhook endpoints announcements are sent to
+//! channel ([`announcements`], written in [`compose`]), the commune radio ([`radio`]), and the
+//! webhook endpoints announcements are sent to
 //! ([`webhooks`]).
 
 mod announcements;
+mod compose;
 mod groups;
+mod radio;
 mod webhooks;
 
 use serde::Deserialize;
@@ -15,6 +18,8 @@ use crate::html::Routes;
 pub(super) fn routes() -> Routes {
     groups::routes()
         .merge(announcements::routes())
+        .merge(compose::routes())
+        .merge(radio::routes())
         .merge(webhooks::routes())
 }
 
