@@ -51,6 +51,33 @@ impl Condition {
     }
 }
 
+impl Condition {
+    /// What the e-mail to the admins says, Vietnamese first and English second (an e-mail has
+    /// no reader's language to follow): a title per condition and the subject it concerns.
+    pub fn email_title(self) -> (&'static str, &'static str) {
+        match self {
+            Condition::Backup => ("Sao lưu dữ liệu không thành công", "A backup failed"),
+            Condition::Disk => ("Ổ đĩa sắp đầy", "A disk is nearly full"),
+            Condition::Broker => (
+                "Không kết nối được máy chủ nhận tin thiết bị (MQTT)",
+                "The device message broker (MQTT) is unreachable",
+            ),
+            Condition::Database => (
+                "Không kết nối được cơ sở dữ liệu",
+                "The database is unreachable",
+            ),
+            Condition::Outbox => (
+                "Tin nhắn đang bị dồn, chưa gửi được",
+                "Messages are stuck unsent",
+            ),
+            Condition::Certificate => (
+                "Chứng chỉ bảo mật sắp hết hạn",
+                "A certificate expires soon",
+            ),
+        }
+    }
+}
+
 /// The outbox of webhook messages to announcements' receivers.
 pub const OUTBOX_WEBHOOKS: &str = "webhooks";
 /// The messages to people (Zalo, SMS, e-mail).

@@ -194,29 +194,52 @@ pub fn phone_84(text: &str) -> Option<String> {
 }
 
 /// THE consent check for messages to households (ZNS, SMS): the households under `root` (in
-/// `group` when given) whose representative has a phone and whose consent to be contacted is
-/// on record in the register. When the household consent record (with purpose and withdrawal)
-/// lands, this is the one function to switch to it.
+/// `group` when given) whose representative has a phone and whose consent to be contacted
+/// covers announcements today ([`crate::households::may_contact`], the consent record that a
+/// withdrawal closes at once).
 pub(crate) async fn consenting_households(
     tx: &mut Tx,
     root: Uuid,
     group: Option<Uuid>,
     indicator: Option<(&str, i64)>,
 ) -> AppResult<Vec<ContactRow>> {
-    Ok(
+    let rows =
         store::consenting_households(&mut *tx, root, group, today(), indicator, MAX_RECIPIENTS)
-            .await?,
-    )
+            .await?;
+    let mut contactable = Vec::with_capacity(rows.len());
+    for row in rows {
+        if crate::households::may_contact(&mut *tx, row.household_id, "announcements").await? {
+            contactable.push(row);
+        }
+    }
+    Ok(contactable)
 }
 
-/// The officers of the targeted units who have an e-mail address: (user, label, address).
-/// Users carry no e-mail yet on this branch (the column comes with personal preferences), so
-/// none is found; the lead points this at `users.email` after the merge.
+/// The officers of the targeted units who have an e-mail address: (user, label, address),
+/// each once — the accounts responsible for a unit (as for fault reports) on it or above it.
 pub(crate) async fn officer_emails(
-    _tx: &mut Tx,
-    _units: &[Uuid],
+    tx: &mut Tx,
+    units: &[Uuid],
 ) -> AppResult<Vec<(Uuid, String, String)>> {
-    Ok(Vec::new())
+    let mut seen = std::collections::BTreeSet::new();
+    let mut found = Vec::new();
+    for unit in units {
+        let people = langso_store::comms::recipients_for(
+            &mut *tx,
+            *unit,
+            today(),
+            super::notify::RESPONSIBLE,
+        )
+        .await?;
+        for person in people {
+            if let Some(email) = person.email.filter(|e| !e.is_empty())
+                && seen.insert(person.id)
+            {
+                found.push((person.id, person.display_name, email));
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// The short link as residents open it.

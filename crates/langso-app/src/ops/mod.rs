@@ -82,14 +82,71 @@ pub async fn record_backup(
 }
 
 /// Raises `row` (opens its alert, or marks the open one seen) inside `tx`: the one place an
-/// alert opens, so whatever tells the admins of a new alert (the e-mail to the root admins,
-/// [`langso_store::ops::root_admins`]) belongs here, in the same transaction, when `opened`.
+/// alert opens, so the e-mail to the root admins is written here, in the same transaction,
+/// only when this call opened it (several nodes checking at once write it once).
 async fn raise(tx: &mut langso_store::Tx, row: &AlertRow) -> AppResult<AlertRow> {
     let (open, opened) = store::raise(tx, row).await?;
     if opened {
         tracing::warn!(condition = %open.condition, subject = %open.subject, "alert opened");
+        email_admins(tx, &open).await?;
     }
     Ok(open)
+}
+
+/// One e-mail per root admin who gave an address (`comm_messages`, source `alert`), keyed by
+/// the alert and the admin so it is written once; the delivery worker sends it.
+async fn email_admins(tx: &mut langso_store::Tx, alert: &AlertRow) -> AppResult<()> {
+    let Some(condition) = Condition::parse(&alert.condition) else {
+        return Ok(());
+    };
+    let (vi, en) = condition.email_title();
+    let mut seen = std::collections::BTreeSet::new();
+    for admin in store::root_admins(&mut *tx, crate::today()).await? {
+        if !seen.insert(admin.user_id) {
+            continue;
+        }
+        let Some(email) = langso_store::comms::recipient(&mut *tx, admin.user_id)
+            .await?
+            .and_then(|r| r.email)
+            .filter(|e| !e.is_empty())
+        else {
+            continue;
+        };
+        let at = langso_domain::locale::minute(alert.opened_at);
+        let body = format!(
+            "{vi} ({at}): {subject}\nXem /admin/alerts.\n\n{en} ({at}): {subject}\nSee /admin/alerts.",
+            subject = alert.subject,
+        );
+        let message = langso_store::comms::MessageRow {
+            id: Uuid::now_v7(),
+            unit_id: admin.unit_id,
+            source: "alert".to_owned(),
+            source_id: Some(alert.id),
+            channel: "email".to_owned(),
+            recipient_kind: "user".to_owned(),
+            recipient_id: Some(admin.user_id),
+            recipient_label: admin.display_name.clone(),
+            address: email.trim().to_lowercase(),
+            subject: format!("Langso: {vi} / {en}"),
+            body,
+            html: None,
+            template_id: None,
+            template_data: None,
+            idempotency_key: format!("alert:{}:email:{}", alert.id, admin.user_id),
+            status: langso_store::comms::QUEUED.to_owned(),
+            provider_ref: None,
+            reason: None,
+            attempts: 0,
+            next_attempt_at: langso_store::comms::millis(alert.opened_at),
+            claimed_by: None,
+            claimed_until: None,
+            sent_at: None,
+            delivered_at: None,
+            created_at: alert.opened_at,
+        };
+        langso_store::comms::insert_message(tx, &message).await?;
+    }
+    Ok(())
 }
 
 /// A row to raise for `condition` on `subject`, seen `now`.

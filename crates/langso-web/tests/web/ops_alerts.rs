@@ -47,6 +47,17 @@ fn tripping_disk(dir: &std::path::Path) -> CheckConfig {
 #[tokio::test]
 async fn a_full_disk_opens_one_alert_and_resolves_when_the_threshold_is_not_reached() {
     let app = TestApp::with_demo().await;
+    let admin = langso_store::auth::list_users(app.db())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.login == "admin")
+        .unwrap();
+    let mut tx = app.db().begin().await.unwrap();
+    messages::set_contacts(&mut tx, admin.id, Some("quantri@langso.test"), None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     for _ in 0..3 {
         check_once(app.db(), &app.state.ops, &tripping_disk(dir.path()))
@@ -55,6 +66,14 @@ async fn a_full_disk_opens_one_alert_and_resolves_when_the_threshold_is_not_reac
     }
     let found = rows(app.db(), "disk").await;
     assert_eq!(found.len(), 1, "{found:?}");
+    // The root admin who gave an address is e-mailed once, however many checks saw it.
+    let mails = messages::messages_of(app.db(), "alert", found[0].id)
+        .await
+        .unwrap();
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    assert_eq!(mails[0].address, "quantri@langso.test");
+    assert_eq!(mails[0].channel, "email");
+    assert!(mails[0].subject.contains("Ổ đĩa sắp đầy"), "{}", mails[0].subject);
     assert!(found[0].resolved_at.is_none());
     assert!(found[0].last_seen_at >= found[0].opened_at);
     assert_eq!(found[0].subject, dir.path().display().to_string());
