@@ -9,6 +9,8 @@ pub mod auth;
 pub mod cache;
 // --- comms ---
 pub mod comms;
+// h17a: the one outbound HTTP client builder (rustls/ring, proxy, timeouts)
+pub mod outbound;
 pub mod demo;
 mod error;
 pub mod faults;

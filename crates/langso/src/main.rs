@@ -6,6 +6,8 @@
 mod backup;
 mod bench;
 mod bench_households;
+// h17a: the delivery workers (webhooks, channels) and outbound HTTP settings
+mod channels;
 mod config;
 mod households;
 // --- dashboard ---
@@ -188,6 +190,8 @@ struct WebOptions {
     /// Seconds the visit writer keeps today's indicator catalogue.
     #[arg(long, env = "LANGSO_CATALOGUE_CACHE_TTL", default_value_t = 30)]
     catalogue_cache_ttl: u64,
+    #[command(flatten)]
+    channels: channels::ChannelOptions,
 }
 
 impl WebOptions {
@@ -317,7 +321,7 @@ async fn run() -> Result<()> {
             let db = open(url).await?;
             user::hint_first_admin(&db).await?;
             let scheduled = backups.start(&db, url);
-            let served = serve(db, listen, web.settings(false, listen)).await;
+            let served = serve(db, listen, web.settings(false, listen), &web.channels).await;
             if let Some(task) = scheduled {
                 task.abort();
             }
@@ -337,7 +341,7 @@ async fn run() -> Result<()> {
             if no_serve {
                 return Ok(());
             }
-            serve(db, listen, web.settings(true, listen)).await
+            serve(db, listen, web.settings(true, listen), &web.channels).await
         }
         Command::Migrate => {
             open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
@@ -469,15 +473,17 @@ fn sqlite_path(url: &str) -> Option<&str> {
     )
 }
 
-async fn serve(db: Db, listen: SocketAddr, settings: Settings) -> Result<()> {
+async fn serve(
+    db: Db,
+    listen: SocketAddr,
+    settings: Settings,
+    channels: &channels::ChannelOptions,
+) -> Result<()> {
     let limits = settings.connections;
     let state = AppState::new(db.clone(), settings);
     // --- comms ---
-    // The outbox worker: publishes scheduled announcements and delivers webhook messages.
-    let delivery = langso_app::comms::DeliveryWorker::start(
-        db.clone(),
-        langso_app::comms::WorkerConfig::default(),
-    );
+    // The outbox worker (scheduled announcements, webhooks) and the channel worker.
+    let delivery = channels.start(&db)?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;

@@ -8,6 +8,8 @@
 //! there; webhook endpoints, which hold a secret, need `ManageAccounts`.
 
 mod announcements;
+// h17a: channel adapters (ZNS, SMS, e-mail) and their worker
+pub mod channels;
 mod delivery;
 mod feed;
 mod groups;

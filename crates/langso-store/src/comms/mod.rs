@@ -4,6 +4,7 @@
 //! a scope root and only return households under it.
 
 mod announcements;
+mod channels;
 mod events;
 mod groups;
 mod messages;
@@ -12,6 +13,7 @@ mod outbox;
 mod webhook_admin;
 
 pub use announcements::*;
+pub use channels::*;
 pub use events::*;
 pub use groups::*;
 pub use messages::*;
