@@ -32,8 +32,8 @@ fn test_ca() -> TestCa {
     let ca = ca_params.self_signed(&ca_key).unwrap();
     let issuer = Issuer::from_params(&ca_params, &ca_key);
     let key = KeyPair::generate().unwrap();
-    let params = CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
-        .unwrap();
+    let params =
+        CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()]).unwrap();
     let cert = params.signed_by(&key, &issuer).unwrap();
     #[allow(deprecated)]
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -200,4 +200,3 @@ async fn a_webhook_to_https_is_delivered_and_an_untrusted_one_fails_with_the_rea
     worker.shutdown().await;
     assert_eq!(seen.lock().unwrap().len(), 1);
 }
-

@@ -173,7 +173,9 @@ mod tests {
         );
         assert_eq!(transliterate("Ưu tiên: Ấp Bắc"), "Uu tien: Ap Bac");
         assert_eq!(transliterate("日本"), "??");
-        assert!(is_gsm7(&transliterate("Nước sạch, điện, đường, trường, trạm")));
+        assert!(is_gsm7(&transliterate(
+            "Nước sạch, điện, đường, trường, trạm"
+        )));
     }
 
     #[test]

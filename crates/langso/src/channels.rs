@@ -65,7 +65,10 @@ impl ChannelOptions {
             ..WorkerConfig::default()
         };
         let channels = ChannelConfig {
-            lease: outbound.timeout.saturating_mul(6).max(Duration::from_secs(120)),
+            lease: outbound
+                .timeout
+                .saturating_mul(6)
+                .max(Duration::from_secs(120)),
             secrets: ChannelSecrets {
                 zns_secret_key: self.zns_secret_key.clone(),
                 sms_secret_key: self.sms_secret_key.clone(),

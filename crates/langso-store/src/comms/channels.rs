@@ -93,8 +93,10 @@ pub async fn channel_settings_for(
          ORDER BY c.depth LIMIT 1",
         covers!("c", "$3")
     );
-    Ok(on_exec!(ex.into(), e => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(unit)
-        .bind(channel).bind(date).fetch_optional(e).await)?)
+    Ok(
+        on_exec!(ex.into(), e => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(unit)
+        .bind(channel).bind(date).fetch_optional(e).await)?,
+    )
 }
 
 /// The settings stored on `unit` itself for every channel.
@@ -105,8 +107,10 @@ pub async fn channel_settings_of(
     let sql = format!(
         "SELECT {COLS} FROM comm_channel_settings s WHERE s.unit_id = $1 ORDER BY s.channel"
     );
-    Ok(on_exec!(ex.into(), e => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(unit)
-        .fetch_all(e).await)?)
+    Ok(
+        on_exec!(ex.into(), e => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(unit)
+        .fetch_all(e).await)?,
+    )
 }
 
 /// One unit's settings for a channel, locked for the rest of `tx` (PostgreSQL `FOR UPDATE`;
@@ -117,8 +121,9 @@ pub async fn lock_channel_settings(
     unit: Uuid,
     channel: &str,
 ) -> StoreResult<Option<ChannelSettingsRow>> {
-    let base =
-        format!("SELECT {COLS} FROM comm_channel_settings s WHERE s.unit_id = $1 AND s.channel = $2");
+    let base = format!(
+        "SELECT {COLS} FROM comm_channel_settings s WHERE s.unit_id = $1 AND s.channel = $2"
+    );
     Ok(match tx {
         Tx::Postgres(c) => {
             sqlx::query_as(sqlx::AssertSqlSafe(format!("{base} FOR UPDATE")))
@@ -189,8 +194,10 @@ pub async fn zns_template_for(
          AND t.source = $2 AND {} ORDER BY c.depth LIMIT 1",
         covers!("c", "$3")
     );
-    Ok(on_exec!(ex.into(), e => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(unit)
-        .bind(source).bind(date).fetch_optional(e).await)?)
+    Ok(
+        on_exec!(ex.into(), e => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(unit)
+        .bind(source).bind(date).fetch_optional(e).await)?,
+    )
 }
 
 /// The templates stored on `unit` itself.

@@ -254,7 +254,11 @@ pub async fn finish_message(
 
 /// A message by id.
 pub async fn message(ex: impl Into<Exec<'_>>, id: Uuid) -> StoreResult<Option<MessageRow>> {
-    let sql = concat!("SELECT ", message_cols!(), " FROM comm_messages WHERE id = $1");
+    let sql = concat!(
+        "SELECT ",
+        message_cols!(),
+        " FROM comm_messages WHERE id = $1"
+    );
     Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(id).fetch_optional(e).await)?)
 }
 
@@ -266,25 +270,4 @@ pub async fn message_attempts(
     let sql = "SELECT id, message_id, at, worker, outcome, provider_code, error, duration_ms \
                FROM comm_message_attempts WHERE message_id = $1 ORDER BY id";
     Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(message_id).fetch_all(e).await)?)
-}
-
-/// A provider's delivery report for a message it accepted (`provider_ref` on `channel`):
-/// SENT becomes DELIVERED, or FAILED with the provider's reason. A report for a message
-/// already DELIVERED or FAILED changes nothing (providers repeat their callbacks). Returns
-/// whether a message changed.
-pub async fn report_delivery(
-    tx: &mut Tx,
-    channel: &str,
-    provider_ref: &str,
-    delivered: bool,
-    reason: Option<&str>,
-    at: OffsetDateTime,
-) -> StoreResult<bool> {
-    let sql = "UPDATE comm_messages SET status = $3, reason = COALESCE($4, reason), \
-               delivered_at = CASE WHEN $3 = 'delivered' THEN $5 ELSE delivered_at END \
-               WHERE channel = $1 AND provider_ref = $2 AND status = 'sent'";
-    let status = if delivered { DELIVERED } else { FAILED };
-    let n = on_tx!(tx, c => sqlx::query(sql).bind(channel).bind(provider_ref).bind(status)
-        .bind(reason).bind(at).execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    Ok(n > 0)
 }

@@ -60,12 +60,16 @@ impl Adapter for Email {
         crate::outbound::install_tls_provider();
         let tls = option(settings, "tls").unwrap_or_else(|| "starttls".to_owned());
         let builder = match tls.as_str() {
-            "none" => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&host)),
+            "none" => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
+                &host,
+            )),
             "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&host),
             _ => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&host),
         };
         let mut builder = match builder {
-            Ok(builder) => builder.timeout(Some(cx.config.smtp_timeout.max(Duration::from_secs(1)))),
+            Ok(builder) => {
+                builder.timeout(Some(cx.config.smtp_timeout.max(Duration::from_secs(1))))
+            }
             Err(e) => return Outcome::failed(format!("SMTP {host}: {e}")),
         };
         if let Some(port) = port {

@@ -18,6 +18,7 @@
 //! can arrive twice; SMTP has no such key, so an e-mail can arrive twice (its Message-ID
 //! header stays the same, so mail clients may fold the two).
 
+mod admin;
 mod email;
 mod sms;
 mod zns;
@@ -25,16 +26,19 @@ mod zns;
 use std::time::{Duration, Instant};
 
 use langso_domain::comms::{MAX_ATTEMPTS, backoff_seconds};
-use langso_store::comms::{
-    self as store, ChannelSettingsRow, MessageAttemptRow, MessageOutcome, MessageRow, millis,
-};
+use langso_store::comms::{self as store, MessageAttemptRow, MessageOutcome, MessageRow, millis};
 use time::OffsetDateTime;
 use tokio::sync::watch;
 use uuid::Uuid;
 
 use crate::{AppResult, Db};
 
+pub use admin::{
+    CHANNELS, ChannelView, NewChannelSettings, SOURCES, channel_settings, save_channel_settings,
+    save_zns_template,
+};
 pub use email::email_message;
+pub use langso_store::comms::{ChannelSettingsRow, ZnsTemplateRow};
 
 /// What a provider made of one attempt.
 #[derive(Clone, Debug, PartialEq)]
@@ -111,8 +115,6 @@ pub struct ChannelConfig {
     pub backoff_unit: Duration,
     /// The SMTP conversation's timeout.
     pub smtp_timeout: Duration,
-    /// Where providers send delivery reports (`https://host/hooks/channels`), when public.
-    pub callback_base: Option<String>,
     /// Secrets from the configuration.
     pub secrets: ChannelSecrets,
 }
@@ -126,7 +128,6 @@ impl Default for ChannelConfig {
             batch: 20,
             backoff_unit: Duration::from_secs(1),
             smtp_timeout: Duration::from_secs(30),
-            callback_base: None,
             secrets: ChannelSecrets::default(),
         }
     }
@@ -221,7 +222,9 @@ async fn deliver(cx: &Context<'_>, row: MessageRow) -> AppResult<()> {
             "no {} channel is set up for this unit or any unit above it",
             row.channel
         )),
-        Some(s) if !s.enabled => Outcome::failed(format!("the {} channel is turned off", s.channel)),
+        Some(s) if !s.enabled => {
+            Outcome::failed(format!("the {} channel is turned off", s.channel))
+        }
         Some(s) => match row.channel.as_str() {
             "zns" => zns::Zns.send(cx, &s, &row).await,
             "sms" => sms::Sms.send(cx, &s, &row).await,

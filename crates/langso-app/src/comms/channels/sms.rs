@@ -4,13 +4,14 @@
 //!   {endpoint}/MainService.svc/json/SendMultipleMessage_V4_post_json/` with JSON `ApiKey`,
 //!   `SecretKey`, `Phone`, `Content`, `Brandname`, `SmsType` ("2": customer care with a
 //!   brandname), `IsUnicode` ("1": UCS-2), `RequestId` (eSMS refuses a repeated one with code
-//!   124, so a retry after a lost answer never sends twice), optional `CallbackUrl`;
+//!   124, so a retry after a lost answer never sends twice);
 //! - the answer: `CodeResult` "100" with `SMSID` when accepted, else an error code
 //!   ("Table of error codes": 99 blocked number, 101 bad keys, 103 balance too low, 104 unknown
 //!   brandname, 108 bad phone, 118 unsupported type, 124 duplicate RequestId, 146 wrong
 //!   template…); `ErrorMessage` says why;
-//! - delivery reports: eSMS calls `CallbackUrl` with `SMSID` and `SendStatus` (5: delivered,
-//!   4 or 3: failed) once the message reaches its final state.
+//! - delivery reports (not used yet): eSMS can call a `CallbackUrl` by HTTP GET with `SMSID`,
+//!   `RequestId` and `SendStatus` (5: sent successfully, 4: rejected) once the message reaches
+//!   its final state.
 //!
 //! The unit's `encoding` option says how Vietnamese goes: `ucs2` (as written) or `gsm7`
 //! (transliterated by [`langso_domain::channels::transliterate`]); the attempt records the
@@ -64,7 +65,7 @@ impl Adapter for Sms {
         else {
             return Outcome::failed("no SMS gateway secret key is set");
         };
-        let mut body = serde_json::json!({
+        let body = serde_json::json!({
             "ApiKey": settings.account,
             "SecretKey": secret,
             "Phone": message.address,
@@ -74,9 +75,6 @@ impl Adapter for Sms {
             "IsUnicode": if length.encoding == SmsEncoding::Ucs2 { "1" } else { "0" },
             "RequestId": message.idempotency_key,
         });
-        if let Some(base) = &cx.config.callback_base {
-            body["CallbackUrl"] = format!("{}/sms", base.trim_end_matches('/')).into();
-        }
         let url = format!(
             "{}/MainService.svc/json/SendMultipleMessage_V4_post_json/",
             settings.endpoint.trim_end_matches('/')

@@ -86,15 +86,16 @@ async fn template(
     let (template_id, map) = match &message.template_id {
         Some(id) => (id.clone(), None),
         None => {
-            let found = store::zns_template_for(cx.db, message.unit_id, &message.source, crate::today())
-                .await
-                .map_err(|e| Outcome::retry(e.to_string()))?
-                .ok_or_else(|| {
-                    Outcome::failed(format!(
-                        "no ZNS template for {} messages is set up for this unit or above",
-                        message.source
-                    ))
-                })?;
+            let found =
+                store::zns_template_for(cx.db, message.unit_id, &message.source, crate::today())
+                    .await
+                    .map_err(|e| Outcome::retry(e.to_string()))?
+                    .ok_or_else(|| {
+                        Outcome::failed(format!(
+                            "no ZNS template for {} messages is set up for this unit or above",
+                            message.source
+                        ))
+                    })?;
             (found.template_id, Some(found.params))
         }
     };
@@ -149,7 +150,10 @@ async fn post(
     token: &str,
     body: &serde_json::Value,
 ) -> Answer {
-    let url = format!("{}/message/template", settings.endpoint.trim_end_matches('/'));
+    let url = format!(
+        "{}/message/template",
+        settings.endpoint.trim_end_matches('/')
+    );
     let response = match cx
         .http
         .post(&url)

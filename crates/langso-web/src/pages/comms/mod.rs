@@ -4,6 +4,8 @@
 //! ([`webhooks`]).
 
 mod announcements;
+// h17a: channel settings and ZNS templates
+mod channels;
 mod groups;
 mod webhooks;
 
@@ -16,6 +18,7 @@ pub(super) fn routes() -> Routes {
     groups::routes()
         .merge(announcements::routes())
         .merge(webhooks::routes())
+        .merge(channels::routes())
 }
 
 /// `?unit=` on a list page.
