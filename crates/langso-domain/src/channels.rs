@@ -150,10 +150,8 @@ pub fn phone_84(text: &str) -> Option<String> {
         rest
     } else if plus {
         return None;
-    } else if let Some(rest) = digits.strip_prefix('0') {
-        rest
     } else {
-        return None;
+        digits.strip_prefix('0')?
     };
     let first = national.chars().next()?;
     (national.len() == 9 && matches!(first, '3' | '5' | '7' | '8' | '9'))
