@@ -126,3 +126,8 @@ audit-action-faults-service-level = Set response and repair times
 # h15b: plans and targets
 audit-action-plan-create = Entered a plan
 audit-action-plan-target = Set a plan's target
+
+# h17a: channels
+audit-action-channel-settings = Saved channel settings
+audit-action-channel-template = Saved a ZNS template
+audit-target-channel = Channel

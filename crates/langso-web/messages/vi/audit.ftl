@@ -126,3 +126,8 @@ audit-action-faults-service-level = Đặt thời hạn phản hồi và sửa c
 # h15b: plans and targets
 audit-action-plan-create = Nhập kế hoạch
 audit-action-plan-target = Đặt chỉ tiêu của kế hoạch
+
+# h17a: channels
+audit-action-channel-settings = Lưu thiết lập kênh gửi tin
+audit-action-channel-template = Lưu mẫu tin ZNS
+audit-target-channel = Kênh gửi tin
