@@ -9,11 +9,13 @@ pub mod auth;
 pub mod cache;
 // --- comms ---
 pub mod comms;
+// h17a: the one outbound HTTP client builder (rustls/ring, proxy, timeouts)
 pub mod demo;
 mod error;
 pub mod faults;
 pub mod households;
 pub mod ops;
+pub mod outbound;
 pub mod procedures;
 pub mod progress;
 pub mod units;

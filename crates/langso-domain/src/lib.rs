@@ -7,6 +7,8 @@ pub mod assets;
 pub mod auth;
 // --- comms ---
 pub mod comms;
+// h17a: channel text rules (phones, SMS segments)
+pub mod channels;
 pub mod faults;
 pub mod households;
 pub mod locale;

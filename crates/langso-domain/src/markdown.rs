@@ -319,42 +319,14 @@ pub fn zalo(unit: &str, date: &str, title: &str, body: &str, base: &str, link: &
     out
 }
 
-/// How an SMS text is encoded and how many segments it takes: GSM 7-bit when every character
-/// is in its basic table (160 a message, 153 a segment when split; `^{}\[~]|€` count two), else
-/// UCS-2 (70, or 67 a segment), as any Vietnamese with diacritics is.
+/// How an SMS text is encoded and how many segments it takes (the channel's own count,
+/// [`crate::channels::sms_length`], so that the preview and the gateway agree).
 pub fn sms_segments(text: &str) -> (SmsEncoding, usize) {
-    const GSM: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
-    const EXT: &str = "^{}\\[~]|€\u{c}";
-    let mut units = 0usize;
-    let mut gsm = true;
-    for c in text.chars() {
-        if GSM.contains(c) {
-            units += 1;
-        } else if EXT.contains(c) {
-            units += 2;
-        } else {
-            gsm = false;
-            break;
-        }
-    }
-    if gsm {
-        let n = if units <= 160 { 1 } else { units.div_ceil(153) };
-        return (SmsEncoding::Gsm7, n.max(1));
-    }
-    // UCS-2 counts UTF-16 code units (an emoji takes two).
-    let units: usize = text.chars().map(char::len_utf16).sum();
-    let n = if units <= 70 { 1 } else { units.div_ceil(67) };
-    (SmsEncoding::Ucs2, n.max(1))
+    let length = crate::channels::sms_length(text);
+    (length.encoding, length.segments)
 }
 
-/// An SMS encoding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SmsEncoding {
-    /// The GSM 03.38 7-bit alphabet.
-    Gsm7,
-    /// UCS-2 (16 bits a character).
-    Ucs2,
-}
+pub use crate::channels::SmsEncoding;
 
 #[cfg(test)]
 mod tests {

@@ -134,27 +134,7 @@ pub fn validate_email(text: &str) -> Result<String, Message> {
 /// A Vietnamese phone number in the `84…` form the SMS and ZNS providers take: written as
 /// `0912 345 678`, `+84 912…` or `84912…`; nine or ten digits after the country code.
 pub fn phone_84(text: &str) -> Result<String, Message> {
-    let trimmed = text.trim();
-    if trimmed.len() > 30
-        || !trimmed
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '+' | '(' | ')'))
-    {
-        return Err(Message::new("comms-phone-invalid", &[]));
-    }
-    let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
-    let national = if let Some(rest) = digits.strip_prefix("84").filter(|_| digits.len() >= 11) {
-        rest.to_owned()
-    } else if let Some(rest) = digits.strip_prefix('0') {
-        rest.to_owned()
-    } else {
-        return Err(Message::new("comms-phone-invalid", &[]));
-    };
-    if (9..=10).contains(&national.len()) && !national.starts_with('0') {
-        Ok(format!("84{national}"))
-    } else {
-        Err(Message::new("comms-phone-invalid", &[]))
-    }
+    crate::channels::phone_84(text).ok_or_else(|| Message::new("comms-phone-invalid", &[]))
 }
 
 /// The Vietnamese words for a work order's status, in messages sent out (the officers' pages

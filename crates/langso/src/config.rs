@@ -183,7 +183,7 @@ fn shown(name: &str, value: &str) -> String {
     {
         return "(hidden)".to_owned();
     }
-    if name.ends_with("url") {
+    if name.ends_with("url") || name.ends_with("proxy") {
         return crate::redact(value);
     }
     value.to_owned()

@@ -7,6 +7,8 @@ mod alerts;
 mod backup;
 mod bench;
 mod bench_households;
+// h17a: the delivery workers (webhooks, channels) and outbound HTTP settings
+mod channels;
 mod config;
 mod households;
 // --- dashboard ---
@@ -18,6 +20,7 @@ mod criteria;
 mod progress;
 mod qr;
 mod simulate;
+mod unit_files;
 mod user;
 
 use std::net::SocketAddr;
@@ -25,10 +28,11 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use langso_app::{AppError, Db, demo, units};
+use langso_app::{AppError, Db, demo};
 use langso_web::{AppState, Settings};
 
 use crate::progress::Bar;
+use crate::unit_files::{UnitsCommand, run_units};
 
 #[derive(Parser)]
 #[command(
@@ -194,6 +198,8 @@ struct WebOptions {
     /// Seconds the visit writer keeps today's indicator catalogue.
     #[arg(long, env = "LANGSO_CATALOGUE_CACHE_TTL", default_value_t = 30)]
     catalogue_cache_ttl: u64,
+    #[command(flatten)]
+    channels: channels::ChannelOptions,
 }
 
 impl WebOptions {
@@ -243,27 +249,6 @@ enum AssetsCommand {
     /// Chu kỳ báo cáo/heartbeat_seconds, Người đóng góp/contributors, Ghi chú/notes.
     Import {
         /// The XLSX or CSV file (told apart by content).
-        file: PathBuf,
-        /// Check everything and report, but write nothing.
-        #[arg(long)]
-        dry_run: bool,
-    },
-}
-
-#[derive(Subcommand)]
-enum UnitsCommand {
-    /// Import units from CSV (code,name,kind,parent_code,valid_from,valid_to,note), all or nothing.
-    Import {
-        /// The CSV file.
-        file: PathBuf,
-        /// Check everything and report, but write nothing.
-        #[arg(long)]
-        dry_run: bool,
-    },
-    /// Apply a reorganisation from a lineage CSV
-    /// (old_code,old_name,new_code,new_name,share,basis,effective[,verified]).
-    Reorganise {
-        /// The CSV file.
         file: PathBuf,
         /// Check everything and report, but write nothing.
         #[arg(long)]
@@ -326,7 +311,7 @@ async fn run() -> Result<()> {
             let settings = web.settings(false, listen);
             let scheduled = backups.start(&db, url, settings.node_id.clone());
             let checks = Some(alerts.config(url, &backups));
-            let served = serve(db, listen, settings, checks).await;
+            let served = serve(db, listen, settings, checks, &web.channels).await;
             if let Some(task) = scheduled {
                 task.abort();
             }
@@ -346,7 +331,7 @@ async fn run() -> Result<()> {
             if no_serve {
                 return Ok(());
             }
-            serve(db, listen, web.settings(true, listen), None).await
+            serve(db, listen, web.settings(true, listen), None, &web.channels).await
         }
         Command::Migrate => {
             open(cli.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)).await?;
@@ -483,6 +468,7 @@ async fn serve(
     listen: SocketAddr,
     settings: Settings,
     checks: Option<langso_app::ops::CheckConfig>,
+    channels: &channels::ChannelOptions,
 ) -> Result<()> {
     let limits = settings.connections;
     let state = AppState::new(db.clone(), settings);
@@ -490,11 +476,8 @@ async fn serve(
         alerts::start(&state, checks);
     }
     // --- comms ---
-    // The outbox worker: publishes scheduled announcements and delivers webhook messages.
-    let delivery = langso_app::comms::DeliveryWorker::start(
-        db.clone(),
-        langso_app::comms::WorkerConfig::default(),
-    );
+    // The outbox worker (scheduled announcements, webhooks) and the channel worker.
+    let delivery = channels.start(&db)?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -513,60 +496,6 @@ async fn serve(
     delivery.shutdown().await;
     db.close().await;
     Ok(())
-}
-
-async fn run_units(db: &Db, command: UnitsCommand) -> Result<()> {
-    match command {
-        UnitsCommand::Import { file, dry_run } => {
-            let input = std::fs::File::open(&file)
-                .with_context(|| format!("cannot open {}", file.display()))?;
-            let report = units::import_units_csv(db, &operator(), input, dry_run, &Bar::new())
-                .await
-                .map_err(report)?;
-            println!(
-                "{} dòng: {} đơn vị mới, {} không đổi{} / {} rows: {} created, {} unchanged{}",
-                report.rows,
-                report.created,
-                report.unchanged,
-                if dry_run {
-                    " (chạy thử, chưa ghi)"
-                } else {
-                    ""
-                },
-                report.rows,
-                report.created,
-                report.unchanged,
-                if dry_run {
-                    " (dry run, nothing written)"
-                } else {
-                    ""
-                },
-            );
-            Ok(())
-        }
-        UnitsCommand::Reorganise { file, dry_run } => {
-            let input = std::fs::File::open(&file)
-                .with_context(|| format!("cannot open {}", file.display()))?;
-            let plan = units::plan_from_lineage_csv(input).map_err(report)?;
-            let done = units::reorganise(db, &operator(), &plan, dry_run)
-                .await
-                .map_err(report)?;
-            println!(
-                "Hiệu lực {} / effective {}: đóng / closed {:?}; mở / opened {:?}; chuyển / moved {}; {}",
-                plan.effective,
-                plan.effective,
-                done.closed,
-                done.created,
-                done.moved,
-                if dry_run {
-                    "chạy thử / dry run"
-                } else {
-                    "đã ghi / written"
-                }
-            );
-            Ok(())
-        }
-    }
 }
 
 /// The operator at the command line, as the audit log records it.

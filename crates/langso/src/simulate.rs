@@ -121,7 +121,10 @@ pub async fn run(db: &Db, command: SimulateCommand) -> Result<()> {
                 .await
                 .map_err(crate::report)?;
             Sender::Http(
-                reqwest::Client::new(),
+                {
+                    langso_app::outbound::install_tls_provider();
+                    reqwest::Client::new()
+                },
                 server.trim_end_matches('/').to_owned(),
                 secret,
             )

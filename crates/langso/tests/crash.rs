@@ -57,7 +57,10 @@ async fn serve(url: &str) -> Server {
         .spawn()
         .expect("the langso binary");
     let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
+    let client = {
+        langso_app::outbound::install_tls_provider();
+        reqwest::Client::new()
+    };
     for _ in 0..400 {
         if let Ok(r) = client.get(format!("{base}/healthz")).send().await
             && r.status() == 200
@@ -132,7 +135,10 @@ async fn every_acknowledged_heartbeat_survives_kill_9() {
             acked.clone(),
         );
         clients.push(tokio::spawn(async move {
-            let client = reqwest::Client::new();
+            let client = {
+                langso_app::outbound::install_tls_provider();
+                reqwest::Client::new()
+            };
             for _ in 0..5_000 {
                 let sent = client
                     .post(format!("{base}/api/v1/telemetry"))
@@ -173,13 +179,16 @@ async fn every_acknowledged_heartbeat_survives_kill_9() {
         let want = acked[i].load(Ordering::SeqCst);
         assert!(have >= want, "{code}: {want} acknowledged, {have} stored");
     }
-    let again = reqwest::Client::new()
-        .post(format!("{}/api/v1/telemetry", restarted.base))
-        .bearer_auth(&token)
-        .json(&json!({"readings": [{"asset": cameras[0].1}]}))
-        .send()
-        .await
-        .unwrap();
+    let again = {
+        langso_app::outbound::install_tls_provider();
+        reqwest::Client::new()
+    }
+    .post(format!("{}/api/v1/telemetry", restarted.base))
+    .bearer_auth(&token)
+    .json(&json!({"readings": [{"asset": cameras[0].1}]}))
+    .send()
+    .await
+    .unwrap();
     assert_eq!(again.status(), 200);
 }
 
@@ -210,7 +219,10 @@ async fn dropped_connections_leave_nothing_locked() {
         v.await.unwrap();
     }
     // The others are answered, every one of them, and their heartbeats are stored.
-    let client = reqwest::Client::new();
+    let client = {
+        langso_app::outbound::install_tls_provider();
+        reqwest::Client::new()
+    };
     let before = stored(&test, cameras[1].0).await;
     let mut ok = 0;
     for _ in 0..200 {

@@ -180,18 +180,7 @@ pub async fn target_choices(
     ))
 }
 
-/// A phone in the `84…` form providers take ("0912 345 678", "+84912345678" → "84912345678");
-/// `None` when it is not a Vietnamese number of 9 or 10 digits after the prefix.
-pub fn phone_84(text: &str) -> Option<String> {
-    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-    let national = if let Some(rest) = digits.strip_prefix("84") {
-        rest
-    } else {
-        digits.strip_prefix('0')?
-    };
-    ((9..=10).contains(&national.len()) && !national.starts_with('0'))
-        .then(|| format!("84{national}"))
-}
+pub use langso_domain::channels::phone_84;
 
 /// THE consent check for messages to households (ZNS, SMS): the households under `root` (in
 /// `group` when given) whose representative has a phone and whose consent to be contacted

@@ -71,21 +71,30 @@ pub struct DeliveryWorker {
 }
 
 impl DeliveryWorker {
-    /// Starts the worker on the current runtime.
+    /// Starts the worker on the current runtime, with the default outbound client (system
+    /// roots, no proxy) and the configured timeout.
     pub fn start(db: Db, config: WorkerConfig) -> DeliveryWorker {
+        let outbound = crate::outbound::Outbound {
+            timeout: config.timeout,
+            ..crate::outbound::Outbound::default()
+        };
+        match outbound.client() {
+            Ok(client) => DeliveryWorker::start_with(db, config, client),
+            Err(error) => {
+                tracing::error!(%error, "delivery worker: no HTTP client");
+                let (stop, _) = watch::channel(false);
+                DeliveryWorker {
+                    stop,
+                    handle: tokio::spawn(async {}),
+                }
+            }
+        }
+    }
+
+    /// Starts the worker with the shared outbound client (see [`crate::outbound`]).
+    pub fn start_with(db: Db, config: WorkerConfig, client: reqwest::Client) -> DeliveryWorker {
         let (stop, mut stopped) = watch::channel(false);
         let handle = tokio::spawn(async move {
-            let client = match reqwest::Client::builder()
-                .timeout(config.timeout)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-            {
-                Ok(client) => client,
-                Err(error) => {
-                    tracing::error!(%error, "delivery worker: no HTTP client");
-                    return;
-                }
-            };
             loop {
                 let busy = match run_once(&db, &client, &config).await {
                     Ok(n) => n > 0,
@@ -194,7 +203,7 @@ async fn deliver(
                     Some(i64::from(response.status().as_u16())),
                     Some(format!("HTTP {}", response.status().as_u16())),
                 ),
-                Err(e) => (None, Some(e.to_string())),
+                Err(e) => (None, Some(crate::outbound::describe(&e))),
             }
         }
     };

@@ -9,6 +9,8 @@
 
 mod aim;
 mod announcements;
+// h17a: channel adapters (ZNS, SMS, e-mail) and their worker
+pub mod channels;
 mod delivery;
 mod feed;
 mod groups;

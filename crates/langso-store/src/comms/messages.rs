@@ -136,3 +136,138 @@ pub async fn message_counts_of(
         .fetch_all(e).await)?,
     )
 }
+
+// h17a: the channel worker's claim, attempts and outcomes.
+
+/// Claims the next due message for `worker` until `now_ms + lease_ms`: a queued message whose
+/// time has come, or one whose previous worker's lease ran out while sending. PostgreSQL locks
+/// it with `FOR UPDATE SKIP LOCKED` (workers on several nodes never claim the same row);
+/// SQLite claims it in one `BEGIN IMMEDIATE` transaction (the single writer).
+pub async fn claim_due_message(
+    db: &crate::Db,
+    worker: &str,
+    now_ms: i64,
+    lease_ms: i64,
+) -> StoreResult<Option<MessageRow>> {
+    const DUE: &str = "(m.status = 'queued' AND m.next_attempt_at <= $1) \
+        OR (m.status = 'sending' AND m.claimed_until < $1)";
+    let returning = message_cols!();
+    match db {
+        crate::Db::Postgres(pool) => {
+            let sql = format!(
+                "UPDATE comm_messages SET status = 'sending', claimed_by = $2, claimed_until = $3 \
+                 WHERE id IN (SELECT m.id FROM comm_messages m WHERE {DUE} \
+                 ORDER BY m.next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING {returning}"
+            );
+            Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(now_ms)
+                .bind(worker)
+                .bind(now_ms + lease_ms)
+                .fetch_optional(pool)
+                .await?)
+        }
+        crate::Db::Sqlite(pool, turns) => {
+            let _turn = crate::WriteTurn::take(turns).await?;
+            let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+            let select = format!(
+                "SELECT m.id FROM comm_messages m WHERE {DUE} ORDER BY m.next_attempt_at LIMIT 1"
+            );
+            let id: Option<(Uuid,)> = sqlx::query_as(sqlx::AssertSqlSafe(select))
+                .bind(now_ms)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some((id,)) = id else {
+                return Ok(None);
+            };
+            let sql = format!(
+                "UPDATE comm_messages SET status = 'sending', claimed_by = $2, claimed_until = $3 \
+                 WHERE id = $1 RETURNING {returning}"
+            );
+            let row: MessageRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(id)
+                .bind(worker)
+                .bind(now_ms + lease_ms)
+                .fetch_one(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(Some(row))
+        }
+    }
+}
+
+/// One attempt to hand a message to its provider.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct MessageAttemptRow {
+    /// Id.
+    pub id: Uuid,
+    /// The message.
+    pub message_id: Uuid,
+    /// When it was made.
+    pub at: OffsetDateTime,
+    /// Which worker made it.
+    pub worker: String,
+    /// `sent`, `delivered`, `retry`, `failed` or `withheld`.
+    pub outcome: String,
+    /// The provider's code (an HTTP status, a ZNS error, an eSMS CodeResult, an SMTP reply).
+    pub provider_code: Option<String>,
+    /// The provider's reason, or ours.
+    pub error: Option<String>,
+    /// How long it took.
+    pub duration_ms: i64,
+}
+
+/// What an attempt leaves the message as.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageOutcome {
+    /// QUEUED (to retry at `next_ms`), SENT, DELIVERED, FAILED or WITHHELD.
+    pub status: &'static str,
+    /// The provider's id for the message, when it accepted it.
+    pub provider_ref: Option<String>,
+    /// Not before (Unix ms), for a retry.
+    pub next_ms: i64,
+}
+
+/// Records an attempt and its outcome. Only the worker holding the claim may finish it: false
+/// when it no longer does (its lease ran out and another worker took the message over).
+pub async fn finish_message(
+    tx: &mut Tx,
+    attempt: &MessageAttemptRow,
+    outcome: &MessageOutcome,
+) -> StoreResult<bool> {
+    let sql = "INSERT INTO comm_message_attempts (id, message_id, at, worker, outcome, \
+               provider_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    on_tx!(tx, c => sqlx::query(sql).bind(attempt.id).bind(attempt.message_id).bind(attempt.at)
+        .bind(&attempt.worker).bind(&attempt.outcome).bind(&attempt.provider_code)
+        .bind(&attempt.error).bind(attempt.duration_ms).execute(&mut *c).await.map(|_| ()))?;
+    let sql = "UPDATE comm_messages SET status = $3, attempts = attempts + 1, \
+               next_attempt_at = $4, claimed_by = NULL, claimed_until = NULL, \
+               provider_ref = COALESCE($5, provider_ref), reason = $6, \
+               sent_at = CASE WHEN $3 IN ('sent', 'delivered') THEN $7 ELSE sent_at END, \
+               delivered_at = CASE WHEN $3 = 'delivered' THEN $7 ELSE delivered_at END \
+               WHERE id = $1 AND claimed_by = $2 AND status = 'sending'";
+    let n = on_tx!(tx, c => sqlx::query(sql).bind(attempt.message_id).bind(&attempt.worker)
+        .bind(outcome.status).bind(outcome.next_ms).bind(&outcome.provider_ref)
+        .bind(&attempt.error).bind(attempt.at)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// A message by id.
+pub async fn message(ex: impl Into<Exec<'_>>, id: Uuid) -> StoreResult<Option<MessageRow>> {
+    let sql = concat!(
+        "SELECT ",
+        message_cols!(),
+        " FROM comm_messages WHERE id = $1"
+    );
+    Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(id).fetch_optional(e).await)?)
+}
+
+/// The attempts of one message, oldest first.
+pub async fn message_attempts(
+    ex: impl Into<Exec<'_>>,
+    message_id: Uuid,
+) -> StoreResult<Vec<MessageAttemptRow>> {
+    let sql = "SELECT id, message_id, at, worker, outcome, provider_code, error, duration_ms \
+               FROM comm_message_attempts WHERE message_id = $1 ORDER BY id";
+    Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(message_id).fetch_all(e).await)?)
+}

@@ -4,6 +4,7 @@
 //! a scope root and only return households under it.
 
 mod announcements;
+mod channels;
 mod events;
 mod groups;
 mod messages;
@@ -15,6 +16,7 @@ mod targets;
 mod webhook_admin;
 
 pub use announcements::*;
+pub use channels::*;
 pub use events::*;
 pub use groups::*;
 pub use messages::*;

@@ -132,3 +132,7 @@ audit-action-household-consent-given = Recorded a household's consent to be cont
 audit-action-household-consent-withdrawn = Recorded a household's withdrawal of consent to be contacted
 audit-action-user-contacts = Changed the e-mail and phone for notifications
 audit-action-user-preferences = Changed how notifications are received
+# h17a: channels
+audit-action-channel-settings = Saved channel settings
+audit-action-channel-template = Saved a ZNS template
+audit-target-channel = Channel

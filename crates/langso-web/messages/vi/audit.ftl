@@ -132,3 +132,7 @@ audit-action-household-consent-given = Ghi nhận hộ đồng ý nhận liên h
 audit-action-household-consent-withdrawn = Ghi nhận hộ rút lại đồng ý nhận liên hệ
 audit-action-user-contacts = Đổi thư điện tử, số điện thoại nhận thông báo
 audit-action-user-preferences = Đổi cách nhận thông báo
+# h17a: channels
+audit-action-channel-settings = Lưu thiết lập kênh gửi tin
+audit-action-channel-template = Lưu mẫu tin ZNS
+audit-target-channel = Kênh gửi tin

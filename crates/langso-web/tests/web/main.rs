@@ -59,3 +59,5 @@ mod telemetry_limits;
 mod units_api;
 mod walk;
 mod webhook_pages;
+// h17a: channel settings
+mod channel_pages;

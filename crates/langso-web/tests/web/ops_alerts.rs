@@ -73,7 +73,11 @@ async fn a_full_disk_opens_one_alert_and_resolves_when_the_threshold_is_not_reac
     assert_eq!(mails.len(), 1, "{mails:?}");
     assert_eq!(mails[0].address, "quantri@langso.test");
     assert_eq!(mails[0].channel, "email");
-    assert!(mails[0].subject.contains("Ổ đĩa sắp đầy"), "{}", mails[0].subject);
+    assert!(
+        mails[0].subject.contains("Ổ đĩa sắp đầy"),
+        "{}",
+        mails[0].subject
+    );
     assert!(found[0].resolved_at.is_none());
     assert!(found[0].last_seen_at >= found[0].opened_at);
     assert_eq!(found[0].subject, dir.path().display().to_string());

@@ -61,6 +61,7 @@ impl TestApp {
                 let _ = stopped.await;
             },
         ));
+        langso_app::outbound::install_tls_provider();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()

@@ -109,7 +109,10 @@ async fn an_administrator_adds_watches_and_switches_off_a_webhook() {
     .unwrap();
     let sent = comms::run_once(
         app.db(),
-        &reqwest::Client::new(),
+        &{
+            langso_app::outbound::install_tls_provider();
+            reqwest::Client::new()
+        },
         &WorkerConfig {
             worker_id: "page-test".into(),
             ..Default::default()

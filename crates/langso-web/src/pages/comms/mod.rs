@@ -6,6 +6,8 @@
 
 mod announcements;
 mod compose;
+
+mod channels;
 mod groups;
 mod radio;
 mod webhooks;
@@ -21,6 +23,7 @@ pub(super) fn routes() -> Routes {
         .merge(compose::routes())
         .merge(radio::routes())
         .merge(webhooks::routes())
+        .merge(channels::routes())
 }
 
 /// `?unit=` on a list page.
