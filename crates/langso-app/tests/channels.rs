@@ -5,193 +5,23 @@
 //! LANGSO_TEST_DATABASE_URL is set.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use langso_app::comms::channels::{ChannelConfig, ChannelSecrets, run_channels_once};
-use langso_app::outbound::Outbound;
-use langso_app::progress::NoProgress;
-use langso_app::{Db, demo, today};
-use langso_store::comms::{self as store, ChannelSettingsRow, MessageRow, ZnsTemplateRow, millis};
-use langso_store::testing::TestDb;
+use langso_app::today;
+use langso_store::comms::{self as store, MessageRow, ZnsTemplateRow, millis};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-async fn unit(db: &Db, code: &str) -> Uuid {
-    langso_app::units::by_code(db, code, today())
-        .await
-        .unwrap()
-        .id
-}
+#[path = "support/providers.rs"]
+mod providers;
 
-async fn demo_db() -> TestDb {
-    let test = TestDb::new().await.unwrap();
-    demo::build_small(&test.db, &NoProgress).await.unwrap();
-    test
-}
-
-fn settings(unit_id: Uuid, channel: &str, endpoint: &str, options: Value) -> ChannelSettingsRow {
-    ChannelSettingsRow {
-        unit_id,
-        channel: channel.to_owned(),
-        enabled: true,
-        endpoint: endpoint.to_owned(),
-        account: String::new(),
-        sender: String::new(),
-        options: options.to_string(),
-        secret: None,
-        access_token: None,
-        refresh_token: None,
-        token_expires_at: None,
-        updated_at: OffsetDateTime::now_utc(),
-    }
-}
-
-async fn save(db: &Db, row: &ChannelSettingsRow) {
-    let mut tx = db.begin().await.unwrap();
-    store::save_channel_settings(&mut tx, row).await.unwrap();
-    tx.commit().await.unwrap();
-}
-
-/// A message as the contract says enqueuers write it.
-fn message(unit_id: Uuid, channel: &str, address: &str, body: &str) -> MessageRow {
-    MessageRow {
-        id: Uuid::now_v7(),
-        unit_id,
-        source: "announcement".into(),
-        source_id: Some(Uuid::now_v7()),
-        channel: channel.into(),
-        recipient_kind: "household".into(),
-        recipient_id: Some(Uuid::now_v7()),
-        recipient_label: "Hộ Nguyễn Văn A".into(),
-        address: address.into(),
-        subject: "Lịch cắt điện".into(),
-        body: body.into(),
-        html: None,
-        template_id: None,
-        template_data: None,
-        idempotency_key: Uuid::now_v7().to_string(),
-        status: store::QUEUED.into(),
-        provider_ref: None,
-        reason: None,
-        attempts: 0,
-        next_attempt_at: millis(OffsetDateTime::now_utc()),
-        claimed_by: None,
-        claimed_until: None,
-        sent_at: None,
-        delivered_at: None,
-        created_at: OffsetDateTime::now_utc(),
-    }
-}
-
-async fn enqueue(db: &Db, rows: &[MessageRow]) {
-    let mut tx = db.begin().await.unwrap();
-    for row in rows {
-        store::insert_message(&mut tx, row).await.unwrap();
-    }
-    tx.commit().await.unwrap();
-}
-
-fn config() -> ChannelConfig {
-    ChannelConfig {
-        worker_id: "test-worker".into(),
-        poll: Duration::from_millis(10),
-        lease: Duration::from_secs(60),
-        batch: 10,
-        backoff_unit: Duration::from_millis(1),
-        smtp_timeout: Duration::from_secs(10),
-        secrets: ChannelSecrets::default(),
-    }
-}
-
-/// Runs the worker until every message given is neither queued nor sending; returns them.
-async fn settle(db: &Db, config: &ChannelConfig, ids: &[Uuid]) -> Vec<MessageRow> {
-    let http = Outbound::default().client().unwrap();
-    for _ in 0..2000 {
-        run_channels_once(db, &http, config).await.unwrap();
-        let mut rows = Vec::new();
-        for id in ids {
-            rows.push(store::message(db, *id).await.unwrap().unwrap());
-        }
-        if rows
-            .iter()
-            .all(|r| r.status != store::QUEUED && r.status != store::SENDING)
-        {
-            return rows;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    panic!("the messages did not settle");
-}
-
-async fn serve(app: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    base
-}
-
-// --- Zalo ZNS ---
-
-/// Zalo as documented: one live access token and one single-use refresh token.
-#[derive(Default)]
-struct Zalo {
-    access: String,
-    refresh: String,
-    refreshes: usize,
-    sent: Vec<Value>,
-}
-
-type SharedZalo = Arc<Mutex<Zalo>>;
-
-async fn zalo_token(
-    State(zalo): State<SharedZalo>,
-    headers: HeaderMap,
-    axum::Form(form): axum::Form<BTreeMap<String, String>>,
-) -> Json<Value> {
-    let mut z = zalo.lock().unwrap();
-    let secret_ok = headers.get("secret_key").and_then(|v| v.to_str().ok()) == Some("app-secret");
-    if !secret_ok
-        || form.get("app_id").map(String::as_str) != Some("4321")
-        || form.get("grant_type").map(String::as_str) != Some("refresh_token")
-        || form.get("refresh_token") != Some(&z.refresh)
-    {
-        return Json(
-            json!({"error": -14014, "error_name": "Invalid refresh token",
-            "error_description": "Refresh token is invalid"}),
-        );
-    }
-    z.refreshes += 1;
-    z.access = format!("at-{}", z.refreshes);
-    z.refresh = format!("rt-{}", z.refreshes);
-    Json(json!({"access_token": z.access, "refresh_token": z.refresh, "expires_in": "90000"}))
-}
-
-async fn zalo_send(
-    State(zalo): State<SharedZalo>,
-    headers: HeaderMap,
-    Json(body): Json<Value>,
-) -> Json<Value> {
-    let mut z = zalo.lock().unwrap();
-    if headers.get("access_token").and_then(|v| v.to_str().ok()) != Some(z.access.as_str()) {
-        return Json(json!({"error": -124, "message": "Access token is invalid"}));
-    }
-    let phone = body["phone"].as_str().unwrap_or("");
-    if phone.len() != 11 || !phone.starts_with("84") {
-        return Json(json!({"error": -108, "message": "Phone number invalid"}));
-    }
-    z.sent.push(body);
-    Json(
-        json!({"error": 0, "message": "Success", "data": {"msg_id": format!("zmsg-{}", z.sent.len()),
-        "sent_time": "1733550000000", "quota": {"dailyQuota": "500", "remainingQuota": "499"}}}),
-    )
-}
+use providers::*;
 
 #[tokio::test]
 async fn an_expired_oa_token_is_refreshed_once_and_the_zns_message_still_goes() {
@@ -421,73 +251,6 @@ async fn a_gateway_failing_five_times_then_recovering_gets_each_sms_once() {
         retries += attempts.iter().filter(|a| a.outcome == "retry").count();
     }
     assert_eq!(retries, 5);
-}
-
-// --- e-mail through a real SMTP server ---
-
-/// Debian's Python (python3-aiosmtpd is installed for it, not for a pyenv or venv Python
-/// that may come first on PATH).
-fn python() -> &'static str {
-    if std::path::Path::new("/usr/bin/python3").exists() {
-        "/usr/bin/python3"
-    } else {
-        "python3"
-    }
-}
-
-/// Debian's aiosmtpd on a free port, writing a Maildir under `dir`; killed when dropped.
-struct Smtp(std::process::Child);
-
-impl Drop for Smtp {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-async fn start_smtp(dir: &std::path::Path) -> (Smtp, u16) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = std::process::Command::new(python())
-        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
-        .args(["-c", "aiosmtpd.handlers.Mailbox"])
-        .arg(dir.join("maildir"))
-        .spawn()
-        .expect("python3 -m aiosmtpd (apt-get install python3-aiosmtpd)");
-    let smtp = Smtp(child);
-    for _ in 0..200 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
-            return (smtp, port);
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("aiosmtpd did not start");
-}
-
-/// The subject and the decoded text parts of every mail in the Maildir (Python's own parser).
-fn read_mailbox(dir: &std::path::Path) -> String {
-    let script = r#"
-import email, email.header, glob, sys
-for f in sorted(glob.glob(sys.argv[1] + '/new/*')):
-    m = email.message_from_binary_file(open(f, 'rb'))
-    print('To:', m['To'])
-    print('Subject:', str(email.header.make_header(email.header.decode_header(m['Subject']))))
-    for p in m.walk():
-        if not p.is_multipart():
-            print(p.get_content_type(), p.get_payload(decode=True).decode())
-"#;
-    let out = std::process::Command::new(python())
-        .args(["-c", script])
-        .arg(dir.join("maildir"))
-        .output()
-        .unwrap();
-    String::from_utf8(out.stdout).unwrap()
 }
 
 #[tokio::test]
