@@ -56,6 +56,7 @@ async fn settings_come_from_flags_environment_file_and_secret_files_in_that_orde
             break;
         }
     }
+    langso_app::outbound::install_tls_provider();
     let ready = reqwest::get(format!("http://127.0.0.1:{port}/readyz")).await;
     child.kill().unwrap();
     child.wait().unwrap();

@@ -291,6 +291,7 @@ async fn simulated_devices_report_and_silent_ones_raise_one_alarm_each() {
         child,
         base: format!("http://127.0.0.1:{port}"),
     };
+    langso_app::outbound::install_tls_provider();
     for _ in 0..400 {
         if reqwest::get(format!("{}/healthz", server.base))
             .await

@@ -136,3 +136,7 @@ audit-action-user-preferences = Changed how notifications are received
 audit-action-channel-settings = Saved channel settings
 audit-action-channel-template = Saved a ZNS template
 audit-target-channel = Channel
+# lead: announcements posted to Zalo groups, radio slots
+audit-action-announcement-zalo-posted = Marked an announcement posted to a Zalo group
+audit-action-radio-slot-add = Added a radio broadcast slot
+audit-action-radio-slot-remove = Removed a radio broadcast slot

@@ -136,3 +136,7 @@ audit-action-user-preferences = Đổi cách nhận thông báo
 audit-action-channel-settings = Lưu thiết lập kênh gửi tin
 audit-action-channel-template = Lưu mẫu tin ZNS
 audit-target-channel = Kênh gửi tin
+# lead: announcements posted to Zalo groups, radio slots
+audit-action-announcement-zalo-posted = Đánh dấu đã đăng thông báo lên nhóm Zalo
+audit-action-radio-slot-add = Thêm khung giờ phát thanh
+audit-action-radio-slot-remove = Bỏ khung giờ phát thanh

@@ -1256,6 +1256,27 @@ const ROUTES: &[Route] = &[
         303,
     ),
     route(
+        "GET",
+        "/channels",
+        Targeted(ManageAccounts),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/channels",
+        Targeted(ManageAccounts),
+        Body::Form,
+        303,
+    ),
+    route(
+        "POST",
+        "/channels/templates",
+        Targeted(ManageAccounts),
+        Body::Form,
+        303,
+    ),
+    route(
         "POST",
         "/api/v1/assets/import",
         Targeted(ManagePlacements),
@@ -2489,6 +2510,20 @@ impl Fixture {
                 (path.replace("{id}", &evidence.to_string()), None)
             }
             // --- webhooks page (issue 8b) ---
+            "/channels" if route.method == "GET" => (format!("{path}?unit={unit}"), None),
+            "/channels" => (
+                path,
+                Some(
+                    json!({"csrf": csrf, "unit": unit, "channel": "sms", "enabled": "on",
+                    "endpoint": "https://rest.esms.vn", "account": "api-key", "sender": "ODIEN",
+                    "options": "", "secret": "", "refresh_token": ""}),
+                ),
+            ),
+            "/channels/templates" => (
+                path,
+                Some(json!({"csrf": csrf, "unit": unit, "source": "announcement",
+                    "template_id": "301234", "params": "{\"tieu_de\": \"title\"}"})),
+            ),
             "/webhooks" if route.method == "GET" => (format!("{path}?unit={unit}"), None),
             "/webhooks" => (
                 path,

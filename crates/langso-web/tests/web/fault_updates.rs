@@ -300,8 +300,8 @@ async fn a_status_change_reaches_the_status_page_the_feed_and_the_outbox() {
     assert_eq!(
         who,
         vec![
-            ("reporter", "sms", "0912345678", "pending"),
-            ("follower", "email", "tu@example.vn", "pending"),
+            ("reporter", "sms", "0912345678", "queued"),
+            ("follower", "email", "tu@example.vn", "queued"),
         ]
     );
     let payload: Value = serde_json::from_str(&queued[0].payload).unwrap();

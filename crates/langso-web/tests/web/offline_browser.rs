@@ -53,7 +53,15 @@ async fn until(client: &Client, script: &str, what: &str) {
     panic!("timed out waiting for {what}");
 }
 
+/// The count of visits waiting on the phone, once the page has drawn it (a loaded machine may
+/// take a while to run the script).
 async fn waiting(client: &Client) -> String {
+    until(
+        client,
+        "document.getElementById('offline-waiting')",
+        "the waiting count",
+    )
+    .await;
     client
         .find(Locator::Id("offline-waiting"))
         .await

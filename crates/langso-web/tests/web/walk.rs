@@ -41,11 +41,12 @@ pub(crate) const PAGES: &[&str] = &[
     "/admin/users",
     "/admin/alerts",
     "/webhooks",
+    "/channels",
+    "/radio",
     "/audit",
     "/plans",
     "/plans?unit=09817",
     "/households/impossible",
-    // --- h18a: the village head's review of offline rounds ---
     "/households/review",
 ];
 
@@ -79,8 +80,19 @@ const HOUSEHOLD_PAGES: &[&str] = &[
 /// (those are checked by the public-page tests).
 const NOT_WALKED: &[&str] = &[
     "/login",
-    // --- h18a: the phone's copy of the round (JSON) ---
+    // The phone's copy of the round (JSON), the installable app's files, the announcer's print
+    // page (opened from an announcement, checked in `comms_aim`), the Zalo card (PNG) and the
+    // radio's public calendar and feed.
     "/round/offline",
+    "/manifest.webmanifest",
+    "/sw.js",
+    "/static/offline-round.js",
+    "/static/icon.svg",
+    "/static/announce.js",
+    "/announcements/{id}/radio-script",
+    "/announcements/{id}/zalo-card.png",
+    "/dai-truyen-thanh/{commune}/lich.ics",
+    "/dai-truyen-thanh/{commune}/lich.atom",
     "/lang/{code}",
     "/static/langso.css",
     "/static/fault-form.js",
