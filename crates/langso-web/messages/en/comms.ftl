@@ -292,3 +292,6 @@ channels-options-invalid = a JSON object of at most 20 options
 channels-too-long = at most 500 characters
 channels-template-invalid = letters and digits, at most 40
 channels-params-invalid = a JSON object whose values are title, body, link, unit, date, status or code
+# lead: reasons stored as codes by the consent ledger and the notifications
+msg-reason-consent-withdrawn = the household withdrew its consent to be contacted
+msg-reason-address-invalid = the phone number or e-mail address cannot be used

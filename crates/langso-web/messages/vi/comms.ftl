@@ -292,3 +292,6 @@ channels-options-invalid = một đối tượng JSON, tối đa 20 tùy chọn
 channels-too-long = tối đa 500 ký tự
 channels-template-invalid = chữ và số, tối đa 40 ký tự
 channels-params-invalid = một đối tượng JSON có giá trị là title, body, link, unit, date, status hoặc code
+# lead: reasons stored as codes by the consent ledger and the notifications
+msg-reason-consent-withdrawn = hộ đã rút lại đồng ý nhận tin
+msg-reason-address-invalid = số điện thoại hoặc địa chỉ thư không dùng được

@@ -85,6 +85,10 @@ impl AnnouncementPage {
                 .chrome
                 .tk("msg-reason", r.trim_start_matches(OWN_REASON))
                 .to_owned(),
+            // Withheld by the consent ledger or the notifications, which store their own codes.
+            Some(r) if r == langso_app::households::WITHDRAWN_REASON || r == "address-invalid" => {
+                self.chrome.tk("msg-reason", r).to_owned()
+            }
             Some(r) => r.to_owned(),
             None => String::new(),
         }
