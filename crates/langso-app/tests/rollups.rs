@@ -10,7 +10,11 @@ use std::collections::BTreeMap;
 use langso_app::households::{HouseholdInput, VisitInput};
 use langso_app::progress::NoProgress;
 use langso_app::{Actor, Db, dashboard, demo, today};
-use langso_store::households::{counters_under, rolled_up, rollups_ready_for};
+use langso_store::households::{
+    counters_under, monthly_moves_under, rolled_monthly_moves, rolled_up, rolled_villages,
+    rollups_ready_for,
+};
+use langso_store::units::villages_under;
 use time::Duration;
 use uuid::Uuid;
 
@@ -37,6 +41,22 @@ async fn assert_exact(db: &Db, units: &[Uuid]) {
         let rolled = nonzero(rolled_up(db, *unit).await.unwrap());
         assert!(!summed.is_empty(), "{unit}: no counters at all");
         assert_eq!(rolled, summed, "{unit}");
+        // The monthly moves and the villages counted, rolled up the same way.
+        let moves = |rows: Vec<(String, String, i64)>| -> Vec<(String, String, i64)> {
+            rows.into_iter().filter(|(_, _, v)| *v != 0).collect()
+        };
+        let summed = moves(
+            monthly_moves_under(db, *unit, today(), "2000-01")
+                .await
+                .unwrap(),
+        );
+        let rolled = moves(rolled_monthly_moves(db, *unit, "2000-01").await.unwrap());
+        assert_eq!(rolled, summed, "{unit}: monthly moves");
+        assert_eq!(
+            rolled_villages(db, *unit).await.unwrap(),
+            villages_under(db, *unit, today()).await.unwrap(),
+            "{unit}: villages"
+        );
     }
 }
 

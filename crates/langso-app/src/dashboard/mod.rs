@@ -350,7 +350,7 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
         }
     }
     langso_domain::locale::sort_by_name(&mut flagged, |f| f.name.as_str());
-    let (trend_months, monthly) = trend::monthly_values(db, unit, date, &counters).await?;
+    let (trend_months, monthly) = trend::monthly_values(db, unit, date, &counters, rolled).await?;
     let path_ids: Vec<Uuid> = path_units.iter().map(|u| u.id).collect();
     let targets = trend::targets(db, unit, &path_ids, date).await?;
     let indicators = crate::households::catalogue(db, date.min(crate::today()))

@@ -14,6 +14,7 @@ use langso_store::criteria as criteria_store;
 use langso_store::households as counter_store;
 use langso_store::units as unit_store;
 use time::Date;
+use uuid::Uuid;
 
 use super::trend::{self, figure};
 use super::{ChildFigures, Figures, Share, rollups};
@@ -48,21 +49,22 @@ pub async fn national(db: &Db, actor: &Actor, date: Date) -> AppResult<National>
     let mut series: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     let mut trend_months = trend::trend_months(date);
     let mut provinces = Vec::with_capacity(roots.len());
+    // Each province's reads are independent: run them side by side on the pool (34 provinces
+    // one after another cost 34 round trips per read).
+    let mut reads = tokio::task::JoinSet::new();
     for root in roots {
-        let counters = async {
-            if rolled {
-                counter_store::rolled_up(db, root.id).await
-            } else {
-                counter_store::counters_under(db, root.id, date).await
-            }
-        };
-        let (counters, villages, recognition) = tokio::try_join!(
-            counters,
-            unit_store::villages_under(db, root.id, date),
-            criteria_store::recognition_under(db, root.id, date),
-        )?;
-        let counters: BTreeMap<String, i64> = counters.into_iter().collect();
-        let (months, monthly) = trend::monthly_values(db, root.id, date, &counters).await?;
+        let db = db.clone();
+        reads.spawn(async move {
+            let read = province(&db, root.id, date, rolled).await;
+            (root, read)
+        });
+    }
+    let mut read = Vec::with_capacity(reads.len());
+    while let Some(done) = reads.join_next().await {
+        let (root, figures) = done.map_err(|e| AppError::Internal(e.to_string()))?;
+        read.push((root, figures?));
+    }
+    for (root, (counters, villages, recognised, (months, monthly))) in read {
         trend_months = months;
         for (key, values) in monthly {
             let sum = series.entry(key).or_insert_with(|| vec![0; values.len()]);
@@ -70,10 +72,6 @@ pub async fn national(db: &Db, actor: &Actor, date: Date) -> AppResult<National>
                 *s += v;
             }
         }
-        let recognised = recognition
-            .iter()
-            .filter(|(_, s)| RecognitionStep::parse(s) == Some(RecognitionStep::Recognised))
-            .count() as i64;
         let get = |key: &str| counters.get(key).copied().unwrap_or(0);
         provinces.push(ChildFigures {
             unit_id: root.id,
@@ -148,4 +146,41 @@ pub async fn national(db: &Db, actor: &Actor, date: Date) -> AppResult<National>
         provinces,
         indicators,
     })
+}
+
+/// One province's reads: its counters, villages, recognised villages and monthly trend.
+type ProvinceRead = (
+    BTreeMap<String, i64>,
+    i64,
+    i64,
+    (Vec<String>, BTreeMap<String, Vec<i64>>),
+);
+
+async fn province(db: &Db, root: Uuid, date: Date, rolled: bool) -> AppResult<ProvinceRead> {
+    let counters = async {
+        if rolled {
+            counter_store::rolled_up(db, root).await
+        } else {
+            counter_store::counters_under(db, root, date).await
+        }
+    };
+    let villages = async {
+        if rolled {
+            counter_store::rolled_villages(db, root).await
+        } else {
+            unit_store::villages_under(db, root, date).await
+        }
+    };
+    let (counters, villages, recognition) = tokio::try_join!(
+        counters,
+        villages,
+        criteria_store::recognition_under(db, root, date),
+    )?;
+    let counters: BTreeMap<String, i64> = counters.into_iter().collect();
+    let monthly = trend::monthly_values(db, root, date, &counters, rolled).await?;
+    let recognised = recognition
+        .iter()
+        .filter(|(_, s)| RecognitionStep::parse(s) == Some(RecognitionStep::Recognised))
+        .count() as i64;
+    Ok((counters, villages, recognised, monthly))
 }

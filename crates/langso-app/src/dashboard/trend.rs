@@ -126,10 +126,15 @@ pub async fn monthly_values(
     unit: Uuid,
     date: Date,
     current: &BTreeMap<String, i64>,
+    rolled: bool,
 ) -> AppResult<(Vec<String>, BTreeMap<String, Vec<i64>>)> {
     let months = trend_months(date);
     let first = months.first().cloned().unwrap_or_else(|| month_of(date));
-    let moves = counter_store::monthly_moves_under(db, unit, date, &first).await?;
+    let moves = if rolled {
+        counter_store::rolled_monthly_moves(db, unit, &first).await?
+    } else {
+        counter_store::monthly_moves_under(db, unit, date, &first).await?
+    };
     let mut values: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for (key, now) in current
         .iter()

@@ -272,14 +272,26 @@ pub async fn own_counters_under(
     root: Uuid,
     date: Date,
 ) -> StoreResult<Vec<(Uuid, String, i64)>> {
-    let sql = concat!(
-        "SELECT k.unit_id, k.key, k.value FROM unit_counters k JOIN unit_closure c \
-         ON c.descendant_id = k.unit_id WHERE c.ancestor_id = $1 AND ",
-        covers!("c", "$2"),
-        " \
-         AND k.key NOT LIKE 'month:%' AND k.key NOT LIKE 'visits:%'"
-    );
-    Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(root).bind(date).fetch_all(e).await)?)
+    let ex = ex.into();
+    // PostgreSQL looks the descendants up one by one in the counters' key when handed them as
+    // an array (3 ms for a province's 2,000 villages); as a join it hashes them and scans
+    // every village of the nation. SQLite's nested loop does the former with the join.
+    let sql = if ex.is_postgres() {
+        concat!(
+            "SELECT k.unit_id, k.key, k.value FROM unit_counters k WHERE k.unit_id = ANY(ARRAY(",
+            "SELECT c.descendant_id FROM unit_closure c WHERE c.ancestor_id = $1 AND ",
+            covers!("c", "$2"),
+            ")) AND k.key NOT LIKE 'month:%' AND k.key NOT LIKE 'visits:%'"
+        )
+    } else {
+        concat!(
+            "SELECT k.unit_id, k.key, k.value FROM unit_counters k JOIN unit_closure c \
+             ON c.descendant_id = k.unit_id WHERE c.ancestor_id = $1 AND ",
+            covers!("c", "$2"),
+            " AND k.key NOT LIKE 'month:%' AND k.key NOT LIKE 'visits:%'"
+        )
+    };
+    Ok(on_exec!(ex, e => sqlx::query_as(sql).bind(root).bind(date).fetch_all(e).await)?)
 }
 
 /// Active QR placements per unit at or under `root` on `date`; `None` when no placement was

@@ -44,6 +44,27 @@ pub async fn add_monthly(
     let sql = "INSERT INTO unit_month_counters (unit_id, month, key, value) VALUES ($1, $2, $3, $4) \
                ON CONFLICT (unit_id, month, key) DO UPDATE SET value = unit_month_counters.value + excluded.value";
     on_tx!(tx, c => sqlx::query(sql).bind(unit).bind(month).bind(key).bind(delta).execute(&mut *c).await.map(|_| ()))?;
+    roll_up_monthly(tx, unit, month, key, delta).await
+}
+
+/// Adds a village's monthly move to every unit strictly above it in the tree the roll-ups
+/// follow (`unit_month_rollups`); nothing while they are stale (the rebuild sums them again).
+async fn roll_up_monthly(
+    tx: &mut Tx,
+    unit: Uuid,
+    month: &str,
+    key: &str,
+    delta: i64,
+) -> StoreResult<()> {
+    let sql = concat!(
+        "INSERT INTO unit_month_rollups (unit_id, month, key, value) ",
+        "SELECT c.ancestor_id, $2, $3, $4 FROM unit_closure c JOIN rollup_state s ON s.id = 1 ",
+        "WHERE c.descendant_id = $1 AND c.ancestor_id <> c.descendant_id ",
+        "AND s.tree_on IS NOT NULL AND ",
+        covers!("c", "s.tree_on"),
+        " ON CONFLICT (unit_id, month, key) DO UPDATE SET value = unit_month_rollups.value + excluded.value"
+    );
+    on_tx!(tx, c => sqlx::query(sql).bind(unit).bind(month).bind(key).bind(delta).execute(&mut *c).await.map(|_| ()))?;
     Ok(())
 }
 
@@ -84,7 +105,26 @@ pub async fn add_counters_by_month(
             q.build().execute(&mut *c).await.map(|_| ())
         })?;
     }
+    for ((unit, key, month), delta) in rows {
+        roll_up_monthly(tx, *unit, month, key, *delta).await?;
+    }
     Ok(())
+}
+
+/// The monthly moves under `unit` in the months after `after`, summed by month and key, from
+/// the roll-ups (call [`super::rollups_ready_for`] first): the unit's own moves and those
+/// rolled up from below, a few hundred rows for the nation's largest province.
+pub async fn rolled_monthly_moves(
+    ex: impl Into<Exec<'_>>,
+    unit: Uuid,
+    after: &str,
+) -> StoreResult<Vec<(String, String, i64)>> {
+    let sql = "SELECT month, key, CAST(SUM(value) AS BIGINT) FROM ( \
+                 SELECT month, key, value FROM unit_month_rollups WHERE unit_id = $1 AND month > $2 \
+                 UNION ALL \
+                 SELECT month, key, value FROM unit_month_counters WHERE unit_id = $1 AND month > $2 \
+               ) moves GROUP BY month, key ORDER BY month, key";
+    Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(unit).bind(after).fetch_all(e).await)?)
 }
 
 /// The monthly moves of every village under `root` (tree of `date`) in the months after

@@ -81,6 +81,27 @@ pub async fn rebuild_rollups(tx: &mut Tx, today: Date) -> StoreResult<()> {
         " GROUP BY c.ancestor_id, k.key"
     );
     on_tx!(tx, c => sqlx::query(sql).bind(today).execute(&mut *c).await.map(|_| ()))?;
+    // Villages (thôn, tổ dân phố) under each unit: the nation's dashboard reads them per
+    // province without counting 63,600 units. Kept apart from the counters (`tree:` keys).
+    let sql = concat!(
+        "INSERT INTO unit_rollups (unit_id, key, value) ",
+        "SELECT c.ancestor_id, 'tree:villages', CAST(COUNT(*) AS BIGINT) FROM unit_closure c ",
+        "JOIN units u ON u.id = c.descendant_id WHERE ",
+        covers!("c", "$1"),
+        " AND ",
+        covers!("u", "$1"),
+        " AND u.kind IN ('village', 'street_group') GROUP BY c.ancestor_id"
+    );
+    on_tx!(tx, c => sqlx::query(sql).bind(today).execute(&mut *c).await.map(|_| ()))?;
+    on_tx!(tx, c => sqlx::query("DELETE FROM unit_month_rollups").execute(&mut *c).await.map(|_| ()))?;
+    let sql = concat!(
+        "INSERT INTO unit_month_rollups (unit_id, month, key, value) ",
+        "SELECT c.ancestor_id, k.month, k.key, CAST(SUM(k.value) AS BIGINT) FROM unit_month_counters k ",
+        "JOIN unit_closure c ON c.descendant_id = k.unit_id WHERE c.ancestor_id <> c.descendant_id AND ",
+        covers!("c", "$1"),
+        " GROUP BY c.ancestor_id, k.month, k.key"
+    );
+    on_tx!(tx, c => sqlx::query(sql).bind(today).execute(&mut *c).await.map(|_| ()))?;
     // The days the tree changes: a closure row starts, or the day after one ends.
     let starts: Vec<(Date,)> = on_tx!(tx, c => sqlx::query_as(
         "SELECT DISTINCT valid_from FROM unit_closure").fetch_all(&mut *c).await)?;
@@ -106,8 +127,18 @@ pub async fn rebuild_rollups(tx: &mut Tx, today: Date) -> StoreResult<()> {
 
 /// A unit's roll-ups: its counters summed over its subtree (call [`rollups_ready_for`] first).
 pub async fn rolled_up(ex: impl Into<Exec<'_>>, unit: Uuid) -> StoreResult<Vec<(String, i64)>> {
-    let sql = "SELECT key, value FROM unit_rollups WHERE unit_id = $1 ORDER BY key";
+    let sql = "SELECT key, value FROM unit_rollups WHERE unit_id = $1 AND key NOT LIKE 'tree:%' \
+               ORDER BY key";
     Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(unit).fetch_all(e).await)?)
+}
+
+/// Thôn and tổ dân phố at or under `unit` in the roll-ups' tree (call [`rollups_ready_for`]
+/// first); the same as `units::villages_under` on a day the roll-ups hold for.
+pub async fn rolled_villages(ex: impl Into<Exec<'_>>, unit: Uuid) -> StoreResult<i64> {
+    let sql = "SELECT value FROM unit_rollups WHERE unit_id = $1 AND key = 'tree:villages'";
+    let n: Option<i64> =
+        on_exec!(ex.into(), e => sqlx::query_scalar(sql).bind(unit).fetch_optional(e).await)?;
+    Ok(n.unwrap_or(0))
 }
 
 /// `households` and `visited` of each child of `parent` on `date` from the roll-ups (call
