@@ -11,3 +11,7 @@ CREATE TABLE unit_month_rollups (
     value BIGINT NOT NULL,
     PRIMARY KEY (unit_id, month, key)
 );
+
+-- The roll-ups are summed again (with the new table and the villages counted) on the next
+-- dashboard read.
+UPDATE rollup_state SET tree_on = NULL WHERE id = 1;
