@@ -8,13 +8,13 @@ use langso_domain::criteria::{
 };
 use langso_domain::units::{Unit, UnitKind};
 use langso_store::criteria as store;
-use langso_store::units as unit_store;
+use langso_store::units::{self as unit_store, TreeNode};
 use time::Date;
 use uuid::Uuid;
 
 use super::sets::{CriteriaSet, province_of, set_for};
 use crate::auth::Actor;
-use crate::units::UnitLabel;
+use crate::units::{Labels, UnitLabel};
 use crate::{AppError, AppResult, Db};
 
 /// One village judged against the set in force.
@@ -63,6 +63,19 @@ pub async fn evaluate_under(
     judge(db, unit, date, set.as_ref()).await
 }
 
+/// [`evaluate_under`] over a tree the caller has read already (`unit_store::subtree` of depth
+/// 6 and its labels): the dashboard reads a province's 2,000 villages once, not twice.
+pub(crate) async fn evaluate_tree(
+    db: &Db,
+    unit: Uuid,
+    date: Date,
+    tree: &[TreeNode],
+    labels: &Labels,
+) -> AppResult<Vec<VillageEvaluation>> {
+    let set = set_for(db, province_of(db, unit, date).await?, date).await?;
+    judge_tree(db, unit, date, set.as_ref(), tree, labels).await
+}
+
 /// One village, judged now.
 pub async fn evaluate_village(
     db: &Db,
@@ -83,6 +96,21 @@ pub(crate) async fn judge(
     date: Date,
     set: Option<&CriteriaSet>,
 ) -> AppResult<Vec<VillageEvaluation>> {
+    let (tree, labels) = tokio::try_join!(
+        async { Ok(unit_store::subtree(db, root, date, 6).await?) },
+        crate::units::labels_under(db, root, date, 6),
+    )?;
+    judge_tree(db, root, date, set, &tree, &labels).await
+}
+
+async fn judge_tree(
+    db: &Db,
+    root: Uuid,
+    date: Date,
+    set: Option<&CriteriaSet>,
+    tree: &[TreeNode],
+    labels: &Labels,
+) -> AppResult<Vec<VillageEvaluation>> {
     // The reads are independent: run them side by side on the pool (a province reads about
     // 2,000 villages in each).
     let evidence = async {
@@ -91,25 +119,23 @@ pub(crate) async fn judge(
             None => Ok(Vec::new()),
         }
     };
-    let (tree, own_counters, placements, teams_exist, approved, recognition) = tokio::try_join!(
-        unit_store::subtree(db, root, date, 6),
+    let (own_counters, placements, teams_exist, approved, recognition) = tokio::try_join!(
         store::own_counters_under(db, root, date),
         store::placements_per_unit(db, root, date),
         langso_store::teams::any_team(db),
         evidence,
         store::recognition_under(db, root, date),
     )?;
-    let villages: Vec<Unit> = tree
-        .into_iter()
-        .map(|n| n.unit)
-        .filter(is_eligible)
+    let villages: Vec<&Unit> = tree
+        .iter()
+        .map(|n| &n.unit)
+        .filter(|u| is_eligible(u))
         .collect();
     if villages.is_empty() {
         return Ok(Vec::new());
     }
     // Four "Thôn Hòa Bình" under Xã Ô Diên: each named with its former commune. A village
     // judged alone is labelled among its siblings all the same.
-    let labels = crate::units::labels_under(db, root, date, 6).await?;
     let own = match villages.as_slice() {
         [only] if only.id == root => crate::units::label_among_siblings(db, root, date).await?,
         _ => None,
@@ -146,7 +172,7 @@ pub(crate) async fn judge(
             .unwrap_or_else(|| labels.label_or(village.id, &village.name));
         out.push(VillageEvaluation {
             unit_id: village.id,
-            code: village.code,
+            code: village.code.clone(),
             name: label.to_string(),
             label,
             latitude: village.latitude,

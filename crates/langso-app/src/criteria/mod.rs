@@ -10,6 +10,7 @@ mod evidence;
 mod recognition;
 mod sets;
 
+pub(crate) use evaluate::evaluate_tree;
 pub use evaluate::{VillageEvaluation, evaluate_under, evaluate_village, is_eligible};
 pub use evidence::{MAX_EVIDENCE, approve_evidence, evidence_file, evidence_of, upload_evidence};
 pub use langso_store::criteria::{EvidenceRow, RecognitionRow};

@@ -54,7 +54,6 @@ use uuid::Uuid;
 use crate::auth::{Actor, policy};
 use crate::units::{UnitLabel, tell_apart};
 use crate::{AppError, AppResult, Db};
-use langso_domain::units::UnitKind;
 
 /// The headline figures (DOMAIN.md, "The reference case").
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
@@ -241,13 +240,14 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
     let (path, counters, tree, recognition, coverage, qr, labels) = tokio::try_join!(
         unit_store::ancestors(db, unit, date),
         counters,
-        unit_store::outline(db, unit, date, 6),
+        unit_store::subtree(db, unit, date, 6),
         criteria_store::recognition_under(db, unit, date),
         coverage,
         langso_store::procedures::procedures_with_qr(db, unit, date),
-        unit_store::label_rows_under(db, unit, date, 1),
+        unit_store::label_rows_under(db, unit, date, 6),
     )?;
-    // Children with the same name (four "Thôn Hòa Bình" under Xã Ô Diên) told apart.
+    // Units with the same name under one parent (four "Thôn Hòa Bình" under Xã Ô Diên) told
+    // apart; read to the villages once, for the children here and the villages judged below.
     let labels = tell_apart(labels, |row| row.parent_id);
     let path_units = path;
     let path: Vec<String> = path_units.iter().map(|u| u.name.clone()).collect();
@@ -257,11 +257,12 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
     let mut top_of: HashMap<Uuid, Uuid> = HashMap::new();
     let mut children = Vec::new();
     for node in &tree {
+        let id = node.unit.id;
         if node.depth == 1 {
-            top_of.insert(node.id, node.id);
-            let label = labels.label_or(node.id, &node.name);
+            top_of.insert(id, id);
+            let label = labels.label_or(id, &node.unit.name);
             children.push(ChildFigures {
-                unit_id: node.id,
+                unit_id: id,
                 name: label.to_string(),
                 label,
                 households: 0,
@@ -274,7 +275,7 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
         } else if node.depth > 1
             && let Some(top) = node.parent_id.and_then(|p| top_of.get(&p).copied())
         {
-            top_of.insert(node.id, top);
+            top_of.insert(id, top);
         }
     }
     let recognised: HashMap<Uuid, bool> = recognition
@@ -292,18 +293,14 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
         .map(|(i, c)| (c.unit_id, i))
         .collect();
     let (mut villages, mut smart) = (0, 0);
-    // Thôn and tổ dân phố (`criteria::is_eligible`), from the kind's code.
-    let eligible = |kind: &str| {
-        matches!(
-            UnitKind::parse(kind),
-            Ok(UnitKind::Village | UnitKind::StreetGroup)
-        )
-    };
-    for node in tree.iter().filter(|n| eligible(&n.kind)) {
-        let is_smart = recognised.get(&node.id).copied().unwrap_or(false);
+    for node in tree
+        .iter()
+        .filter(|n| crate::criteria::is_eligible(&n.unit))
+    {
+        let is_smart = recognised.get(&node.unit.id).copied().unwrap_or(false);
         villages += 1;
         smart += i64::from(is_smart);
-        if let Some(child) = top_of.get(&node.id).and_then(|t| index.get(t)) {
+        if let Some(child) = top_of.get(&node.unit.id).and_then(|t| index.get(t)) {
             children[*child].villages += 1;
             children[*child].recognised += i64::from(is_smart);
         }
@@ -319,7 +316,7 @@ pub async fn dashboard(db: &Db, actor: &Actor, unit: Uuid, date: Date) -> AppRes
     }
     // Each village judged against the criteria in force: the map, the per-village bars
     // (criteria met differ between villages where coverage does not) and the flags.
-    let evaluations = crate::criteria::evaluate_under(db, actor, unit, date).await?;
+    let evaluations = crate::criteria::evaluate_tree(db, unit, date, &tree, &labels).await?;
     let mut flagged = Vec::new();
     for v in &evaluations {
         let (met, judged) = (criteria_met(&v.outcomes), v.outcomes.len());

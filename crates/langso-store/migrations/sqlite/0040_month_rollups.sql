@@ -12,6 +12,9 @@ CREATE TABLE unit_month_rollups (
     PRIMARY KEY (unit_id, month, key)
 );
 
+-- The provinces, read by the nation's dashboard, found without reading the nation's units.
+CREATE INDEX units_kind ON units (kind, code);
+
 -- The roll-ups are summed again (with the new table and the villages counted) on the next
 -- dashboard read.
 UPDATE rollup_state SET tree_on = NULL WHERE id = 1;
