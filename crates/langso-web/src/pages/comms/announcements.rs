@@ -78,20 +78,32 @@ impl AnnouncementPage {
         self.chrome.tk("msg-status", &m.status)
     }
 
-    /// A reason in words: ours by its key, a provider's as it sent it.
+    /// A reason in words: ours by its key and arguments, a provider's as it sent it.
     fn reason_text(&self, m: &MessageRow) -> String {
         match m.reason.as_deref() {
-            Some(r) if r.starts_with(OWN_REASON) => self
-                .chrome
-                .tk("msg-reason", r.trim_start_matches(OWN_REASON))
-                .to_owned(),
-            // Withheld by the consent ledger or the notifications, which store their own codes.
-            Some(r) if r == langso_app::households::WITHDRAWN_REASON || r == "address-invalid" => {
-                self.chrome.tk("msg-reason", r).to_owned()
-            }
-            Some(r) => r.to_owned(),
+            Some(r) => match langso_app::comms::parse_own_reason(r) {
+                Some((key, args)) => {
+                    let args: Vec<(&str, String)> =
+                        args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+                    crate::messages::render(self.chrome.lang, &format!("msg-reason-{key}"), &args)
+                }
+                // Withheld by the consent ledger or the notifications, which store their own codes.
+                None if r == langso_app::households::WITHDRAWN_REASON || r == "address-invalid" => {
+                    self.chrome.tk("msg-reason", r).to_owned()
+                }
+                None => r.to_owned(),
+            },
             None => String::new(),
         }
+    }
+
+    /// The reason is the provider's own text (shown as it came, not translated).
+    fn reason_is_provider(&self, m: &MessageRow) -> bool {
+        m.reason.as_deref().is_some_and(|r| {
+            !r.starts_with(OWN_REASON)
+                && r != langso_app::households::WITHDRAWN_REASON
+                && r != "address-invalid"
+        })
     }
 
     /// A reading's time.
