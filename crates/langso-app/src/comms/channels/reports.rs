@@ -142,10 +142,10 @@ pub async fn esms_report(db: &Db, token: &str, query: &str) -> Result<ReportAnsw
     if token.len() < 20 || token.len() > 100 {
         return Err(ReportError::NotFound);
     }
-    let report = parse_esms_query(query)?;
     let settings = store::settings_by_hook_token(db, "sms", token)
         .await?
         .ok_or(ReportError::NotFound)?;
+    let report = parse_esms_query(query)?;
     let message = store::message_for_report(
         db,
         "sms",
