@@ -298,8 +298,16 @@ msg-reason-address-invalid = the phone number or e-mail address cannot be used
 # h17d: delivery reports, the channel worker's own reasons
 channels-oa-secret = OA secret key (for delivery reports)
 channels-oa-secret-hint = Zalo signs its webhook events with this key, which is not the app's secret key. Webhook address: /hooks/zalo.
-msg-reason-no-channel = no { $channel -> [zns] Zalo ZNS [sms] SMS *[other] e-mail } channel is set up for this unit or any unit above it
-msg-reason-channel-off = the { $channel -> [zns] Zalo ZNS [sms] SMS *[other] e-mail } channel is turned off
+msg-reason-no-channel = no { $channel ->
+        [zns] Zalo ZNS
+        [sms] SMS
+       *[other] e-mail
+    } channel is set up for this unit or any unit above it
+msg-reason-channel-off = the { $channel ->
+        [zns] Zalo ZNS
+        [sms] SMS
+       *[other] e-mail
+    } channel is turned off
 msg-reason-channel-unknown = the channel is not supported
 msg-reason-template-params-invalid = the template parameters cannot be read (at most 64, each at most 2,000 characters)
 msg-reason-template-param-missing = the template's parameter { $param } needs { $needs }, which the message lacks

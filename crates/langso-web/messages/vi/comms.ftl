@@ -298,8 +298,16 @@ msg-reason-address-invalid = số điện thoại hoặc địa chỉ thư khôn
 # h17d: delivery reports, the channel worker's own reasons
 channels-oa-secret = Khóa bí mật của OA (OA Secret Key, để nhận báo cáo đã nhận tin)
 channels-oa-secret-hint = Zalo ký các sự kiện webhook bằng khóa này, khác với khóa bí mật của ứng dụng. Địa chỉ webhook: /hooks/zalo.
-msg-reason-no-channel = chưa thiết lập kênh { $channel -> [zns] Zalo ZNS [sms] SMS *[other] thư điện tử } cho đơn vị này hay đơn vị cấp trên
-msg-reason-channel-off = kênh { $channel -> [zns] Zalo ZNS [sms] SMS *[other] thư điện tử } đang tắt
+msg-reason-no-channel = chưa thiết lập kênh { $channel ->
+        [zns] Zalo ZNS
+        [sms] SMS
+       *[other] thư điện tử
+    } cho đơn vị này hay đơn vị cấp trên
+msg-reason-channel-off = kênh { $channel ->
+        [zns] Zalo ZNS
+        [sms] SMS
+       *[other] thư điện tử
+    } đang tắt
 msg-reason-channel-unknown = kênh gửi không được hỗ trợ
 msg-reason-template-params-invalid = tham số mẫu tin không đọc được (tối đa 64 tham số, mỗi tham số 2.000 ký tự)
 msg-reason-template-param-missing = tham số { $param } của mẫu tin cần { $needs }, tin nhắn không có

@@ -80,19 +80,19 @@ impl AnnouncementPage {
 
     /// A reason in words: ours by its key and arguments, a provider's as it sent it.
     fn reason_text(&self, m: &MessageRow) -> String {
-        match m.reason.as_deref() {
-            Some(r) => match langso_app::comms::parse_own_reason(r) {
-                Some((key, args)) => {
-                    let args: Vec<(&str, String)> =
-                        args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-                    crate::messages::render(self.chrome.lang, &format!("msg-reason-{key}"), &args)
-                }
-                // Withheld by the consent ledger or the notifications, which store their own codes.
-                None if r == langso_app::households::WITHDRAWN_REASON || r == "address-invalid" => {
-                    self.chrome.tk("msg-reason", r).to_owned()
-                }
-                None => r.to_owned(),
-            },
+        let reason = m.reason.as_deref();
+        if let Some((key, args)) = reason.and_then(langso_app::comms::parse_own_reason) {
+            let key = format!("msg-reason-{key}");
+            let args: Vec<(&str, String)> =
+                args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+            return crate::messages::render(self.chrome.lang, &key, &args);
+        }
+        match reason {
+            // Withheld by the consent ledger or the notifications, which store their own codes.
+            Some(r) if r == langso_app::households::WITHDRAWN_REASON || r == "address-invalid" => {
+                self.chrome.tk("msg-reason", r).to_owned()
+            }
+            Some(r) => r.to_owned(),
             None => String::new(),
         }
     }
