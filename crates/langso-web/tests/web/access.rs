@@ -503,6 +503,13 @@ const ROUTES: &[Route] = &[
         Body::Form,
         303,
     ),
+    route(
+        "POST",
+        "/admin/users/{id}/contacts",
+        Targeted(ManageAccounts),
+        Body::Form,
+        303,
+    ),
     // --- h18a: offline rounds: phones holding a copy, the village head's review ---
     route(
         "POST",
@@ -1978,6 +1985,15 @@ impl Fixture {
                 (
                     path.replace("{id}", &id.to_string()),
                     Some(json!({"csrf": csrf, "unit": unit, "decision": decision})),
+                )
+            }
+            "/admin/users/{id}/contacts" => {
+                let user = self.target_user(unit).await;
+                (
+                    path.replace("{id}", &user.to_string()),
+                    Some(
+                        json!({"csrf": csrf, "email": "can.bo@langso.test", "phone": "0912345678"}),
+                    ),
                 )
             }
             "/admin/users/{id}/password" => {
