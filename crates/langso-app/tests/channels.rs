@@ -117,7 +117,7 @@ async fn an_expired_oa_token_is_refreshed_once_and_the_zns_message_still_goes() 
             .reason
             .as_deref()
             .unwrap()
-            .contains("which the message lacks")
+            .starts_with("langso:template-param-missing?")
     );
     assert_eq!(zalo.lock().unwrap().sent.len(), 2);
 }
@@ -288,7 +288,7 @@ async fn an_email_arrives_in_a_real_smtp_mailbox_and_a_unit_without_the_channel_
     assert_eq!(rows[1].status, store::FAILED);
     assert_eq!(
         rows[1].reason.as_deref(),
-        Some("no email channel is set up for this unit or any unit above it")
+        Some("langso:no-channel?channel=email")
     );
     let mut text = String::new();
     for _ in 0..100 {
@@ -309,4 +309,56 @@ async fn an_email_arrives_in_a_real_smtp_mailbox_and_a_unit_without_the_channel_
         "{text}"
     );
     assert_eq!(text.matches("Subject:").count(), 1);
+}
+
+#[tokio::test]
+async fn an_oa_token_near_its_end_is_renewed_ahead_without_a_message_and_only_once() {
+    let zalo: SharedZalo = Arc::new(Mutex::new(Zalo {
+        access: "at-live".into(),
+        refresh: "rt-0".into(),
+        ..Zalo::default()
+    }));
+    let app = axum::Router::new()
+        .route("/v4/oa/access_token", axum::routing::post(zalo_token))
+        .with_state(zalo.clone());
+    let base = serve(app).await;
+    let test = demo_db().await;
+    let db = &test.db;
+    let (province, commune) = (unit(db, "01").await, unit(db, "09817").await);
+    // The commune's token ends in five minutes; the province's has a day left.
+    let mut oa = settings(commune, "zns", &base, json!({"oauth_url": base}));
+    oa.account = "4321".into();
+    oa.secret = Some("app-secret".into());
+    oa.access_token = Some("at-live".into());
+    oa.refresh_token = Some("rt-0".into());
+    oa.token_expires_at = Some(millis(OffsetDateTime::now_utc()) + 5 * 60_000);
+    save(db, &oa).await;
+    let mut fresh = oa.clone();
+    fresh.unit_id = province;
+    fresh.refresh_token = Some("rt-province".into());
+    fresh.token_expires_at = Some(millis(OffsetDateTime::now_utc()) + 86_400_000);
+    save(db, &fresh).await;
+    let http = langso_app::outbound::Outbound::default().client().unwrap();
+    let config = config();
+    let looked = langso_app::comms::channels::refresh_expiring_tokens(db, &http, &config)
+        .await
+        .unwrap();
+    assert_eq!(looked, 1, "only the token near its end");
+    assert_eq!(zalo.lock().unwrap().refreshes, 1);
+    let stored = store::channel_settings_of(db, commune).await.unwrap();
+    let zns = stored.iter().find(|s| s.channel == "zns").unwrap();
+    assert_eq!(zns.access_token.as_deref(), Some("at-1"));
+    assert_eq!(zns.refresh_token.as_deref(), Some("rt-1"));
+    assert!(zns.token_expires_at.unwrap() > millis(OffsetDateTime::now_utc()) + 3_600_000);
+    // The next check finds nothing to renew; the province's pair is untouched.
+    let looked = langso_app::comms::channels::refresh_expiring_tokens(db, &http, &config)
+        .await
+        .unwrap();
+    assert_eq!(looked, 0);
+    assert_eq!(zalo.lock().unwrap().refreshes, 1);
+    let province_row = store::channel_settings_of(db, province).await.unwrap();
+    assert_eq!(
+        province_row[0].refresh_token.as_deref(),
+        Some("rt-province")
+    );
 }

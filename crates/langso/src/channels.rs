@@ -45,8 +45,9 @@ pub(crate) struct Workers {
 }
 
 impl ChannelOptions {
-    /// Builds the shared client and starts both workers.
-    pub(crate) fn start(&self, db: &Db) -> Result<Workers> {
+    /// Builds the shared client and starts both workers; `public_url` is where providers send
+    /// their delivery reports (empty: none asked for).
+    pub(crate) fn start(&self, db: &Db, public_url: &str) -> Result<Workers> {
         let mut extra_roots_pem = Vec::new();
         if let Some(path) = &self.http_ca_file {
             extra_roots_pem.push(
@@ -74,6 +75,7 @@ impl ChannelOptions {
                 sms_secret_key: self.sms_secret_key.clone(),
                 smtp_password: self.smtp_password.clone(),
             },
+            public_url: public_url.to_owned(),
             ..ChannelConfig::default()
         };
         Ok(Workers {

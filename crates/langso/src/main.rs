@@ -471,13 +471,14 @@ async fn serve(
     channels: &channels::ChannelOptions,
 ) -> Result<()> {
     let limits = settings.connections;
+    let public_url = settings.public_url.clone();
     let state = AppState::new(db.clone(), settings);
     if let Some(checks) = checks {
         alerts::start(&state, checks);
     }
     // --- comms ---
     // The outbox worker (scheduled announcements, webhooks) and the channel worker.
-    let delivery = channels.start(&db)?;
+    let delivery = channels.start(&db, &public_url)?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;

@@ -37,6 +37,33 @@ pub const MAX_RECIPIENTS: i64 = 50_000;
 /// provider's own text.
 pub const OWN_REASON: &str = "langso:";
 
+/// A reason of ours as stored: `langso:` and the catalogue key's tail (after `msg-reason-`),
+/// with its arguments as a query (`langso:esms-rejected?status=4`), so each reader gets it
+/// in their language; a provider's own text is stored as it came.
+pub fn own_reason(key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let mut out = format!("{OWN_REASON}{key}");
+    if !args.is_empty() {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in args {
+            query.append_pair(name, &value.to_string());
+        }
+        out.push('?');
+        out.push_str(&query.finish());
+    }
+    out
+}
+
+/// A stored reason of ours read back: its key's tail and arguments (None: a provider's text).
+pub fn parse_own_reason(reason: &str) -> Option<(String, Vec<(String, String)>)> {
+    let rest = reason.strip_prefix(OWN_REASON)?;
+    let (key, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let args = form_urlencoded::parse(query.as_bytes())
+        .take(10)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    Some((key.to_owned(), args))
+}
+
 /// A choice in the composer's list.
 #[derive(Clone, Debug)]
 pub struct TargetChoice {

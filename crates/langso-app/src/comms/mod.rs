@@ -24,8 +24,8 @@ pub mod notify;
 pub mod preferences;
 
 pub use aim::{
-    CHANNELS, MAX_TARGETS, OWN_REASON, TargetChoice, parse_targets, phone_84, short_link,
-    target_choices,
+    CHANNELS, MAX_TARGETS, OWN_REASON, TargetChoice, own_reason, parse_own_reason, parse_targets,
+    phone_84, short_link, target_choices,
 };
 pub use announcements::{
     AnnouncementView, NewAnnouncement, announcement, create_announcement, decide,

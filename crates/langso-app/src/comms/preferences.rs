@@ -87,6 +87,38 @@ pub async fn save_contacts(
     Ok(())
 }
 
+/// The contacts of an account the actor manages, as its page shows them: the phone masked
+/// unless the actor holds the PII right (then the flag is true and the number is whole).
+pub async fn managed_contacts(
+    db: &Db,
+    actor: &Actor,
+    user: Uuid,
+) -> AppResult<(String, String, bool)> {
+    let s = settings(db, actor, user).await?;
+    let phone = if actor.pii || s.phone.is_empty() {
+        s.phone
+    } else {
+        langso_domain::auth::mask_personal(&s.phone)
+    };
+    Ok((s.email, phone, actor.pii))
+}
+
+/// Sets the contacts of an account the actor manages from its page: as [`save_contacts`],
+/// except that a manager without the PII right, who saw the phone masked, keeps it by leaving
+/// the field empty (they can replace it, not read it).
+pub async fn save_managed_contacts(
+    db: &Db,
+    actor: &Actor,
+    user: Uuid,
+    input: &ContactsInput,
+) -> AppResult<()> {
+    let mut input = input.clone();
+    if !actor.pii && input.phone.trim().is_empty() {
+        input.phone = settings(db, actor, user).await?.phone;
+    }
+    save_contacts(db, actor, user, &input).await
+}
+
 /// Sets the actor's own preferences.
 pub async fn save_preferences(db: &Db, actor: &Actor, input: &PreferencesInput) -> AppResult<()> {
     let user = actor.user_id.ok_or(AppError::Forbidden)?;

@@ -109,6 +109,8 @@ pub fn config() -> ChannelConfig {
         backoff_unit: Duration::from_millis(1),
         smtp_timeout: Duration::from_secs(10),
         secrets: ChannelSecrets::default(),
+        token_check: Duration::from_secs(60),
+        public_url: String::new(),
     }
 }
 
@@ -141,13 +143,19 @@ pub async fn serve(app: axum::Router) -> String {
 
 // --- Zalo ZNS ---
 
-/// Zalo as documented: one live access token and one single-use refresh token.
+/// Zalo as documented: one live access token and one single-use refresh token; with a
+/// `webhook`, each accepted message is followed by a signed `user_received_message` event
+/// posted there, as Zalo posts its OA webhook events.
 #[derive(Default)]
 pub struct Zalo {
     pub access: String,
     pub refresh: String,
     pub refreshes: usize,
     pub sent: Vec<Value>,
+    /// Where events go, and the OA secret key that signs them.
+    pub webhook: Option<(String, String)>,
+    /// The HTTP status of every event posted.
+    pub events: Vec<u16>,
 }
 
 pub type SharedZalo = Arc<Mutex<Zalo>>;
@@ -189,10 +197,98 @@ pub async fn zalo_send(
         return Json(json!({"error": -108, "message": "Phone number invalid"}));
     }
     z.sent.push(body);
+    let msg_id = format!("zmsg-{}", z.sent.len());
+    if let Some((url, secret)) = z.webhook.clone() {
+        let event = json!({"app_id": "4321", "event_name": "user_received_message",
+            "sender": {"id": "oa-1"}, "recipient": {"id": "user-1"},
+            "message": {"msg_id": msg_id, "delivery_time": "1733550001000"},
+            "timestamp": "1733550001000"})
+        .to_string();
+        let mac = langso_app::comms::channels::zalo_signature(
+            "4321",
+            event.as_bytes(),
+            "1733550001000",
+            &secret,
+        );
+        let zalo = zalo.clone();
+        tokio::spawn(async move {
+            let status = call_back(|c| {
+                c.post(&url)
+                    .header("X-ZEvent-Signature", format!("mac={mac}"))
+                    .header("content-type", "application/json")
+                    .body(event.clone())
+            })
+            .await;
+            zalo.lock().unwrap().events.push(status);
+        });
+    }
     Json(
-        json!({"error": 0, "message": "Success", "data": {"msg_id": format!("zmsg-{}", z.sent.len()),
+        json!({"error": 0, "message": "Success", "data": {"msg_id": msg_id,
         "sent_time": "1733550000000", "quota": {"dailyQuota": "500", "remainingQuota": "499"}}}),
     )
+}
+
+/// A provider's report call, a moment after its answer and tried again on anything but 200
+/// up to five times (eSMS documents five; Zalo retries for hours): its last status.
+pub async fn call_back(request: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder) -> u16 {
+    let client = Outbound::default().client().unwrap();
+    let mut status = 0;
+    for _ in 0..5 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        status = match request(&client).send().await {
+            Ok(r) => r.status().as_u16(),
+            Err(_) => 0,
+        };
+        if status == 200 || status == 401 || status == 404 || status == 400 {
+            break;
+        }
+    }
+    status
+}
+
+// --- eSMS.vn ---
+
+/// eSMS.vn as documented: keys checked, a repeated RequestId answered 124; each accepted
+/// message's `CallbackUrl` called by GET with SMSID, RequestId and SendStatus (4 for the
+/// phones in `reject`, else 5).
+#[derive(Default)]
+pub struct Esms {
+    pub sent: Vec<Value>,
+    pub reject: Vec<String>,
+    /// The HTTP status of every callback.
+    pub callbacks: Vec<u16>,
+}
+
+pub type SharedEsms = Arc<Mutex<Esms>>;
+
+pub async fn esms_send(State(esms): State<SharedEsms>, Json(body): Json<Value>) -> Json<Value> {
+    let mut e = esms.lock().unwrap();
+    if body["ApiKey"] != "api-key" || body["SecretKey"] != "sms-secret" {
+        return Json(json!({"CodeResult": "101", "ErrorMessage": "Sai ApiKey hoặc SecretKey"}));
+    }
+    if e.sent.iter().any(|s| s["RequestId"] == body["RequestId"]) {
+        return Json(json!({"CodeResult": "124", "ErrorMessage": "Trùng RequestId"}));
+    }
+    let smsid = format!("{}", Uuid::now_v7());
+    let rejected = e.reject.iter().any(|p| body["Phone"] == p.as_str());
+    if let Some(callback) = body["CallbackUrl"].as_str() {
+        let url = format!(
+            "{callback}?SMSID={smsid}&SendFailed={}&SendStatus={}&SendSuccess={}&TotalPrice=0.0000\
+             &TotalReceiver=1&TotalSent=1&RequestId={}&TypeId=2&telcoid=1&phonenumber={}&switchsmsid=",
+            u8::from(rejected),
+            if rejected { 4 } else { 5 },
+            u8::from(!rejected),
+            body["RequestId"].as_str().unwrap_or(""),
+            body["Phone"].as_str().unwrap_or(""),
+        );
+        let esms = esms.clone();
+        tokio::spawn(async move {
+            let status = call_back(|c| c.get(&url)).await;
+            esms.lock().unwrap().callbacks.push(status);
+        });
+    }
+    e.sent.push(body);
+    Json(json!({"CodeResult": "100", "CountRegenerate": 0, "SMSID": smsid}))
 }
 
 // --- e-mail through a real SMTP server ---

@@ -209,3 +209,20 @@ pub async fn zns_templates_of(
                WHERE unit_id = $1 ORDER BY source";
     Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(unit).fetch_all(e).await)?)
 }
+
+/// The enabled ZNS settings holding a refresh token whose access token expires before
+/// `before_ms` (or has no known expiry): what the background refresh renews ahead of time.
+pub async fn zns_tokens_expiring(
+    ex: impl Into<Exec<'_>>,
+    before_ms: i64,
+) -> StoreResult<Vec<ChannelSettingsRow>> {
+    let sql = format!(
+        "SELECT {COLS} FROM comm_channel_settings s WHERE s.channel = 'zns' AND s.enabled \
+         AND s.refresh_token IS NOT NULL AND s.refresh_token <> '' \
+         AND (s.token_expires_at IS NULL OR s.token_expires_at < $1) ORDER BY s.unit_id LIMIT 100"
+    );
+    Ok(
+        on_exec!(ex.into(), e => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(before_ms)
+        .fetch_all(e).await)?,
+    )
+}

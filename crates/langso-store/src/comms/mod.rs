@@ -12,6 +12,7 @@ mod notifications;
 mod notify;
 mod outbox;
 mod radio;
+mod reports;
 mod targets;
 mod webhook_admin;
 
@@ -24,6 +25,7 @@ pub use notifications::*;
 pub use notify::*;
 pub use outbox::*;
 pub use radio::*;
+pub use reports::*;
 pub use targets::*;
 pub use webhook_admin::*;
 

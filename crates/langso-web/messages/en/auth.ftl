@@ -61,3 +61,10 @@ users-reset-hint = Type one of at least 10 characters, or leave this empty to ge
 users-reset-button = Reset the password
 users-disable-title = Disable
 auth-reset-own-password = change your own password on your account page
+# h17d: a manager sets an account's contacts
+users-contacts = Contacts for notices
+users-contacts-email = E-mail address
+users-contacts-phone = Phone number
+users-contacts-phone-masked = A number is stored (partly hidden). Leave this empty to keep it, or type a new one:
+users-contacts-button = Save the contacts
+users-contacts-saved = The contacts are saved.

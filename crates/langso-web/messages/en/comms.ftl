@@ -295,3 +295,37 @@ channels-params-invalid = a JSON object whose values are title, body, link, unit
 # lead: reasons stored as codes by the consent ledger and the notifications
 msg-reason-consent-withdrawn = the household withdrew its consent to be contacted
 msg-reason-address-invalid = the phone number or e-mail address cannot be used
+# h17d: delivery reports, the channel worker's own reasons
+channels-oa-secret = OA secret key (for delivery reports)
+channels-oa-secret-hint = Zalo signs its webhook events with this key, which is not the app's secret key. Webhook address: /hooks/zalo.
+msg-reason-no-channel = no { $channel ->
+        [zns] Zalo ZNS
+        [sms] SMS
+       *[other] e-mail
+    } channel is set up for this unit or any unit above it
+msg-reason-channel-off = the { $channel ->
+        [zns] Zalo ZNS
+        [sms] SMS
+       *[other] e-mail
+    } channel is turned off
+msg-reason-channel-unknown = the channel is not supported
+msg-reason-template-params-invalid = the template parameters cannot be read (at most 64, each at most 2,000 characters)
+msg-reason-template-param-missing = the template's parameter { $param } needs { $needs }, which the message lacks
+msg-reason-no-zns-template = no ZNS template for this kind of message is set up for this unit or above
+msg-reason-zalo-token-refused = Zalo refused the access token it had just renewed
+msg-reason-zalo-refresh-refused = Zalo refused to renew the token ({ $detail })
+msg-reason-no-refresh-token = no OA refresh token is stored
+msg-reason-no-secret = the provider's secret key is not set
+msg-reason-settings-removed = the channel settings were just removed
+msg-reason-store-busy = the database did not answer for now; it will be tried again
+msg-reason-provider-bad-answer = the provider answered HTTP { $status } in a shape it does not document
+msg-reason-call-timed-out = the provider did not answer in time ({ $detail })
+msg-reason-call-no-connection = could not connect to the provider ({ $detail })
+msg-reason-call-certificate = the provider's certificate is not trusted ({ $detail })
+msg-reason-call-failed = the call to the provider failed ({ $detail })
+msg-reason-sms-too-long = { $segments } segments, more than this unit's limit of { $limit }
+msg-reason-smtp-settings = the mail server settings cannot be used ({ $detail })
+msg-reason-esms-rejected = the network or eSMS rejected the message (status { $status })
+report-too-long = the delivery report is too long
+report-too-many-parameters = the delivery report has too many parameters
+report-incomplete = the delivery report lacks the message id or its status

@@ -61,3 +61,10 @@ users-reset-hint = Nhập ít nhất 10 ký tự, hoặc để trống để nh�
 users-reset-button = Đặt lại mật khẩu
 users-disable-title = Khóa tài khoản
 auth-reset-own-password = hãy đổi mật khẩu của chính bạn ở trang tài khoản
+# h17d: a manager sets an account's contacts
+users-contacts = Liên hệ nhận thông báo
+users-contacts-email = Địa chỉ thư điện tử
+users-contacts-phone = Số điện thoại
+users-contacts-phone-masked = Đã lưu số (che bớt). Để trống để giữ nguyên, hoặc nhập số mới:
+users-contacts-button = Lưu liên hệ
+users-contacts-saved = Đã lưu liên hệ.

@@ -295,3 +295,37 @@ channels-params-invalid = một đối tượng JSON có giá trị là title, b
 # lead: reasons stored as codes by the consent ledger and the notifications
 msg-reason-consent-withdrawn = hộ đã rút lại đồng ý nhận tin
 msg-reason-address-invalid = số điện thoại hoặc địa chỉ thư không dùng được
+# h17d: delivery reports, the channel worker's own reasons
+channels-oa-secret = Khóa bí mật của OA (OA Secret Key, để nhận báo cáo đã nhận tin)
+channels-oa-secret-hint = Zalo ký các sự kiện webhook bằng khóa này, khác với khóa bí mật của ứng dụng. Địa chỉ webhook: /hooks/zalo.
+msg-reason-no-channel = chưa thiết lập kênh { $channel ->
+        [zns] Zalo ZNS
+        [sms] SMS
+       *[other] thư điện tử
+    } cho đơn vị này hay đơn vị cấp trên
+msg-reason-channel-off = kênh { $channel ->
+        [zns] Zalo ZNS
+        [sms] SMS
+       *[other] thư điện tử
+    } đang tắt
+msg-reason-channel-unknown = kênh gửi không được hỗ trợ
+msg-reason-template-params-invalid = tham số mẫu tin không đọc được (tối đa 64 tham số, mỗi tham số 2.000 ký tự)
+msg-reason-template-param-missing = tham số { $param } của mẫu tin cần { $needs }, tin nhắn không có
+msg-reason-no-zns-template = chưa thiết lập mẫu ZNS cho loại tin này ở đơn vị này hay cấp trên
+msg-reason-zalo-token-refused = Zalo từ chối access token vừa gia hạn
+msg-reason-zalo-refresh-refused = Zalo từ chối gia hạn token ({ $detail })
+msg-reason-no-refresh-token = chưa lưu refresh token của OA
+msg-reason-no-secret = chưa đặt khóa bí mật của nhà cung cấp
+msg-reason-settings-removed = thiết lập kênh vừa bị xóa
+msg-reason-store-busy = cơ sở dữ liệu tạm thời không trả lời; sẽ thử lại
+msg-reason-provider-bad-answer = nhà cung cấp trả lời HTTP { $status } không đúng định dạng
+msg-reason-call-timed-out = nhà cung cấp không trả lời kịp ({ $detail })
+msg-reason-call-no-connection = không kết nối được với nhà cung cấp ({ $detail })
+msg-reason-call-certificate = chứng chỉ của nhà cung cấp không được tin cậy ({ $detail })
+msg-reason-call-failed = gọi nhà cung cấp không thành công ({ $detail })
+msg-reason-sms-too-long = tin dài { $segments } phần, quá giới hạn { $limit } phần của đơn vị
+msg-reason-smtp-settings = thiết lập máy chủ thư không dùng được ({ $detail })
+msg-reason-esms-rejected = nhà mạng hoặc eSMS từ chối tin (trạng thái { $status })
+report-too-long = báo cáo gửi tin quá dài
+report-too-many-parameters = báo cáo gửi tin có quá nhiều tham số
+report-incomplete = báo cáo gửi tin thiếu mã tin hoặc trạng thái

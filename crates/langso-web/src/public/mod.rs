@@ -22,6 +22,8 @@ mod views;
 mod xml;
 // --- h18b: the installable round ---
 mod offline_app;
+// --- h17d: providers' delivery reports ---
+mod hooks;
 
 use std::sync::Arc;
 
@@ -139,6 +141,7 @@ pub(crate) fn routes(settings: &crate::Settings) -> Routes {
         .get("/dai-truyen-thanh/{commune}/lich.atom", radio::atom)
         .merge(faults_routes(settings))
         .merge(offline_app::routes())
+        .merge(hooks::routes())
 }
 
 /// Fault reports: the residents' form and status page, and Open311 GeoReport v2. Posts are

@@ -503,6 +503,13 @@ const ROUTES: &[Route] = &[
         Body::Form,
         303,
     ),
+    route(
+        "POST",
+        "/admin/users/{id}/contacts",
+        Targeted(ManageAccounts),
+        Body::Form,
+        303,
+    ),
     // --- h18a: offline rounds: phones holding a copy, the village head's review ---
     route(
         "POST",
@@ -815,6 +822,9 @@ const ROUTES: &[Route] = &[
     route("GET", "/a/{code}", Public, Body::None, 200),
     route("GET", "/huong-dan", Public, Body::None, 200),
     route("GET", "/huong-dan/{slug}", Public, Body::None, 200),
+    // h17d: providers' delivery reports (an unknown token; an event without its signature)
+    route("GET", "/hooks/esms/{token}", Public, Body::None, 404),
+    route("POST", "/hooks/zalo", Public, Body::Json, 401),
     // --- assets ---
     route(
         "GET",
@@ -1977,6 +1987,15 @@ impl Fixture {
                     Some(json!({"csrf": csrf, "unit": unit, "decision": decision})),
                 )
             }
+            "/admin/users/{id}/contacts" => {
+                let user = self.target_user(unit).await;
+                (
+                    path.replace("{id}", &user.to_string()),
+                    Some(
+                        json!({"csrf": csrf, "email": "can.bo@langso.test", "phone": "0912345678"}),
+                    ),
+                )
+            }
             "/admin/users/{id}/password" => {
                 let user = self.target_user(unit).await;
                 (
@@ -2348,6 +2367,17 @@ impl Fixture {
                 (path.replace("{code}", &code), None)
             }
             "/huong-dan/{slug}" => (path.replace("{slug}", "vssid"), None),
+            "/hooks/esms/{token}" => (
+                path.replace("{token}", &"0".repeat(64)) + "?SMSID=x&SendStatus=5",
+                None,
+            ),
+            "/hooks/zalo" => (
+                path.to_owned(),
+                Some(
+                    json!({"app_id": "4321", "event_name": "user_received_message",
+                    "message": {"msg_id": "x"}, "timestamp": "1"}),
+                ),
+            ),
             // --- assets ---
             "/api/v1/assets"
             | "/api/v1/assets/replacement-plan"

@@ -253,3 +253,77 @@ async fn a_grant_beyond_what_the_officer_holds_is_refused() {
     let (status, _) = post(format!("/admin/users/{admin}/password"), vec![]).await;
     assert_eq!(status, 404);
 }
+
+/// h17d: the officer sets another account's e-mail and phone on its page; a bad address is
+/// refused beside its field and changes nothing.
+#[tokio::test]
+async fn an_officer_sets_an_accounts_email_and_phone_on_its_page() {
+    use langso_app::auth::{self, NewAccount};
+    let app = TestApp::with_demo().await;
+    let commune = units::by_code(app.db(), "09817", langso_app::today())
+        .await
+        .unwrap();
+    let user = auth::create_user(
+        app.db(),
+        &langso_app::Actor::system("test"),
+        &NewAccount {
+            login: "lien.he".to_owned(),
+            display_name: "Nguyễn Thị Liên".to_owned(),
+            password: "mật khẩu thử nghiệm dài".to_owned(),
+            role: langso_domain::auth::Role::TeamMember,
+            unit_id: commune.id,
+            pii: false,
+        },
+    )
+    .await
+    .unwrap();
+    let officer = app
+        .login("canbo.odien", langso_app::demo::DEMO_PASSWORD)
+        .await;
+    let page_url = format!("{}/admin/users/{}", app.base, user.user.id);
+    let get = || async {
+        let r = app
+            .client
+            .get(&page_url)
+            .header("cookie", officer.header())
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    };
+    let (status, page) = get().await;
+    assert_eq!(status, 200);
+    assert!(page.contains("id=\"contacts-form\""));
+    let post = |email: &str, phone: &str| {
+        let form = [
+            ("csrf", officer.csrf.clone()),
+            ("email", email.to_owned()),
+            ("phone", phone.to_owned()),
+        ];
+        app.client
+            .post(format!("{page_url}/contacts"))
+            .header("cookie", officer.header())
+            .form(&form)
+            .send()
+    };
+    let saved = post("lien@langso.test", "0912 345 678").await.unwrap();
+    assert_eq!(saved.status(), 303);
+    let stored = langso_store::comms::recipient(app.db(), user.user.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.email.as_deref(), Some("lien@langso.test"));
+    assert_eq!(stored.phone.as_deref(), Some("84912345678"));
+    let (_, page) = get().await;
+    assert!(page.contains("lien@langso.test"));
+    // A bad address: refused beside the field, nothing changed.
+    let refused = post("khong-phai-thu", "").await.unwrap();
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("href=\"#email\""));
+    let stored = langso_store::comms::recipient(app.db(), user.user.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.email.as_deref(), Some("lien@langso.test"));
+    assert_eq!(stored.phone.as_deref(), Some("84912345678"));
+}

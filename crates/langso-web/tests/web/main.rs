@@ -61,3 +61,5 @@ mod walk;
 mod webhook_pages;
 // h17a: channel settings
 mod channel_pages;
+// h17d: delivery reports
+mod delivery_reports;

@@ -38,6 +38,8 @@ pub struct ChannelView {
     pub has_secret: bool,
     /// An OA token pair is stored (ZNS).
     pub has_tokens: bool,
+    /// The OA secret key that signs Zalo's webhook events is stored (ZNS).
+    pub has_hook_secret: bool,
 }
 
 fn view(channel: &str, row: Option<&ChannelSettingsRow>) -> ChannelView {
@@ -57,6 +59,8 @@ fn view(channel: &str, row: Option<&ChannelSettingsRow>) -> ChannelView {
             options: r.options.clone(),
             has_secret: r.secret.as_deref().is_some_and(|s| !s.is_empty()),
             has_tokens: r.refresh_token.as_deref().is_some_and(|s| !s.is_empty()),
+            // Not in the row (kept apart from the sending settings): filled in by the caller.
+            has_hook_secret: false,
         },
     }
 }
@@ -69,10 +73,13 @@ pub async fn channel_settings(
 ) -> AppResult<(Vec<ChannelView>, Vec<ZnsTemplateRow>)> {
     policy::require(db, actor, Permission::ManageAccounts, unit).await?;
     let rows = store::channel_settings_of(db, unit).await?;
-    let views = CHANNELS
+    let mut views: Vec<ChannelView> = CHANNELS
         .iter()
         .map(|c| view(c, rows.iter().find(|r| r.channel == *c)))
         .collect();
+    for v in views.iter_mut().filter(|v| v.stored && v.channel == "zns") {
+        v.has_hook_secret = store::has_hook_secret(db, unit, "zns").await?;
+    }
     Ok((views, store::zns_templates_of(db, unit).await?))
 }
 
@@ -97,6 +104,9 @@ pub struct NewChannelSettings {
     pub secret: String,
     /// The OA refresh token to start from (ZNS), write-only.
     pub refresh_token: String,
+    /// The OA secret key Zalo signs its webhook events with (ZNS), write-only.
+    #[serde(default)]
+    pub oa_secret_key: String,
 }
 
 /// Checks a JSON options object: at most 2,000 characters and 20 keys.
@@ -153,6 +163,7 @@ pub async fn save_channel_settings(
         ("sender", &input.sender),
         ("secret", &input.secret),
         ("refresh_token", &input.refresh_token),
+        ("oa_secret_key", &input.oa_secret_key),
     ] {
         if value.chars().count() > 500 {
             errors.push(CellError::keyed(0, field, "channels-too-long", &[]));
@@ -180,6 +191,10 @@ pub async fn save_channel_settings(
     };
     let mut tx = db.begin().await?;
     store::save_channel_settings(&mut tx, &row).await?;
+    let hook_secret = input.oa_secret_key.trim();
+    if channel == "zns" && !hook_secret.is_empty() {
+        store::set_hook_secret(&mut tx, unit_id, channel, hook_secret).await?;
+    }
     audit::record(
         &mut tx,
         actor,
@@ -197,12 +212,18 @@ pub async fn save_channel_settings(
                 } else {
                     ""
                 }
-            ),
+            ) + if channel == "zns" && !hook_secret.is_empty() {
+                ", new OA secret key"
+            } else {
+                ""
+            },
         },
     )
     .await?;
     tx.commit().await?;
-    Ok(view(channel, Some(&row)))
+    let mut saved = view(channel, Some(&row));
+    saved.has_hook_secret = store::has_hook_secret(db, unit_id, channel).await?;
+    Ok(saved)
 }
 
 /// Saves a unit's ZNS template for a purpose: Zalo's template id and a JSON object mapping

@@ -51,7 +51,10 @@ impl Adapter for Email {
     ) -> Outcome {
         let email = match email_message(&settings.sender, message) {
             Ok(email) => email,
-            Err(reason) => return Outcome::failed(reason),
+            Err(reason) => {
+                tracing::debug!(%reason, "e-mail not built");
+                return Outcome::failed(crate::comms::aim::own_reason("address-invalid", &[]));
+            }
         };
         let (host, port) = match settings.endpoint.rsplit_once(':') {
             Some((host, port)) => (host.to_owned(), port.parse::<u16>().ok()),
@@ -70,7 +73,12 @@ impl Adapter for Email {
             Ok(builder) => {
                 builder.timeout(Some(cx.config.smtp_timeout.max(Duration::from_secs(1))))
             }
-            Err(e) => return Outcome::failed(format!("SMTP {host}: {e}")),
+            Err(e) => {
+                return Outcome::failed(crate::comms::aim::own_reason(
+                    "smtp-settings",
+                    &[("detail", &e)],
+                ));
+            }
         };
         if let Some(port) = port {
             builder = builder.port(port);

@@ -20,6 +20,8 @@
 
 mod admin;
 mod email;
+mod refresh;
+mod reports;
 mod sms;
 mod zns;
 
@@ -31,6 +33,7 @@ use time::OffsetDateTime;
 use tokio::sync::watch;
 use uuid::Uuid;
 
+use crate::comms::aim::own_reason;
 use crate::{AppResult, Db};
 
 pub use admin::{
@@ -39,6 +42,11 @@ pub use admin::{
 };
 pub use email::email_message;
 pub use langso_store::comms::{ChannelSettingsRow, ZnsTemplateRow};
+pub use refresh::refresh_expiring_tokens;
+pub use reports::{
+    EsmsReport, MAX_EVENT_BODY, MAX_PARAMS, MAX_QUERY, MAX_VALUE, ReportAnswer, ReportError,
+    esms_report, parse_esms_query, zalo_event, zalo_signature,
+};
 
 /// What a provider made of one attempt.
 #[derive(Clone, Debug, PartialEq)]
@@ -67,14 +75,14 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    fn retry(reason: impl Into<String>) -> Outcome {
+    pub(crate) fn retry(reason: impl Into<String>) -> Outcome {
         Outcome::Retry {
             code: None,
             reason: reason.into(),
         }
     }
 
-    fn failed(reason: impl Into<String>) -> Outcome {
+    pub(crate) fn failed(reason: impl Into<String>) -> Outcome {
         Outcome::Failed {
             code: None,
             reason: reason.into(),
@@ -107,6 +115,8 @@ pub struct ChannelConfig {
     pub worker_id: String,
     /// How long to sleep when there is nothing to do.
     pub poll: Duration,
+    /// How often the worker renews Zalo OA tokens expiring within ten minutes.
+    pub token_check: Duration,
     /// How long a claim holds; at least twice the outbound timeout plus the SMTP timeout.
     pub lease: Duration,
     /// The most messages sent in one pass, each claimed on its own.
@@ -117,6 +127,9 @@ pub struct ChannelConfig {
     pub smtp_timeout: Duration,
     /// Secrets from the configuration.
     pub secrets: ChannelSecrets,
+    /// The address providers reach this installation at (`LANGSO_PUBLIC_URL`), for their
+    /// delivery reports; empty: no reports asked for, messages stop at SENT.
+    pub public_url: String,
 }
 
 impl Default for ChannelConfig {
@@ -124,11 +137,13 @@ impl Default for ChannelConfig {
         ChannelConfig {
             worker_id: format!("channels-{}", Uuid::now_v7().simple()),
             poll: Duration::from_secs(2),
+            token_check: Duration::from_secs(60),
             lease: Duration::from_secs(120),
             batch: 20,
             backoff_unit: Duration::from_secs(1),
             smtp_timeout: Duration::from_secs(30),
             secrets: ChannelSecrets::default(),
+            public_url: String::new(),
         }
     }
 }
@@ -162,7 +177,14 @@ impl ChannelWorker {
     pub fn start(db: Db, config: ChannelConfig, http: reqwest::Client) -> ChannelWorker {
         let (stop, mut stopped) = watch::channel(false);
         let handle = tokio::spawn(async move {
+            let mut checked: Option<Instant> = None;
             loop {
+                if checked.is_none_or(|at| at.elapsed() >= config.token_check) {
+                    checked = Some(Instant::now());
+                    if let Err(error) = refresh_expiring_tokens(&db, &http, &config).await {
+                        tracing::warn!(%error, "channel worker: token check failed");
+                    }
+                }
                 let busy = match run_channels_once(&db, &http, &config).await {
                     Ok(n) => n > 0,
                     Err(error) => {
@@ -218,18 +240,15 @@ async fn deliver(cx: &Context<'_>, row: MessageRow) -> AppResult<()> {
     let settings =
         store::channel_settings_for(cx.db, row.unit_id, &row.channel, crate::today()).await?;
     let outcome = match settings {
-        None => Outcome::failed(format!(
-            "no {} channel is set up for this unit or any unit above it",
-            row.channel
-        )),
+        None => Outcome::failed(own_reason("no-channel", &[("channel", &row.channel)])),
         Some(s) if !s.enabled => {
-            Outcome::failed(format!("the {} channel is turned off", s.channel))
+            Outcome::failed(own_reason("channel-off", &[("channel", &s.channel)]))
         }
         Some(s) => match row.channel.as_str() {
             "zns" => zns::Zns.send(cx, &s, &row).await,
             "sms" => sms::Sms.send(cx, &s, &row).await,
             "email" => email::Email.send(cx, &s, &row).await,
-            other => Outcome::failed(format!("unknown channel {other}")),
+            other => Outcome::failed(own_reason("channel-unknown", &[("channel", &other)])),
         },
     };
     let attempts = row.attempts + 1;
@@ -274,15 +293,15 @@ pub(crate) fn named_params(json: Option<&str>) -> Result<Vec<(String, String)>, 
         return Ok(Vec::new());
     };
     if json.len() > 64 * 2_100 {
-        return Err("template parameters too long".to_owned());
+        return Err(own_reason("template-params-invalid", &[]));
     }
     let value: serde_json::Value =
-        serde_json::from_str(json).map_err(|e| format!("template parameters: {e}"))?;
+        serde_json::from_str(json).map_err(|_| own_reason("template-params-invalid", &[]))?;
     let serde_json::Value::Object(map) = value else {
-        return Err("template parameters are not a JSON object".to_owned());
+        return Err(own_reason("template-params-invalid", &[]));
     };
     if map.len() > 64 {
-        return Err("more than 64 template parameters".to_owned());
+        return Err(own_reason("template-params-invalid", &[]));
     }
     let mut out = Vec::new();
     for (key, value) in map {
@@ -292,11 +311,27 @@ pub(crate) fn named_params(json: Option<&str>) -> Result<Vec<(String, String)>, 
             other => other.to_string(),
         };
         if text.chars().count() > 2_000 {
-            return Err(format!("template parameter {key} is too long"));
+            return Err(own_reason("template-params-invalid", &[]));
         }
         out.push((key, text));
     }
     Ok(out)
+}
+
+/// A failed call as a reason of ours: timed out, no connection, the certificate refused, or
+/// another failure, with the technical cause (the library's words) as its detail.
+pub(crate) fn call_failed(error: &reqwest::Error) -> String {
+    let detail = crate::outbound::describe(error);
+    let key = if error.is_timeout() {
+        "call-timed-out"
+    } else if detail.contains("certificate") || detail.contains("UnknownIssuer") {
+        "call-certificate"
+    } else if error.is_connect() {
+        "call-no-connection"
+    } else {
+        "call-failed"
+    };
+    own_reason(key, &[("detail", &detail)])
 }
 
 /// A setting's option from its JSON `options` (missing or unreadable: None).

@@ -9,9 +9,9 @@
 //!   ("Table of error codes": 99 blocked number, 101 bad keys, 103 balance too low, 104 unknown
 //!   brandname, 108 bad phone, 118 unsupported type, 124 duplicate RequestId, 146 wrong
 //!   template…); `ErrorMessage` says why;
-//! - delivery reports (not used yet): eSMS can call a `CallbackUrl` by HTTP GET with `SMSID`,
-//!   `RequestId` and `SendStatus` (5: sent successfully, 4: rejected) once the message reaches
-//!   its final state.
+//! - delivery reports: with a public address configured, each send carries a `CallbackUrl`
+//!   (`{public_url}/hooks/esms/{token}`) that eSMS calls by HTTP GET with `SMSID`, `RequestId`
+//!   and `SendStatus` once the message reaches its final state ([`super::reports`]).
 //!
 //! The unit's `encoding` option says how Vietnamese goes: `ucs2` (as written) or `gsm7`
 //! (transliterated by [`langso_domain::channels::transliterate`]); the attempt records the
@@ -21,8 +21,9 @@ use langso_domain::channels::{SmsEncoding, sms_length, sms_text};
 use langso_store::comms::{ChannelSettingsRow, MessageRow};
 use serde::Deserialize;
 
+use super::call_failed;
 use super::{Adapter, Context, Outcome, option};
-use crate::outbound::describe;
+use crate::comms::aim::own_reason;
 
 /// Codes that say the request cannot succeed as it is.
 const FINAL: [&str; 9] = ["99", "101", "102", "104", "108", "118", "140", "146", "177"];
@@ -53,9 +54,9 @@ impl Adapter for Sms {
             .and_then(|m| m.parse::<usize>().ok())
             .unwrap_or(5);
         if length.segments > max_segments {
-            return Outcome::failed(format!(
-                "{} segments, more than this unit's limit of {max_segments}",
-                length.segments
+            return Outcome::failed(own_reason(
+                "sms-too-long",
+                &[("segments", &length.segments), ("limit", &max_segments)],
             ));
         }
         let Some(secret) = settings
@@ -63,9 +64,16 @@ impl Adapter for Sms {
             .clone()
             .or_else(|| cx.config.secrets.sms_secret_key.clone())
         else {
-            return Outcome::failed("no SMS gateway secret key is set");
+            return Outcome::failed(own_reason("no-secret", &[]));
         };
-        let body = serde_json::json!({
+        let callback =
+            match super::reports::esms_callback(cx.db, &cx.config.public_url, settings.unit_id)
+                .await
+            {
+                Ok(callback) => callback,
+                Err(_) => return Outcome::retry(own_reason("store-busy", &[])),
+            };
+        let mut body = serde_json::json!({
             "ApiKey": settings.account,
             "SecretKey": secret,
             "Phone": message.address,
@@ -75,19 +83,22 @@ impl Adapter for Sms {
             "IsUnicode": if length.encoding == SmsEncoding::Ucs2 { "1" } else { "0" },
             "RequestId": message.idempotency_key,
         });
+        if let Some(callback) = callback {
+            body["CallbackUrl"] = callback.into();
+        }
         let url = format!(
             "{}/MainService.svc/json/SendMultipleMessage_V4_post_json/",
             settings.endpoint.trim_end_matches('/')
         );
         let response = match cx.http.post(&url).json(&body).send().await {
             Ok(response) => response,
-            Err(e) => return Outcome::retry(describe(&e)),
+            Err(e) => return Outcome::retry(call_failed(&e)),
         };
         let status = response.status();
         let Ok(answer) = response.json::<Answer>().await else {
             return Outcome::Retry {
                 code: Some(status.as_u16().to_string()),
-                reason: format!("the SMS gateway answered HTTP {}", status.as_u16()),
+                reason: own_reason("provider-bad-answer", &[("status", &status.as_u16())]),
             };
         };
         let reason = answer.error_message.unwrap_or_default();

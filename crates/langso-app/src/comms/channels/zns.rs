@@ -21,13 +21,14 @@ use langso_store::comms::{self as store, ChannelSettingsRow, MessageRow, millis}
 use serde::Deserialize;
 use time::OffsetDateTime;
 
+use super::call_failed;
 use super::{Adapter, Context, Outcome, named_params, option};
-use crate::outbound::describe;
+use crate::comms::aim::own_reason;
 
 /// Zalo's OAuth server, unless the settings' `oauth_url` option says otherwise (the tests).
 const OAUTH_URL: &str = "https://oauth.zaloapp.com";
 /// A token this close to expiring is refreshed before sending (ms).
-const REFRESH_MARGIN_MS: i64 = 10 * 60 * 1000;
+pub(super) const REFRESH_MARGIN_MS: i64 = 10 * 60 * 1000;
 /// Zalo's codes that say the access token is invalid or expired.
 const EXPIRED_TOKEN: [i64; 2] = [-124, -216];
 /// Zalo's codes worth trying again later: unknown error, outside sending hours, quota
@@ -68,7 +69,7 @@ impl Adapter for Zns {
                     Answer::Done(outcome) => outcome,
                     Answer::ExpiredToken(code) => Outcome::Retry {
                         code: Some(code.to_string()),
-                        reason: "Zalo refused the refreshed access token".to_owned(),
+                        reason: own_reason("zalo-token-refused", &[]),
                     },
                 }
             }
@@ -89,11 +90,11 @@ async fn template(
             let found =
                 store::zns_template_for(cx.db, message.unit_id, &message.source, crate::today())
                     .await
-                    .map_err(|e| Outcome::retry(e.to_string()))?
+                    .map_err(|_| Outcome::retry(own_reason("store-busy", &[])))?
                     .ok_or_else(|| {
-                        Outcome::failed(format!(
-                            "no ZNS template for {} messages is set up for this unit or above",
-                            message.source
+                        Outcome::failed(own_reason(
+                            "no-zns-template",
+                            &[("source", &message.source)],
                         ))
                     })?;
             (found.template_id, Some(found.params))
@@ -114,8 +115,9 @@ async fn template(
                     .find(|(k, _)| *k == ours)
                     .map(|(_, v)| v.clone())
                     .ok_or_else(|| {
-                        Outcome::failed(format!(
-                            "the template's parameter {zalo} needs {ours}, which the message lacks"
+                        Outcome::failed(own_reason(
+                            "template-param-missing",
+                            &[("param", &zalo), ("needs", &ours)],
                         ))
                     })?;
                 data.insert(zalo, value.into());
@@ -163,7 +165,7 @@ async fn post(
         .await
     {
         Ok(response) => response,
-        Err(e) => return Answer::Done(Outcome::retry(describe(&e))),
+        Err(e) => return Answer::Done(Outcome::retry(call_failed(&e))),
     };
     let status = response.status();
     let answer: SendAnswer = match response.json().await {
@@ -171,7 +173,7 @@ async fn post(
         Err(_) => {
             return Answer::Done(Outcome::Retry {
                 code: Some(status.as_u16().to_string()),
-                reason: format!("Zalo answered HTTP {} without its JSON", status.as_u16()),
+                reason: own_reason("provider-bad-answer", &[("status", &status.as_u16())]),
             });
         }
     };
@@ -207,7 +209,7 @@ struct TokenAnswer {
 /// is not `dead`, else a new one. Refreshing holds the settings row's lock for the refresh
 /// call and commits the new pair at once, on its own; a node that waited on the lock finds
 /// the fresh token and uses it without refreshing again.
-async fn access_token(
+pub(super) async fn access_token(
     cx: &Context<'_>,
     settings: &ChannelSettingsRow,
     dead: Option<&str>,
@@ -222,12 +224,15 @@ async fn access_token(
     if let Some(token) = live(settings) {
         return Ok(token);
     }
-    let store_error = |e: langso_store::StoreError| Outcome::retry(e.to_string());
+    let store_error = |e: langso_store::StoreError| {
+        tracing::warn!(%e, "zns token refresh: storage failed");
+        Outcome::retry(own_reason("store-busy", &[]))
+    };
     let mut tx = cx.db.begin().await.map_err(store_error)?;
     let row = store::lock_channel_settings(&mut tx, settings.unit_id, "zns")
         .await
         .map_err(store_error)?
-        .ok_or_else(|| Outcome::retry("the ZNS settings were removed"))?;
+        .ok_or_else(|| Outcome::retry(own_reason("settings-removed", &[])))?;
     if let Some(token) = live(&row) {
         return Ok(token);
     }
@@ -235,12 +240,12 @@ async fn access_token(
         .refresh_token
         .clone()
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| Outcome::failed("no Zalo refresh token is stored for this OA"))?;
+        .ok_or_else(|| Outcome::failed(own_reason("no-refresh-token", &[])))?;
     let secret = row
         .secret
         .clone()
         .or_else(|| cx.config.secrets.zns_secret_key.clone())
-        .ok_or_else(|| Outcome::failed("no Zalo app secret key is set"))?;
+        .ok_or_else(|| Outcome::failed(own_reason("no-secret", &[])))?;
     let oauth = option(&row, "oauth_url").unwrap_or_else(|| OAUTH_URL.to_owned());
     let url = format!("{}/v4/oa/access_token", oauth.trim_end_matches('/'));
     let response = cx
@@ -254,20 +259,23 @@ async fn access_token(
         ])
         .send()
         .await
-        .map_err(|e| Outcome::retry(format!("token refresh: {}", describe(&e))))?;
+        .map_err(|e| Outcome::retry(call_failed(&e)))?;
     let answer: TokenAnswer = response
         .json()
         .await
-        .map_err(|e| Outcome::retry(format!("token refresh: {e}")))?;
+        .map_err(|_| Outcome::retry(own_reason("provider-bad-answer", &[("status", &"200")])))?;
     let (Some(access), Some(refresh)) = (answer.access_token, answer.refresh_token) else {
         return Err(Outcome::Failed {
             code: answer.error.map(|e| e.to_string()),
-            reason: format!(
-                "Zalo refused the token refresh: {}",
-                answer
-                    .error_description
-                    .or(answer.error_name)
-                    .unwrap_or_default()
+            reason: own_reason(
+                "zalo-refresh-refused",
+                &[(
+                    "detail",
+                    &answer
+                        .error_description
+                        .or(answer.error_name)
+                        .unwrap_or_default(),
+                )],
             ),
         });
     };

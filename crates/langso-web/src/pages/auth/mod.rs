@@ -54,5 +54,7 @@ pub(super) fn routes(settings: &Settings) -> Routes {
         .post("/admin/users/{id}/revoke", user::revoke)
         .post("/admin/users/{id}/password", user::password)
         .post("/admin/users/{id}/disable", user::disable)
+        // h17d: a manager sets the account's e-mail and phone
+        .post("/admin/users/{id}/contacts", user::contacts)
         .merge(login)
 }

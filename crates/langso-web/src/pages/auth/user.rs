@@ -41,6 +41,31 @@ struct UserPage {
     device_action: String,
     device_verb: &'static str,
     device_button: &'static str,
+    /// The account's e-mail and phone as the form shows them (the phone masked without the
+    /// PII right), or as just typed when refused.
+    contacts: ContactsForm,
+    /// The phone is shown whole.
+    phone_full: bool,
+    /// The contacts were just saved.
+    contacts_saved: bool,
+}
+
+/// What the account page says besides the account: a temporary password shown once, a
+/// password or contacts just set, contacts as typed when refused.
+#[derive(Default)]
+struct Notes {
+    temporary: Option<String>,
+    reset_done: bool,
+    contacts_saved: bool,
+    typed: Option<ContactsForm>,
+}
+
+/// The contacts form.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct ContactsForm {
+    email: String,
+    phone: String,
 }
 
 /// `?reset=1` after a typed password was set.
@@ -48,6 +73,7 @@ struct UserPage {
 #[serde(default)]
 pub(super) struct ShowQuery {
     reset: Option<String>,
+    contacts: Option<String>,
 }
 
 /// The grant form.
@@ -81,9 +107,19 @@ async fn user_page(
     id: Uuid,
     errors: Vec<(String, String)>,
     grant: GrantForm,
-    temporary: Option<String>,
-    reset_done: bool,
+    notes: Notes,
 ) -> Result<Response, PageError> {
+    let Notes {
+        temporary,
+        reset_done,
+        contacts_saved,
+        typed,
+    } = notes;
+    let (email, phone, phone_full) =
+        langso_app::comms::preferences::managed_contacts(&state.db, &page.actor, id)
+            .await
+            .map_err(page.failing())?;
+    let contacts = typed.unwrap_or(ContactsForm { email, phone });
     let view = actions::get_user(&state.db, &page.actor, id)
         .await
         .map_err(page.failing())?;
@@ -113,6 +149,9 @@ async fn user_page(
         temporary,
         own,
         reset_done,
+        contacts,
+        phone_full,
+        contacts_saved,
     };
     let mut response = crate::html::render_form(&body, &errors);
     response.headers_mut().insert(
@@ -130,17 +169,12 @@ pub(super) async fn show(
     Query(query): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
     let id = page.id(&id)?;
-    let done = query.reset.is_some();
-    user_page(
-        &state,
-        &page,
-        id,
-        Vec::new(),
-        GrantForm::default(),
-        None,
-        done,
-    )
-    .await
+    let notes = Notes {
+        reset_done: query.reset.is_some(),
+        contacts_saved: query.contacts.is_some(),
+        ..Notes::default()
+    };
+    user_page(&state, &page, id, Vec::new(), GrantForm::default(), notes).await
 }
 
 /// The role named by a form field, or a refusal naming the field.
@@ -181,7 +215,7 @@ pub(super) async fn grant(
     page.form_or_redirect(
         result,
         |_| format!("/admin/users/{id}"),
-        async |errors| user_page(&state, &page, id, errors, form, None, false).await,
+        async |errors| user_page(&state, &page, id, errors, form, Notes::default()).await,
     )
     .await
 }
@@ -203,7 +237,15 @@ pub(super) async fn revoke(
         result,
         |_| format!("/admin/users/{id}"),
         async |errors| {
-            user_page(&state, &page, id, errors, GrantForm::default(), None, false).await
+            user_page(
+                &state,
+                &page,
+                id,
+                errors,
+                GrantForm::default(),
+                Notes::default(),
+            )
+            .await
         },
     )
     .await
@@ -220,23 +262,26 @@ pub(super) async fn password(
     let id = page.id(&id)?;
     match actions::reset_password_or_temporary(&state.db, &page.actor, id, &form.password).await {
         Ok(Some(temporary)) => {
-            user_page(
-                &state,
-                &page,
-                id,
-                Vec::new(),
-                GrantForm::default(),
-                Some(temporary),
-                false,
-            )
-            .await
+            let notes = Notes {
+                temporary: Some(temporary),
+                ..Notes::default()
+            };
+            user_page(&state, &page, id, Vec::new(), GrantForm::default(), notes).await
         }
         result => {
             page.form_or_redirect(
                 result,
                 |_| format!("/admin/users/{id}?reset=1"),
                 async |errors| {
-                    user_page(&state, &page, id, errors, GrantForm::default(), None, false).await
+                    user_page(
+                        &state,
+                        &page,
+                        id,
+                        errors,
+                        GrantForm::default(),
+                        Notes::default(),
+                    )
+                    .await
                 },
             )
             .await
@@ -256,4 +301,35 @@ pub(super) async fn disable(
         .await
         .map_err(page.failing())?;
     Ok(axum::response::Redirect::to(&format!("/admin/users/{id}")).into_response())
+}
+
+/// `POST /admin/users/{id}/contacts`: the account's e-mail and phone, set by its manager
+/// (scoped and audited as the other changes here; a manager without the PII right keeps the
+/// masked phone by leaving the field empty).
+pub(super) async fn contacts(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<ContactsForm>,
+) -> Result<Response, PageError> {
+    let id = page.id(&id)?;
+    let input = langso_app::comms::preferences::ContactsInput {
+        email: form.email.clone(),
+        phone: form.phone.clone(),
+    };
+    let result =
+        langso_app::comms::preferences::save_managed_contacts(&state.db, &page.actor, id, &input)
+            .await;
+    page.form_or_redirect(
+        result,
+        |_| format!("/admin/users/{id}?contacts=1"),
+        async |errors| {
+            let notes = Notes {
+                typed: Some(form),
+                ..Notes::default()
+            };
+            user_page(&state, &page, id, errors, GrantForm::default(), notes).await
+        },
+    )
+    .await
 }

@@ -78,13 +78,16 @@ impl AnnouncementPage {
         self.chrome.tk("msg-status", &m.status)
     }
 
-    /// A reason in words: ours by its key, a provider's as it sent it.
+    /// A reason in words: ours by its key and arguments, a provider's as it sent it.
     fn reason_text(&self, m: &MessageRow) -> String {
-        match m.reason.as_deref() {
-            Some(r) if r.starts_with(OWN_REASON) => self
-                .chrome
-                .tk("msg-reason", r.trim_start_matches(OWN_REASON))
-                .to_owned(),
+        let reason = m.reason.as_deref();
+        if let Some((key, args)) = reason.and_then(langso_app::comms::parse_own_reason) {
+            let key = format!("msg-reason-{key}");
+            let args: Vec<(&str, String)> =
+                args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+            return crate::messages::render(self.chrome.lang, &key, &args);
+        }
+        match reason {
             // Withheld by the consent ledger or the notifications, which store their own codes.
             Some(r) if r == langso_app::households::WITHDRAWN_REASON || r == "address-invalid" => {
                 self.chrome.tk("msg-reason", r).to_owned()
@@ -92,6 +95,15 @@ impl AnnouncementPage {
             Some(r) => r.to_owned(),
             None => String::new(),
         }
+    }
+
+    /// The reason is the provider's own text (shown as it came, not translated).
+    fn reason_is_provider(&self, m: &MessageRow) -> bool {
+        m.reason.as_deref().is_some_and(|r| {
+            !r.starts_with(OWN_REASON)
+                && r != langso_app::households::WITHDRAWN_REASON
+                && r != "address-invalid"
+        })
     }
 
     /// A reading's time.

@@ -43,6 +43,7 @@ struct SettingsForm {
     options: String,
     secret: String,
     refresh_token: String,
+    oa_secret_key: String,
 }
 
 /// The template form as posted.
@@ -114,6 +115,7 @@ async fn save(
         options: form.options,
         secret: form.secret,
         refresh_token: form.refresh_token,
+        oa_secret_key: form.oa_secret_key,
     };
     answer(
         &state,
