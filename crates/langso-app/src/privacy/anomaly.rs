@@ -86,7 +86,7 @@ pub async fn set_thresholds(
     };
     let t = Thresholds {
         factor: number("factor", factor, 1000),
-        people: number("people", people, 1_000_000),
+        people: number("threshold_people", people, 1_000_000),
     };
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));

@@ -9,7 +9,8 @@ use langso_domain::auth::Permission;
 use langso_domain::locale::{VIETNAM, minute};
 use langso_render::official::Letterhead;
 use langso_render::report::{Cell, Report, Section, report_pdf_with};
-use langso_store::privacy::breaches::{self as store, BreachRow};
+use langso_store::privacy::breaches as store;
+pub use langso_store::privacy::breaches::BreachRow;
 use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
 
