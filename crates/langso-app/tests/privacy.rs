@@ -150,6 +150,7 @@ async fn a_breach_record_drafts_its_notification_with_the_72_hour_deadline() {
         "1.250",
         "Số điện thoại của người đại diện hộ",
         "Thu hồi tin nhắn",
+        "- Cơ quan chuyên trách bảo vệ dữ liệu cá nhân (Bộ Công an);",
         "Nguyễn Thị Hoa",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in {text}");

@@ -352,10 +352,14 @@ pub async fn notice_pdf(db: &Db, actor: &Actor, id: Uuid, signing: &Signing) -> 
     signing.check()?;
     let row = get_breach(db, actor, id).await?;
     let (unit, parent) = report_units(db, row.unit_id, today()).await?;
+    let mut signing = signing.clone();
+    if signing.recipients.iter().all(|r| r.trim().is_empty()) {
+        signing.recipients = notice_signing(&unit, parent.as_ref()).recipients;
+    }
     let head = letterhead(
         &unit,
         parent.as_ref(),
-        signing,
+        &signing,
         "CV-UBND",
         "",
         "V/v thông báo vi phạm quy định bảo vệ dữ liệu cá nhân",
@@ -374,6 +378,20 @@ pub async fn notice_pdf(db: &Db, actor: &Actor, id: Uuid, signing: &Signing) -> 
     )
     .await?;
     Ok(bytes)
+}
+
+/// The defaults of a notification: addressed first to the authority that receives breach
+/// notifications, then the unit above (for its information), then the archive.
+pub fn notice_signing(
+    unit: &langso_domain::units::Unit,
+    parent: Option<&langso_domain::units::Unit>,
+) -> Signing {
+    let mut signing = Signing::defaults(unit, parent);
+    signing.recipients.insert(
+        0,
+        "Cơ quan chuyên trách bảo vệ dữ liệu cá nhân (Bộ Công an)".to_owned(),
+    );
+    signing
 }
 
 /// The frame of a privacy document of `unit`: number symbol `symbol`, kind `kind` (empty for

@@ -280,7 +280,7 @@ async fn detail_page(
             overdue,
             statuses: STATUSES,
             form,
-            signing: Signing::defaults(&unit, parent.as_ref()),
+            signing: actions::notice_signing(&unit, parent.as_ref()),
             errors: errors.clone(),
         },
         &errors,
