@@ -16,6 +16,7 @@ pub mod faults;
 pub mod households;
 pub mod ops;
 pub mod outbound;
+pub mod privacy;
 pub mod procedures;
 pub mod progress;
 pub mod units;

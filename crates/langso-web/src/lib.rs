@@ -94,6 +94,12 @@ impl AppState {
             node.clone(),
             Duration::from_secs(60),
         ));
+        // h21c: unusual access to people's numbers opens a draft incident, once per account
+        // and day across every node.
+        background.push(langso_app::privacy::anomaly::start_anomaly_check(
+            db.clone(),
+            Duration::from_secs(600),
+        ));
         let ops = Arc::new(langso_app::ops::Board::new(&node));
         if let Some(url) = &settings.mqtt_url {
             let id = langso_app::assets::mqtt::client_id(&node);

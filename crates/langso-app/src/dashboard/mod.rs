@@ -31,7 +31,8 @@ pub use charts::{children_chart, indicator_chart, map_svg, months_chart};
 pub use langso_store::dashboard::{PlanRow, TargetRow};
 pub use national::{National, national};
 pub use official::{
-    Signing, letterhead, official_report_pdf, official_report_xlsx, report_units, written_date,
+    Signing, body, letterhead, official_report_pdf, official_report_xlsx, place, report_units,
+    written_date,
 };
 pub use plans::{
     ImpossibleValue, PlanInput, PlanView, TargetInput, create_plan, impossible_values, plan,

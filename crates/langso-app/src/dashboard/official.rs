@@ -44,7 +44,7 @@ fn upper(name: &str) -> String {
 
 /// A body named after its unit: "ỦY BAN NHÂN DÂN XÃ Ô DIÊN" for administrative units, the
 /// unit's name for villages and street groups (they have no people's committee).
-fn body(name: &str, level: Level) -> String {
+pub fn body(name: &str, level: Level) -> String {
     match level {
         Level::Village => upper(name),
         _ => format!("ỦY BAN NHÂN DÂN {}", upper(name)),
@@ -52,7 +52,7 @@ fn body(name: &str, level: Level) -> String {
 }
 
 /// The place in "Ô Diên, ngày …": the unit's name without its kind.
-fn place(name: &str) -> String {
+pub fn place(name: &str) -> String {
     const KINDS: &[&str] = &[
         "Thành phố ",
         "Tỉnh ",

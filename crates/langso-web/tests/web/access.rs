@@ -461,6 +461,63 @@ const ROUTES: &[Route] = &[
         Body::None,
         200,
     ),
+    // --- h21c: breach register, anomaly thresholds, processing record ---
+    route(
+        "GET",
+        "/privacy/breaches",
+        Targeted(ManageAccounts),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/privacy/breaches",
+        Targeted(ManageAccounts),
+        Body::Form,
+        303,
+    ),
+    route(
+        "GET",
+        "/privacy/breaches/{id}",
+        Targeted(ManageAccounts),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/privacy/breaches/{id}",
+        Targeted(ManageAccounts),
+        Body::Form,
+        303,
+    ),
+    route(
+        "GET",
+        "/privacy/breaches/{id}/notice",
+        Targeted(ManageAccounts),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/privacy/anomaly",
+        OnProvince(ManageAccounts),
+        Body::Form,
+        303,
+    ),
+    route(
+        "GET",
+        "/privacy/record",
+        Targeted(ManageAccounts),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/privacy/record/file",
+        Targeted(ManageAccounts),
+        Body::None,
+        200,
+    ),
     route(
         "POST",
         "/admin/users",
@@ -2145,6 +2202,40 @@ impl Fixture {
                 };
                 (path, body)
             }
+            // --- h21c: the breach register and the processing record of the target unit ---
+            "/privacy/breaches" | "/privacy/record" if route.method == "GET" => {
+                (format!("{path}?unit={unit}"), None)
+            }
+            "/privacy/record/file" => (format!("{path}?unit={unit}&format=xlsx"), None),
+            "/privacy/breaches" => (
+                path,
+                Some(
+                    json!({"csrf": csrf, "unit": unit, "what": format!("Sự cố {n}"),
+                    "discovered_at": "2026-01-05T08:30", "people": "3", "kind_phones": "1"}),
+                ),
+            ),
+            "/privacy/breaches/{id}" | "/privacy/breaches/{id}/notice" => {
+                let input = langso_app::privacy::breaches::BreachInput {
+                    unit_id: unit,
+                    what: format!("Sự cố {n}"),
+                    discovered_at: "2026-01-05T08:30".into(),
+                    ..Default::default()
+                };
+                let breach = langso_app::privacy::breaches::record_breach(
+                    self.app.db(),
+                    &Actor::system("test"),
+                    &input,
+                )
+                .await
+                .unwrap();
+                let body = (route.method == "POST")
+                    .then(|| json!({"csrf": csrf, "status": "closed", "actions": "Xong"}));
+                (path.replace("{id}", &breach.id.to_string()), body)
+            }
+            "/privacy/anomaly" => (
+                path,
+                Some(json!({"csrf": csrf, "unit": unit, "factor": "5", "threshold_people": "200"})),
+            ),
             // --- h18a: an empty sync ---
             "/round/sync" => (path, Some(json!({"visits": []}))),
             // --- h15a: the round sheet of a unit, bulk assignment ---

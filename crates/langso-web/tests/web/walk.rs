@@ -48,6 +48,8 @@ pub(crate) const PAGES: &[&str] = &[
     "/plans?unit=09817",
     "/households/impossible",
     "/households/review",
+    "/privacy/breaches",
+    "/privacy/record",
 ];
 
 /// (list page, the route of the detail pages its links open).
@@ -67,6 +69,7 @@ pub(crate) const DETAILS: &[(&str, &str)] = &[
     ("/qr/analytics", "/procedures/{code}/history"),
     ("/qr/analytics", "/procedures/{code}/new-version"),
     ("/plans?unit=09817", "/plans/{id}"),
+    ("/privacy/breaches", "/privacy/breaches/{id}"),
 ];
 
 /// Pages under a household's page.
@@ -102,6 +105,8 @@ const NOT_WALKED: &[&str] = &[
     "/households/import/template",
     "/assets/import/template",
     "/reports/monthly/file",
+    "/privacy/record/file",
+    "/privacy/breaches/{id}/notice",
     "/evidence/{id}/file",
     "/work-orders/{id}/photo",
     "/q/{token}",
