@@ -15,6 +15,7 @@ mod error;
 pub mod faults;
 pub mod households;
 pub mod ops;
+pub mod privacy;
 pub mod outbound;
 pub mod procedures;
 pub mod progress;

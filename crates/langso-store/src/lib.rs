@@ -19,6 +19,7 @@ mod error;
 pub mod faults;
 pub mod households;
 pub mod ops;
+pub mod privacy;
 pub mod procedures;
 pub mod sizes;
 #[cfg(feature = "testing")]

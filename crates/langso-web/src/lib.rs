@@ -94,6 +94,12 @@ impl AppState {
             node.clone(),
             Duration::from_secs(60),
         ));
+        // h21b: overdue data-subject requests flagged, retention rules applied once a day.
+        background.push(langso_app::privacy::retention::start_privacy(
+            db.clone(),
+            node.clone(),
+            Duration::from_secs(300),
+        ));
         let ops = Arc::new(langso_app::ops::Board::new(&node));
         if let Some(url) = &settings.mqtt_url {
             let id = langso_app::assets::mqtt::client_id(&node);
