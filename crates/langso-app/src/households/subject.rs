@@ -91,7 +91,13 @@ pub async fn erase_household(db: &Db, actor: &Actor, id: Uuid) -> AppResult<()> 
         .ok_or(AppError::NotFound)?;
     policy::require(db, actor, Permission::ExportPeople, row.unit_id).await?;
     let mut tx = db.begin().await?;
-    erase_in(&mut tx, actor, row, "anonymised at the data subject's request; counts kept").await?;
+    erase_in(
+        &mut tx,
+        actor,
+        row,
+        "anonymised at the data subject's request; counts kept",
+    )
+    .await?;
     tx.commit().await?;
     crate::privacy::requests::note_in_ledger_file(db, id);
     Ok(())

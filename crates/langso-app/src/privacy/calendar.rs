@@ -22,7 +22,11 @@ fn weekend(day: Date) -> bool {
 
 impl Calendar {
     /// From fixed holidays `(month, day)` for `years` and entered days off.
-    pub fn new(fixed: &[(i64, i64)], years: std::ops::RangeInclusive<i32>, entered: &[Date]) -> Calendar {
+    pub fn new(
+        fixed: &[(i64, i64)],
+        years: std::ops::RangeInclusive<i32>,
+        entered: &[Date],
+    ) -> Calendar {
         let mut off: BTreeSet<Date> = entered.iter().copied().collect();
         for year in years {
             let mut on_weekend = Vec::new();
@@ -82,18 +86,29 @@ pub async fn load(db: &Db, from: Date) -> AppResult<Calendar> {
         .into_iter()
         .map(|h| h.day)
         .collect();
-    Ok(Calendar::new(&fixed, from.year()..=from.year() + 2, &entered))
+    Ok(Calendar::new(
+        &fixed,
+        from.year()..=from.year() + 2,
+        &entered,
+    ))
 }
 
 /// Days off entered for `year`, and the fixed holidays (month, day, name).
 pub async fn holidays(db: &Db, year: i32) -> AppResult<(Vec<HolidayRow>, Vec<(i64, i64, String)>)> {
     let from = Date::from_calendar_date(year, Month::January, 1).map_err(|_| AppError::NotFound)?;
     let to = Date::from_calendar_date(year, Month::December, 31).map_err(|_| AppError::NotFound)?;
-    Ok((store::holidays(db, from, to).await?, store::fixed_holidays(db).await?))
+    Ok((
+        store::holidays(db, from, to).await?,
+        store::fixed_holidays(db).await?,
+    ))
 }
 
 fn admin(actor: &Actor) -> AppResult<()> {
-    if actor.is_admin() { Ok(()) } else { Err(AppError::Forbidden) }
+    if actor.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// Enters a day off (administrators); audited.
@@ -101,12 +116,20 @@ pub async fn enter_holiday(db: &Db, actor: &Actor, day: Date, name: &str) -> App
     admin(actor)?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 120 {
-        return Err(AppError::refused_key("privacy-holiday-name", &[("max", &120)]));
+        return Err(AppError::refused_key(
+            "privacy-holiday-name",
+            &[("max", &120)],
+        ));
     }
     let mut tx = db.begin().await?;
     store::put_holiday(
         &mut tx,
-        &HolidayRow { day, name: name.to_owned(), entered_by: actor.label.clone(), created_at: OffsetDateTime::now_utc() },
+        &HolidayRow {
+            day,
+            name: name.to_owned(),
+            entered_by: actor.label.clone(),
+            created_at: OffsetDateTime::now_utc(),
+        },
     )
     .await?;
     crate::audit::record(
@@ -155,13 +178,27 @@ pub async fn deadlines(db: &Db) -> AppResult<Vec<DeadlineRow>> {
 
 /// Sets a kind's deadline in working days (1 to 60) and whether a legal review confirmed it
 /// (administrators); audited. Open requests keep the deadline they were given.
-pub async fn set_deadline(db: &Db, actor: &Actor, kind: &str, working_days: i64, confirmed: bool) -> AppResult<()> {
+pub async fn set_deadline(
+    db: &Db,
+    actor: &Actor,
+    kind: &str,
+    working_days: i64,
+    confirmed: bool,
+) -> AppResult<()> {
     admin(actor)?;
     if !(1..=60).contains(&working_days) {
-        return Err(AppError::refused_key("privacy-deadline-range", &[("max", &60)]));
+        return Err(AppError::refused_key(
+            "privacy-deadline-range",
+            &[("max", &60)],
+        ));
     }
     let mut tx = db.begin().await?;
-    let row = DeadlineRow { kind: kind.to_owned(), working_days, confirmed, updated_by: actor.label.clone() };
+    let row = DeadlineRow {
+        kind: kind.to_owned(),
+        working_days,
+        confirmed,
+        updated_by: actor.label.clone(),
+    };
     if !store::set_deadline(&mut tx, &row).await? {
         return Err(AppError::NotFound);
     }
@@ -195,9 +232,18 @@ mod tests {
         // Sunday), 30/4 and 1/5 are fixed holidays.
         let cal = Calendar::new(&FIXED, 2026..=2026, &[date!(2026 - 04 - 27)]);
         assert_eq!(date!(2026 - 04 - 24).weekday(), Weekday::Friday);
-        assert_eq!(cal.add_working_days(date!(2026 - 04 - 24), 2), date!(2026 - 04 - 29));
-        assert_eq!(cal.add_working_days(date!(2026 - 04 - 24), 3), date!(2026 - 05 - 04));
-        assert_eq!(cal.add_working_days(date!(2026 - 04 - 24), 10), date!(2026 - 05 - 13));
+        assert_eq!(
+            cal.add_working_days(date!(2026 - 04 - 24), 2),
+            date!(2026 - 04 - 29)
+        );
+        assert_eq!(
+            cal.add_working_days(date!(2026 - 04 - 24), 3),
+            date!(2026 - 05 - 04)
+        );
+        assert_eq!(
+            cal.add_working_days(date!(2026 - 04 - 24), 10),
+            date!(2026 - 05 - 13)
+        );
     }
 
     #[test]

@@ -42,7 +42,10 @@ pub struct NewRequest {
 fn text(value: &str, field: &'static str, max: usize, required: bool) -> AppResult<String> {
     let value = value.trim();
     if (required && value.is_empty()) || value.chars().count() > max {
-        return Err(AppError::refused_key("privacy-request-text", &[("field", &field), ("max", &max)]));
+        return Err(AppError::refused_key(
+            "privacy-request-text",
+            &[("field", &field), ("max", &max)],
+        ));
     }
     Ok(value.to_owned())
 }
@@ -70,7 +73,8 @@ pub async fn record_request(db: &Db, actor: &Actor, input: &NewRequest) -> AppRe
         .find(|d| d.kind == input.kind)
         .map_or(10, |d| d.working_days);
     let calendar = super::calendar::load(db, received_on).await?;
-    let due_on = calendar.add_working_days(received_on, u32::try_from(days.clamp(1, 60)).unwrap_or(10));
+    let due_on =
+        calendar.add_working_days(received_on, u32::try_from(days.clamp(1, 60)).unwrap_or(10));
     let row = RequestRow {
         id: Uuid::now_v7(),
         household_id: household.id,
@@ -101,7 +105,10 @@ pub async fn record_request(db: &Db, actor: &Actor, input: &NewRequest) -> AppRe
             target_type: "privacy_request",
             target_id: row.id.to_string(),
             unit_id: Some(row.unit_id),
-            summary: format!("{} request for household {}, due {}", row.kind, household.code, row.due_on),
+            summary: format!(
+                "{} request for household {}, due {}",
+                row.kind, household.code, row.due_on
+            ),
         },
     )
     .await?;
@@ -120,11 +127,19 @@ pub async fn request(db: &Db, actor: &Actor, id: Uuid) -> AppResult<RequestRow> 
 
 /// Requests under the units where the actor reads people's data, newest first (open ones only
 /// when `open_only`), each with whether it is overdue on `today`.
-pub async fn list(db: &Db, actor: &Actor, open_only: bool, today: Date) -> AppResult<Vec<(RequestRow, bool)>> {
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    open_only: bool,
+    today: Date,
+) -> AppResult<Vec<(RequestRow, bool)>> {
     let mut rows = Vec::new();
     for root in actor.roots(Permission::ReadPeople) {
         for row in store::requests_under(db, root, open_only, 500).await? {
-            if !rows.iter().any(|(r, _): &(RequestRow, bool)| r.id == row.id) {
+            if !rows
+                .iter()
+                .any(|(r, _): &(RequestRow, bool)| r.id == row.id)
+            {
                 let late = overdue(&row, today);
                 rows.push((row, late));
             }
@@ -161,7 +176,8 @@ pub async fn answer(db: &Db, actor: &Actor, id: Uuid, input: &Answer) -> AppResu
     }
     row.answer = text(&input.answer, "answer", 4000, input.status == "answered")?;
     row.reason = text(&input.reason, "reason", 2000, input.status == "refused")?;
-    row.answered_on = (input.status != "in_progress").then(|| input.answered_on.unwrap_or_else(crate::today));
+    row.answered_on =
+        (input.status != "in_progress").then(|| input.answered_on.unwrap_or_else(crate::today));
     row.status.clone_from(&input.status);
     let mut tx = db.begin().await?;
     store::update_request(&mut tx, &row).await?;
@@ -200,7 +216,9 @@ pub async fn execute(db: &Db, actor: &Actor, id: Uuid) -> AppResult<Executed> {
     }
     let now = OffsetDateTime::now_utc();
     let executed = match row.kind.as_str() {
-        "access" => Executed::Export(crate::households::subject_export(db, actor, row.household_id).await?),
+        "access" => {
+            Executed::Export(crate::households::subject_export(db, actor, row.household_id).await?)
+        }
         "erasure" => {
             let household = households_store::get_household(db, row.household_id)
                 .await?
@@ -211,7 +229,10 @@ pub async fn execute(db: &Db, actor: &Actor, id: Uuid) -> AppResult<Executed> {
             }
             let mut tx = db.begin().await?;
             store::record_erasure(&mut tx, household.id, Some(row.id), now).await?;
-            let summary = format!("anonymised for data-subject request {}; counts kept", row.id);
+            let summary = format!(
+                "anonymised for data-subject request {}; counts kept",
+                row.id
+            );
             crate::households::subject::erase_in(&mut tx, actor, household, &summary).await?;
             tx.commit().await?;
             note_in_ledger_file(db, row.household_id);

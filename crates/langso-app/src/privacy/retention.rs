@@ -48,7 +48,13 @@ pub async fn rules(db: &Db) -> AppResult<Vec<RuleRow>> {
 
 /// Changes a rule (administrators): a period of 1 to 36,500 days and an action the kind allows
 /// (the audit log and the rows counters depend on are only anonymised). Audited.
-pub async fn set_rule(db: &Db, actor: &Actor, kind: &str, days: i64, action: &str) -> AppResult<()> {
+pub async fn set_rule(
+    db: &Db,
+    actor: &Actor,
+    kind: &str,
+    days: i64,
+    action: &str,
+) -> AppResult<()> {
     if !actor.is_admin() {
         return Err(AppError::Forbidden);
     }
@@ -56,7 +62,10 @@ pub async fn set_rule(db: &Db, actor: &Actor, kind: &str, days: i64, action: &st
         return Err(AppError::NotFound);
     }
     if !(1..=36_500).contains(&days) {
-        return Err(AppError::refused_key("privacy-retention-days", &[("max", &36_500)]));
+        return Err(AppError::refused_key(
+            "privacy-retention-days",
+            &[("max", &36_500)],
+        ));
     }
     let (anonymise, delete) = actions(kind);
     let allowed = match action {
@@ -68,7 +77,12 @@ pub async fn set_rule(db: &Db, actor: &Actor, kind: &str, days: i64, action: &st
         return Err(AppError::refused_key("privacy-retention-action", &[]));
     }
     let mut tx = db.begin().await?;
-    let rule = RuleRow { kind: kind.to_owned(), days, action: action.to_owned(), updated_by: actor.label.clone() };
+    let rule = RuleRow {
+        kind: kind.to_owned(),
+        days,
+        action: action.to_owned(),
+        updated_by: actor.label.clone(),
+    };
     store::set_rule(&mut tx, &rule).await?;
     audit::record(
         &mut tx,
@@ -88,21 +102,37 @@ pub async fn set_rule(db: &Db, actor: &Actor, kind: &str, days: i64, action: &st
 
 /// Runs the rules as of `now`: counts and samples only when `dry`, else anonymises or
 /// deletes, in one transaction; records the run and its counts.
-pub async fn run(db: &Db, node: &str, label: &str, dry: bool, now: OffsetDateTime) -> AppResult<(RunRow, Vec<RuleOutcome>)> {
+pub async fn run(
+    db: &Db,
+    node: &str,
+    label: &str,
+    dry: bool,
+    now: OffsetDateTime,
+) -> AppResult<(RunRow, Vec<RuleOutcome>)> {
     let rules = rules(db).await?;
     let mut tx = db.begin().await?;
     let mut outcomes = Vec::new();
     for rule in rules {
-        let Some(kind) = store::kind(&rule.kind) else { continue };
+        let Some(kind) = store::kind(&rule.kind) else {
+            continue;
+        };
         let cutoff = now - Duration::days(rule.days);
         let (items, sample) = if dry {
             let items = store::count_expired(&mut tx, kind, cutoff).await?;
-            (items, store::sample_expired(&mut tx, kind, cutoff, SAMPLE).await?)
+            (
+                items,
+                store::sample_expired(&mut tx, kind, cutoff, SAMPLE).await?,
+            )
         } else {
             let n = store::apply_expired(&mut tx, kind, rule.action == "delete", cutoff).await?;
             (i64::try_from(n).unwrap_or(i64::MAX), Vec::new())
         };
-        outcomes.push(RuleOutcome { rule, cutoff, items, sample });
+        outcomes.push(RuleOutcome {
+            rule,
+            cutoff,
+            items,
+            sample,
+        });
     }
     let run = RunRow {
         id: Uuid::now_v7(),
@@ -114,7 +144,13 @@ pub async fn run(db: &Db, node: &str, label: &str, dry: bool, now: OffsetDateTim
     };
     let counts: Vec<CountRow> = outcomes
         .iter()
-        .map(|o| CountRow { run_id: run.id, kind: o.rule.kind.clone(), action: o.rule.action.clone(), cutoff: o.cutoff, items: o.items })
+        .map(|o| CountRow {
+            run_id: run.id,
+            kind: o.rule.kind.clone(),
+            action: o.rule.action.clone(),
+            cutoff: o.cutoff,
+            items: o.items,
+        })
         .collect();
     store::insert_run(&mut tx, &run, &counts).await?;
     tx.commit().await?;
@@ -122,7 +158,11 @@ pub async fn run(db: &Db, node: &str, label: &str, dry: bool, now: OffsetDateTim
 }
 
 /// A dry run by an administrator.
-pub async fn dry_run(db: &Db, actor: &Actor, now: OffsetDateTime) -> AppResult<(RunRow, Vec<RuleOutcome>)> {
+pub async fn dry_run(
+    db: &Db,
+    actor: &Actor,
+    now: OffsetDateTime,
+) -> AppResult<(RunRow, Vec<RuleOutcome>)> {
     if !actor.is_admin() {
         return Err(AppError::Forbidden);
     }
@@ -130,7 +170,11 @@ pub async fn dry_run(db: &Db, actor: &Actor, now: OffsetDateTime) -> AppResult<(
 }
 
 /// The latest runs with their counts.
-pub async fn history(db: &Db, actor: &Actor, limit: i64) -> AppResult<Vec<(RunRow, Vec<CountRow>)>> {
+pub async fn history(
+    db: &Db,
+    actor: &Actor,
+    limit: i64,
+) -> AppResult<Vec<(RunRow, Vec<CountRow>)>> {
     if !actor.is_admin() {
         return Err(AppError::Forbidden);
     }

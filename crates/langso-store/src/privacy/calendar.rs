@@ -38,7 +38,11 @@ pub async fn fixed_holidays(ex: impl Into<Exec<'_>>) -> StoreResult<Vec<(i64, i6
 }
 
 /// Days off entered between `from` and `to` (inclusive).
-pub async fn holidays(ex: impl Into<Exec<'_>>, from: Date, to: Date) -> StoreResult<Vec<HolidayRow>> {
+pub async fn holidays(
+    ex: impl Into<Exec<'_>>,
+    from: Date,
+    to: Date,
+) -> StoreResult<Vec<HolidayRow>> {
     let sql = "SELECT day, name, entered_by, created_at FROM privacy_holidays \
                WHERE day >= $1 AND day <= $2 ORDER BY day";
     Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(from).bind(to).fetch_all(e).await)?)

@@ -96,12 +96,17 @@ pub async fn requests_under(
          AND ($2 = FALSE OR r.status IN ('received', 'in_progress')) \
          ORDER BY r.received_on DESC, r.id DESC LIMIT $3"
     ));
-    Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(scope).bind(open_only).bind(limit)
-        .fetch_all(e).await)?)
+    Ok(
+        on_exec!(ex.into(), e => sqlx::query_as(sql).bind(scope).bind(open_only).bind(limit)
+        .fetch_all(e).await)?,
+    )
 }
 
 /// Open requests whose deadline passed before `today` and that were not flagged yet.
-pub async fn overdue_unflagged(ex: impl Into<Exec<'_>>, today: Date) -> StoreResult<Vec<RequestRow>> {
+pub async fn overdue_unflagged(
+    ex: impl Into<Exec<'_>>,
+    today: Date,
+) -> StoreResult<Vec<RequestRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLS} FROM privacy_requests WHERE status IN ('received', 'in_progress') \
          AND due_on < $1 AND overdue_notified_at IS NULL ORDER BY due_on, id LIMIT 1000"

@@ -129,8 +129,16 @@ fn expired(k: &Kind) -> String {
 }
 
 /// How many rows of `k` are older than `cutoff` and still hold personal data.
-pub async fn count_expired(ex: impl Into<Exec<'_>>, k: &Kind, cutoff: OffsetDateTime) -> StoreResult<i64> {
-    let sql = sqlx::AssertSqlSafe(format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {} WHERE {}", k.table, expired(k)));
+pub async fn count_expired(
+    ex: impl Into<Exec<'_>>,
+    k: &Kind,
+    cutoff: OffsetDateTime,
+) -> StoreResult<i64> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM {} WHERE {}",
+        k.table,
+        expired(k)
+    ));
     Ok(on_exec!(ex.into(), e => sqlx::query_scalar(sql).bind(cutoff).fetch_one(e).await)?)
 }
 
@@ -152,14 +160,21 @@ pub async fn sample_expired(
 
 /// Anonymises (or deletes, when `delete`) those rows; returns how many. Refuses an action the
 /// kind does not allow by doing nothing (the app checks before).
-pub async fn apply_expired(tx: &mut Tx, k: &Kind, delete: bool, cutoff: OffsetDateTime) -> StoreResult<u64> {
+pub async fn apply_expired(
+    tx: &mut Tx,
+    k: &Kind,
+    delete: bool,
+    cutoff: OffsetDateTime,
+) -> StoreResult<u64> {
     let sql = match (delete, k.anonymise) {
         (true, _) if k.delete => format!("DELETE FROM {} WHERE {}", k.table, expired(k)),
         (false, Some(set)) => format!("UPDATE {} SET {set} WHERE {}", k.table, expired(k)),
         _ => return Ok(0),
     };
     let sql = sqlx::AssertSqlSafe(sql);
-    Ok(on_tx!(tx, c => sqlx::query(sql).bind(cutoff).execute(&mut *c).await.map(|r| r.rows_affected()))?)
+    Ok(
+        on_tx!(tx, c => sqlx::query(sql).bind(cutoff).execute(&mut *c).await.map(|r| r.rows_affected()))?,
+    )
 }
 
 /// A run (or dry run) of the rules.
