@@ -41,6 +41,12 @@ pub(crate) struct Schedule {
 }
 
 impl Schedule {
+    /// How often backups are taken and how many are kept, when scheduled.
+    pub(crate) fn schedule(&self) -> Option<(Duration, usize)> {
+        self.backup_every
+            .map(|every| (every, self.backup_keep.max(1)))
+    }
+
     /// The folder of scheduled backups, when backups are scheduled or the folder is named.
     pub(crate) fn watched_dir(&self, url: &str) -> Option<PathBuf> {
         (self.backup_every.is_some() || self.backup_dir.is_some()).then(|| self.dir(url))

@@ -5,7 +5,8 @@
 
 use std::collections::BTreeSet;
 
-use langso_store::privacy::calendar::{self as store, DeadlineRow, HolidayRow};
+use langso_store::privacy::calendar::{self as store};
+pub use langso_store::privacy::calendar::{DeadlineRow, HolidayRow};
 use time::{Date, Duration, Month, OffsetDateTime, Weekday};
 
 use crate::{Actor, AppError, AppResult, Db};
@@ -93,8 +94,14 @@ pub async fn load(db: &Db, from: Date) -> AppResult<Calendar> {
     ))
 }
 
-/// Days off entered for `year`, and the fixed holidays (month, day, name).
-pub async fn holidays(db: &Db, year: i32) -> AppResult<(Vec<HolidayRow>, Vec<(i64, i64, String)>)> {
+/// Days off entered for `year`, and the fixed holidays (month, day, name); for the top
+/// administrators.
+pub async fn holidays(
+    db: &Db,
+    actor: &Actor,
+    year: i32,
+) -> AppResult<(Vec<HolidayRow>, Vec<(i64, i64, String)>)> {
+    root_admin(db, actor).await?;
     let from = Date::from_calendar_date(year, Month::January, 1).map_err(|_| AppError::NotFound)?;
     let to = Date::from_calendar_date(year, Month::December, 31).map_err(|_| AppError::NotFound)?;
     Ok((
@@ -103,17 +110,27 @@ pub async fn holidays(db: &Db, year: i32) -> AppResult<(Vec<HolidayRow>, Vec<(i6
     ))
 }
 
-fn admin(actor: &Actor) -> AppResult<()> {
-    if actor.is_admin() {
+/// Installation-wide settings (the calendar, deadlines, retention rules) are for the
+/// administrators of a unit at the top of the tree (and the command line); others get 404.
+pub(crate) async fn root_admin(db: &Db, actor: &Actor) -> AppResult<()> {
+    if actor.is_system() {
+        return Ok(());
+    }
+    let top = langso_store::ops::top_units(db, crate::today()).await?;
+    let admin = actor
+        .grants
+        .iter()
+        .any(|g| g.role == langso_domain::auth::Role::Admin && top.contains(&g.unit_id));
+    if admin {
         Ok(())
     } else {
-        Err(AppError::Forbidden)
+        Err(AppError::NotFound)
     }
 }
 
 /// Enters a day off (administrators); audited.
 pub async fn enter_holiday(db: &Db, actor: &Actor, day: Date, name: &str) -> AppResult<()> {
-    admin(actor)?;
+    root_admin(db, actor).await?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 120 {
         return Err(AppError::refused_key(
@@ -150,7 +167,7 @@ pub async fn enter_holiday(db: &Db, actor: &Actor, day: Date, name: &str) -> App
 
 /// Removes an entered day off (administrators); audited.
 pub async fn remove_holiday(db: &Db, actor: &Actor, day: Date) -> AppResult<()> {
-    admin(actor)?;
+    root_admin(db, actor).await?;
     let mut tx = db.begin().await?;
     if !store::delete_holiday(&mut tx, day).await? {
         return Err(AppError::NotFound);
@@ -185,7 +202,7 @@ pub async fn set_deadline(
     working_days: i64,
     confirmed: bool,
 ) -> AppResult<()> {
-    admin(actor)?;
+    root_admin(db, actor).await?;
     if !(1..=60).contains(&working_days) {
         return Err(AppError::refused_key(
             "privacy-deadline-range",

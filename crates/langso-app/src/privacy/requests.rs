@@ -5,7 +5,8 @@
 
 use langso_domain::auth::Permission;
 use langso_store::households as households_store;
-use langso_store::privacy::requests::{self as store, RequestRow};
+pub use langso_store::privacy::requests::RequestRow;
+use langso_store::privacy::requests::{self as store};
 use serde_json::Value;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -58,10 +59,13 @@ pub async fn record_request(db: &Db, actor: &Actor, input: &NewRequest) -> AppRe
         .ok_or(AppError::NotFound)?;
     policy::require(db, actor, Permission::WritePeople, household.unit_id).await?;
     if !KINDS.contains(&input.kind.as_str()) {
-        return Err(AppError::refused_key("privacy-request-kind", &[]));
+        return Err(AppError::refused_key("privacy-request-kind-refused", &[]));
     }
     if !CHANNELS.contains(&input.channel.as_str()) {
-        return Err(AppError::refused_key("privacy-request-channel", &[]));
+        return Err(AppError::refused_key(
+            "privacy-request-channel-refused",
+            &[],
+        ));
     }
     let received_on = input.received_on.unwrap_or_else(crate::today);
     if received_on > crate::today() {
@@ -172,7 +176,7 @@ pub async fn answer(db: &Db, actor: &Actor, id: Uuid, input: &Answer) -> AppResu
     let mut row = request(db, actor, id).await?;
     policy::require(db, actor, Permission::WritePeople, row.unit_id).await?;
     if !STATUSES[1..].contains(&input.status.as_str()) {
-        return Err(AppError::refused_key("privacy-request-status", &[]));
+        return Err(AppError::refused_key("privacy-request-status-refused", &[]));
     }
     row.answer = text(&input.answer, "answer", 4000, input.status == "answered")?;
     row.reason = text(&input.reason, "reason", 2000, input.status == "refused")?;

@@ -6,7 +6,8 @@
 
 use std::time::Duration as StdDuration;
 
-use langso_store::privacy::retention::{self as store, CountRow, KINDS, RuleRow, RunRow};
+use langso_store::privacy::retention::{self as store, KINDS};
+pub use langso_store::privacy::retention::{CountRow, RuleRow, RunRow};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -55,15 +56,13 @@ pub async fn set_rule(
     days: i64,
     action: &str,
 ) -> AppResult<()> {
-    if !actor.is_admin() {
-        return Err(AppError::Forbidden);
-    }
+    super::calendar::root_admin(db, actor).await?;
     if store::kind(kind).is_none() {
         return Err(AppError::NotFound);
     }
     if !(1..=36_500).contains(&days) {
         return Err(AppError::refused_key(
-            "privacy-retention-days",
+            "privacy-retention-days-refused",
             &[("max", &36_500)],
         ));
     }
@@ -74,7 +73,10 @@ pub async fn set_rule(
         _ => false,
     };
     if !allowed {
-        return Err(AppError::refused_key("privacy-retention-action", &[]));
+        return Err(AppError::refused_key(
+            "privacy-retention-action-refused",
+            &[],
+        ));
     }
     let mut tx = db.begin().await?;
     let rule = RuleRow {
@@ -163,9 +165,7 @@ pub async fn dry_run(
     actor: &Actor,
     now: OffsetDateTime,
 ) -> AppResult<(RunRow, Vec<RuleOutcome>)> {
-    if !actor.is_admin() {
-        return Err(AppError::Forbidden);
-    }
+    super::calendar::root_admin(db, actor).await?;
     run(db, "web", &actor.label, true, now).await
 }
 
@@ -175,9 +175,7 @@ pub async fn history(
     actor: &Actor,
     limit: i64,
 ) -> AppResult<Vec<(RunRow, Vec<CountRow>)>> {
-    if !actor.is_admin() {
-        return Err(AppError::Forbidden);
-    }
+    super::calendar::root_admin(db, actor).await?;
     let mut out = Vec::new();
     for run in store::runs(db, limit.clamp(1, 200)).await? {
         let counts = store::counts(db, run.id).await?;

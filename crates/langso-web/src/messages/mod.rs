@@ -45,6 +45,8 @@ const FILES: &[(&str, &str, &str)] = files!(
     // --- issue 18: offline rounds (offline: the phone's texts; rounds_sync: the server's) ---
     "offline",
     "rounds_sync",
+    // --- issue 21: personal-data duties ---
+    "privacy",
 );
 
 /// Both languages' bundles, built once.

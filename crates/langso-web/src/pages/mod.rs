@@ -12,6 +12,7 @@ mod faults;
 mod home;
 mod households;
 mod ops;
+mod privacy;
 mod procedures;
 mod teams;
 mod units;
@@ -35,4 +36,5 @@ pub(crate) fn routes(settings: &Settings) -> Routes {
         .merge(audit::routes())
         .merge(dashboard::routes())
         .merge(ops::routes())
+        .merge(privacy::routes())
 }
