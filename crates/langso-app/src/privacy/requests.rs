@@ -120,12 +120,10 @@ pub async fn record_request(db: &Db, actor: &Actor, input: &NewRequest) -> AppRe
     Ok(row)
 }
 
-/// One request the actor may read (404 outside their scope).
+/// One request the actor may read (404 outside their scope, 403 without the right).
 pub async fn request(db: &Db, actor: &Actor, id: Uuid) -> AppResult<RequestRow> {
     let row = store::request(db, id).await?.ok_or(AppError::NotFound)?;
-    if !policy::allows(db, actor, Permission::ReadPeople, row.unit_id).await? {
-        return Err(AppError::NotFound);
-    }
+    policy::require(db, actor, Permission::ReadPeople, row.unit_id).await?;
     Ok(row)
 }
 
@@ -137,6 +135,9 @@ pub async fn list(
     open_only: bool,
     today: Date,
 ) -> AppResult<Vec<(RequestRow, bool)>> {
+    if !actor.may(Permission::ReadPeople) {
+        return Err(AppError::Forbidden);
+    }
     let mut rows = Vec::new();
     for root in actor.roots(Permission::ReadPeople) {
         for row in store::requests_under(db, root, open_only, 500).await? {
