@@ -50,6 +50,7 @@ mod public_guides;
 mod public_text;
 mod redirects;
 // --- h15a: the round ---
+mod privacy_pages;
 mod round;
 mod round_browser;
 mod support;
