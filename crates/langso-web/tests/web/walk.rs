@@ -48,6 +48,10 @@ pub(crate) const PAGES: &[&str] = &[
     "/plans?unit=09817",
     "/households/impossible",
     "/households/review",
+    // --- h21b: personal-data requests, retention, the working-day calendar ---
+    "/privacy/requests",
+    "/privacy/retention",
+    "/privacy/calendar",
 ];
 
 /// (list page, the route of the detail pages its links open).
@@ -67,6 +71,7 @@ pub(crate) const DETAILS: &[(&str, &str)] = &[
     ("/qr/analytics", "/procedures/{code}/history"),
     ("/qr/analytics", "/procedures/{code}/new-version"),
     ("/plans?unit=09817", "/plans/{id}"),
+    ("/privacy/requests?all=1", "/privacy/requests/{id}"),
 ];
 
 /// Pages under a household's page.
