@@ -150,7 +150,7 @@ pub async fn list(
             }
         }
     }
-    rows.sort_by(|a, b| (b.0.received_on, b.0.id).cmp(&(a.0.received_on, a.0.id)));
+    rows.sort_by_key(|(r, _)| std::cmp::Reverse((r.received_on, r.id)));
     Ok(rows)
 }
 

@@ -54,9 +54,9 @@ struct RetentionPage {
 
 fn every_words(page: &Page, every: std::time::Duration) -> String {
     let secs = every.as_secs();
-    let (n, unit) = if secs % 86_400 == 0 {
+    let (n, unit) = if secs.is_multiple_of(86_400) {
         (secs / 86_400, "days")
-    } else if secs % 3_600 == 0 {
+    } else if secs.is_multiple_of(3_600) {
         (secs / 3_600, "hours")
     } else {
         (secs.div_ceil(60), "minutes")
