@@ -94,11 +94,17 @@ impl AppState {
             node.clone(),
             Duration::from_secs(60),
         ));
-        // h21c: unusual access to people's numbers opens a draft incident, once per account
-        // and day across every node.
+        // Unusual access to people's numbers opens a draft incident, once per account and day
+        // across every node.
         background.push(langso_app::privacy::anomaly::start_anomaly_check(
             db.clone(),
             Duration::from_secs(600),
+        ));
+        // Overdue data-subject requests flagged, retention rules applied once a day.
+        background.push(langso_app::privacy::retention::start_privacy(
+            db.clone(),
+            node.clone(),
+            Duration::from_secs(300),
         ));
         let ops = Arc::new(langso_app::ops::Board::new(&node));
         if let Some(url) = &settings.mqtt_url {
@@ -202,6 +208,9 @@ pub struct Settings {
     pub fault_default_unit: Option<String>,
     /// How long cached public pages, device tokens and the catalogue are trusted.
     pub caches: langso_app::cache::Lifetimes,
+    /// h21b: scheduled backups (how often, how many kept), stated on the retention page;
+    /// `None` when the server takes none.
+    pub backup_schedule: Option<(Duration, usize)>,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

@@ -41,6 +41,12 @@ pub(crate) struct Schedule {
 }
 
 impl Schedule {
+    /// How often backups are taken and how many are kept, when scheduled.
+    pub(crate) fn schedule(&self) -> Option<(Duration, usize)> {
+        self.backup_every
+            .map(|every| (every, self.backup_keep.max(1)))
+    }
+
     /// The folder of scheduled backups, when backups are scheduled or the folder is named.
     pub(crate) fn watched_dir(&self, url: &str) -> Option<PathBuf> {
         (self.backup_every.is_some() || self.backup_dir.is_some()).then(|| self.dir(url))
@@ -237,6 +243,27 @@ pub(crate) async fn restore(url: &str, from: &Path) -> Result<()> {
         path.display()
     );
     print_check(&check);
+    reapply_erasures(url, path).await
+}
+
+/// Erasures done since the backup was taken are done again: the ids in the ledger file beside
+/// the database (which a restore does not replace) that the restored database does not hold
+/// as erased. The restored database is migrated first, as the server would on start.
+async fn reapply_erasures(url: &str, path: &Path) -> Result<()> {
+    let ledger = langso_store::privacy::requests::ledger_file_of(path);
+    let ids = langso_store::privacy::requests::read_ledger_file(&ledger)
+        .with_context(|| format!("cannot read the erasure ledger {}", ledger.display()))?;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let db = Db::open(url).await?;
+    let done = langso_app::privacy::requests::reapply_erasures(&db, &ids).await;
+    db.close().await;
+    let done = done.map_err(|e| anyhow::anyhow!("erasures not re-applied: {e:?}"))?;
+    println!(
+        "Đã xóa lại / erasures re-applied from {}: {done} household(s)",
+        ledger.display()
+    );
     Ok(())
 }
 

@@ -230,6 +230,7 @@ impl WebOptions {
                 ..langso_web::ConnectionLimits::default()
             },
             fault_default_unit: self.fault_default_unit.clone(),
+            backup_schedule: None,
             caches: langso_app::cache::Lifetimes {
                 public: std::time::Duration::from_secs(self.public_cache_ttl),
                 devices: std::time::Duration::from_secs(self.device_cache_ttl),
@@ -308,7 +309,8 @@ async fn run() -> Result<()> {
             config::print_sources(&sources);
             let db = open(url).await?;
             user::hint_first_admin(&db).await?;
-            let settings = web.settings(false, listen);
+            let mut settings = web.settings(false, listen);
+            settings.backup_schedule = backups.schedule();
             let scheduled = backups.start(&db, url, settings.node_id.clone());
             let checks = Some(alerts.config(url, &backups));
             let served = serve(db, listen, settings, checks, &web.channels).await;

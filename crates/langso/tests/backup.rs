@@ -263,3 +263,74 @@ async fn postgres_is_backed_up_with_pg_dump_and_restored_with_pg_restore() {
     assert!(started.status.success(), "{}", text(&started));
     assert_eq!(written(&target.db).await, (0..50).collect::<Vec<_>>());
 }
+
+/// h21b: an erasure done after a backup was taken is done again when that backup is restored
+/// (the ledger file beside the database survives the restore).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erasure_after_the_backup_is_re_applied_by_the_restore() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("live.db");
+    let url = format!("sqlite://{}", live.display());
+    let db = Db::open(&url).await.unwrap();
+    langso_app::demo::build_small(&db, &langso_app::progress::NoProgress)
+        .await
+        .unwrap();
+    let sql = "SELECT id FROM households WHERE erased = FALSE ORDER BY code LIMIT 1";
+    let id: uuid::Uuid =
+        on_db!(&db, pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap();
+    db.close().await;
+    let copy = dir.path().join("older.db");
+    let made = langso(&[
+        "backup",
+        "--database-url",
+        &url,
+        "--out",
+        &copy.to_string_lossy(),
+    ]);
+    assert!(made.status.success(), "{}", text(&made));
+
+    let db = Db::open(&url).await.unwrap();
+    let system = langso_app::Actor::system("test");
+    langso_app::households::erase_household(&db, &system, id)
+        .await
+        .unwrap();
+    db.close().await;
+    let ledger = std::fs::read_to_string(dir.path().join("live.db.erasures")).unwrap();
+    assert_eq!(ledger.trim(), id.to_string(), "ids only, no personal data");
+
+    let restored = langso(&["restore", &copy.to_string_lossy(), "--database-url", &url]);
+    assert!(restored.status.success(), "{}", text(&restored));
+    assert!(
+        text(&restored).contains("1 household"),
+        "{}",
+        text(&restored)
+    );
+    let db = Db::open(&url).await.unwrap();
+    let row = langso_store::households::get_household(&db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(row.erased);
+    assert!(row.citizen_id.is_none() && row.representative_phone.is_none());
+    let sql = "SELECT summary FROM audit_log WHERE action = 'household.erase'";
+    let summaries: Vec<String> =
+        on_db!(&db, pool => sqlx::query_scalar(sql).fetch_all(pool).await).unwrap();
+    assert!(
+        summaries
+            .iter()
+            .any(|s| s.contains("re-applied after a restore"))
+    );
+    // A second restore of the same backup erases it again, once.
+    db.close().await;
+    let again = langso(&["restore", &copy.to_string_lossy(), "--database-url", &url]);
+    assert!(again.status.success(), "{}", text(&again));
+    let db = Db::open(&url).await.unwrap();
+    assert!(
+        langso_store::households::get_household(&db, id)
+            .await
+            .unwrap()
+            .unwrap()
+            .erased
+    );
+    db.close().await;
+}

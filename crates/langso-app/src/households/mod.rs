@@ -24,7 +24,7 @@ mod register;
 mod round;
 mod seen_codes;
 pub mod sheet;
-mod subject;
+pub(crate) mod subject;
 mod template;
 mod uploads;
 mod visit_writer;

@@ -86,11 +86,33 @@ pub async fn subject_export(db: &Db, actor: &Actor, id: Uuid) -> AppResult<Value
 /// Anonymises a household at the subject's request: names, numbers, address details and notes
 /// are removed; its indicator values and the village counters stay, so aggregates do not move.
 pub async fn erase_household(db: &Db, actor: &Actor, id: Uuid) -> AppResult<()> {
-    let mut row = store::get_household(db, id)
+    let row = store::get_household(db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     policy::require(db, actor, Permission::ExportPeople, row.unit_id).await?;
+    let mut tx = db.begin().await?;
+    erase_in(
+        &mut tx,
+        actor,
+        row,
+        "anonymised at the data subject's request; counts kept",
+    )
+    .await?;
+    tx.commit().await?;
+    crate::privacy::requests::note_in_ledger_file(db, id);
+    Ok(())
+}
+
+/// Anonymises `row` inside `tx` (the caller checked the right), notes its id in the erasure
+/// ledger and records `summary` in the audit log.
+pub(crate) async fn erase_in(
+    tx: &mut langso_store::Tx,
+    actor: &Actor,
+    mut row: store::HouseholdRow,
+    summary: &str,
+) -> AppResult<()> {
     let code = row.code.clone();
+    let id = row.id;
     row.head_name = "(đã xóa / erased)".to_owned();
     row.representative_name = row.head_name.clone();
     row.representative_phone = None;
@@ -100,21 +122,21 @@ pub async fn erase_household(db: &Db, actor: &Actor, id: Uuid) -> AppResult<()> 
     row.consent_purpose = String::new();
     row.erased = true;
     row.assigned_to = None;
-    let mut tx = db.begin().await?;
-    store::update_household(&mut tx, &row).await?;
-    store::erase_visit_notes(&mut tx, id).await?;
+    store::update_household(tx, &row).await?;
+    store::erase_visit_notes(tx, id).await?;
+    langso_store::privacy::requests::record_erasure(tx, id, None, time::OffsetDateTime::now_utc())
+        .await?;
     audit::record(
-        &mut tx,
+        tx,
         actor,
         Change {
             action: "household.erase",
             target_type: "household",
             target_id: code,
             unit_id: Some(row.unit_id),
-            summary: "anonymised at the data subject's request; counts kept".to_owned(),
+            summary: summary.to_owned(),
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }

@@ -453,6 +453,77 @@ const ROUTES: &[Route] = &[
         Body::None,
         200,
     ),
+    // --- h21b: data subjects' requests; retention and the calendar (top admins only) ---
+    route(
+        "GET",
+        "/privacy/requests",
+        Listing(ReadPeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/privacy/requests",
+        Targeted(WritePeople),
+        Body::Form,
+        303,
+    ),
+    route(
+        "GET",
+        "/privacy/requests/{id}",
+        Targeted(ReadPeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/privacy/requests/{id}",
+        Targeted(WritePeople),
+        Body::Form,
+        303,
+    ),
+    route(
+        "POST",
+        "/privacy/requests/{id}/execute",
+        Targeted(ExportPeople),
+        Body::Form,
+        200,
+    ),
+    route(
+        "GET",
+        "/privacy/retention",
+        OnProvince(ManageAccounts),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/privacy/retention",
+        OnProvince(ManageAccounts),
+        Body::Form,
+        303,
+    ),
+    route(
+        "POST",
+        "/privacy/retention/dry-run",
+        OnProvince(ManageAccounts),
+        Body::Form,
+        200,
+    ),
+    route(
+        "GET",
+        "/privacy/calendar",
+        OnProvince(ManageAccounts),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/privacy/calendar",
+        OnProvince(ManageAccounts),
+        Body::Form,
+        303,
+    ),
     // --- h20d: operator alerts, for admins of the top of the tree only ---
     route(
         "GET",
@@ -2235,6 +2306,47 @@ impl Fixture {
             "/privacy/anomaly" => (
                 path,
                 Some(json!({"csrf": csrf, "unit": unit, "factor": "5", "threshold_people": "200"})),
+            ),
+            // --- h21b: a request in the unit, made fresh for each call ---
+            "/privacy/requests" if route.method == "POST" => {
+                let household = self.household(unit).await;
+                (
+                    path,
+                    Some(
+                        json!({"csrf": csrf, "household": household, "person": "Nguyễn Văn An",
+                        "kind": "objection", "received_on": langso_app::today().to_string(),
+                        "channel": "paper", "details": ""}),
+                    ),
+                )
+            }
+            "/privacy/requests/{id}" | "/privacy/requests/{id}/execute" => {
+                let household = self.household(unit).await;
+                let input = langso_app::privacy::requests::NewRequest {
+                    household_id: household,
+                    person: "Nguyễn Văn An".into(),
+                    kind: "access".into(),
+                    received_on: None,
+                    channel: "paper".into(),
+                    details: String::new(),
+                };
+                let request = langso_app::privacy::requests::record_request(
+                    self.app.db(),
+                    &Actor::system("matrix"),
+                    &input,
+                )
+                .await
+                .unwrap();
+                let path = path.replace("{id}", &request.id.to_string());
+                (path, Some(json!({"csrf": csrf, "status": "in_progress"})))
+            }
+            "/privacy/retention/dry-run" => (path, Some(json!({"csrf": csrf}))),
+            "/privacy/retention" => (
+                path,
+                Some(json!({"csrf": csrf, "kind": "qr_scans", "days": "730", "action": "delete"})),
+            ),
+            "/privacy/calendar" => (
+                path,
+                Some(json!({"csrf": csrf, "action": "add", "day": "2027-02-08", "name": "Tết"})),
             ),
             // --- h18a: an empty sync ---
             "/round/sync" => (path, Some(json!({"visits": []}))),

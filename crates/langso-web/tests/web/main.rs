@@ -51,6 +51,7 @@ mod public_text;
 mod redirects;
 // --- h15a: the round ---
 mod privacy_pages;
+mod privacy_request_pages;
 mod round;
 mod round_browser;
 mod support;

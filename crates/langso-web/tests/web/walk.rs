@@ -50,6 +50,10 @@ pub(crate) const PAGES: &[&str] = &[
     "/households/review",
     "/privacy/breaches",
     "/privacy/record",
+    // --- h21b: personal-data requests, retention, the working-day calendar ---
+    "/privacy/requests",
+    "/privacy/retention",
+    "/privacy/calendar",
 ];
 
 /// (list page, the route of the detail pages its links open).
@@ -70,6 +74,7 @@ pub(crate) const DETAILS: &[(&str, &str)] = &[
     ("/qr/analytics", "/procedures/{code}/new-version"),
     ("/plans?unit=09817", "/plans/{id}"),
     ("/privacy/breaches", "/privacy/breaches/{id}"),
+    ("/privacy/requests?all=1", "/privacy/requests/{id}"),
 ];
 
 /// Pages under a household's page.
