@@ -37,7 +37,7 @@ pub struct ConsentInput {
     pub person_name: String,
     /// Their relation, one of [`RELATIONS`] (empty: `representative`).
     pub relation: String,
-    /// The team member who heard the person on the phone (required for `phone`).
+    /// The team member who heard the person on the phone (empty: the actor).
     pub confirmed_by: String,
 }
 
@@ -259,9 +259,10 @@ async fn write(
     if person_name.is_empty() {
         person_name = row.representative_name.clone();
     }
-    let confirmed_by = name_field(&input.confirmed_by, "confirmed_by", &mut errors);
-    if input.method == "phone" && confirmed_by.is_empty() {
-        errors.push(keyed("confirmed_by", "households-consent-confirmed-by"));
+    // On the phone: the team member who heard the person; by default the one recording it.
+    let mut confirmed_by = name_field(&input.confirmed_by, "confirmed_by", &mut errors);
+    if confirmed_by.is_empty() {
+        confirmed_by = actor.label.clone();
     }
     let purpose = langso_domain::public_text::xml_safe(input.purpose.trim()).into_owned();
     if purpose.chars().count() > 200 {

@@ -42,7 +42,7 @@ mod seen;
 pub use consent_form::{MAX_SCAN, attach_scan, consent_form_pdf, consent_scan};
 pub use langso_store::households::ConsentRow;
 pub use langso_store::households::{ConsentScanRow, SeenRow};
-pub use seen::{SEEN_PAGE, seen_log};
+pub use seen::{SEEN_PAGE, SeenLog, seen_log};
 
 pub use assignments::{
     AssignRow, AssignView, Assignee, MAX_BULK, assign_alley, assign_households, assignment_list,

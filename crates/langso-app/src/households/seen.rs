@@ -30,19 +30,32 @@ pub(crate) async fn record_seen(
     Ok(())
 }
 
-/// One page of who saw a household's personal data, newest first, and how many in all.
-pub async fn seen_log(
-    db: &Db,
-    actor: &Actor,
-    household: Uuid,
-    page: i64,
-) -> AppResult<(Vec<SeenRow>, i64)> {
+/// One page of who saw a household's personal data.
+#[derive(Clone, Debug)]
+pub struct SeenLog {
+    /// The household's id.
+    pub household: Uuid,
+    /// Its head's name (the page names the household without its numbers, so reading the
+    /// log is not itself a view of them).
+    pub head_name: String,
+    /// The page's rows, newest first.
+    pub rows: Vec<SeenRow>,
+    /// How many rows in all.
+    pub total: i64,
+}
+
+/// Page `page` (0-based) of who saw a household's personal data, for an actor with the audit
+/// right on its unit (outside the actor's units: not found).
+pub async fn seen_log(db: &Db, actor: &Actor, household: Uuid, page: i64) -> AppResult<SeenLog> {
     let row = store::get_household(db, household)
         .await?
         .ok_or(AppError::NotFound)?;
     policy::require(db, actor, Permission::ReadAudit, row.unit_id).await?;
     let page = page.clamp(0, 100_000);
-    let rows = store::seen_of(db, household, SEEN_PAGE, page * SEEN_PAGE).await?;
-    let total = store::seen_count(db, household).await?;
-    Ok((rows, total))
+    Ok(SeenLog {
+        household: row.id,
+        head_name: row.head_name,
+        rows: store::seen_of(db, household, SEEN_PAGE, page * SEEN_PAGE).await?,
+        total: store::seen_count(db, household).await?,
+    })
 }
