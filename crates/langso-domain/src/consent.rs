@@ -132,6 +132,20 @@ impl Household {
     }
 }
 
+/// The type of a paper form's scan told by its first bytes: a PDF, a JPEG or a PNG, nothing
+/// else (a name or a declared type is never trusted).
+pub fn scan_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Some("image/png")
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,5 +191,37 @@ mod tests {
         ]);
         assert!(PURPOSES.iter().all(|p| !h.allows(p) && h.withdrawn(p)));
         assert_eq!(h.in_force_since(), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_scan_is_typed_by_its_first_bytes_only(tail in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
+            let pdf = [b"%PDF-".as_slice(), &tail].concat();
+            proptest::prop_assert_eq!(scan_type(&pdf), Some("application/pdf"));
+            let png = [&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A][..], &tail].concat();
+            proptest::prop_assert_eq!(scan_type(&png), Some("image/png"));
+            let known = tail.starts_with(b"%PDF-") || tail.starts_with(&[0xFF, 0xD8, 0xFF])
+                || tail.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+            proptest::prop_assert_eq!(scan_type(&tail).is_some(), known);
+        }
+
+        #[test]
+        fn a_withdrawal_of_everything_by_anyone_leaves_nothing_allowed(
+            events in proptest::collection::vec((0..3usize, proptest::bool::ANY, 0..8usize), 0..30),
+            who in 0..3usize,
+        ) {
+            let names = ["An", "Bình", "Chi"];
+            let lists = ["", "programme", "announcements", "survey", "programme,survey",
+                "announcements,survey", "programme,announcements", "programme,announcements,survey"];
+            let mut all: Vec<Event<'_>> = events.iter().map(|(p, given, l)| Event {
+                person: names[*p], relation: "other", given: *given, purposes: lists[*l],
+                on: time::macros::date!(2026 - 01 - 02),
+            }).collect();
+            all.push(Event { person: names[who], relation: "other", given: false, purposes: "",
+                on: time::macros::date!(2026 - 01 - 03) });
+            let h = fold_events(all);
+            proptest::prop_assert!(PURPOSES.iter().all(|p| !h.allows(p) && h.withdrawn(p)));
+            proptest::prop_assert_eq!(h.in_force_since(), None);
+        }
     }
 }

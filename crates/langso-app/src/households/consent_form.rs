@@ -3,7 +3,7 @@
 //! household in Vietnamese, listing its people and the purposes with signature lines.
 
 use langso_domain::auth::Permission;
-use langso_domain::consent::PURPOSES;
+use langso_domain::consent::{PURPOSES, scan_type};
 use langso_render::consent_form::{ConsentForm, consent_form_pdf as render};
 use langso_render::official::Letterhead;
 use langso_store::households::{self as store, ConsentScanRow};
@@ -17,19 +17,6 @@ use crate::{Actor, AppError, AppResult, CellError, Db, today};
 
 /// The largest scan accepted: 5 MB, a few pages scanned at office quality.
 pub const MAX_SCAN: usize = 5 * 1024 * 1024;
-
-/// The type of a scan told by its first bytes: a PDF, a JPEG or a PNG, nothing else.
-pub fn scan_type(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"%PDF-") {
-        Some("application/pdf")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
-        Some("image/png")
-    } else {
-        None
-    }
-}
 
 fn refused(key: &'static str) -> AppError {
     AppError::Invalid(vec![CellError::keyed(0, "scan", key, &[])])
