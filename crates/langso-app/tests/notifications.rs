@@ -436,6 +436,7 @@ async fn a_withdrawn_consent_withholds_queued_messages_and_stops_new_ones() {
         purposes: vec!["announcements".into()],
         purpose: "Nhận thông báo của thôn qua Zalo".into(),
         method: "paper".into(),
+        ..Default::default()
     };
     record_consent(db, &officer, household.id, &given)
         .await

@@ -7,6 +7,7 @@ pub mod assets;
 pub mod auth;
 // --- comms ---
 pub mod comms;
+pub mod consent;
 // h17a: channel text rules (phones, SMS segments)
 pub mod channels;
 pub mod faults;

@@ -14,10 +14,7 @@ pub const CHANNELS: [&str; 3] = ["email", "sms", "zns"];
 pub const KINDS: [&str; 3] = ["fault", "alarm", "follow_up"];
 /// Modes: sent at once, gathered into the morning digest, or not sent.
 pub const MODES: [&str; 3] = ["immediate", "digest", "off"];
-/// What a household may consent to be contacted for.
-pub const PURPOSES: [&str; 2] = ["announcements", "programme"];
-/// How a household gave or withdrew consent (`register`: carried over from the register).
-pub const METHODS: [&str; 3] = ["paper", "phone", "in_person"];
+pub use crate::consent::{METHODS, PURPOSES};
 /// Default quiet hours: 21:00 to 06:00.
 pub const QUIET_DEFAULT: (i64, i64) = (21 * 60, 6 * 60);
 /// The morning job's time, Vietnam time (follow-ups due and digests).

@@ -10,6 +10,8 @@ pub mod asset_map;
 /// The shareable image card of an announcement (h17b).
 pub mod card;
 pub mod chart;
+/// The printable consent form of a household (h21a).
+pub mod consent_form;
 pub mod poster;
 pub mod qr;
 pub mod sheet;

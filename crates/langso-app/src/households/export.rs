@@ -11,7 +11,7 @@ use time::Date;
 
 use super::columns::{COLUMNS, Column};
 use super::import::resolve_unit;
-use crate::audit::{self, Change};
+use crate::audit::Change;
 use crate::auth::Actor;
 use crate::auth::policy;
 use crate::{AppError, AppResult, Db, today};
@@ -130,7 +130,8 @@ pub async fn export_households(
             rows: table.len(),
         },
     };
-    audit::record_alone(
+    let exported: Vec<uuid::Uuid> = rows.iter().map(|e| e.row.id).collect();
+    super::seen::record_seen(
         db,
         actor,
         Change {
@@ -147,6 +148,7 @@ pub async fn export_households(
                 file.rows
             ),
         },
+        &exported,
     )
     .await?;
     Ok(file)

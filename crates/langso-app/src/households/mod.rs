@@ -33,9 +33,16 @@ mod xlsx_check;
 // --- h17c: consent to be contacted ---
 mod consent;
 pub use consent::{
-    ConsentInput, WITHDRAWN_REASON, consent_history, may_contact, record_consent, withdraw_consent,
+    ConsentInput, WITHDRAWN_REASON, consent_history, consent_state, may_contact, record_consent,
+    survey_withdrawn, withdraw_consent,
 };
+// --- h21a: consent per person (form, scans), who saw what ---
+mod consent_form;
+mod seen;
+pub use consent_form::{MAX_SCAN, attach_scan, consent_form_pdf, consent_scan};
 pub use langso_store::households::ConsentRow;
+pub use langso_store::households::{ConsentScanRow, SeenRow};
+pub use seen::{SEEN_PAGE, SeenLog, seen_log};
 
 pub use assignments::{
     AssignRow, AssignView, Assignee, MAX_BULK, assign_alley, assign_households, assignment_list,

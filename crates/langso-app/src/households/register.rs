@@ -447,7 +447,7 @@ pub async fn get_household(db: &Db, actor: &Actor, id: Uuid) -> AppResult<Househ
         && !actor.is_system()
         && (row.representative_phone.is_some() || row.citizen_id.is_some())
     {
-        audit::record_alone(
+        super::seen::record_seen(
             db,
             actor,
             Change {
@@ -457,6 +457,7 @@ pub async fn get_household(db: &Db, actor: &Actor, id: Uuid) -> AppResult<Househ
                 unit_id: Some(row.unit_id),
                 summary: String::new(),
             },
+            &[row.id],
         )
         .await?;
     }
@@ -549,7 +550,7 @@ pub(crate) async fn audit_unmasked_list(
     };
     let same_unit = shown.iter().all(|r| r.unit_id == first.unit_id);
     let codes: Vec<&str> = shown.iter().map(|r| r.code.as_str()).collect();
-    audit::record_alone(
+    super::seen::record_seen(
         db,
         actor,
         Change {
@@ -563,6 +564,7 @@ pub(crate) async fn audit_unmasked_list(
             },
             summary: codes.join(", "),
         },
+        &shown.iter().map(|r| r.id).collect::<Vec<_>>(),
     )
     .await
 }

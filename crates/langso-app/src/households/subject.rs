@@ -68,7 +68,7 @@ pub async fn subject_export(db: &Db, actor: &Actor, id: Uuid) -> AppResult<Value
         "history": history,
         "groups": groups,
     });
-    audit::record_alone(
+    super::seen::record_seen(
         db,
         actor,
         Change {
@@ -78,6 +78,7 @@ pub async fn subject_export(db: &Db, actor: &Actor, id: Uuid) -> AppResult<Value
             unit_id: Some(row.unit_id),
             summary: "data-subject export (JSON)".to_owned(),
         },
+        &[row.id],
     )
     .await?;
     Ok(export)

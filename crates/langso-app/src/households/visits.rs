@@ -138,6 +138,16 @@ pub(crate) async fn check_visit_against(
             &[],
         ));
     }
+    // h21a: someone in the household withdrew the digital-adoption survey: the visit may
+    // still record help and notes, not indicator values.
+    if !input.values.is_empty() && super::consent::survey_withdrawn(db, row.id).await? {
+        errors.push(CellError::keyed(
+            0,
+            "values",
+            "households-visit-survey-withdrawn",
+            &[],
+        ));
+    }
     for (code, value) in &input.values {
         match indicators.iter().find(|i| &i.code == code) {
             None => errors.push(CellError::keyed(

@@ -14,6 +14,7 @@ mod register;
 mod reviews;
 mod rollups;
 mod round;
+mod seen;
 mod visits;
 
 pub use bulk::*;
@@ -28,4 +29,5 @@ pub use register::*;
 pub use reviews::*;
 pub use rollups::*;
 pub use round::*;
+pub use seen::*;
 pub use visits::*;

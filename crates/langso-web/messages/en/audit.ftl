@@ -140,3 +140,8 @@ audit-target-channel = Channel
 audit-action-announcement-zalo-posted = Marked an announcement posted to a Zalo group
 audit-action-radio-slot-add = Added a radio broadcast slot
 audit-action-radio-slot-remove = Removed a radio broadcast slot
+
+# h21a: consent per person, scans, the printable form
+audit-action-household-consent-scan = Uploaded a consent form's scan
+audit-action-household-consent-scan-view = Opened a consent form's scan
+audit-action-household-consent-form = Printed a household's consent form

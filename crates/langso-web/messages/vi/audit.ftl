@@ -140,3 +140,8 @@ audit-target-channel = Kênh gửi tin
 audit-action-announcement-zalo-posted = Đánh dấu đã đăng thông báo lên nhóm Zalo
 audit-action-radio-slot-add = Thêm khung giờ phát thanh
 audit-action-radio-slot-remove = Bỏ khung giờ phát thanh
+
+# h21a: consent per person, scans, the printable form
+audit-action-household-consent-scan = Tải lên bản quét phiếu đồng ý
+audit-action-household-consent-scan-view = Xem bản quét phiếu đồng ý
+audit-action-household-consent-form = In phiếu đồng ý của hộ

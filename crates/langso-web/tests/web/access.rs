@@ -439,6 +439,35 @@ const ROUTES: &[Route] = &[
         Body::Form,
         303,
     ),
+    // --- h21a: the printable consent form, paper scans, who saw what ---
+    route(
+        "GET",
+        "/households/{id}/consent/form.pdf",
+        Targeted(ReadPeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "GET",
+        "/households/{id}/consent/{event}/scan",
+        Targeted(ReadPeople),
+        Body::None,
+        200,
+    ),
+    route(
+        "POST",
+        "/households/{id}/consent/{event}/scan",
+        Targeted(WritePeople),
+        Body::Multipart,
+        303,
+    ),
+    route(
+        "GET",
+        "/households/{id}/seen",
+        Targeted(ReadAudit),
+        Body::None,
+        200,
+    ),
     route(
         "POST",
         "/account/password",
@@ -2248,6 +2277,8 @@ impl Fixture {
             | "/api/v1/households/{id}/erase"
             | "/households/{id}"
             | "/households/{id}/consent"
+            | "/households/{id}/consent/form.pdf"
+            | "/households/{id}/seen"
             | "/households/{id}/visit" => {
                 let household = self.household(unit).await;
                 let path = path.replace("{id}", &household.to_string());
@@ -2348,6 +2379,42 @@ impl Fixture {
                 path,
                 Some(json!({"csrf": csrf, "action": "add", "day": "2027-02-08", "name": "Tết"})),
             ),
+            // --- h21a: a paper consent of a fresh household (with its scan, to read it) ---
+            "/households/{id}/consent/{event}/scan" => {
+                let household = self.household(unit).await;
+                let system = Actor::system("matrix");
+                let given = langso_app::households::ConsentInput {
+                    purposes: vec!["announcements".into()],
+                    method: "paper".into(),
+                    ..Default::default()
+                };
+                let event = langso_app::households::record_consent(
+                    self.app.db(),
+                    &system,
+                    household,
+                    &given,
+                )
+                .await
+                .unwrap()
+                .id;
+                let scan = "%PDF-1.4 phiếu đồng ý";
+                if route.method == "GET" {
+                    langso_app::households::attach_scan(
+                        self.app.db(),
+                        &system,
+                        household,
+                        event,
+                        scan.as_bytes(),
+                    )
+                    .await
+                    .unwrap();
+                }
+                let path = path
+                    .replace("{id}", &household.to_string())
+                    .replace("{event}", &event.to_string());
+                let body = (route.method == "POST").then(|| json!({"csrf": csrf, "scan": scan}));
+                (path, body)
+            }
             // --- h18a: an empty sync ---
             "/round/sync" => (path, Some(json!({"visits": []}))),
             // --- h15a: the round sheet of a unit, bulk assignment ---

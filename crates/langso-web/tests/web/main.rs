@@ -28,6 +28,8 @@ mod layers;
 mod mqtt_ingest;
 mod multinode;
 mod notify_pages;
+// h21a: consent per person, who saw what
+mod consent_seen_pages;
 mod official_report;
 mod offline_sync;
 // --- h18b: the offline round ---

@@ -82,12 +82,16 @@ const HOUSEHOLD_PAGES: &[&str] = &[
     "/households/{id}/visit",
     "/households/{id}/groups",
     "/households/{id}/consent",
+    "/households/{id}/seen",
 ];
 
 /// GET routes that are not officer pages: files, redirects, feeds and the residents' pages
 /// (those are checked by the public-page tests).
 const NOT_WALKED: &[&str] = &[
     "/login",
+    // h21a: the printable consent form (PDF) and a paper form's scan.
+    "/households/{id}/consent/form.pdf",
+    "/households/{id}/consent/{event}/scan",
     // The phone's copy of the round (JSON), the installable app's files, the announcer's print
     // page (opened from an announcement, checked in `comms_aim`), the Zalo card (PNG) and the
     // radio's public calendar and feed.

@@ -13,6 +13,8 @@ mod offline;
 mod progress;
 mod review;
 mod round;
+// --- h21a: who saw what ---
+mod seen;
 mod visit;
 
 use axum::extract::DefaultBodyLimit;
@@ -33,6 +35,19 @@ pub(super) fn routes() -> Routes {
             &["GET", "POST"],
             get(consent::show).post(consent::submit),
         )
+        // --- h21a: consent per person: the printable form, paper scans; who saw what ---
+        .get("/households/{id}/consent/form.pdf", consent::form_pdf)
+        .route(
+            "/households/{id}/consent/{event}/scan",
+            &["GET", "POST"],
+            get(consent::scan)
+                .post(consent::upload_scan)
+                // The scan limit, and room for the form around it.
+                .layer(DefaultBodyLimit::max(
+                    langso_app::households::MAX_SCAN + 64 * 1024,
+                )),
+        )
+        .get("/households/{id}/seen", seen::show)
         .route(
             "/households/{id}/visit",
             &["GET", "POST"],
