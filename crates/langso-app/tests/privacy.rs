@@ -315,7 +315,7 @@ async fn the_processing_record_is_a_signable_document_in_pdf_and_xlsx() {
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    let mut retention = stated_retention();
+    let mut retention = stated_retention(None);
     retention.push(RetentionLine {
         kind: "Ghi chú thăm hộ".into(),
         keep: "24 tháng".into(),

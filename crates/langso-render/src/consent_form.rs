@@ -1,4 +1,4 @@
-//! The printable consent form of a household (h21a): the official letterhead, the household,
+//! The printable consent form of a household: the official letterhead, the household,
 //! what the data is for, then one block per person of the household with a box per purpose
 //! ("đồng ý" / "không đồng ý"), the day and a signature line, blank blocks for people not
 //! yet known, and the receiving officer's signature. Every text comes from the caller.

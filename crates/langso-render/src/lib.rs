@@ -10,7 +10,7 @@ pub mod asset_map;
 /// The shareable image card of an announcement (h17b).
 pub mod card;
 pub mod chart;
-/// The printable consent form of a household (h21a).
+/// The printable consent form of a household.
 pub mod consent_form;
 pub mod poster;
 pub mod qr;

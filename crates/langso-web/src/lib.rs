@@ -208,7 +208,7 @@ pub struct Settings {
     pub fault_default_unit: Option<String>,
     /// How long cached public pages, device tokens and the catalogue are trusted.
     pub caches: langso_app::cache::Lifetimes,
-    /// h21b: scheduled backups (how often, how many kept), stated on the retention page;
+    /// Scheduled backups (how often, how many kept), stated on the retention page;
     /// `None` when the server takes none.
     pub backup_schedule: Option<(Duration, usize)>,
 }

@@ -1,4 +1,4 @@
-//! The paper side of consent (h21a): the scan of a signed form, kept with its event (a PDF,
+//! The paper side of consent: the scan of a signed form, kept with its event (a PDF,
 //! JPEG or PNG told by its first bytes, at most [`MAX_SCAN`]), and the printable form of a
 //! household in Vietnamese, listing its people and the purposes with signature lines.
 

@@ -36,7 +36,7 @@ pub use consent::{
     ConsentInput, WITHDRAWN_REASON, consent_history, consent_state, may_contact, record_consent,
     survey_withdrawn, withdraw_consent,
 };
-// --- h21a: consent per person (form, scans), who saw what ---
+// --- consent per person (form, scans), who saw what ---
 mod consent_form;
 mod seen;
 pub use consent_form::{MAX_SCAN, attach_scan, consent_form_pdf, consent_scan};

@@ -1,4 +1,4 @@
-//! Who saw what (h21a): every unmasked view, unmasked list and export of households' personal
+//! Who saw what: every unmasked view, unmasked list and export of households' personal
 //! data is an audit entry that names the households it showed, one row each in
 //! `audit_households`, written in the entry's transaction; the commune (an actor with the
 //! audit right on the household's unit) reads a household's list, by account, when and what.

@@ -138,7 +138,7 @@ pub(crate) async fn check_visit_against(
             &[],
         ));
     }
-    // h21a: someone in the household withdrew the digital-adoption survey: the visit may
+    // Someone in the household withdrew the digital-adoption survey: the visit may
     // still record help and notes, not indicator values.
     if !input.values.is_empty() && super::consent::survey_withdrawn(db, row.id).await? {
         errors.push(CellError::keyed(

@@ -96,8 +96,13 @@ pub struct RetentionLine {
 }
 
 /// The retention the installation applies without rules of its own: data kept while the
-/// programme needs it and erased on request, the audit log never deleted, backups by count.
-pub fn stated_retention() -> Vec<RetentionLine> {
+/// programme needs it and erased on request, the audit log never deleted, backups by count
+/// (`backups_kept` when this server takes them on a schedule, else the setting's default).
+pub fn stated_retention(backups_kept: Option<usize>) -> Vec<RetentionLine> {
+    let backups = backups_kept.map_or_else(
+        || "Số bản theo cấu hình LANGSO_BACKUP_KEEP (mặc định 7 bản)".to_owned(),
+        |keep| format!("{keep} bản gần nhất, sao lưu theo lịch"),
+    );
     let line = |kind: &str, keep: &str, then: &str| RetentionLine {
         kind: kind.to_owned(),
         keep: keep.to_owned(),
@@ -116,7 +121,7 @@ pub fn stated_retention() -> Vec<RetentionLine> {
         ),
         line(
             "Bản sao lưu",
-            "Số bản theo cấu hình LANGSO_BACKUP_KEEP (mặc định 7 bản)",
+            &backups,
             "Bản cũ hơn bị xóa tự động",
         ),
     ]

@@ -175,3 +175,4 @@ audit-action-privacy-request = Recorded a personal-data request
 audit-action-privacy-request-answer = Answered a personal-data request
 audit-action-privacy-request-execute = Carried out a personal-data request
 audit-action-privacy-retention-rule = Changed a retention rule
+privacy-record-days = { $days } days

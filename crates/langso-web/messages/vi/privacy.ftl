@@ -175,3 +175,4 @@ audit-action-privacy-request = Ghi nhận yêu cầu về dữ liệu cá nhân
 audit-action-privacy-request-answer = Trả lời yêu cầu về dữ liệu cá nhân
 audit-action-privacy-request-execute = Thực hiện yêu cầu về dữ liệu cá nhân
 audit-action-privacy-retention-rule = Sửa thời hạn lưu trữ
+privacy-record-days = { $days } ngày

@@ -89,7 +89,7 @@ const HOUSEHOLD_PAGES: &[&str] = &[
 /// (those are checked by the public-page tests).
 const NOT_WALKED: &[&str] = &[
     "/login",
-    // h21a: the printable consent form (PDF) and a paper form's scan.
+    // The printable consent form (PDF) and a paper form's scan.
     "/households/{id}/consent/form.pdf",
     "/households/{id}/consent/{event}/scan",
     // The phone's copy of the round (JSON), the installable app's files, the announcer's print
@@ -118,6 +118,8 @@ const NOT_WALKED: &[&str] = &[
     "/privacy/breaches/{id}/notice",
     "/evidence/{id}/file",
     "/work-orders/{id}/photo",
+    // The SMS gateway's delivery reports (a provider calls it, with its token).
+    "/hooks/esms/{token}",
     "/q/{token}",
     "/thu-tuc",
     "/thu-tuc/{code}",

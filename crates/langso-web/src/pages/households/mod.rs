@@ -13,7 +13,7 @@ mod offline;
 mod progress;
 mod review;
 mod round;
-// --- h21a: who saw what ---
+// --- who saw what ---
 mod seen;
 mod visit;
 
@@ -35,7 +35,7 @@ pub(super) fn routes() -> Routes {
             &["GET", "POST"],
             get(consent::show).post(consent::submit),
         )
-        // --- h21a: consent per person: the printable form, paper scans; who saw what ---
+        // --- consent per person: the printable form, paper scans; who saw what ---
         .get("/households/{id}/consent/form.pdf", consent::form_pdf)
         .route(
             "/households/{id}/consent/{event}/scan",

@@ -1,4 +1,4 @@
-//! Who saw a household's personal data (h21a): every unmasked view, unmasked list and export
+//! Who saw a household's personal data: every unmasked view, unmasked list and export
 //! that showed it, by account, when and what, newest first, paged. For the commune's answer
 //! to "who looked at my data": an actor with the audit right on the household's unit.
 

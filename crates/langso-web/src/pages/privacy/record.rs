@@ -6,13 +6,15 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use langso_app::dashboard::{Signing, report_units};
-use langso_app::privacy::record::{record_pdf, record_xlsx, stated_retention};
+use langso_app::privacy::record::{RetentionLine, record_pdf, record_xlsx, stated_retention};
+use langso_app::privacy::retention;
 use langso_app::today;
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::files::{Disposition, download};
 use crate::html::{Chrome, Page, PageError, Routes, render};
+use crate::messages::{Lang, render as say};
 
 /// The form and the file.
 pub(super) fn routes() -> Routes {
@@ -82,8 +84,7 @@ async fn file(
         signer_title: query.signer_title,
         signer_name: query.signer_name,
     };
-    // The retention rules, once they are data, hand their lines here.
-    let retention = stated_retention();
+    let retention = retention_lines(&state).await.map_err(page.failing())?;
     let (db, actor) = (&state.db, &page.actor);
     let (bytes, kind, extension) = if query.format == "xlsx" {
         let bytes = record_xlsx(db, actor, unit.id, &signing, &retention).await;
@@ -99,4 +100,21 @@ async fn file(
         &format!("ho-so-xu-ly-du-lieu-{}.{extension}", unit.code),
         bytes.map_err(page.failing())?,
     ))
+}
+
+/// The retention the record states: what the installation does by itself (backups as this
+/// server keeps them), then each rule as the commune set it, in Vietnamese whatever the
+/// reader's language, as the document is.
+async fn retention_lines(state: &AppState) -> langso_app::AppResult<Vec<RetentionLine>> {
+    let vi = |key: &str| say(Lang::Vi, key, &[]);
+    let kept = state.settings.backup_schedule.map(|(_, keep)| keep);
+    let mut lines = stated_retention(kept);
+    for rule in retention::rules(&state.db).await? {
+        lines.push(RetentionLine {
+            kind: vi(&format!("privacy-data-{}", rule.kind.replace('_', "-"))),
+            keep: say(Lang::Vi, "privacy-record-days", &[("days", rule.days.to_string())]),
+            then: vi(&format!("privacy-action-{}", rule.action)),
+        });
+    }
+    Ok(lines)
 }
