@@ -215,7 +215,7 @@ fn village_households(
             adults,
             business,
             consent_on: Some(first),
-            consent_purpose: "khảo sát chuyển đổi số / digital-adoption survey".to_owned(),
+            consent_purpose: "khảo sát chuyển đổi số".to_owned(),
             notes: String::new(),
             assigned_to: assignee,
             follow_up_on: follow_up,

@@ -119,11 +119,7 @@ pub fn stated_retention(backups_kept: Option<usize>) -> Vec<RetentionLine> {
             "Không xóa",
             "Lưu làm bằng chứng; không chứa số cá nhân đầy đủ",
         ),
-        line(
-            "Bản sao lưu",
-            &backups,
-            "Bản cũ hơn bị xóa tự động",
-        ),
+        line("Bản sao lưu", &backups, "Bản cũ hơn bị xóa tự động"),
     ]
 }
 

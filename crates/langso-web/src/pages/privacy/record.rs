@@ -9,6 +9,7 @@ use langso_app::dashboard::{Signing, report_units};
 use langso_app::privacy::record::{RetentionLine, record_pdf, record_xlsx, stated_retention};
 use langso_app::privacy::retention;
 use langso_app::today;
+use langso_domain::locale::{NumberStyle, count};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -112,7 +113,11 @@ async fn retention_lines(state: &AppState) -> langso_app::AppResult<Vec<Retentio
     for rule in retention::rules(&state.db).await? {
         lines.push(RetentionLine {
             kind: vi(&format!("privacy-data-{}", rule.kind.replace('_', "-"))),
-            keep: say(Lang::Vi, "privacy-record-days", &[("days", rule.days.to_string())]),
+            keep: say(
+                Lang::Vi,
+                "privacy-record-days",
+                &[("days", count(rule.days, NumberStyle::Vietnamese))],
+            ),
             then: vi(&format!("privacy-action-{}", rule.action)),
         });
     }
