@@ -7,46 +7,7 @@ use langso_app::today;
 
 use crate::browser::{log_in, phone, start_driver};
 use crate::phone::{small_targets, width};
-use crate::support::{Session, TestApp};
-
-async fn page(app: &TestApp, session: &Session, path: &str) -> (u16, String) {
-    let response = app
-        .client
-        .get(format!("{}{path}", app.base))
-        .header("cookie", session.header())
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap_or_default())
-}
-
-async fn post(
-    app: &TestApp,
-    session: &Session,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (u16, String) {
-    let mut form: Vec<(&str, &str)> = form.to_vec();
-    form.push(("csrf", &session.csrf));
-    let response = app
-        .client
-        .post(format!("{}{path}", app.base))
-        .header("cookie", session.header())
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let location = response
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let body = response.text().await.unwrap_or_default();
-    (status, if status == 303 { location } else { body })
-}
+use crate::support::TestApp;
 
 async fn a_household(app: &TestApp) -> uuid::Uuid {
     let village = langso_app::units::by_code(app.db(), "09817-T01", today())
@@ -62,7 +23,7 @@ async fn a_household(app: &TestApp) -> uuid::Uuid {
 async fn preferences_and_consent_are_plain_forms() {
     let app = TestApp::with_demo().await;
     let officer = app.login("canbo.odien", DEMO_PASSWORD).await;
-    let (status, html) = page(&app, &officer, "/account/notifications").await;
+    let (status, html) = app.page(&officer, "/account/notifications").await;
     assert_eq!(status, 200);
     assert!(
         html.contains("Giờ yên lặng") && html.contains("value=\"21:00\""),
@@ -82,38 +43,34 @@ async fn preferences_and_consent_are_plain_forms() {
     ];
     let mut bad = form.clone();
     bad[0] = ("email", "lan@");
-    let (status, html) = post(&app, &officer, "/account/notifications", &bad).await;
+    let (status, html) = app.submit(&officer, "/account/notifications", &bad).await;
     assert_eq!(status, 422);
     assert!(html.contains("Địa chỉ thư điện tử không hợp lệ"), "{html}");
     assert!(html.contains("href=\"#email\""));
-    let (status, location) = post(&app, &officer, "/account/notifications", &form).await;
+    let (status, location) = app.submit(&officer, "/account/notifications", &form).await;
     assert_eq!(
         (status, location.as_str()),
         (303, "/account/notifications?saved=1")
     );
-    let (_, html) = page(&app, &officer, "/account/notifications?saved=1").await;
+    let (_, html) = app.page(&officer, "/account/notifications?saved=1").await;
     assert!(html.contains("value=\"lan@xa.vn\"") && html.contains("value=\"84912345678\""));
     assert!(html.contains("value=\"22:00\"") && html.contains("Đã lưu"));
     assert!(html.contains("<option value=\"digest\" selected>"));
     assert!(html.contains("Hộ cần thăm lại"), "every kind in words");
     form[4] = ("quiet_start", "25:00");
-    let (status, html) = post(&app, &officer, "/account/notifications", &form).await;
+    let (status, html) = app.submit(&officer, "/account/notifications", &form).await;
     assert_eq!(status, 422);
     assert!(html.contains("GG:PP"));
 
     // Consent: recorded, then withdrawn; the history keeps both.
     let id = a_household(&app).await;
     let path = format!("/households/{id}/consent");
-    let (status, html) = page(&app, &officer, &path).await;
+    let (status, html) = app.page(&officer, &path).await;
     assert_eq!(status, 200);
     assert!(html.contains("Ghi nhận đồng ý"));
-    let (status, html) = post(
-        &app,
-        &officer,
-        &path,
-        &[("action", "give"), ("method", "paper")],
-    )
-    .await;
+    let (status, html) = app
+        .submit(&officer, &path, &[("action", "give"), ("method", "paper")])
+        .await;
     assert_eq!(status, 422, "a purpose is needed");
     assert!(html.contains("Chọn ít nhất một nội dung"));
     let give = [
@@ -122,27 +79,27 @@ async fn preferences_and_consent_are_plain_forms() {
         ("method", "phone"),
         ("purpose", "Nhận thông báo qua Zalo"),
     ];
-    assert_eq!(post(&app, &officer, &path, &give).await.0, 303);
+    assert_eq!(app.submit(&officer, &path, &give).await.0, 303);
     assert!(
         langso_app::households::may_contact(app.db(), id, "announcements")
             .await
             .unwrap()
     );
     let withdraw = [("action", "withdraw"), ("method", "in_person")];
-    assert_eq!(post(&app, &officer, &path, &withdraw).await.0, 303);
+    assert_eq!(app.submit(&officer, &path, &withdraw).await.0, 303);
     assert!(
         !langso_app::households::may_contact(app.db(), id, "announcements")
             .await
             .unwrap()
     );
-    let (status, html) = page(&app, &officer, &path).await;
+    let (status, html) = app.page(&officer, &path).await;
     assert_eq!(status, 200);
     assert!(
         html.contains("Rút lại") && html.contains("Qua điện thoại") && html.contains("Trực tiếp"),
         "{html}"
     );
     assert!(html.contains("chưa đồng ý nhận liên hệ"));
-    let (_, household) = page(&app, &officer, &format!("/households/{id}")).await;
+    let (_, household) = app.page(&officer, &format!("/households/{id}")).await;
     assert!(household.contains(&path), "the household page links to it");
 }
 

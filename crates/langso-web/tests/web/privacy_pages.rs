@@ -18,35 +18,6 @@ async fn get(app: &TestApp, session: &Session, path: &str) -> reqwest::Response 
         .unwrap()
 }
 
-/// Posts `form` with the session's CSRF token: (status, location or body).
-async fn post(
-    app: &TestApp,
-    session: &Session,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (u16, String) {
-    let mut form: Vec<(&str, &str)> = form.to_vec();
-    form.push(("csrf", &session.csrf));
-    let response = app
-        .client
-        .post(format!("{}{path}", app.base))
-        .header("cookie", session.header())
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let location = response
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .map(str::to_owned);
-    match location {
-        Some(location) => (status, location),
-        None => (status, response.text().await.unwrap_or_default()),
-    }
-}
-
 #[tokio::test]
 async fn an_officer_records_a_breach_and_drafts_its_notification() {
     let app = TestApp::with_demo().await;
@@ -64,34 +35,34 @@ async fn an_officer_records_a_breach_and_drafts_its_notification() {
     let local =
         OffsetDateTime::now_utc().to_offset(langso_domain::locale::VIETNAM) - Duration::hours(1);
     let discovered = format!("{}T{:02}:{:02}", local.date(), local.hour(), local.minute());
-    let (status, body) = post(
-        &app,
-        &officer,
-        "/privacy/breaches",
-        &[
-            ("unit", &unit),
-            ("what", ""),
-            ("discovered_at", &discovered),
-        ],
-    )
-    .await;
+    let (status, body) = app
+        .submit(
+            &officer,
+            "/privacy/breaches",
+            &[
+                ("unit", &unit),
+                ("what", ""),
+                ("discovered_at", &discovered),
+            ],
+        )
+        .await;
     assert_eq!(status, 422);
     assert!(body.contains("href=\"#what\""), "{body}");
-    let (status, location) = post(
-        &app,
-        &officer,
-        "/privacy/breaches",
-        &[
-            ("unit", &unit),
-            ("what", "Máy tính xách tay của xã bị mất"),
-            ("discovered_at", &discovered),
-            ("people", "320"),
-            ("kind_phones", "1"),
-            ("kind_citizen_ids", "1"),
-            ("measures", "Đổi mật khẩu các tài khoản"),
-        ],
-    )
-    .await;
+    let (status, location) = app
+        .submit(
+            &officer,
+            "/privacy/breaches",
+            &[
+                ("unit", &unit),
+                ("what", "Máy tính xách tay của xã bị mất"),
+                ("discovered_at", &discovered),
+                ("people", "320"),
+                ("kind_phones", "1"),
+                ("kind_citizen_ids", "1"),
+                ("measures", "Đổi mật khẩu các tài khoản"),
+            ],
+        )
+        .await;
     assert_eq!(status, 303, "{location}");
     assert!(location.starts_with("/privacy/breaches/"), "{location}");
     let detail = get(&app, &officer, &location).await.text().await.unwrap();
@@ -107,17 +78,17 @@ async fn an_officer_records_a_breach_and_drafts_its_notification() {
     assert!(notice.bytes().await.unwrap().starts_with(b"%PDF"));
 
     let today = today().to_string();
-    let (status, _) = post(
-        &app,
-        &officer,
-        &location,
-        &[
-            ("status", "notified"),
-            ("notified_on", &today),
-            ("actions", "Đã báo"),
-        ],
-    )
-    .await;
+    let (status, _) = app
+        .submit(
+            &officer,
+            &location,
+            &[
+                ("status", "notified"),
+                ("notified_on", &today),
+                ("actions", "Đã báo"),
+            ],
+        )
+        .await;
     assert_eq!(status, 303);
     let detail = get(&app, &officer, &location).await.text().await.unwrap();
     assert!(detail.contains("Đã thông báo ngày"), "{detail}");
@@ -128,9 +99,9 @@ async fn an_officer_records_a_breach_and_drafts_its_notification() {
         ("factor", "6"),
         ("threshold_people", "150"),
     ];
-    assert_eq!(post(&app, &officer, "/privacy/anomaly", &form).await.0, 404);
+    assert_eq!(app.submit(&officer, "/privacy/anomaly", &form).await.0, 404);
     let admin = app.login("admin", DEMO_PASSWORD).await;
-    assert_eq!(post(&app, &admin, "/privacy/anomaly", &form).await.0, 303);
+    assert_eq!(app.submit(&admin, "/privacy/anomaly", &form).await.0, 303);
     let list = get(&app, &admin, &format!("/privacy/breaches?unit={unit}")).await;
     assert!(list.text().await.unwrap().contains("value=\"150\""));
 }

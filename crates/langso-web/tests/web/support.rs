@@ -98,6 +98,48 @@ impl TestApp {
         (status, response.text().await.unwrap_or_default())
     }
 
+    /// GET `path` signed in as `session`: (status, body).
+    pub async fn page(&self, session: &Session, path: &str) -> (u16, String) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", session.header())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap_or_default())
+    }
+
+    /// Posts `form` as `session` with its CSRF token: (status, the redirect's location on 303,
+    /// else the body).
+    pub async fn submit(
+        &self,
+        session: &Session,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, String) {
+        let mut form: Vec<(&str, &str)> = form.to_vec();
+        form.push(("csrf", &session.csrf));
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", session.header())
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = response.text().await.unwrap_or_default();
+        (status, if status == 303 { location } else { body })
+    }
+
     /// The database.
     pub fn db(&self) -> &langso_app::Db {
         &self.test_db.db
