@@ -142,7 +142,7 @@ async fn public_text_is_masked_and_officers_notes_stay_internal() {
             "001099012345",
             "856.1234",
             "0987654321",
-            "0977",
+            "0977 111",
             "Anh Hùng",
             "hotro@",
         ] {
