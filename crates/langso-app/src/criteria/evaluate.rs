@@ -119,8 +119,9 @@ async fn judge_tree(
             None => Ok(Vec::new()),
         }
     };
+    let keys = langso_domain::criteria::counter_keys(set.map_or(&[][..], |s| &s.criteria));
     let (own_counters, placements, teams_exist, approved, recognition) = tokio::try_join!(
-        store::own_counters_under(db, root, date),
+        store::own_counters_under(db, root, date, &keys),
         store::placements_per_unit(db, root, date),
         langso_store::teams::any_team(db),
         evidence,

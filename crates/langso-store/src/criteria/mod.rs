@@ -266,13 +266,17 @@ pub async fn recognition_under(
 }
 
 /// Each unit's own counters (not summed over descendants) for every unit at or under `root`
-/// on `date`: what per-village evaluation and maps read, one row per village and key.
+/// on `date`, only the `keys` given: what per-village evaluation reads, one row per village
+/// and key (a province's villages hold some twenty indicators each; its criteria use a few).
 pub async fn own_counters_under(
     ex: impl Into<Exec<'_>>,
     root: Uuid,
     date: Date,
+    keys: &[String],
 ) -> StoreResult<Vec<(Uuid, String, i64)>> {
     let ex = ex.into();
+    // Keys are codes (`ind:vneid_1`, `asset:camera`): never a comma.
+    let keys = keys.join(",");
     // PostgreSQL looks the descendants up one by one in the counters' key when handed them as
     // an array (3 ms for a province's 2,000 villages); as a join it hashes them and scans
     // every village of the nation. SQLite's nested loop does the former with the join.
@@ -281,17 +285,17 @@ pub async fn own_counters_under(
             "SELECT k.unit_id, k.key, k.value FROM unit_counters k WHERE k.unit_id = ANY(ARRAY(",
             "SELECT c.descendant_id FROM unit_closure c WHERE c.ancestor_id = $1 AND ",
             covers!("c", "$2"),
-            ")) AND k.key NOT LIKE 'month:%' AND k.key NOT LIKE 'visits:%'"
+            ")) AND k.key = ANY(string_to_array($3, ','))"
         )
     } else {
         concat!(
             "SELECT k.unit_id, k.key, k.value FROM unit_counters k JOIN unit_closure c \
              ON c.descendant_id = k.unit_id WHERE c.ancestor_id = $1 AND ",
             covers!("c", "$2"),
-            " AND k.key NOT LIKE 'month:%' AND k.key NOT LIKE 'visits:%'"
+            " AND instr(',' || $3 || ',', ',' || k.key || ',') > 0"
         )
     };
-    Ok(on_exec!(ex, e => sqlx::query_as(sql).bind(root).bind(date).fetch_all(e).await)?)
+    Ok(on_exec!(ex, e => sqlx::query_as(sql).bind(root).bind(date).bind(&keys).fetch_all(e).await)?)
 }
 
 /// Active QR placements per unit at or under `root` on `date`; `None` when no placement was
