@@ -254,6 +254,52 @@ async fn a_gateway_failing_five_times_then_recovering_gets_each_sms_once() {
 }
 
 #[tokio::test]
+async fn an_officers_notice_links_to_the_site_at_its_public_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_smtp, port) = start_smtp(dir.path()).await;
+    let test = demo_db().await;
+    let db = &test.db;
+    let commune = unit(db, "09817").await;
+    let mut mail = settings(
+        commune,
+        "email",
+        &format!("127.0.0.1:{port}"),
+        json!({"tls": "none"}),
+    );
+    mail.sender = "noreply@odien.example.vn".into();
+    save(db, &mail).await;
+    let mut notice = message(
+        commune,
+        "email",
+        "can.bo@odien.example.vn",
+        "Phản ánh mới\n/work-orders/7",
+    );
+    notice.source = "notification".into();
+    notice.subject = "Phản ánh mới".into();
+    notice.html = Some("<p>Phản ánh mới</p><p>/work-orders/7</p>".into());
+    enqueue(db, &[notice.clone()]).await;
+    let mut config = config();
+    config.public_url = "https://langso.odien.example.vn/".into();
+    let rows = settle(db, &config, &[notice.id]).await;
+    assert_eq!(rows[0].status, store::SENT, "{:?}", rows[0].reason);
+    let mut text = String::new();
+    for _ in 0..100 {
+        text = read_mailbox(dir.path());
+        if text.contains("Subject:") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let link = "https://langso.odien.example.vn/work-orders/7";
+    assert_eq!(
+        text.matches(link).count(),
+        2,
+        "in the text and the HTML: {text}"
+    );
+    assert!(text.contains(&format!("<p>{link}</p>")), "{text}");
+}
+
+#[tokio::test]
 async fn an_email_arrives_in_a_real_smtp_mailbox_and_a_unit_without_the_channel_fails() {
     let dir = tempfile::tempdir().unwrap();
     let (_smtp, port) = start_smtp(dir.path()).await;

@@ -147,6 +147,29 @@ pub fn backoff_seconds(attempt: i64) -> i64 {
         .min(6 * 3600)
 }
 
+/// Links to this site written as paths (`/work-orders/…`, as officers' notices and digests
+/// carry them, the address people reach the server at being known only to the server) made
+/// absolute with `public_url`, so the link in an e-mail or SMS opens. A word is a link when it
+/// starts with `/` and a letter or digit; text stays as it is when `public_url` is empty.
+pub fn absolute_site_links(text: &str, public_url: &str) -> String {
+    let base = public_url.trim_end_matches('/');
+    if base.is_empty() {
+        return text.to_owned();
+    }
+    let word = |w: &str| {
+        let mut chars = w.chars();
+        if chars.next() == Some('/') && chars.next().is_some_and(|c| c.is_ascii_alphanumeric()) {
+            format!("{base}{w}")
+        } else {
+            w.to_owned()
+        }
+    };
+    text.split('\n')
+        .map(|line| line.split(' ').map(word).collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Escapes text for HTML and XML (both attribute values and element content).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -243,6 +266,17 @@ mod tests {
         assert!(Platform::parse("myspace").is_err());
         assert!(Category::parse("gossip").is_err());
         assert_eq!(Status::parse("published"), Some(Status::Published));
+    }
+
+    #[test]
+    fn site_paths_become_links_and_other_slashes_stay() {
+        let text = "Phản ánh mới tại ngõ 5/12, mở 24/7\n/work-orders/01a2\nXem /assets/7 // /";
+        assert_eq!(
+            absolute_site_links(text, "https://langso.odien.vn/"),
+            "Phản ánh mới tại ngõ 5/12, mở 24/7\nhttps://langso.odien.vn/work-orders/01a2\n\
+             Xem https://langso.odien.vn/assets/7 // /"
+        );
+        assert_eq!(absolute_site_links(text, ""), text);
     }
 
     #[test]

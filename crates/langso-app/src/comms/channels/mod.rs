@@ -41,6 +41,7 @@ pub use admin::{
     save_zns_template,
 };
 pub use email::email_message;
+use langso_domain::comms::absolute_site_links;
 pub use langso_store::comms::{ChannelSettingsRow, ZnsTemplateRow};
 pub use refresh::refresh_expiring_tokens;
 pub use reports::{
@@ -234,8 +235,19 @@ pub async fn run_channels_once(
     Ok(done)
 }
 
-async fn deliver(cx: &Context<'_>, row: MessageRow) -> AppResult<()> {
+async fn deliver(cx: &Context<'_>, mut row: MessageRow) -> AppResult<()> {
     let started = Instant::now();
+    if matches!(row.source.as_str(), "notification" | "digest") {
+        // Officers' notices carry links to this site as paths; the address is the server's.
+        let body = absolute_site_links(&row.body, &cx.config.public_url);
+        if body != row.body {
+            row.html = row
+                .html
+                .as_ref()
+                .map(|_| crate::comms::notify::html_of(&row.subject, &body));
+            row.body = body;
+        }
+    }
     let at = OffsetDateTime::now_utc();
     let settings =
         store::channel_settings_for(cx.db, row.unit_id, &row.channel, crate::today()).await?;
