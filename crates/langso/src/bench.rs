@@ -36,8 +36,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1_000_000)]
         count: usize,
     },
-    /// Visits recorded through the HTTP API, each acknowledged after commit.
+    /// Visits recorded through the HTTP API as phones send them (whole bodies, households at
+    /// random over a commune, an officer's token), each acknowledged after commit, with CPU
+    /// time per visit.
     Visits {
+        /// The commune whose households are visited (the demo's Ô Diên: 18,250 households).
+        #[arg(long, default_value = crate::bench_households::COMMUNE)]
+        commune: String,
         /// Seconds per run.
         #[arg(long, default_value_t = 5)]
         seconds: u64,
@@ -80,9 +85,11 @@ pub async fn run(database_url: Option<&str>, command: BenchCommand) -> Result<()
         } => qr(database_url, seconds, connections.max(1)).await,
         // --- households ---
         BenchCommand::Import { count } => crate::bench_households::import(count).await,
-        BenchCommand::Visits { seconds, clients } => {
-            crate::bench_households::visits(database_url, seconds, &clients).await
-        }
+        BenchCommand::Visits {
+            commune,
+            seconds,
+            clients,
+        } => crate::bench_visits::visits(database_url, &commune, seconds, &clients).await,
         // --- assets ---
         BenchCommand::Ingest {
             seconds,
@@ -304,7 +311,7 @@ async fn client(
 }
 
 /// Reads one response (headers and a Content-Length body) and returns its status.
-async fn read_response(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Result<u16> {
+pub(crate) async fn read_response(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Result<u16> {
     let mut chunk = [0u8; 8192];
     loop {
         if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
