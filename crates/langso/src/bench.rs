@@ -49,6 +49,13 @@ pub enum BenchCommand {
         /// Concurrent clients of each run.
         #[arg(long, value_delimiter = ',', default_value = "1,8,32")]
         clients: Vec<usize>,
+        /// Instead of running: write this many visits (household id, tab, body) to
+        /// `--wrk-file` and print an officer's API token, for `.ci/wrk-visits.lua`.
+        #[arg(long, requires = "wrk_file")]
+        wrk_visits: Option<usize>,
+        /// Where `--wrk-visits` writes.
+        #[arg(long)]
+        wrk_file: Option<std::path::PathBuf>,
     },
     // --- assets ---
     /// Telemetry: acknowledged heartbeats per second over HTTP against `/healthz` plain text,
@@ -89,7 +96,14 @@ pub async fn run(database_url: Option<&str>, command: BenchCommand) -> Result<()
             commune,
             seconds,
             clients,
-        } => crate::bench_visits::visits(database_url, &commune, seconds, &clients).await,
+            wrk_visits,
+            wrk_file,
+        } => match (wrk_visits, wrk_file) {
+            (Some(count), Some(file)) => {
+                crate::bench_visits::wrk_file(database_url, &commune, count, &file).await
+            }
+            _ => crate::bench_visits::visits(database_url, &commune, seconds, &clients).await,
+        },
         // --- assets ---
         BenchCommand::Ingest {
             seconds,

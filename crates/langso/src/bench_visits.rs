@@ -6,6 +6,7 @@
 //! acknowledged visit. The load runs in the same process as the server (its CPU is in the
 //! figure); `wrk` from outside measures the server alone (README, "Benchmarks").
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -44,42 +45,7 @@ pub async fn visits(
         Some(url) => url.to_owned(),
         None => dir.path().join("bench.db").to_string_lossy().into_owned(),
     };
-    let db = Db::open(&url).await.context("cannot open the database")?;
-    if !demo::is_built(&db).await? {
-        println!("Đang tạo dữ liệu demo / building the demo…");
-        demo::build(&db, &Bar::new()).await.map_err(crate::report)?;
-    }
-    let unit = langso_app::units::by_code(&db, commune, today())
-        .await
-        .map_err(crate::report)?;
-    let doors: Vec<Door> =
-        langso_store::households::list_households(&db, unit.id, today(), None, 10_000_000, 0)
-            .await?
-            .into_iter()
-            .filter(|h| !h.erased)
-            .map(|h| Door {
-                id: h.id,
-                adults: h.adults.max(0),
-                business: h.business,
-            })
-            .collect();
-    if doors.is_empty() {
-        bail!("no household to visit under {commune}");
-    }
-    let (_, secret) = auth::create_token(
-        &db,
-        &crate::operator(),
-        &NewToken {
-            name: "bench visits".to_owned(),
-            kind: "api".to_owned(),
-            role: Role::Officer,
-            unit_id: unit.id,
-            subject: None,
-            expires_at: None,
-        },
-    )
-    .await
-    .map_err(crate::report)?;
+    let (db, doors, secret) = setup(&url, commune).await?;
     let visits_before = count_visits(&db).await?;
 
     let state = AppState::new(db.clone(), Settings::default());
@@ -144,6 +110,80 @@ pub async fn visits(
         total_ok
     );
     db.close().await;
+    Ok(())
+}
+
+/// The database (the demo built when it is empty), the commune's households and a new
+/// officer's API token on the commune.
+async fn setup(url: &str, commune: &str) -> Result<(Db, Vec<Door>, String)> {
+    let db = Db::open(url).await.context("cannot open the database")?;
+    if !demo::is_built(&db).await? {
+        println!("Đang tạo dữ liệu demo / building the demo…");
+        demo::build(&db, &Bar::new()).await.map_err(crate::report)?;
+    }
+    let unit = langso_app::units::by_code(&db, commune, today())
+        .await
+        .map_err(crate::report)?;
+    let doors: Vec<Door> =
+        langso_store::households::list_households(&db, unit.id, today(), None, 10_000_000, 0)
+            .await?
+            .into_iter()
+            .filter(|h| !h.erased)
+            .map(|h| Door {
+                id: h.id,
+                adults: h.adults.max(0),
+                business: h.business,
+            })
+            .collect();
+    if doors.is_empty() {
+        bail!("no household to visit under {commune}");
+    }
+    let (_, secret) = auth::create_token(
+        &db,
+        &crate::operator(),
+        &NewToken {
+            name: "bench visits".to_owned(),
+            kind: "api".to_owned(),
+            role: Role::Officer,
+            unit_id: unit.id,
+            subject: None,
+            expires_at: None,
+        },
+    )
+    .await
+    .map_err(crate::report)?;
+    Ok((db, doors, secret))
+}
+
+/// Writes `count` visits drawn as the benchmark draws them to `file`, one per line (household
+/// id, a tab, the JSON body), and prints the token to send them with: what
+/// `.ci/wrk-visits.lua` reads to drive a running server from outside.
+pub async fn wrk_file(
+    database_url: Option<&str>,
+    commune: &str,
+    count: usize,
+    file: &std::path::Path,
+) -> Result<()> {
+    let Some(url) = database_url else {
+        bail!("--wrk-visits needs the database of the server wrk will drive: --database-url");
+    };
+    let (db, doors, secret) = setup(url, commune).await?;
+    let mut out = std::io::BufWriter::new(
+        std::fs::File::create(file).with_context(|| format!("cannot write {}", file.display()))?,
+    );
+    let mut dice = Dice::new(7);
+    for _ in 0..count {
+        let door = doors[dice.below(doors.len() as u64) as usize];
+        writeln!(out, "{}\t{}", door.id, body(&door, &mut dice))?;
+    }
+    out.flush()?;
+    db.close().await;
+    println!(
+        "{count} visits over {} households in {}",
+        doors.len(),
+        file.display()
+    );
+    println!("LANGSO_TOKEN={secret}");
     Ok(())
 }
 
