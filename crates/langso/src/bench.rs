@@ -150,6 +150,39 @@ impl Phase {
     }
 }
 
+/// The app served in this process on a free local port, for a benchmark's own clients.
+pub(crate) struct InProcess {
+    /// Where the clients connect.
+    pub(crate) addr: SocketAddr,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl InProcess {
+    /// Serves `state`'s router on 127.0.0.1 at a free port.
+    pub(crate) async fn start(state: &AppState) -> Result<InProcess> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(langso_web::serve(
+            listener,
+            langso_web::router(state.clone()),
+            async {
+                let _ = stopped.await;
+            },
+        ));
+        Ok(InProcess { addr, stop, server })
+    }
+
+    /// Stops serving, then lets `state`'s writers finish.
+    pub(crate) async fn stop(self, state: &AppState) -> Result<()> {
+        let _ = self.stop.send(());
+        self.server.await.context("server task")??;
+        state.shutdown().await;
+        Ok(())
+    }
+}
+
 async fn qr(database_url: Option<&str>, seconds: u64, connections: usize) -> Result<()> {
     let dir = tempfile::tempdir().context("temporary folder")?;
     let url = match database_url {
@@ -178,16 +211,8 @@ async fn qr(database_url: Option<&str>, seconds: u64, connections: usize) -> Res
     let scans_before = langso_store::procedures::count_scans(&db).await?;
 
     let state = AppState::new(db.clone(), Settings::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(langso_web::serve(
-        listener,
-        langso_web::router(state.clone()),
-        async {
-            let _ = stopped.await;
-        },
-    ));
+    let server = InProcess::start(&state).await?;
+    let addr = server.addr;
     println!(
         "{} ({}), {connections} connections, {seconds} s per phase, {} placements",
         db.dialect_name(),
@@ -234,9 +259,7 @@ async fn qr(database_url: Option<&str>, seconds: u64, connections: usize) -> Res
         if ratio >= 0.5 { "met" } else { "NOT met" }
     );
 
-    let _ = stop.send(());
-    server.await.context("server task")??;
-    state.shutdown().await;
+    server.stop(&state).await?;
     let (recorded, lost, commits) = state.scans.counters();
     let scans_after = langso_store::procedures::count_scans(&db).await?;
     let written = scans_after - scans_before;
@@ -380,7 +403,7 @@ mod ingest {
     use tokio::io::AsyncWriteExt;
     use tokio::net::TcpStream;
 
-    use super::{Phase, load, read_response};
+    use super::{InProcess, Phase, load, read_response};
 
     /// Peak resident memory of this process (server and load generator), in MB.
     fn peak_rss_mb() -> f64 {
@@ -450,16 +473,8 @@ mod ingest {
                 ..Settings::default()
             },
         );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(langso_web::serve(
-            listener,
-            langso_web::router(state.clone()),
-            async {
-                let _ = stopped.await;
-            },
-        ));
+        let server = InProcess::start(&state).await?;
+        let addr = server.addr;
         println!(
             "{}, {} devices, {connections} connections, {seconds} s per phase",
             db.dialect_name(),
@@ -525,9 +540,7 @@ mod ingest {
             if alive.ok > 0 { "yes" } else { "NO" },
             if rss < 256.0 { "met" } else { "NOT met" }
         );
-        let _ = stop.send(());
-        server.await.context("server task")??;
-        state.shutdown().await;
+        server.stop(&state).await?;
         let (stored, commits, shed) = state.devices.ingest.counters();
         let after = assets::total_heartbeats(&db).await?;
         let acked = warm.ok + heartbeats.ok + overload.ok;

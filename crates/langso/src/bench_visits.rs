@@ -21,7 +21,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use uuid::Uuid;
 
-use crate::bench::read_response;
+use crate::bench::{InProcess, read_response};
 use crate::bench_households::peak_mb;
 use crate::progress::Bar;
 
@@ -49,16 +49,8 @@ pub async fn visits(
     let visits_before = count_visits(&db).await?;
 
     let state = AppState::new(db.clone(), Settings::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(langso_web::serve(
-        listener,
-        langso_web::router(state.clone()),
-        async {
-            let _ = stopped.await;
-        },
-    ));
+    let server = InProcess::start(&state).await?;
+    let addr = server.addr;
     println!(
         "{} ({}), {} households of {commune} drawn at random, whole bodies, {seconds} s per run",
         db.dialect_name(),
@@ -100,9 +92,7 @@ pub async fn visits(
             peak_mb()
         );
     }
-    let _ = stop.send(());
-    server.await.context("server task")??;
-    state.shutdown().await;
+    server.stop(&state).await?;
     let written = count_visits(&db).await? - visits_before;
     println!(
         "every acknowledged visit is in the ledger: {} ({written} written, {} acknowledged incl. warm-up)",
