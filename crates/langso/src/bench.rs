@@ -404,19 +404,7 @@ mod ingest {
     use tokio::net::TcpStream;
 
     use super::{InProcess, Phase, load, read_response};
-
-    /// Peak resident memory of this process (server and load generator), in MB.
-    fn peak_rss_mb() -> f64 {
-        std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find(|l| l.starts_with("VmHWM:"))
-                    .and_then(|l| l.split_whitespace().nth(1))
-                    .and_then(|kb| kb.parse::<f64>().ok())
-            })
-            .map_or(0.0, |kb| kb / 1024.0)
-    }
+    use crate::bench_households::peak_mb;
 
     pub(super) async fn run(
         database_url: Option<&str>,
@@ -532,7 +520,7 @@ mod ingest {
             200,
         )
         .await?;
-        let rss = peak_rss_mb();
+        let rss = peak_mb();
         println!(
             "overload: {} acknowledged, {} shed with 503; server alive afterwards: {}; peak RSS {rss:.0} MB (target < 256): {}",
             overload.ok,
