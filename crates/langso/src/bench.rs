@@ -50,7 +50,7 @@ pub enum BenchCommand {
         #[arg(long, value_delimiter = ',', default_value = "1,8,32")]
         clients: Vec<usize>,
         /// Instead of running: write this many visits (household id, tab, body) to
-        /// `--wrk-file` and print an officer's API token, for `.ci/wrk-visits.lua`.
+        /// `--wrk-file` and print an officer's API token, for `.ci/wrk-posts.lua`.
         #[arg(long, requires = "wrk_file")]
         wrk_visits: Option<usize>,
         /// Where `--wrk-visits` writes.
@@ -67,6 +67,13 @@ pub enum BenchCommand {
         /// Concurrent keep-alive device connections.
         #[arg(long, default_value_t = 32)]
         connections: usize,
+        /// Instead of running: write this many heartbeats (path, tab, body) to `--wrk-file`
+        /// and print a device token, for `.ci/wrk-posts.lua`.
+        #[arg(long, requires = "wrk_file")]
+        wrk_heartbeats: Option<usize>,
+        /// Where `--wrk-heartbeats` writes.
+        #[arg(long)]
+        wrk_file: Option<std::path::PathBuf>,
     },
     // --- dashboard ---
     /// The programme dashboard over 1,000,000 households in 100 communes: p95 for a commune
@@ -108,7 +115,12 @@ pub async fn run(database_url: Option<&str>, command: BenchCommand) -> Result<()
         BenchCommand::Ingest {
             seconds,
             connections,
-        } => ingest::run(database_url, seconds, connections.max(1)).await,
+            wrk_heartbeats,
+            wrk_file,
+        } => match (wrk_heartbeats, wrk_file) {
+            (Some(count), Some(file)) => ingest::wrk_file(database_url, count, &file).await,
+            _ => ingest::run(database_url, seconds, connections.max(1)).await,
+        },
         // --- dashboard ---
         BenchCommand::Dashboard { rounds } => {
             crate::bench_dashboard::run(database_url, rounds.max(1)).await
@@ -406,17 +418,10 @@ mod ingest {
     use super::{InProcess, Phase, load, read_response};
     use crate::bench_households::peak_mb;
 
-    pub(super) async fn run(
-        database_url: Option<&str>,
-        seconds: u64,
-        connections: usize,
-    ) -> Result<()> {
-        let dir = tempfile::tempdir().context("temporary folder")?;
-        let url = match database_url {
-            Some(url) => url.to_owned(),
-            None => dir.path().join("bench.db").to_string_lossy().into_owned(),
-        };
-        let db = Db::open(&url)
+    /// The database (the small demo built when it is empty), the codes of its reporting
+    /// devices and a new device token for them.
+    async fn devices(url: &str) -> Result<(Db, Vec<String>, String)> {
+        let db = Db::open(url)
             .await
             .context("cannot open the benchmark database")?;
         if !langso_app::demo::is_built(&db).await? {
@@ -452,6 +457,58 @@ mod ingest {
         let (_, secret) = create_token(&db, &crate::operator(), &token)
             .await
             .map_err(crate::report)?;
+        Ok((db, codes, secret))
+    }
+
+    /// One heartbeat's body.
+    fn heartbeat(code: &str) -> String {
+        format!("{{\"readings\":[{{\"asset\":\"{code}\",\"battery\":80}}]}}")
+    }
+
+    /// Writes `count` heartbeats over the devices to `file` (path, a tab, the body) and prints
+    /// the device token, for `.ci/wrk-posts.lua` against a running server.
+    pub(super) async fn wrk_file(
+        database_url: Option<&str>,
+        count: usize,
+        file: &std::path::Path,
+    ) -> Result<()> {
+        use std::io::Write;
+        let Some(url) = database_url else {
+            bail!(
+                "--wrk-heartbeats needs the database of the server wrk will drive: --database-url"
+            );
+        };
+        let (db, codes, secret) = devices(url).await?;
+        let mut out = std::io::BufWriter::new(
+            std::fs::File::create(file)
+                .with_context(|| format!("cannot write {}", file.display()))?,
+        );
+        for i in 0..count {
+            let code = &codes[(i * 7) % codes.len()];
+            writeln!(out, "/api/v1/telemetry\t{}", heartbeat(code))?;
+        }
+        out.flush()?;
+        db.close().await;
+        println!(
+            "{count} heartbeats over {} devices in {}",
+            codes.len(),
+            file.display()
+        );
+        println!("LANGSO_TOKEN={secret}");
+        Ok(())
+    }
+
+    pub(super) async fn run(
+        database_url: Option<&str>,
+        seconds: u64,
+        connections: usize,
+    ) -> Result<()> {
+        let dir = tempfile::tempdir().context("temporary folder")?;
+        let url = match database_url {
+            Some(url) => url.to_owned(),
+            None => dir.path().join("bench.db").to_string_lossy().into_owned(),
+        };
+        let (db, codes, secret) = devices(&url).await?;
         let before = assets::total_heartbeats(&db).await?;
         // The queue holds twice the nominal connections: 10× of them must overflow it.
         let state = AppState::new(
@@ -595,7 +652,7 @@ mod ingest {
         while Instant::now() < deadline {
             let code = &codes[i % codes.len()];
             i += 7;
-            let body = format!("{{\"readings\":[{{\"asset\":\"{code}\",\"battery\":80}}]}}");
+            let body = heartbeat(code);
             let request = format!(
                 "POST /api/v1/telemetry HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
                 body.len()

@@ -4,7 +4,7 @@
 //! an officer's API token — by 1, 8 and 32 keep-alive clients, each visit answered 201 after
 //! its transaction committed. Beside visits/s and p99 it prints the process's CPU time per
 //! acknowledged visit. The load runs in the same process as the server (its CPU is in the
-//! figure); `wrk` from outside measures the server alone (README, "Benchmarks").
+//! figure); wrk from outside measures the server alone (README, "Benchmarks").
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -145,9 +145,9 @@ async fn setup(url: &str, commune: &str) -> Result<(Db, Vec<Door>, String)> {
     Ok((db, doors, secret))
 }
 
-/// Writes `count` visits drawn as the benchmark draws them to `file`, one per line (household
-/// id, a tab, the JSON body), and prints the token to send them with: what
-/// `.ci/wrk-visits.lua` reads to drive a running server from outside.
+/// Writes `count` visits drawn as the benchmark draws them to `file`, one per line (path, a
+/// tab, the JSON body), and prints the token to send them with: what `.ci/wrk-posts.lua`
+/// reads to drive a running server from outside.
 pub async fn wrk_file(
     database_url: Option<&str>,
     commune: &str,
@@ -164,7 +164,12 @@ pub async fn wrk_file(
     let mut dice = Dice::new(7);
     for _ in 0..count {
         let door = doors[dice.below(doors.len() as u64) as usize];
-        writeln!(out, "{}\t{}", door.id, body(&door, &mut dice))?;
+        writeln!(
+            out,
+            "/api/v1/households/{}/visits\t{}",
+            door.id,
+            body(&door, &mut dice)
+        )?;
     }
     out.flush()?;
     db.close().await;
