@@ -7,6 +7,7 @@ mod alerts;
 mod backup;
 mod bench;
 mod bench_households;
+mod bench_ingest;
 mod bench_visits;
 // h17a: the delivery workers (webhooks, channels) and outbound HTTP settings
 mod channels;
