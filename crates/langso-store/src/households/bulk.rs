@@ -1,7 +1,7 @@
 //! Bulk writes for loading many households at once (the demo, large imports): multi-row
 //! INSERTs in batches inside the caller's transaction, instead of one statement per row.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use time::format_description::well_known::Rfc3339;
@@ -206,14 +206,6 @@ pub async fn insert_visits(tx: &mut Tx, visits: &[VisitRow]) -> StoreResult<()> 
             });
             q.build().execute(&mut *c).await.map(|_| ())
         })?;
-    }
-    Ok(())
-}
-
-/// Adds counter deltas collected in memory: one statement per (village, key).
-pub async fn add_counters(tx: &mut Tx, deltas: &BTreeMap<(Uuid, String), i64>) -> StoreResult<()> {
-    for ((unit, key), delta) in deltas {
-        super::add_counter(tx, *unit, key, *delta).await?;
     }
     Ok(())
 }
