@@ -13,6 +13,7 @@ pub mod comms;
 pub mod demo;
 mod error;
 pub mod faults;
+pub mod group_commit;
 pub mod households;
 pub mod ops;
 pub mod outbound;

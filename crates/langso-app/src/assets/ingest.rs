@@ -1,5 +1,6 @@
-//! Telemetry ingest with group commit: handlers (HTTP batches, MQTT messages) hand readings to
-//! a bounded queue and wait; one writer task takes everything queued, applies it in one
+//! Telemetry ingest with group commit ([`crate::group_commit`]): handlers (HTTP batches, MQTT
+//! messages) hand readings to a bounded queue and wait; the writer takes everything queued,
+//! applies it in one
 //! transaction (latest state per device, a ledger row per status change, alarms raised and
 //! cleared, the `alarm:open` counters) and only then answers each sender. A full queue answers
 //! at once with [`IngestError::Overloaded`], so an overloaded server sheds load (HTTP 503)
@@ -14,11 +15,11 @@ use langso_domain::assets::{DeviceState, OPEN_ALARMS_KEY, Reading, apply};
 use langso_store::assets::{self as store, ChangeRow, DeviceTarget, StateRow};
 use langso_store::households::add_counter;
 use time::OffsetDateTime;
-use tokio::sync::{Mutex, Notify, mpsc, oneshot};
-use tokio::task::JoinHandle;
+use tokio::sync::oneshot;
 use uuid::Uuid;
 
 use crate::Db;
+use crate::group_commit::{Batch, Refused, Sizes, Writer};
 
 /// How the writer batches.
 #[derive(Clone, Copy, Debug)]
@@ -96,9 +97,8 @@ struct Job {
     done: oneshot::Sender<Result<usize, IngestError>>,
 }
 
+#[derive(Default)]
 struct Shared {
-    stop: Notify,
-    worker: Mutex<Option<JoinHandle<()>>>,
     stored: AtomicU64,
     commits: AtomicU64,
     shed: AtomicU64,
@@ -108,32 +108,26 @@ struct Shared {
 /// The handle handlers use; cheap to clone.
 #[derive(Clone)]
 pub struct Ingest {
-    sender: mpsc::Sender<Job>,
+    writer: Writer<Job, ()>,
     shared: Arc<Shared>,
 }
 
 impl Ingest {
     /// Starts the writer task on the current runtime.
     pub fn start(db: Db, config: IngestConfig) -> Ingest {
-        let (sender, receiver) = mpsc::channel(config.capacity.max(1));
-        let shared = Arc::new(Shared {
-            stop: Notify::new(),
-            worker: Mutex::new(None),
-            stored: AtomicU64::new(0),
-            commits: AtomicU64::new(0),
-            shed: AtomicU64::new(0),
-            generation: AtomicI64::new(0),
-        });
-        let worker = tokio::spawn(write_loop(
+        let shared = Arc::new(Shared::default());
+        let heartbeats = Heartbeats {
             db,
-            receiver,
-            shared.clone(),
-            config.max_readings.max(1),
-        ));
-        if let Ok(mut slot) = shared.worker.try_lock() {
-            *slot = Some(worker);
+            shared: shared.clone(),
+        };
+        let sizes = Sizes {
+            capacity: config.capacity,
+            room: config.max_readings,
+        };
+        Ingest {
+            writer: Writer::start(heartbeats, sizes),
+            shared,
         }
-        Ingest { sender, shared }
     }
 
     /// Queues readings and waits until they are committed; refuses at once when the queue
@@ -153,17 +147,18 @@ impl Ingest {
             return Ok(0);
         }
         let (done, wait) = oneshot::channel();
-        match self.sender.try_send(Job {
+        let job = Job {
             readings,
             token,
             done,
-        }) {
+        };
+        match self.writer.try_send(job) {
             Ok(()) => {}
-            Err(mpsc::error::TrySendError::Full(_)) => {
+            Err(Refused::Full) => {
                 self.shared.shed.fetch_add(1, Ordering::Relaxed);
                 return Err(IngestError::Overloaded);
             }
-            Err(mpsc::error::TrySendError::Closed(_)) => return Err(IngestError::Stopped),
+            Err(Refused::Stopped) => return Err(IngestError::Stopped),
         }
         wait.await.unwrap_or(Err(IngestError::Stopped))
     }
@@ -175,12 +170,13 @@ impl Ingest {
             return Ok(0);
         }
         let (done, wait) = oneshot::channel();
-        self.sender
-            .send(Job {
-                readings,
-                token: None,
-                done,
-            })
+        let job = Job {
+            readings,
+            token: None,
+            done,
+        };
+        self.writer
+            .send(job)
             .await
             .map_err(|_| IngestError::Stopped)?;
         wait.await.unwrap_or(Err(IngestError::Stopped))
@@ -188,11 +184,7 @@ impl Ingest {
 
     /// Stops taking readings, commits what is queued, and waits for the writer to end.
     pub async fn shutdown(&self) {
-        self.shared.stop.notify_one();
-        let worker = self.shared.worker.lock().await.take();
-        if let Some(worker) = worker {
-            let _ = worker.await;
-        }
+        self.writer.shutdown().await;
     }
 
     /// The latest credential generation the writer has seen: a cached device token checked at
@@ -219,42 +211,32 @@ impl Ingest {
     }
 }
 
-async fn write_loop(
+/// How heartbeats are written: jobs whose device token died since it was cached are refused,
+/// the rest go in one transaction, retried a few times.
+struct Heartbeats {
     db: Db,
-    mut receiver: mpsc::Receiver<Job>,
     shared: Arc<Shared>,
-    max_readings: usize,
-) {
-    loop {
-        let first = tokio::select! {
-            biased;
-            job = receiver.recv() => job,
-            () = shared.stop.notified() => {
-                receiver.close();
-                receiver.recv().await
-            }
-        };
-        let Some(first) = first else { break };
-        let mut jobs = vec![first];
-        let mut count = jobs[0].readings.len();
-        while count < max_readings {
-            match receiver.try_recv() {
-                Ok(job) => {
-                    count += job.readings.len();
-                    jobs.push(job);
-                }
-                Err(_) => break,
-            }
-        }
-        let (jobs, dead) = still_valid(&db, &shared, jobs).await;
+}
+
+impl Batch for Heartbeats {
+    type Job = Job;
+    type Output = ();
+
+    fn weight(job: &Job) -> usize {
+        job.readings.len()
+    }
+
+    async fn write(&mut self, jobs: Vec<Job>) {
+        let (db, shared) = (&self.db, &*self.shared);
+        let (jobs, dead) = still_valid(db, shared, jobs).await;
         for (job, error) in dead {
             let _ = job.done.send(Err(error));
         }
         if jobs.is_empty() {
-            continue;
+            return;
         }
         let count: usize = jobs.iter().map(|j| j.readings.len()).sum();
-        let outcome = commit_with_retries(&db, &jobs).await;
+        let outcome = commit_with_retries(db, &jobs).await;
         if outcome.is_ok() {
             shared.stored.fetch_add(count as u64, Ordering::Relaxed);
             shared.commits.fetch_add(1, Ordering::Relaxed);
@@ -264,6 +246,8 @@ async fn write_loop(
             let _ = job.done.send(outcome.map(|()| n));
         }
     }
+
+    async fn finish(self) {}
 }
 
 /// Splits jobs into those whose device token still works and those whose token died. One

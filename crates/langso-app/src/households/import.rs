@@ -18,7 +18,7 @@ use uuid::Uuid;
 use super::columns::{Column, Layout, column_of_field};
 pub use super::import_target::resolve_unit;
 use super::import_target::{Target, target};
-use super::import_writer::{Write, same, send, write_loop};
+use super::import_writer::{self, Write, same, send};
 use super::limits::MAX_REPORTED_ERRORS;
 use super::register::{HouseholdInput, adult_counting, fewer_adults, validate};
 use super::seen_codes::SeenCodes;
@@ -71,8 +71,6 @@ struct Pass<'a> {
 }
 
 const BATCH: usize = 1_000;
-/// Batches checked but not yet written; bounds memory when the disk is slower than parsing.
-const WRITES_AHEAD: usize = 4;
 /// SQLite's page cache for the import's connection, in MB: a million households fill four
 /// indexes, and each page evicted early is written to the WAL again when it is next touched.
 /// With the codes table (~35 MB at a million rows) this keeps a million-row import under the
@@ -394,8 +392,7 @@ pub async fn import_households(
         None
     } else {
         let tx = db.begin_bulk_load(IMPORT_CACHE_MB).await?;
-        let (sender, receiver) = tokio::sync::mpsc::channel(WRITES_AHEAD);
-        Some((sender, tokio::spawn(write_loop(tx, receiver))))
+        Some(import_writer::start(tx))
     };
     // The indicators that count a household's adults (an update may not go below them).
     let adult_counts = adult_counting(db).await?;
@@ -459,13 +456,7 @@ pub async fn import_households(
     progress.advance(since_tick);
     let tx = match writer {
         None => None,
-        Some((sender, task)) => {
-            drop(sender);
-            let written = task
-                .await
-                .map_err(|e| AppError::Internal(format!("import writer: {e}")))?;
-            Some(written?)
-        }
+        Some(writer) => Some(import_writer::finish(writer).await?),
     };
     if let Some(row) = pass.masked {
         drop(tx);

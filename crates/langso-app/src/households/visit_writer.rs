@@ -1,10 +1,8 @@
-//! Visits with group commit. Thirty phones submitting at once would otherwise take thirty
-//! turns at SQLite's single writer, each paying for its own BEGIN, COMMIT and counter
-//! updates. Handlers check a visit themselves (scope, values: reads that run in parallel),
-//! then hand it to one writer task, which writes everything queued in one transaction with a
-//! fixed number of statements (multi-row inserts and updates; counter deltas once per
-//! village and key), commits, and only then answers each sender: a visit is acknowledged after
-//! it is durable, as before.
+//! Visits with group commit ([`crate::group_commit`]). Handlers check a visit themselves
+//! (scope, values: reads that run in parallel), then hand it to the writer, which writes
+//! everything queued in one transaction with a fixed number of statements (multi-row inserts
+//! and updates; counter deltas in four multi-row statements), commits, and only then answers
+//! each sender: a visit is acknowledged after it is durable.
 //!
 //! Today's indicator catalogue is kept for a while (30 s by default, a setting:
 //! [`Lifetimes::catalogue`]), so checking a visit reads only the household and the actor's scope.
@@ -18,41 +16,42 @@ use std::time::Duration;
 
 use langso_store::households::VisitRow;
 use time::Date;
-use tokio::sync::{Mutex, Notify, mpsc, oneshot};
-use tokio::task::JoinHandle;
+use tokio::sync::oneshot;
 use uuid::Uuid;
 
 use super::catalogue::{Indicator, catalogue};
 use super::visits::{CheckedVisit, VisitInput, check_visit, write_visits};
 use crate::auth::Actor;
 use crate::cache::{Cache, Lifetimes};
+use crate::group_commit::{Batch, Sizes, Writer};
 use crate::{AppError, AppResult, Db, today};
 
-/// Visits that may wait for the writer; past this, senders wait for room.
-const CAPACITY: usize = 1_024;
-/// The most visits written in one transaction.
-const MAX_BATCH: usize = 256;
+/// Visits that may wait for the writer (past this, senders wait for room), and the most
+/// written in one transaction.
+const SIZES: Sizes = Sizes {
+    capacity: 1_024,
+    room: 256,
+};
 
 struct Job {
     visit: CheckedVisit,
     done: oneshot::Sender<AppResult<VisitRow>>,
 }
 
-struct Shared {
-    stop: Notify,
-    worker: Mutex<Option<JoinHandle<()>>>,
+#[derive(Default)]
+struct Counts {
     written: AtomicU64,
     commits: AtomicU64,
-    /// The catalogue by day: a new catalogue version (rare, dated) is seen within its lifetime.
-    catalogue: Cache<Date, Arc<Vec<Indicator>>>,
 }
 
 /// The handle handlers use to record visits; cheap to clone.
 #[derive(Clone)]
 pub struct VisitWriter {
     db: Db,
-    sender: mpsc::Sender<Job>,
-    shared: Arc<Shared>,
+    writer: Writer<Job, ()>,
+    counts: Arc<Counts>,
+    /// The catalogue by day: a new catalogue version (rare, dated) is seen within its lifetime.
+    catalogue: Arc<Cache<Date, Arc<Vec<Indicator>>>>,
 }
 
 impl VisitWriter {
@@ -63,19 +62,17 @@ impl VisitWriter {
 
     /// Starts the writer task, keeping today's catalogue for `ttl`.
     pub fn with_catalogue_lifetime(db: Db, ttl: Duration) -> VisitWriter {
-        let (sender, receiver) = mpsc::channel(CAPACITY);
-        let shared = Arc::new(Shared {
-            stop: Notify::new(),
-            worker: Mutex::new(None),
-            written: AtomicU64::new(0),
-            commits: AtomicU64::new(0),
-            catalogue: Cache::new(4, ttl, Duration::ZERO),
-        });
-        let worker = tokio::spawn(write_loop(db.clone(), receiver, shared.clone()));
-        if let Ok(mut slot) = shared.worker.try_lock() {
-            *slot = Some(worker);
+        let counts = Arc::new(Counts::default());
+        let batch = Visits {
+            db: db.clone(),
+            counts: counts.clone(),
+        };
+        VisitWriter {
+            db,
+            writer: Writer::start(batch, SIZES),
+            counts,
+            catalogue: Arc::new(Cache::new(4, ttl, Duration::ZERO)),
         }
-        VisitWriter { db, sender, shared }
     }
 
     /// Checks a visit, queues it, and answers once it is committed: the same result as
@@ -89,7 +86,7 @@ impl VisitWriter {
         let todays = self.todays_catalogue().await?;
         let visit = check_visit(&self.db, actor, household, input, Some(todays)).await?;
         let (done, answer) = oneshot::channel();
-        self.sender
+        self.writer
             .send(Job { visit, done })
             .await
             .map_err(|_| stopped())?;
@@ -98,28 +95,24 @@ impl VisitWriter {
 
     async fn todays_catalogue(&self) -> AppResult<Arc<Vec<Indicator>>> {
         let day = today();
-        if let Some(list) = self.shared.catalogue.get(&day) {
+        if let Some(list) = self.catalogue.get(&day) {
             return Ok(list);
         }
         let list = Arc::new(catalogue(&self.db, day).await?);
-        self.shared.catalogue.insert(day, list.clone());
+        self.catalogue.insert(day, list.clone());
         Ok(list)
     }
 
     /// Stops taking visits, writes what is queued, and waits for the writer to end.
     pub async fn shutdown(&self) {
-        self.shared.stop.notify_one();
-        let worker = self.shared.worker.lock().await.take();
-        if let Some(worker) = worker {
-            let _ = worker.await;
-        }
+        self.writer.shutdown().await;
     }
 
     /// (visits written, transactions committed) since start.
     pub fn counters(&self) -> (u64, u64) {
         (
-            self.shared.written.load(Ordering::Relaxed),
-            self.shared.commits.load(Ordering::Relaxed),
+            self.counts.written.load(Ordering::Relaxed),
+            self.counts.commits.load(Ordering::Relaxed),
         )
     }
 }
@@ -128,30 +121,24 @@ fn stopped() -> AppError {
     AppError::Internal("the visit writer has stopped".to_owned())
 }
 
-async fn write_loop(db: Db, mut receiver: mpsc::Receiver<Job>, shared: Arc<Shared>) {
-    loop {
-        let first = tokio::select! {
-            biased;
-            job = receiver.recv() => job,
-            () = shared.stop.notified() => {
-                receiver.close();
-                receiver.recv().await
-            }
-        };
-        let Some(first) = first else { break };
-        let mut jobs = vec![first];
-        while jobs.len() < MAX_BATCH {
-            match receiver.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
-            }
-        }
-        match write_batch(&db, &jobs).await {
+/// How visits are written: the batch in one transaction; if it fails, one by one.
+struct Visits {
+    db: Db,
+    counts: Arc<Counts>,
+}
+
+impl Batch for Visits {
+    type Job = Job;
+    type Output = ();
+
+    async fn write(&mut self, jobs: Vec<Job>) {
+        let counts = &self.counts;
+        match write_batch(&self.db, &jobs).await {
             Ok(()) => {
-                shared
+                counts
                     .written
                     .fetch_add(jobs.len() as u64, Ordering::Relaxed);
-                shared.commits.fetch_add(1, Ordering::Relaxed);
+                counts.commits.fetch_add(1, Ordering::Relaxed);
                 for job in jobs {
                     let _ = job.done.send(Ok(job.visit.visit().clone()));
                 }
@@ -159,18 +146,20 @@ async fn write_loop(db: Db, mut receiver: mpsc::Receiver<Job>, shared: Arc<Share
             Err(error) => {
                 tracing::warn!(%error, visits = jobs.len(), "visit batch failed; writing one by one");
                 for job in jobs {
-                    let outcome = write_batch(&db, std::slice::from_ref(&job))
+                    let outcome = write_batch(&self.db, std::slice::from_ref(&job))
                         .await
                         .map(|()| job.visit.visit().clone());
                     if outcome.is_ok() {
-                        shared.written.fetch_add(1, Ordering::Relaxed);
-                        shared.commits.fetch_add(1, Ordering::Relaxed);
+                        counts.written.fetch_add(1, Ordering::Relaxed);
+                        counts.commits.fetch_add(1, Ordering::Relaxed);
                     }
                     let _ = job.done.send(outcome);
                 }
             }
         }
     }
+
+    async fn finish(self) {}
 }
 
 async fn write_batch(db: &Db, jobs: &[Job]) -> AppResult<()> {
