@@ -53,7 +53,7 @@ pub async fn record_many(tx: &mut Tx, entries: &[AuditRow]) -> StoreResult<()> {
                     .push_bind(e.action.clone()).push_bind(e.target_type.clone())
                     .push_bind(e.target_id.clone()).push_bind(e.unit_id).push_bind(e.summary.clone());
             });
-            q.build().execute(&mut *c).await.map(|_| ())
+            q.build().persistent(false).execute(&mut *c).await.map(|_| ())
         })?;
     }
     Ok(())

@@ -97,7 +97,7 @@ pub async fn plans_of(
         }
         q.push(") ORDER BY issued_on DESC, number LIMIT ");
         q.push_bind(limit);
-        q.build_query_as().fetch_all(e).await
+        q.build_query_as().persistent(false).fetch_all(e).await
     })?)
 }
 
@@ -130,7 +130,7 @@ pub async fn targets_for(
             list.push_bind(*unit);
         }
         q.push(")");
-        q.build_query_as().fetch_all(e).await
+        q.build_query_as().persistent(false).fetch_all(e).await
     })?;
     Ok(rows
         .into_iter()

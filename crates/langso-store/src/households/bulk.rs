@@ -152,12 +152,18 @@ pub async fn insert_prepared(tx: &mut Tx, prepared: PreparedHouseholds) -> Store
     match (tx, prepared.0) {
         (Tx::Sqlite(transaction, _), Statements::Sqlite(statements)) => {
             for mut q in statements {
-                q.build().execute(&mut **transaction).await?;
+                q.build()
+                    .persistent(false)
+                    .execute(&mut **transaction)
+                    .await?;
             }
         }
         (Tx::Postgres(transaction), Statements::Postgres(statements)) => {
             for mut q in statements {
-                q.build().execute(&mut **transaction).await?;
+                q.build()
+                    .persistent(false)
+                    .execute(&mut **transaction)
+                    .await?;
             }
         }
         _ => {
@@ -184,7 +190,7 @@ pub async fn upsert_values(tx: &mut Tx, values: &[(Uuid, String, i64)]) -> Store
                 b.push_bind(*household).push_bind(indicator.clone()).push_bind(*value);
             });
             q.push(" ON CONFLICT (household_id, indicator) DO UPDATE SET value = excluded.value");
-            q.build().execute(&mut *c).await.map(|_| ())
+            q.build().persistent(false).execute(&mut *c).await.map(|_| ())
         })?;
     }
     Ok(())
@@ -204,7 +210,7 @@ pub async fn insert_visits(tx: &mut Tx, visits: &[VisitRow]) -> StoreResult<()> 
                     .push_bind(v.help_given.clone()).push_bind(v.follow_up_on).push_bind(v.notes.clone())
                     .push_bind(v.created_at);
             });
-            q.build().execute(&mut *c).await.map(|_| ())
+            q.build().persistent(false).execute(&mut *c).await.map(|_| ())
         })?;
     }
     Ok(())
@@ -222,7 +228,7 @@ pub async fn check_units_exist(tx: &mut Tx, units: &[Uuid]) -> StoreResult<bool>
                 ids.push_bind(*unit);
             }
             q.push(")");
-            q.build_query_scalar().fetch_one(&mut *c).await
+            q.build_query_scalar().persistent(false).fetch_one(&mut *c).await
         })?;
         if usize::try_from(found).ok() != Some(chunk.len()) {
             return Ok(false);

@@ -78,7 +78,7 @@ async fn add_rows(tx: &mut Tx, rows: &[(Uuid, &str, i64)], month: Option<&str>) 
             b.push_bind(key.to_string()).push_bind(*delta);
         });
         q.push(format!(" ON CONFLICT ({key_columns}) DO UPDATE SET value = {table}.value + excluded.value"));
-        q.build().execute(&mut *c).await.map(|_| ())
+        q.build().persistent(false).execute(&mut *c).await.map(|_| ())
     })?;
     on_tx!(tx, c => {
         let mut q = sqlx::QueryBuilder::new(format!("INSERT INTO {rollups} ({key_columns}, value) SELECT c.ancestor_id, "));
@@ -98,7 +98,7 @@ async fn add_rows(tx: &mut Tx, rows: &[(Uuid, &str, i64)], month: Option<&str>) 
             q.push(" AND c.ancestor_id <> c.descendant_id");
         }
         q.push(format!(" GROUP BY c.ancestor_id, d.column2 ON CONFLICT ({key_columns}) DO UPDATE SET value = {rollups}.value + excluded.value"));
-        q.build().execute(&mut *c).await.map(|_| ())
+        q.build().persistent(false).execute(&mut *c).await.map(|_| ())
     })?;
     Ok(())
 }

@@ -102,7 +102,7 @@ pub async fn add_counters_by_month(
                 b.push_bind(*unit).push_bind(month.clone()).push_bind(key.clone()).push_bind(**delta);
             });
             q.push(" ON CONFLICT (unit_id, month, key) DO UPDATE SET value = unit_month_counters.value + excluded.value");
-            q.build().execute(&mut *c).await.map(|_| ())
+            q.build().persistent(false).execute(&mut *c).await.map(|_| ())
         })?;
     }
     for ((unit, key, month), delta) in rows {

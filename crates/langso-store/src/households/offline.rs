@@ -19,7 +19,7 @@ macro_rules! select_in {
                     list.push_bind(*id);
                 }
                 q.push(")");
-                q.build_query_as().fetch_all(e).await
+                q.build_query_as().persistent(false).fetch_all(e).await
             })?;
             rows.append(&mut part);
         }
@@ -80,7 +80,7 @@ pub async fn visit_states(tx: &mut Tx, ids: &[Uuid]) -> StoreResult<Vec<VisitSta
                 list.push_bind(*id);
             }
             q.push(")");
-            q.build_query_as().fetch_all(&mut *c).await
+            q.build_query_as().persistent(false).fetch_all(&mut *c).await
         })?;
         rows.append(&mut part);
     }

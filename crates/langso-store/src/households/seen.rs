@@ -32,7 +32,7 @@ pub async fn record_seen(tx: &mut Tx, audit_id: Uuid, households: &[Uuid]) -> St
             q.push_values(chunk, |mut b, h| {
                 b.push_bind(audit_id).push_bind(*h);
             });
-            q.build().execute(&mut *c).await.map(|_| ())
+            q.build().persistent(false).execute(&mut *c).await.map(|_| ())
         })?;
     }
     Ok(())

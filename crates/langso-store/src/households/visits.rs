@@ -58,7 +58,7 @@ pub async fn insert_new_visits(tx: &mut Tx, visits: &[VisitRow]) -> StoreResult<
                     .push_bind(v.created_at);
             });
             q.push(" ON CONFLICT (id) DO NOTHING RETURNING id");
-            q.build_query_as().fetch_all(&mut *c).await
+            q.build_query_as().persistent(false).fetch_all(&mut *c).await
         })?;
         inserted.extend(ids.into_iter().map(|(id,)| id));
     }
@@ -100,7 +100,7 @@ pub async fn households_of_visits(tx: &mut Tx, ids: &[Uuid]) -> StoreResult<Vec<
                 list.push_bind(*id);
             }
             q.push(")");
-            q.build_query_as().fetch_all(&mut *c).await
+            q.build_query_as().persistent(false).fetch_all(&mut *c).await
         })?;
         rows.append(&mut part);
     }
@@ -123,7 +123,7 @@ pub async fn values_of_households(
                 list.push_bind(*id);
             }
             q.push(")");
-            q.build_query_as().fetch_all(&mut *c).await
+            q.build_query_as().persistent(false).fetch_all(&mut *c).await
         })?;
         rows.append(&mut part);
     }
@@ -151,7 +151,7 @@ pub async fn mark_first_visits(
                 list.push_bind(*id);
             }
             q.push(") RETURNING id");
-            q.build_query_as().fetch_all(&mut *c).await
+            q.build_query_as().persistent(false).fetch_all(&mut *c).await
         })?;
         first.extend(part.drain(..).map(|(id,)| id));
     }
@@ -192,7 +192,7 @@ pub async fn mark_visits(tx: &mut Tx, marks: &[VisitMark]) -> StoreResult<()> {
                     .push_bind(m.visits);
             });
             q.push(") AS v WHERE households.id = v.column1");
-            q.build().execute(&mut *c).await.map(|_| ())
+            q.build().persistent(false).execute(&mut *c).await.map(|_| ())
         })?;
     }
     Ok(())

@@ -163,7 +163,7 @@ pub async fn insert_members(tx: &mut Tx, members: &[MemberRow]) -> StoreResult<(
                     .push_bind(m.affiliation.clone()).push_bind(m.phone.clone())
                     .push_bind(m.joined_on).push_bind(m.left_on).push_bind(m.created_at);
             });
-            q.build().execute(&mut *c).await.map(|_| ())
+            q.build().persistent(false).execute(&mut *c).await.map(|_| ())
         })?;
     }
     Ok(())
