@@ -96,10 +96,27 @@ pub async fn export(db: &Db, command: ExportCommand) -> Result<()> {
             .map(|e| e.to_string_lossy().into_owned())
             .unwrap_or_default(),
     );
-    let file = actions::export_households(db, &operator(), &unit, format)
-        .await
-        .map_err(report)?;
-    std::fs::write(&out, &file.bytes).with_context(|| format!("cannot write {}", out.display()))?;
-    println!("{} hộ / households → {}", file.rows, out.display());
+    // Written next to the destination and renamed at the end: a refused or failed export
+    // leaves no half-written file under the chosen name.
+    let folder = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut partial = tempfile::NamedTempFile::new_in(folder)
+        .with_context(|| format!("cannot write in {}", folder.display()))?;
+    let written = actions::export_households_to(
+        db,
+        &operator(),
+        &unit,
+        format,
+        // The CSV writer and the workbook's zip writer buffer themselves.
+        partial.as_file_mut(),
+    )
+    .await
+    .map_err(report)?;
+    partial
+        .persist(&out)
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    println!("{} hộ / households → {}", written.rows, out.display());
     Ok(())
 }

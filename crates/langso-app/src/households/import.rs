@@ -354,11 +354,6 @@ pub async fn import_households(
     let target = target(db, unit).await?;
     let layout =
         Layout::new(rows.headers(), target.only_village.is_none()).map_err(AppError::Invalid)?;
-    let existing = store::households_in_commune(db, target.commune)
-        .await?
-        .into_iter()
-        .map(|h| (h.code.clone(), h))
-        .collect();
     let mut pass = Pass {
         report: ImportReport {
             unit_name: target.unit.name.clone(),
@@ -368,7 +363,7 @@ pub async fn import_households(
         },
         target: &target,
         layout,
-        existing,
+        existing: HashMap::new(),
         seen: SeenCodes::with_capacity(
             usize::try_from(rows.total().min(SEEN_PRESIZE_LIMIT)).unwrap_or(0),
         ),
@@ -397,59 +392,84 @@ pub async fn import_households(
     // The indicators that count a household's adults (an update may not go below them).
     let adult_counts = adult_counting(db).await?;
     let mut since_tick = 0u64;
-    while let Some(next) = rows.next_row() {
-        since_tick += 1;
-        if since_tick == BATCH as u64 {
-            progress.advance(since_tick);
-            since_tick = 0;
+    // Rows are read a thousand at a time and the register's households of those codes looked
+    // up together: the commune's whole register never sits in memory (a million households
+    // held 1.5 GB when a re-import loaded them all up front).
+    let mut chunk = Vec::with_capacity(BATCH);
+    'rows: loop {
+        chunk.clear();
+        chunk.extend(std::iter::from_fn(|| rows.next_row()).take(BATCH));
+        if chunk.is_empty() {
+            break;
         }
-        let (row, cells) = match next {
-            Ok(row) => row,
-            Err(AppError::Invalid(mut errors)) => {
-                pass.add_errors(&mut errors);
-                continue;
+        let codes: Vec<String> = chunk
+            .iter()
+            .filter_map(|next| next.as_ref().ok())
+            .filter_map(|(_, cells)| pass.layout.cell(cells, Column::Code))
+            .map(|cell| cell.text().trim().to_owned())
+            .filter(|code| !code.is_empty())
+            .collect();
+        pass.existing = store::households_by_codes(db, target.commune, &codes)
+            .await?
+            .into_iter()
+            .map(|h| (h.code.clone(), h))
+            .collect();
+        for next in chunk.drain(..) {
+            since_tick += 1;
+            if since_tick == BATCH as u64 {
+                progress.advance(since_tick);
+                since_tick = 0;
             }
-            Err(other) => return Err(other),
-        };
-        pass.report.rows += 1;
-        let Some((old, mut new)) = pass.row(row, &cells) else {
-            if pass.masked.is_some() {
-                break;
-            }
-            continue;
-        };
-        match old {
-            None => {
-                pass.report.created += 1;
-                pass.count(&new, 1);
-                pass.created.push(new);
-            }
-            Some(old) if same(&old, &new) => pass.report.unchanged += 1,
-            Some(old) => {
-                // Fewer adults than a value already counts cannot be true: refused, named.
-                let header = pass.layout.header(Column::Adults);
-                if let Some(e) = fewer_adults(db, (&old, &new), &adult_counts, row, header).await? {
-                    pass.add_errors(&mut vec![e]);
+            let (row, cells) = match next {
+                Ok(row) => row,
+                Err(AppError::Invalid(mut errors)) => {
+                    pass.add_errors(&mut errors);
                     continue;
                 }
-                pass.report.updated += 1;
-                new.id = old.id;
-                new.created_at = old.created_at;
-                new.assigned_to = old.assigned_to;
-                new.follow_up_on = old.follow_up_on;
-                new.last_visit_on = old.last_visit_on;
-                pass.count(&old, -1);
-                pass.count(&new, 1);
-                if pass.errors.is_empty() {
-                    send(&writer, Write::Update(Box::new((old, new)))).await;
+                Err(other) => return Err(other),
+            };
+            pass.report.rows += 1;
+            let Some((old, mut new)) = pass.row(row, &cells) else {
+                if pass.masked.is_some() {
+                    break 'rows;
+                }
+                continue;
+            };
+            match old {
+                None => {
+                    pass.report.created += 1;
+                    pass.count(&new, 1);
+                    pass.created.push(new);
+                }
+                Some(old) if same(&old, &new) => pass.report.unchanged += 1,
+                Some(old) => {
+                    // Fewer adults than a value already counts cannot be true: refused, named.
+                    let header = pass.layout.header(Column::Adults);
+                    if let Some(e) =
+                        fewer_adults(db, (&old, &new), &adult_counts, row, header).await?
+                    {
+                        pass.add_errors(&mut vec![e]);
+                        continue;
+                    }
+                    pass.report.updated += 1;
+                    new.id = old.id;
+                    new.created_at = old.created_at;
+                    new.assigned_to = old.assigned_to;
+                    new.follow_up_on = old.follow_up_on;
+                    new.last_visit_on = old.last_visit_on;
+                    pass.count(&old, -1);
+                    pass.count(&new, 1);
+                    if pass.errors.is_empty() {
+                        send(&writer, Write::Update(Box::new((old, new)))).await;
+                    }
                 }
             }
-        }
-        if pass.created.len() >= BATCH {
-            let batch = std::mem::replace(&mut pass.created, Vec::with_capacity(BATCH));
-            if pass.errors.is_empty() {
-                // Encoded here, on the checking side: the writer only writes.
-                send(&writer, Write::Create(store::prepare_households(db, batch))).await;
+            if pass.created.len() >= BATCH {
+                let batch = std::mem::replace(&mut pass.created, Vec::with_capacity(BATCH));
+                if pass.errors.is_empty() {
+                    // Encoded here, on the checking side: the writer only writes.
+                    send(&writer, Write::Create(store::prepare_households(db, batch))).await;
+                }
             }
         }
     }

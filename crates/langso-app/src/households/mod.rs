@@ -49,7 +49,7 @@ pub use assignments::{
 };
 pub use catalogue::{Indicator, catalogue, ensure_catalogue};
 pub use columns::{COLUMNS, Column};
-pub use export::{ExportFile, ExportFormat, export_households};
+pub use export::{ExportFile, ExportFormat, Exported, export_households, export_households_to};
 pub use import::{IMPORT_CACHE_MB, ImportReport, import_households, resolve_unit};
 pub use langso_store::households::{HouseholdRow, VisitRow};
 pub use progress::{IndicatorShare, Progress, progress};

@@ -60,6 +60,11 @@ impl fmt::Display for UnitLabel {
 pub struct Labels(HashMap<Uuid, UnitLabel>);
 
 impl Labels {
+    /// Every unit of the set with its label's text.
+    pub fn texts(&self) -> impl Iterator<Item = (Uuid, String)> + '_ {
+        self.0.iter().map(|(id, label)| (*id, label.to_string()))
+    }
+
     /// The label of `id`, if it was in the set.
     pub fn get(&self, id: Uuid) -> Option<&UnitLabel> {
         self.0.get(&id)

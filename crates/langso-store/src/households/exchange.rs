@@ -6,7 +6,6 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::HouseholdRow;
-use crate::units::covers;
 use crate::{Exec, StoreResult, Tx, on_exec, on_tx};
 
 /// Every household of a commune (codes are unique there), erased ones included.
@@ -22,6 +21,33 @@ pub async fn households_in_commune(
     Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(commune).fetch_all(e).await)?)
 }
 
+/// The households of `commune` holding any of `codes` (a thousand at most, from one chunk of
+/// an import file).
+pub async fn households_by_codes(
+    ex: impl Into<Exec<'_>>,
+    commune: Uuid,
+    codes: &[String],
+) -> StoreResult<Vec<HouseholdRow>> {
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let select = "SELECT h.id, h.unit_id, h.commune_id, h.code, h.hamlet, h.alley, h.house_number, \
+         h.head_name, h.representative_name, h.representative_phone, h.citizen_id, h.members, \
+         h.adults, h.business, h.consent_on, h.consent_purpose, h.notes, h.assigned_to, \
+         h.follow_up_on, h.last_visit_on, h.erased, h.created_at, h.updated_at \
+         FROM households h WHERE h.commune_id = ";
+    Ok(on_exec!(ex.into(), e => {
+        let mut q = sqlx::QueryBuilder::new(select);
+        q.push_bind(commune).push(" AND h.code IN (");
+        let mut list = q.separated(", ");
+        for code in codes {
+            list.push_bind(code.as_str());
+        }
+        q.push(")");
+        q.build_query_as().persistent(false).fetch_all(e).await
+    })?)
+}
+
 /// A household to export, with its village's name.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ExportRow {
@@ -34,23 +60,82 @@ pub struct ExportRow {
     pub village_code: String,
 }
 
-/// Every household (not erased) in villages under `root` on `today`, by village, alley, house.
-pub async fn households_for_export(
-    ex: impl Into<Exec<'_>>,
+/// Villages an export may put in a chosen order; past this it keeps the database's order
+/// of their names (two bound parameters each, well under SQLite's limit).
+const ORDERED_VILLAGES: usize = 10_000;
+
+/// Hands every household (not erased) in villages under `root` on `today` to `each`, one row
+/// at a time as the database returns them, so that a province's million households never sit
+/// in memory together. Villages come in the order of `villages` (the caller sorts their labels
+/// as people read them; one not listed comes after, by name), then by alley, house and code.
+/// Returns how many rows were handed over.
+pub async fn for_each_export_row<E: From<crate::StoreError>>(
+    db: &crate::Db,
     root: Uuid,
     today: Date,
-) -> StoreResult<Vec<ExportRow>> {
-    let sql = concat!(
+    villages: &[Uuid],
+    mut each: impl FnMut(ExportRow) -> Result<(), E>,
+) -> Result<usize, E> {
+    use futures_util::TryStreamExt;
+    let head = concat!(
         "SELECT h.id, h.unit_id, h.commune_id, h.code, h.hamlet, h.alley, h.house_number, ",
         "h.head_name, h.representative_name, h.representative_phone, h.citizen_id, h.members, ",
         "h.adults, h.business, h.consent_on, h.consent_purpose, h.notes, h.assigned_to, ",
         "h.follow_up_on, h.last_visit_on, h.erased, h.created_at, h.updated_at, u.name AS village, u.code AS village_code ",
         "FROM households h JOIN unit_closure c ON c.descendant_id = h.unit_id ",
-        "JOIN units u ON u.id = h.unit_id WHERE c.ancestor_id = $1 AND ",
-        covers!("c", "$2"),
-        " AND NOT h.erased ORDER BY u.name, h.alley, h.house_number, h.code"
+        "JOIN units u ON u.id = h.unit_id "
     );
-    Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(root).bind(today).fetch_all(e).await)?)
+    let ordered = !villages.is_empty() && villages.len() <= ORDERED_VILLAGES;
+    macro_rules! build {
+        ($q:ident) => {
+            if ordered {
+                $q.push("LEFT JOIN (");
+                $q.push_values(villages.iter().zip(0i64..), |mut b, (id, at)| {
+                    b.push_bind(*id).push_bind(at);
+                });
+                $q.push(") o ON o.column1 = h.unit_id ");
+            }
+            $q.push("WHERE c.ancestor_id = ").push_bind(root);
+            $q.push(" AND c.valid_from <= ").push_bind(today);
+            $q.push(" AND (c.valid_to IS NULL OR c.valid_to >= ")
+                .push_bind(today);
+            $q.push(") AND NOT h.erased ORDER BY ");
+            if ordered {
+                $q.push("COALESCE(o.column2, ")
+                    .push_bind(ORDERED_VILLAGES as i64)
+                    .push("), ");
+            }
+            $q.push("u.name, h.alley, h.house_number, h.code");
+        };
+    }
+    let mut count = 0;
+    match db {
+        crate::Db::Sqlite(pool, _) => {
+            let mut q = sqlx::QueryBuilder::new(head);
+            build!(q);
+            let mut rows = q
+                .build_query_as::<ExportRow>()
+                .persistent(false)
+                .fetch(pool);
+            while let Some(row) = rows.try_next().await.map_err(crate::StoreError::from)? {
+                each(row)?;
+                count += 1;
+            }
+        }
+        crate::Db::Postgres(pool) => {
+            let mut q = sqlx::QueryBuilder::new(head);
+            build!(q);
+            let mut rows = q
+                .build_query_as::<ExportRow>()
+                .persistent(false)
+                .fetch(pool);
+            while let Some(row) = rows.try_next().await.map_err(crate::StoreError::from)? {
+                each(row)?;
+                count += 1;
+            }
+        }
+    }
+    Ok(count)
 }
 
 /// An uploaded file waiting for its confirmation.
