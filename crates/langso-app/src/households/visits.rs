@@ -115,11 +115,17 @@ pub(crate) async fn check_visit_against(
     input: &VisitInput,
     indicators: Arc<Vec<Indicator>>,
 ) -> AppResult<CheckedVisit> {
-    let row = store::get_household(db, household)
+    let today = today();
+    // One read for the household, the actor's scope and whether consent events exist; the
+    // policy's own check (which tells 403 from 404) runs only when the scope says no.
+    let roots = actor.roots(Permission::WritePeople);
+    let found = store::household_for_visit(db, household, &roots, today)
         .await?
         .ok_or(AppError::NotFound)?;
-    policy::require(db, actor, Permission::WritePeople, row.unit_id).await?;
-    let today = today();
+    let row = found.row;
+    if !found.in_scope {
+        policy::require(db, actor, Permission::WritePeople, row.unit_id).await?;
+    }
     let visited_on = input.visited_on.unwrap_or(today);
     let mut errors = Vec::new();
     if visited_on > today || visited_on.year() < 2000 {
@@ -140,7 +146,10 @@ pub(crate) async fn check_visit_against(
     }
     // Someone in the household withdrew the digital-adoption survey: the visit may
     // still record help and notes, not indicator values.
-    if !input.values.is_empty() && super::consent::survey_withdrawn(db, row.id).await? {
+    if !input.values.is_empty()
+        && found.has_consent_events
+        && super::consent::survey_withdrawn(db, row.id).await?
+    {
         errors.push(CellError::keyed(
             0,
             "values",
