@@ -275,27 +275,44 @@ pub async fn own_counters_under(
     keys: &[String],
 ) -> StoreResult<Vec<(Uuid, String, i64)>> {
     let ex = ex.into();
-    // Keys are codes (`ind:vneid_1`, `asset:camera`): never a comma.
-    let keys = keys.join(",");
-    // PostgreSQL looks the descendants up one by one in the counters' key when handed them as
-    // an array (3 ms for a province's 2,000 villages); as a join it hashes them and scans
-    // every village of the nation. SQLite's nested loop does the former with the join.
-    let sql = if ex.is_postgres() {
-        concat!(
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    if ex.is_postgres() {
+        // Keys are codes (`ind:vneid_1`, `asset:camera`): never a comma.
+        let keys = keys.join(",");
+        // PostgreSQL looks the descendants up one by one in the counters' key when handed
+        // them as an array (3 ms for a province's 2,000 villages); as a join it hashes them
+        // and scans every village of the nation.
+        let sql = concat!(
             "SELECT k.unit_id, k.key, k.value FROM unit_counters k WHERE k.unit_id = ANY(ARRAY(",
             "SELECT c.descendant_id FROM unit_closure c WHERE c.ancestor_id = $1 AND ",
             covers!("c", "$2"),
             ")) AND k.key = ANY(string_to_array($3, ','))"
-        )
-    } else {
-        concat!(
+        );
+        return Ok(
+            on_exec!(ex, e => sqlx::query_as(sql).bind(root).bind(date).bind(&keys).fetch_all(e).await)?,
+        );
+    }
+    // SQLite's nested loop seeks each village's counters by (unit, key) for the keys listed:
+    // 1,000 villages of a province holding 66 keys each, of which the criteria read 20, cost
+    // a fifth of reading every counter and filtering them.
+    Ok(on_exec!(ex, e => {
+        let mut q = sqlx::QueryBuilder::new(
             "SELECT k.unit_id, k.key, k.value FROM unit_counters k JOIN unit_closure c \
-             ON c.descendant_id = k.unit_id WHERE c.ancestor_id = $1 AND ",
-            covers!("c", "$2"),
-            " AND instr(',' || $3 || ',', ',' || k.key || ',') > 0"
-        )
-    };
-    Ok(on_exec!(ex, e => sqlx::query_as(sql).bind(root).bind(date).bind(&keys).fetch_all(e).await)?)
+             ON c.descendant_id = k.unit_id WHERE c.ancestor_id = ",
+        );
+        q.push_bind(root);
+        q.push(" AND c.valid_from <= ").push_bind(date);
+        q.push(" AND (c.valid_to IS NULL OR c.valid_to >= ").push_bind(date);
+        q.push(") AND k.key IN (");
+        let mut list = q.separated(", ");
+        for key in keys {
+            list.push_bind(key.as_str());
+        }
+        q.push(")");
+        q.build_query_as().fetch_all(e).await
+    })?)
 }
 
 /// Active QR placements per unit at or under `root` on `date`; `None` when no placement was
