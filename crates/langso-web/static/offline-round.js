@@ -260,6 +260,9 @@
   (meta ? LO.put('csrf', meta.content) : Promise.resolve()).then(LO.touch).then(function (expired) {
     return Promise.all([LO.get('pack'), LO.get('labels')]).then(function (a) {
       pack = a[0]; L = (pack && pack.labels) || a[1] || {};
+      // A page the server drew in one language never shows texts kept from a visit in the
+      // other: they wait for this page's own copy (fetched below).
+      if (online && L['offline-lang'] && L['offline-lang'] !== document.documentElement.lang) L = {};
       if (expired) notice = t('offline-expired', { days: LO.KEEP_DAYS });
     });
   }).then(function () {
