@@ -12,6 +12,7 @@ use langso_app::{Db, today};
 use langso_web::{AppState, Settings};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio::task::JoinHandle;
 
 use crate::progress::Bar;
 
@@ -313,6 +314,18 @@ pub(crate) async fn load(
             client(addr, paths, c, deadline, expect).await
         }));
     }
+    gather(started, tasks).await
+}
+
+/// What one client counted: answers with the expected status, other answers, latencies.
+pub(crate) type Tally = (u64, u64, Vec<Duration>);
+
+/// Waits for a phase's clients (started at `started`) and sums what they counted, latencies
+/// sorted.
+pub(crate) async fn gather(
+    started: Instant,
+    tasks: Vec<JoinHandle<Result<Tally>>>,
+) -> Result<Phase> {
     let mut phase = Phase {
         ok: 0,
         other: 0,
@@ -330,6 +343,31 @@ pub(crate) async fn load(
     Ok(phase)
 }
 
+/// One keep-alive HTTP/1.1 connection of a benchmark client.
+pub(crate) struct Conn {
+    stream: TcpStream,
+    buffer: Vec<u8>,
+}
+
+impl Conn {
+    pub(crate) async fn open(addr: SocketAddr) -> Result<Conn> {
+        let stream = TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        Ok(Conn {
+            stream,
+            buffer: Vec::with_capacity(8192),
+        })
+    }
+
+    /// Sends one request and reads its answer: (status, time until answered).
+    pub(crate) async fn ask(&mut self, request: &str) -> Result<(u16, Duration)> {
+        let sent = Instant::now();
+        self.stream.write_all(request.as_bytes()).await?;
+        let status = read_response(&mut self.stream, &mut self.buffer).await?;
+        Ok((status, sent.elapsed()))
+    }
+}
+
 /// One keep-alive HTTP/1.1 client: (ok, other, latencies).
 async fn client(
     addr: SocketAddr,
@@ -337,10 +375,8 @@ async fn client(
     offset: usize,
     deadline: Instant,
     expect: u16,
-) -> Result<(u64, u64, Vec<Duration>)> {
-    let mut stream = TcpStream::connect(addr).await?;
-    stream.set_nodelay(true)?;
-    let mut buffer = Vec::with_capacity(8192);
+) -> Result<Tally> {
+    let mut conn = Conn::open(addr).await?;
     let (mut ok, mut other, mut latencies) = (0, 0, Vec::new());
     let mut i = offset;
     while Instant::now() < deadline {
@@ -348,10 +384,8 @@ async fn client(
         i += 1;
         let request =
             format!("GET {path} HTTP/1.1\r\nHost: bench\r\nUser-Agent: langso-bench\r\n\r\n");
-        let sent = Instant::now();
-        stream.write_all(request.as_bytes()).await?;
-        let status = read_response(&mut stream, &mut buffer).await?;
-        latencies.push(sent.elapsed());
+        let (status, took) = conn.ask(&request).await?;
+        latencies.push(took);
         if status == expect {
             ok += 1;
         } else {
@@ -362,7 +396,7 @@ async fn client(
 }
 
 /// Reads one response (headers and a Content-Length body) and returns its status.
-pub(crate) async fn read_response(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Result<u16> {
+async fn read_response(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Result<u16> {
     let mut chunk = [0u8; 8192];
     loop {
         if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {

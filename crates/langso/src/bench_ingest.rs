@@ -10,10 +10,8 @@ use langso_app::auth::{NewToken, create_token};
 use langso_app::{Db, today};
 use langso_domain::auth::Role;
 use langso_web::{AppState, Settings};
-use tokio::io::AsyncWriteExt;
-use tokio::net::TcpStream;
 
-use crate::bench::{InProcess, Phase, load, read_response};
+use crate::bench::{Conn, InProcess, Phase, Tally, gather, load};
 use crate::bench_households::peak_mb;
 
 /// The database (the small demo built when it is empty), the codes of its reporting
@@ -215,21 +213,7 @@ async fn post_load(
             device(addr, codes, token, c, deadline).await
         }));
     }
-    let mut phase = Phase {
-        ok: 0,
-        other: 0,
-        elapsed: Duration::ZERO,
-        latencies: Vec::new(),
-    };
-    for task in tasks {
-        let (ok, other, mut latencies) = task.await.context("client task")??;
-        phase.ok += ok;
-        phase.other += other;
-        phase.latencies.append(&mut latencies);
-    }
-    phase.elapsed = started.elapsed();
-    phase.latencies.sort_unstable();
-    Ok(phase)
+    gather(started, tasks).await
 }
 
 async fn device(
@@ -238,10 +222,8 @@ async fn device(
     token: String,
     offset: usize,
     deadline: Instant,
-) -> Result<(u64, u64, Vec<Duration>)> {
-    let mut stream = TcpStream::connect(addr).await?;
-    stream.set_nodelay(true)?;
-    let mut buffer = Vec::with_capacity(8192);
+) -> Result<Tally> {
+    let mut conn = Conn::open(addr).await?;
     let (mut ok, mut other, mut latencies) = (0, 0, Vec::new());
     let mut i = offset;
     while Instant::now() < deadline {
@@ -252,11 +234,9 @@ async fn device(
             "POST /api/v1/telemetry HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
             body.len()
         );
-        let sent = Instant::now();
-        stream.write_all(request.as_bytes()).await?;
-        let status = read_response(&mut stream, &mut buffer).await?;
+        let (status, took) = conn.ask(&request).await?;
         if status == 200 {
-            latencies.push(sent.elapsed());
+            latencies.push(took);
             ok += 1;
         } else {
             other += 1;

@@ -17,11 +17,9 @@ use langso_app::{Db, demo, today};
 use langso_domain::auth::Role;
 use langso_domain::households::{HELP_KINDS, INDICATOR_SEEDS, IndicatorKind};
 use langso_web::{AppState, Settings};
-use tokio::io::AsyncWriteExt;
-use tokio::net::TcpStream;
 use uuid::Uuid;
 
-use crate::bench::{InProcess, read_response};
+use crate::bench::{Conn, InProcess, Tally, gather};
 use crate::bench_households::peak_mb;
 use crate::progress::Bar;
 
@@ -220,14 +218,8 @@ async fn load(
             client(addr, doors, secret, c as u64, deadline).await
         }));
     }
-    let (mut ok, mut other, mut latencies) = (0, 0, Vec::new());
-    for task in tasks {
-        let (o, x, mut l) = task.await.context("client task")??;
-        ok += o;
-        other += x;
-        latencies.append(&mut l);
-    }
-    Ok((ok, other, started.elapsed(), latencies))
+    let phase = gather(started, tasks).await?;
+    Ok((phase.ok, phase.other, phase.elapsed, phase.latencies))
 }
 
 /// A small xorshift generator: each phone its own sequence, no dependency for a benchmark.
@@ -285,10 +277,8 @@ async fn client(
     secret: Arc<String>,
     seed: u64,
     deadline: Instant,
-) -> Result<(u64, u64, Vec<Duration>)> {
-    let mut stream = TcpStream::connect(addr).await?;
-    stream.set_nodelay(true)?;
-    let mut buffer = Vec::with_capacity(8192);
+) -> Result<Tally> {
+    let mut conn = Conn::open(addr).await?;
     let (mut ok, mut other, mut latencies) = (0, 0, Vec::new());
     let mut dice = Dice::new(seed + 1);
     while Instant::now() < deadline {
@@ -301,10 +291,8 @@ async fn client(
             door.id,
             body.len()
         );
-        let sent = Instant::now();
-        stream.write_all(request.as_bytes()).await?;
-        let status = read_response(&mut stream, &mut buffer).await?;
-        latencies.push(sent.elapsed());
+        let (status, took) = conn.ask(&request).await?;
+        latencies.push(took);
         if status == 201 {
             ok += 1;
         } else {

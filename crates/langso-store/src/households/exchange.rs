@@ -108,33 +108,28 @@ pub async fn for_each_export_row<E: From<crate::StoreError>>(
             $q.push("u.name, h.alley, h.house_number, h.code");
         };
     }
-    let mut count = 0;
-    match db {
-        crate::Db::Sqlite(pool, _) => {
+    // The same query and loop on either pool (their row types differ, so written once here
+    // and expanded per arm).
+    macro_rules! stream {
+        ($pool:ident) => {{
             let mut q = sqlx::QueryBuilder::new(head);
             build!(q);
             let mut rows = q
                 .build_query_as::<ExportRow>()
                 .persistent(false)
-                .fetch(pool);
+                .fetch($pool);
+            let mut count = 0;
             while let Some(row) = rows.try_next().await.map_err(crate::StoreError::from)? {
                 each(row)?;
                 count += 1;
             }
-        }
-        crate::Db::Postgres(pool) => {
-            let mut q = sqlx::QueryBuilder::new(head);
-            build!(q);
-            let mut rows = q
-                .build_query_as::<ExportRow>()
-                .persistent(false)
-                .fetch(pool);
-            while let Some(row) = rows.try_next().await.map_err(crate::StoreError::from)? {
-                each(row)?;
-                count += 1;
-            }
-        }
+            count
+        }};
     }
+    let count = match db {
+        crate::Db::Sqlite(pool, _) => stream!(pool),
+        crate::Db::Postgres(pool) => stream!(pool),
+    };
     Ok(count)
 }
 
