@@ -3,7 +3,7 @@
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::{Exec, StoreResult, Tx, on_exec, on_tx};
+use crate::{Exec, Script, StoreResult, Tx, in_script, on_exec, on_tx};
 
 /// One audit entry.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -39,12 +39,13 @@ pub async fn record(tx: &mut Tx, entry: &AuditRow) -> StoreResult<()> {
     Ok(())
 }
 
-/// Writes many entries in one statement (a group of visits committed together).
-pub async fn record_many(tx: &mut Tx, entries: &[AuditRow]) -> StoreResult<()> {
+/// Writes many entries (a group of visits committed together) as statements of a script, one
+/// per thousand entries.
+pub fn queue_many(script: &mut Script, entries: &[AuditRow]) {
     // Nine parameters a row: well under SQLite's bound-parameter limit.
     for chunk in entries.chunks(1_000) {
-        on_tx!(tx, c => {
-            let mut q = sqlx::QueryBuilder::new(
+        in_script!(script, q => {
+            q.push(
                 "INSERT INTO audit_log (id, at, actor_id, actor_label, action, target_type, target_id, \
                  unit_id, summary) ",
             );
@@ -53,10 +54,8 @@ pub async fn record_many(tx: &mut Tx, entries: &[AuditRow]) -> StoreResult<()> {
                     .push_bind(e.action.clone()).push_bind(e.target_type.clone())
                     .push_bind(e.target_id.clone()).push_bind(e.unit_id).push_bind(e.summary.clone());
             });
-            q.build().persistent(false).execute(&mut *c).await.map(|_| ())
-        })?;
+        });
     }
-    Ok(())
 }
 
 /// Filters for reading the log.

@@ -21,6 +21,7 @@ pub mod households;
 pub mod ops;
 pub mod privacy;
 pub mod procedures;
+mod script;
 pub mod sizes;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -30,6 +31,7 @@ pub use db::{
     DEFAULT_POSTGRES_POOL, DEFAULT_SQLITE_POOL, Db, DbOptions, Exec, Tx, WriteTurn, wipe_postgres,
 };
 pub use error::StoreError;
+pub use script::Script;
 
 /// Result of a store call.
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use langso_domain::auth::Permission;
 use langso_domain::households::{HELP_KINDS, check_together};
-use langso_store::Tx;
+use langso_store::{Script, Tx};
 use langso_store::audit as audit_store;
 use langso_store::auth as auth_store;
 use langso_store::households::{self as store, HouseholdRow, VisitMark, VisitRow};
@@ -256,50 +256,46 @@ pub(crate) async fn write_visits(tx: &mut Tx, visits: &[&CheckedVisit]) -> AppRe
             Some(_) => return Err(visit_id_taken(checked.visit.id)),
         }
     }
-    let locked: Vec<Uuid> = unique.iter().map(|c| c.household.id).collect();
-    store::lock_households(tx, &locked).await?;
-    let rows: Vec<VisitRow> = unique.iter().map(|c| c.visit.clone()).collect();
-    let inserted: BTreeSet<Uuid> = store::insert_new_visits(tx, &rows)
-        .await?
-        .into_iter()
-        .collect();
-    let replayed: Vec<Uuid> = unique
-        .iter()
-        .map(|c| c.visit.id)
-        .filter(|id| !inserted.contains(id))
-        .collect();
-    if !replayed.is_empty() {
-        for (visit, household) in store::households_of_visits(tx, &replayed).await? {
-            if seen.get(&visit).is_some_and(|mine| *mine != household) {
-                return Err(visit_id_taken(visit));
-            }
-        }
-    }
-    let new: Vec<&CheckedVisit> = unique
-        .into_iter()
-        .filter(|c| inserted.contains(&c.visit.id))
-        .collect();
-    let Some(earliest) = new.iter().map(|c| c.visit.visited_on).min() else {
-        return Ok(Vec::new());
-    };
-    let households: Vec<Uuid> = new
+    let households: Vec<Uuid> = unique
         .iter()
         .map(|c| c.household.id)
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let mut current: BTreeMap<(Uuid, String), i64> = store::values_of_households(tx, &households)
-        .await?
+    store::lock_households(tx, &households).await?;
+    let ids: Vec<Uuid> = unique.iter().map(|c| c.visit.id).collect();
+    let before = store::before_visits(tx, &ids, &households).await?;
+    let mut replayed = BTreeSet::new();
+    for (visit, household) in before.recorded {
+        if seen.get(&visit).is_some_and(|mine| *mine != household) {
+            return Err(visit_id_taken(visit));
+        }
+        replayed.insert(visit);
+    }
+    let new: Vec<&CheckedVisit> = unique
+        .into_iter()
+        .filter(|c| !replayed.contains(&c.visit.id))
+        .collect();
+    if new.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut current: BTreeMap<(Uuid, String), i64> = before
+        .values
         .into_iter()
         .map(|(household, code, value)| ((household, code), value))
         .collect();
-    // (last visit, follow-up) of each household, read under the lock, moved as visits apply.
-    let mut latest: BTreeMap<Uuid, (Option<Date>, Option<Date>)> =
-        store::visit_states(tx, &households)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, (s.last_visit_on, s.follow_up_on)))
-            .collect();
+    // (last visit, follow-up) of each household, read under the lock, moved as visits apply;
+    // a household without a last visit is visited for the first time.
+    let mut latest: BTreeMap<Uuid, (Option<Date>, Option<Date>)> = before
+        .states
+        .into_iter()
+        .map(|(id, last, follow_up)| (id, (last, follow_up)))
+        .collect();
+    let mut first: BTreeSet<Uuid> = latest
+        .iter()
+        .filter(|(_, (last, _))| last.is_none())
+        .map(|(id, _)| *id)
+        .collect();
     let mut set = BTreeMap::new();
     let mut counters: BTreeMap<(Uuid, String), i64> = BTreeMap::new();
     let mut marks: BTreeMap<Uuid, VisitMark> = BTreeMap::new();
@@ -329,6 +325,9 @@ pub(crate) async fn write_visits(tx: &mut Tx, visits: &[&CheckedVisit]) -> AppRe
             set.insert(key, *value);
         }
         let mut count = |key: String| *counters.entry((row.unit_id, key)).or_default() += 1;
+        if first.remove(&row.id) {
+            count("visited".to_owned());
+        }
         count("visits".to_owned());
         if let Some(user) = visit.visitor_id {
             count(format!("visits:{user}"));
@@ -364,18 +363,16 @@ pub(crate) async fn write_visits(tx: &mut Tx, visits: &[&CheckedVisit]) -> AppRe
         ));
     }
     let set: Vec<(Uuid, String, i64)> = set.into_iter().map(|((h, c), v)| (h, c, v)).collect();
-    store::upsert_values(tx, &set).await?;
-    for household in store::mark_first_visits(tx, &households, earliest).await? {
-        if let Some(checked) = new.iter().find(|c| c.household.id == household) {
-            *counters
-                .entry((checked.household.unit_id, "visited".to_owned()))
-                .or_default() += 1;
-        }
-    }
+    let rows: Vec<VisitRow> = new.iter().map(|c| c.visit.clone()).collect();
     let marks: Vec<VisitMark> = marks.into_values().collect();
-    store::mark_visits(tx, &marks).await?;
-    audit_store::record_many(tx, &entries).await?;
-    store::add_counters(tx, &counters).await?;
+    // Everything else needs no answer: one script (one round trip on SQLite).
+    let mut script = Script::for_tx(tx);
+    store::queue_visits(&mut script, &rows);
+    store::queue_values(&mut script, &set);
+    store::queue_marks(&mut script, &marks);
+    audit_store::queue_many(&mut script, &entries);
+    store::queue_counters(&mut script, &counters);
+    script.run(tx).await?;
     Ok(new.iter().map(|c| c.visit.id).collect())
 }
 

@@ -9,7 +9,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::{HouseholdRow, VisitRow, search_key};
-use crate::{Db, StoreError, StoreResult, Tx, on_tx};
+use crate::{Db, Script, StoreError, StoreResult, Tx, in_script, on_tx};
 
 /// Rows per INSERT: stays under SQLite's 32,766 bound parameters for the widest table.
 const BATCH: usize = 1_000;
@@ -183,24 +183,38 @@ pub async fn insert_households(tx: &mut Tx, rows: &[HouseholdRow]) -> StoreResul
 
 /// Sets current indicator values (household, indicator, value), replacing existing ones.
 pub async fn upsert_values(tx: &mut Tx, values: &[(Uuid, String, i64)]) -> StoreResult<()> {
+    let mut script = Script::for_tx(tx);
+    queue_values(&mut script, values);
+    script.run(tx).await
+}
+
+/// [`upsert_values`] as statements of a script.
+pub fn queue_values(script: &mut Script, values: &[(Uuid, String, i64)]) {
     for chunk in values.chunks(BATCH * 3) {
-        on_tx!(tx, c => {
-            let mut q = sqlx::QueryBuilder::new("INSERT INTO household_indicators (household_id, indicator, value) ");
+        in_script!(script, q => {
+            q.push("INSERT INTO household_indicators (household_id, indicator, value) ");
             q.push_values(chunk, |mut b, (household, indicator, value)| {
                 b.push_bind(*household).push_bind(indicator.clone()).push_bind(*value);
             });
             q.push(" ON CONFLICT (household_id, indicator) DO UPDATE SET value = excluded.value");
-            q.build().persistent(false).execute(&mut *c).await.map(|_| ())
-        })?;
+        });
     }
-    Ok(())
 }
 
 /// Appends visits.
 pub async fn insert_visits(tx: &mut Tx, visits: &[VisitRow]) -> StoreResult<()> {
+    let mut script = Script::for_tx(tx);
+    queue_visits(&mut script, visits);
+    script.run(tx).await
+}
+
+/// [`insert_visits`] as statements of a script. An id already in the ledger fails the
+/// script (the caller reads which are there first: see [`super::before_visits`]).
+pub fn queue_visits(script: &mut Script, visits: &[VisitRow]) {
+    // Eleven parameters a row: well under either database's bound-parameter limit.
     for chunk in visits.chunks(BATCH) {
-        on_tx!(tx, c => {
-            let mut q = sqlx::QueryBuilder::new(
+        in_script!(script, q => {
+            q.push(
                 "INSERT INTO visits (id, household_id, unit_id, visited_on, visitor_id, visitor_label, \
                  observed, help_given, follow_up_on, notes, created_at) ",
             );
@@ -210,10 +224,8 @@ pub async fn insert_visits(tx: &mut Tx, visits: &[VisitRow]) -> StoreResult<()> 
                     .push_bind(v.help_given.clone()).push_bind(v.follow_up_on).push_bind(v.notes.clone())
                     .push_bind(v.created_at);
             });
-            q.build().persistent(false).execute(&mut *c).await.map(|_| ())
-        })?;
+        });
     }
-    Ok(())
 }
 
 /// Whether every one of `units` exists: a bulk load on a connection without foreign-key

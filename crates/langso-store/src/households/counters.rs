@@ -7,7 +7,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::units::covers;
-use crate::{Exec, StoreResult, Tx, on_exec, on_tx};
+use crate::{Exec, Script, StoreResult, Tx, in_script, on_exec, on_tx};
 
 /// Adds `delta` to a village's counter (creating it at 0), and to the roll-ups of the units
 /// above it.
@@ -35,6 +35,13 @@ const DELTAS_PER_STATEMENT: usize = 1_000;
 /// their roll-ups. A batch of visits from thirty villages moving seven keys each would
 /// otherwise cost 840 statements, each a round trip to the database.
 pub async fn add_counters(tx: &mut Tx, deltas: &BTreeMap<(Uuid, String), i64>) -> StoreResult<()> {
+    let mut script = Script::for_tx(tx);
+    queue_counters(&mut script, deltas);
+    script.run(tx).await
+}
+
+/// [`add_counters`] as statements of a script.
+pub fn queue_counters(script: &mut Script, deltas: &BTreeMap<(Uuid, String), i64>) {
     let rows: Vec<(Uuid, &str, i64)> = deltas
         .iter()
         .filter(|(_, delta)| **delta != 0)
@@ -42,24 +49,23 @@ pub async fn add_counters(tx: &mut Tx, deltas: &BTreeMap<(Uuid, String), i64>) -
         .collect();
     let month = super::this_month();
     for chunk in rows.chunks(DELTAS_PER_STATEMENT) {
-        add_rows(tx, chunk, None).await?;
+        queue_rows(script, chunk, None);
         let monthly: Vec<(Uuid, &str, i64)> = chunk
             .iter()
             .filter(|(_, key, _)| super::tracked_monthly(key))
             .copied()
             .collect();
         if !monthly.is_empty() {
-            add_rows(tx, &monthly, Some(&month)).await?;
+            queue_rows(script, &monthly, Some(&month));
         }
     }
-    Ok(())
 }
 
 /// One multi-row upsert of village counters (or of `month`'s moves), then one of their
 /// roll-ups: the deltas joined to the closure of the tree the roll-ups follow and summed per
 /// ancestor, since villages of one commune share ancestors and an upsert may touch a row once.
 /// Monthly roll-ups leave the village itself out, as [`super::add_monthly`] does.
-async fn add_rows(tx: &mut Tx, rows: &[(Uuid, &str, i64)], month: Option<&str>) -> StoreResult<()> {
+fn queue_rows(script: &mut Script, rows: &[(Uuid, &str, i64)], month: Option<&str>) {
     let (table, rollups, key_columns) = match month {
         None => ("unit_counters", "unit_rollups", "unit_id, key"),
         Some(_) => (
@@ -68,8 +74,8 @@ async fn add_rows(tx: &mut Tx, rows: &[(Uuid, &str, i64)], month: Option<&str>) 
             "unit_id, month, key",
         ),
     };
-    on_tx!(tx, c => {
-        let mut q = sqlx::QueryBuilder::new(format!("INSERT INTO {table} ({key_columns}, value) "));
+    in_script!(script, q => {
+        q.push(format!("INSERT INTO {table} ({key_columns}, value) "));
         q.push_values(rows, |mut b, (unit, key, delta)| {
             b.push_bind(*unit);
             if let Some(month) = month {
@@ -78,10 +84,9 @@ async fn add_rows(tx: &mut Tx, rows: &[(Uuid, &str, i64)], month: Option<&str>) 
             b.push_bind(key.to_string()).push_bind(*delta);
         });
         q.push(format!(" ON CONFLICT ({key_columns}) DO UPDATE SET value = {table}.value + excluded.value"));
-        q.build().persistent(false).execute(&mut *c).await.map(|_| ())
-    })?;
-    on_tx!(tx, c => {
-        let mut q = sqlx::QueryBuilder::new(format!("INSERT INTO {rollups} ({key_columns}, value) SELECT c.ancestor_id, "));
+    });
+    in_script!(script, q => {
+        q.push(format!("INSERT INTO {rollups} ({key_columns}, value) SELECT c.ancestor_id, "));
         if let Some(month) = month {
             q.push_bind(month.to_owned()).push(", ");
         }
@@ -98,9 +103,7 @@ async fn add_rows(tx: &mut Tx, rows: &[(Uuid, &str, i64)], month: Option<&str>) 
             q.push(" AND c.ancestor_id <> c.descendant_id");
         }
         q.push(format!(" GROUP BY c.ancestor_id, d.column2 ON CONFLICT ({key_columns}) DO UPDATE SET value = {rollups}.value + excluded.value"));
-        q.build().persistent(false).execute(&mut *c).await.map(|_| ())
-    })?;
-    Ok(())
+    });
 }
 
 /// The counters of every village under `root` on `date`, summed by key.

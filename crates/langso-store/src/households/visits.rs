@@ -3,7 +3,7 @@
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::{Exec, StoreResult, Tx, on_exec, on_tx};
+use crate::{Exec, Script, StoreResult, Tx, in_script, on_exec, on_tx};
 
 /// One door-to-door visit.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -40,31 +40,6 @@ pub async fn visits_of(ex: impl Into<Exec<'_>>, household: Uuid) -> StoreResult<
     Ok(on_exec!(ex.into(), e => sqlx::query_as(sql).bind(household).fetch_all(e).await)?)
 }
 
-/// Appends visits, skipping ids already in the ledger (phones retrying); returns the ids
-/// that were new.
-pub async fn insert_new_visits(tx: &mut Tx, visits: &[VisitRow]) -> StoreResult<Vec<Uuid>> {
-    let mut inserted = Vec::with_capacity(visits.len());
-    // Eleven parameters a row: well under SQLite's bound-parameter limit.
-    for chunk in visits.chunks(1_000) {
-        let ids: Vec<(Uuid,)> = on_tx!(tx, c => {
-            let mut q = sqlx::QueryBuilder::new(
-                "INSERT INTO visits (id, household_id, unit_id, visited_on, visitor_id, visitor_label, \
-                 observed, help_given, follow_up_on, notes, created_at) ",
-            );
-            q.push_values(chunk, |mut b, v| {
-                b.push_bind(v.id).push_bind(v.household_id).push_bind(v.unit_id).push_bind(v.visited_on)
-                    .push_bind(v.visitor_id).push_bind(v.visitor_label.clone()).push_bind(v.observed.clone())
-                    .push_bind(v.help_given.clone()).push_bind(v.follow_up_on).push_bind(v.notes.clone())
-                    .push_bind(v.created_at);
-            });
-            q.push(" ON CONFLICT (id) DO NOTHING RETURNING id");
-            q.build_query_as().persistent(false).fetch_all(&mut *c).await
-        })?;
-        inserted.extend(ids.into_iter().map(|(id,)| id));
-    }
-    Ok(inserted)
-}
-
 /// Locks the households a group of visits changes, before anything else is written: their
 /// indicator values are read next and each change (and its counter delta) is computed from
 /// them, so a second node writing visits to the same households waits here until this
@@ -88,74 +63,76 @@ pub async fn lock_households(tx: &mut Tx, households: &[Uuid]) -> StoreResult<()
     Ok(())
 }
 
-/// The households of visits already in the ledger, by visit id: (visit, household). A retried
-/// visit id is a replay only for the same household; for another it is a conflict.
-pub async fn households_of_visits(tx: &mut Tx, ids: &[Uuid]) -> StoreResult<Vec<(Uuid, Uuid)>> {
-    let mut rows = Vec::new();
-    for chunk in ids.chunks(1_000) {
-        let mut part: Vec<(Uuid, Uuid)> = on_tx!(tx, c => {
-            let mut q = sqlx::QueryBuilder::new("SELECT id, household_id FROM visits WHERE id IN (");
-            let mut list = q.separated(", ");
-            for id in chunk {
-                list.push_bind(*id);
-            }
-            q.push(")");
-            q.build_query_as().persistent(false).fetch_all(&mut *c).await
-        })?;
-        rows.append(&mut part);
-    }
-    Ok(rows)
+/// What a group of visits must know before it is written, read under the write lock (after
+/// [`lock_households`]) in one statement.
+#[derive(Clone, Debug, Default)]
+pub struct VisitsBefore {
+    /// Visits of the group already in the ledger: (visit, household). A retried visit id is
+    /// a replay only for the same household; for another it is a conflict.
+    pub recorded: Vec<(Uuid, Uuid)>,
+    /// Each household's last visit day and follow-up: (household, last visit, follow-up).
+    pub states: Vec<(Uuid, Option<Date>, Option<Date>)>,
+    /// Each household's current indicator values: (household, indicator, value).
+    pub values: Vec<(Uuid, String, i64)>,
 }
 
-/// The current indicator values of several households: (household, indicator, value).
-pub async fn values_of_households(
+/// Reads [`VisitsBefore`] for the visits `ids` of `households`: the households joined to their
+/// values, and after them the visits already recorded, as rows of one shape.
+pub async fn before_visits(
     tx: &mut Tx,
+    ids: &[Uuid],
     households: &[Uuid],
-) -> StoreResult<Vec<(Uuid, String, i64)>> {
-    let mut rows = Vec::new();
-    for chunk in households.chunks(1_000) {
-        let mut part: Vec<(Uuid, String, i64)> = on_tx!(tx, c => {
+) -> StoreResult<VisitsBefore> {
+    type Row = (Uuid, Option<Date>, Option<Date>, Option<String>, Option<i64>, Option<Uuid>);
+    let mut before = VisitsBefore::default();
+    let mut seen = std::collections::BTreeSet::new();
+    let parts = ids.len().max(households.len()).div_ceil(1_000);
+    for part in 0..parts {
+        let slice = |list: &'_ [Uuid]| -> Vec<Uuid> {
+            list.iter().skip(part * 1_000).take(1_000).copied().collect()
+        };
+        let (ids, households) = (slice(ids), slice(households));
+        let rows: Vec<Row> = on_tx!(tx, c => {
             let mut q = sqlx::QueryBuilder::new(
-                "SELECT household_id, indicator, value FROM household_indicators WHERE household_id IN (",
+                "SELECT h.id, h.last_visit_on, h.follow_up_on, v.indicator, v.value, \
+                 CAST(NULL AS UUID) FROM households h \
+                 LEFT JOIN household_indicators v ON v.household_id = h.id WHERE h.id IN (",
             );
-            let mut list = q.separated(", ");
-            for id in chunk {
-                list.push_bind(*id);
-            }
+            in_list(&mut q, &households);
+            q.push(") UNION ALL SELECT household_id, NULL, NULL, NULL, NULL, id FROM visits WHERE id IN (");
+            in_list(&mut q, &ids);
             q.push(")");
             q.build_query_as().persistent(false).fetch_all(&mut *c).await
         })?;
-        rows.append(&mut part);
+        for (id, last, follow_up, indicator, value, visit) in rows {
+            if let Some(visit) = visit {
+                before.recorded.push((visit, id));
+                continue;
+            }
+            if seen.insert(id) {
+                before.states.push((id, last, follow_up));
+            }
+            if let (Some(indicator), Some(value)) = (indicator, value) {
+                before.values.push((id, indicator, value));
+            }
+        }
     }
-    Ok(rows)
+    Ok(before)
 }
 
-/// Marks never-visited households as visited (on `earliest`, a date no later than any of
-/// their visits, which [`mark_visits`] then moves forward); returns those that were never
-/// visited before. The condition sits in the UPDATE, so two writers racing on one household
-/// count it once (PostgreSQL re-checks the row after the first commits; SQLite writers take
-/// turns).
-pub async fn mark_first_visits(
-    tx: &mut Tx,
-    households: &[Uuid],
-    earliest: Date,
-) -> StoreResult<Vec<Uuid>> {
-    let mut first = Vec::new();
-    for chunk in households.chunks(1_000) {
-        let mut part: Vec<(Uuid,)> = on_tx!(tx, c => {
-            let mut q = sqlx::QueryBuilder::new("UPDATE households SET last_visit_on = ");
-            q.push_bind(earliest);
-            q.push(" WHERE last_visit_on IS NULL AND id IN (");
-            let mut list = q.separated(", ");
-            for id in chunk {
-                list.push_bind(*id);
-            }
-            q.push(") RETURNING id");
-            q.build_query_as().persistent(false).fetch_all(&mut *c).await
-        })?;
-        first.extend(part.drain(..).map(|(id,)| id));
+/// Pushes `ids` as a bound list (`NULL` when empty: `IN ()` is no SQL).
+fn in_list<DB: sqlx::Database>(q: &mut sqlx::QueryBuilder<DB>, ids: &[Uuid])
+where
+    Uuid: for<'a> sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    if ids.is_empty() {
+        q.push("NULL");
+        return;
     }
-    Ok(first)
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
 }
 
 /// A household's outcome of the visits written together: its latest visit day and the
@@ -172,15 +149,15 @@ pub struct VisitMark {
     pub visits: i64,
 }
 
-/// Records visits' outcomes on their households in one statement: the last visit moves
-/// forward (never back), the follow-up is replaced, the version goes up by the number of
-/// visits. One mark per household.
-pub async fn mark_visits(tx: &mut Tx, marks: &[VisitMark]) -> StoreResult<()> {
+/// Records visits' outcomes on their households, as statements of a script (one per
+/// thousand households): the last visit moves forward (never back), the follow-up is
+/// replaced, the version goes up by the number of visits. One mark per household.
+pub fn queue_marks(script: &mut Script, marks: &[VisitMark]) {
     let now = OffsetDateTime::now_utc();
     for chunk in marks.chunks(1_000) {
-        on_tx!(tx, c => {
+        in_script!(script, q => {
             // VALUES columns are column1… in both dialects (SQLite takes no alias list).
-            let mut q = sqlx::QueryBuilder::new(
+            q.push(
                 "UPDATE households SET last_visit_on = CASE WHEN households.last_visit_on IS NULL \
                  OR households.last_visit_on < v.column2 THEN v.column2 ELSE households.last_visit_on END, \
                  follow_up_on = v.column3, version = households.version + v.column4, updated_at = ",
@@ -192,10 +169,8 @@ pub async fn mark_visits(tx: &mut Tx, marks: &[VisitMark]) -> StoreResult<()> {
                     .push_bind(m.visits);
             });
             q.push(") AS v WHERE households.id = v.column1");
-            q.build().persistent(false).execute(&mut *c).await.map(|_| ())
-        })?;
+        });
     }
-    Ok(())
 }
 
 /// Removes free-text notes from a household's visits (erasure); the observed values stay.
