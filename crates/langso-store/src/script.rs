@@ -8,6 +8,11 @@
 //! parameters in order across the statements of one text). PostgreSQL takes one statement
 //! per message with parameters, so there the script runs them one after the other.
 //!
+//! A script's text changes with the number of rows it carries, so it is prepared afresh each
+//! time by default: caching every size would fill sqlx's per-connection cache with texts used
+//! once. A small group (see [`Script::keep_prepared`]) recurs with the same few texts, and
+//! preparing them is most of what SQLite does for one visit; those are kept prepared.
+//!
 //! A statement of the script that fails stops it there with the error; the transaction it ran
 //! in is then rolled back by its owner, so nothing of the script remains.
 
@@ -17,26 +22,36 @@ use crate::{StoreResult, Tx};
 
 /// Statements waiting to be sent, in order (see the module's note).
 pub enum Script {
-    /// SQLite: one text, statements separated by `;`.
-    Sqlite(QueryBuilder<Sqlite>, usize),
-    /// PostgreSQL: one builder per statement.
-    Postgres(Vec<QueryBuilder<Postgres>>),
+    /// SQLite: one text, statements separated by `;`, their number, and whether to keep
+    /// the text prepared.
+    Sqlite(QueryBuilder<Sqlite>, usize, bool),
+    /// PostgreSQL: one builder per statement, and whether to keep them prepared.
+    Postgres(Vec<QueryBuilder<Postgres>>, bool),
 }
 
 impl Script {
     /// An empty script for the database `tx` runs on.
     pub fn for_tx(tx: &Tx) -> Script {
         match tx {
-            Tx::Sqlite(..) => Script::Sqlite(QueryBuilder::new(""), 0),
-            Tx::Postgres(_) => Script::Postgres(Vec::new()),
+            Tx::Sqlite(..) => Script::Sqlite(QueryBuilder::new(""), 0, false),
+            Tx::Postgres(_) => Script::Postgres(Vec::new(), false),
         }
+    }
+
+    /// Keeps the script's statements prepared on the connection (sqlx's statement cache), for
+    /// scripts whose texts recur: those of small groups.
+    pub fn keep_prepared(mut self, keep: bool) -> Script {
+        match &mut self {
+            Script::Sqlite(_, _, kept) | Script::Postgres(_, kept) => *kept = keep,
+        }
+        self
     }
 
     /// How many statements are waiting.
     pub fn len(&self) -> usize {
         match self {
-            Script::Sqlite(_, n) => *n,
-            Script::Postgres(list) => list.len(),
+            Script::Sqlite(_, n, _) => *n,
+            Script::Postgres(list, _) => list.len(),
         }
     }
 
@@ -56,24 +71,24 @@ impl Script {
     /// Sends every statement inside `tx`, in order.
     pub async fn run(self, tx: &mut Tx) -> StoreResult<()> {
         match (self, tx) {
-            (Script::Sqlite(_, 0), _) => Ok(()),
-            (Script::Sqlite(mut q, _), Tx::Sqlite(transaction, _)) => {
+            (Script::Sqlite(_, 0, _), _) => Ok(()),
+            (Script::Sqlite(mut q, _, keep), Tx::Sqlite(transaction, _)) => {
                 q.build()
-                    .persistent(false)
+                    .persistent(keep)
                     .execute(&mut **transaction)
                     .await?;
                 Ok(())
             }
-            (Script::Postgres(list), Tx::Postgres(transaction)) => {
+            (Script::Postgres(list, keep), Tx::Postgres(transaction)) => {
                 for mut q in list {
                     q.build()
-                        .persistent(false)
+                        .persistent(keep)
                         .execute(&mut **transaction)
                         .await?;
                 }
                 Ok(())
             }
-            (Script::Postgres(list), Tx::Sqlite(..)) if list.is_empty() => Ok(()),
+            (Script::Postgres(list, _), Tx::Sqlite(..)) if list.is_empty() => Ok(()),
             // Only a script made for another transaction's database gets here.
             _ => Err(sqlx::Error::Protocol(
                 "a script was run on a database it was not written for".to_owned(),
@@ -89,12 +104,12 @@ impl Script {
 macro_rules! in_script {
     ($script:expr, $q:ident => $body:expr) => {
         match $script {
-            $crate::Script::Sqlite(builder, n) => {
+            $crate::Script::Sqlite(builder, n, _) => {
                 $crate::Script::next_sqlite(builder, n);
                 let $q = builder;
                 $body
             }
-            $crate::Script::Postgres(list) => {
+            $crate::Script::Postgres(list, _) => {
                 list.push(sqlx::QueryBuilder::new(""));
                 let $q = list.last_mut().expect("just pushed");
                 $body

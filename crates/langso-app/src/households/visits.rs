@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use langso_domain::auth::Permission;
 use langso_domain::households::{HELP_KINDS, check_together};
-use langso_store::{Script, Tx};
 use langso_store::audit as audit_store;
 use langso_store::auth as auth_store;
 use langso_store::households::{self as store, HouseholdRow, VisitMark, VisitRow};
 use langso_store::units as unit_store;
+use langso_store::{Script, Tx};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -366,7 +366,7 @@ pub(crate) async fn write_visits(tx: &mut Tx, visits: &[&CheckedVisit]) -> AppRe
     let rows: Vec<VisitRow> = new.iter().map(|c| c.visit.clone()).collect();
     let marks: Vec<VisitMark> = marks.into_values().collect();
     // Everything else needs no answer: one script (one round trip on SQLite).
-    let mut script = Script::for_tx(tx);
+    let mut script = Script::for_tx(tx).keep_prepared(new.len() <= langso_store::SMALL_GROUP);
     store::queue_visits(&mut script, &rows);
     store::queue_values(&mut script, &set);
     store::queue_marks(&mut script, &marks);

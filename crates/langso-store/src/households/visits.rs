@@ -77,19 +77,32 @@ pub struct VisitsBefore {
 }
 
 /// Reads [`VisitsBefore`] for the visits `ids` of `households`: the households joined to their
-/// values, and after them the visits already recorded, as rows of one shape.
+/// values, and after them the visits already recorded, as rows of one shape. The text of a
+/// small group is kept prepared (see [`crate::Script`]).
 pub async fn before_visits(
     tx: &mut Tx,
     ids: &[Uuid],
     households: &[Uuid],
 ) -> StoreResult<VisitsBefore> {
-    type Row = (Uuid, Option<Date>, Option<Date>, Option<String>, Option<i64>, Option<Uuid>);
+    type Row = (
+        Uuid,
+        Option<Date>,
+        Option<Date>,
+        Option<String>,
+        Option<i64>,
+        Option<Uuid>,
+    );
     let mut before = VisitsBefore::default();
     let mut seen = std::collections::BTreeSet::new();
     let parts = ids.len().max(households.len()).div_ceil(1_000);
+    let keep = ids.len().max(households.len()) <= crate::SMALL_GROUP;
     for part in 0..parts {
         let slice = |list: &'_ [Uuid]| -> Vec<Uuid> {
-            list.iter().skip(part * 1_000).take(1_000).copied().collect()
+            list.iter()
+                .skip(part * 1_000)
+                .take(1_000)
+                .copied()
+                .collect()
         };
         let (ids, households) = (slice(ids), slice(households));
         let rows: Vec<Row> = on_tx!(tx, c => {
@@ -102,7 +115,7 @@ pub async fn before_visits(
             q.push(") UNION ALL SELECT household_id, NULL, NULL, NULL, NULL, id FROM visits WHERE id IN (");
             in_list(&mut q, &ids);
             q.push(")");
-            q.build_query_as().persistent(false).fetch_all(&mut *c).await
+            q.build_query_as().persistent(keep).fetch_all(&mut *c).await
         })?;
         for (id, last, follow_up, indicator, value, visit) in rows {
             if let Some(visit) = visit {
