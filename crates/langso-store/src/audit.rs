@@ -3,7 +3,8 @@
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::{Exec, Script, StoreResult, Tx, in_script, on_exec, on_tx};
+use crate::script::{hex, json_rows, moment};
+use crate::{Exec, Script, StoreResult, Tx, on_exec, on_tx};
 
 /// One audit entry.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -42,18 +43,51 @@ pub async fn record(tx: &mut Tx, entry: &AuditRow) -> StoreResult<()> {
 /// Writes many entries (a group of visits committed together) as statements of a script, one
 /// per thousand entries.
 pub fn queue_many(script: &mut Script, entries: &[AuditRow]) {
-    // Nine parameters a row: well under SQLite's bound-parameter limit.
+    if entries.is_empty() {
+        return;
+    }
+    const INSERT: &str = "INSERT INTO audit_log (id, at, actor_id, actor_label, action, target_type, \
+         target_id, unit_id, summary) ";
+    if script.is_sqlite() {
+        let rows: Vec<_> = entries
+            .iter()
+            .map(|e| {
+                (
+                    hex(&e.id),
+                    moment(&e.at),
+                    e.actor_id.as_ref().map(hex),
+                    &e.actor_label,
+                    &e.action,
+                    &e.target_type,
+                    &e.target_id,
+                    e.unit_id.as_ref().map(hex),
+                    &e.summary,
+                )
+            })
+            .collect();
+        script.push_sqlite(
+            &format!(
+                "{INSERT}SELECT unhex(value->>0), value->>1, unhex(value->>2), value->>3, \
+                 value->>4, value->>5, value->>6, unhex(value->>7), value->>8 FROM json_each(?)"
+            ),
+            vec![json_rows(&rows)],
+        );
+        return;
+    }
+    // Nine parameters a row: well under PostgreSQL's bound-parameter limit.
     for chunk in entries.chunks(1_000) {
-        in_script!(script, q => {
-            q.push(
-                "INSERT INTO audit_log (id, at, actor_id, actor_label, action, target_type, target_id, \
-                 unit_id, summary) ",
-            );
-            q.push_values(chunk, |mut b, e| {
-                b.push_bind(e.id).push_bind(e.at).push_bind(e.actor_id).push_bind(e.actor_label.clone())
-                    .push_bind(e.action.clone()).push_bind(e.target_type.clone())
-                    .push_bind(e.target_id.clone()).push_bind(e.unit_id).push_bind(e.summary.clone());
-            });
+        let Some(q) = script.postgres() else { return };
+        q.push(INSERT);
+        q.push_values(chunk, |mut b, e| {
+            b.push_bind(e.id)
+                .push_bind(e.at)
+                .push_bind(e.actor_id)
+                .push_bind(e.actor_label.clone())
+                .push_bind(e.action.clone())
+                .push_bind(e.target_type.clone())
+                .push_bind(e.target_id.clone())
+                .push_bind(e.unit_id)
+                .push_bind(e.summary.clone());
         });
     }
 }

@@ -33,10 +33,6 @@ pub use db::{
 pub use error::StoreError;
 pub use script::Script;
 
-/// The most rows a group written together may carry for its statements' texts to be kept
-/// prepared ([`Script::keep_prepared`]): small groups recur with the same few texts.
-pub const SMALL_GROUP: usize = 4;
-
 /// Result of a store call.
 pub type StoreResult<T> = Result<T, StoreError>;
 // --- teams, criteria ---

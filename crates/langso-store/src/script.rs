@@ -5,53 +5,50 @@
 //! the statement itself. A group of visits writes eight statements that need no answer (the
 //! ledger rows, the households' values and marks, the audit entries, four counter upserts);
 //! on SQLite a script sends them as one text, run in order by one round trip (sqlx binds `?`
-//! parameters in order across the statements of one text). PostgreSQL takes one statement
-//! per message with parameters, so there the script runs them one after the other.
+//! parameters in order across the statements of one text).
 //!
-//! A script's text changes with the number of rows it carries, so it is prepared afresh each
-//! time by default: caching every size would fill sqlx's per-connection cache with texts used
-//! once. A small group (see [`Script::keep_prepared`]) recurs with the same few texts, and
-//! preparing them is most of what SQLite does for one visit; those are kept prepared.
+//! Preparing a statement is most of what SQLite does for a small group, and a multi-row
+//! `VALUES` list changes the text with every size, so nothing could be kept prepared. On
+//! SQLite each statement therefore has one fixed text that reads its rows from one bound JSON
+//! array (`json_each`; UUIDs as hex, `unhex` back to the 16-byte blobs sqlx writes; dates and
+//! times in the texts sqlx writes): a script of a given shape has one text whatever its size,
+//! kept prepared on each connection. PostgreSQL takes one statement per message with
+//! parameters, so there a script runs its multi-row statements one after the other,
+//! unprepared.
 //!
 //! A statement of the script that fails stops it there with the error; the transaction it ran
 //! in is then rolled back by its owner, so nothing of the script remains.
 
 use sqlx::{Postgres, QueryBuilder, Sqlite};
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
 
 use crate::{StoreResult, Tx};
 
 /// Statements waiting to be sent, in order (see the module's note).
 pub enum Script {
-    /// SQLite: one text, statements separated by `;`, their number, and whether to keep
-    /// the text prepared.
-    Sqlite(QueryBuilder<Sqlite>, usize, bool),
-    /// PostgreSQL: one builder per statement, and whether to keep them prepared.
-    Postgres(Vec<QueryBuilder<Postgres>>, bool),
+    /// SQLite: one text, statements separated by `;`, and their number.
+    Sqlite(QueryBuilder<Sqlite>, usize),
+    /// PostgreSQL: one builder per statement.
+    Postgres(Vec<QueryBuilder<Postgres>>),
 }
 
 impl Script {
     /// An empty script for the database `tx` runs on.
     pub fn for_tx(tx: &Tx) -> Script {
         match tx {
-            Tx::Sqlite(..) => Script::Sqlite(QueryBuilder::new(""), 0, false),
-            Tx::Postgres(_) => Script::Postgres(Vec::new(), false),
+            Tx::Sqlite(..) => Script::Sqlite(QueryBuilder::new(""), 0),
+            Tx::Postgres(_) => Script::Postgres(Vec::new()),
         }
-    }
-
-    /// Keeps the script's statements prepared on the connection (sqlx's statement cache), for
-    /// scripts whose texts recur: those of small groups.
-    pub fn keep_prepared(mut self, keep: bool) -> Script {
-        match &mut self {
-            Script::Sqlite(_, _, kept) | Script::Postgres(_, kept) => *kept = keep,
-        }
-        self
     }
 
     /// How many statements are waiting.
     pub fn len(&self) -> usize {
         match self {
-            Script::Sqlite(_, n, _) => *n,
-            Script::Postgres(list, _) => list.len(),
+            Script::Sqlite(_, n) => *n,
+            Script::Postgres(list) => list.len(),
         }
     }
 
@@ -60,35 +57,60 @@ impl Script {
         self.len() == 0
     }
 
-    /// The SQLite builder to write the next statement into.
-    pub(crate) fn next_sqlite(q: &mut QueryBuilder<Sqlite>, n: &mut usize) {
+    /// Queues a SQLite statement whose `?` placeholders take `binds` in order (each a JSON
+    /// array of rows, or one plain value). Does nothing on PostgreSQL (callers ask
+    /// [`Script::postgres`] for their own statement there).
+    pub fn push_sqlite(&mut self, sql: &str, binds: Vec<String>) {
+        let Script::Sqlite(q, n) = self else {
+            return;
+        };
+        debug_assert_eq!(sql.matches('?').count(), binds.len());
         if *n > 0 {
             q.push(";\n");
         }
         *n += 1;
+        let mut binds = binds.into_iter();
+        for (i, piece) in sql.split('?').enumerate() {
+            if i > 0 {
+                q.push_bind(binds.next().unwrap_or_default());
+            }
+            q.push(piece);
+        }
+    }
+
+    /// A new PostgreSQL statement to write, or `None` on SQLite.
+    pub fn postgres(&mut self) -> Option<&mut QueryBuilder<Postgres>> {
+        let Script::Postgres(list) = self else {
+            return None;
+        };
+        list.push(QueryBuilder::new(""));
+        list.last_mut()
+    }
+
+    /// Whether the script is for SQLite (statements take JSON rows: [`Script::push_sqlite`]).
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Script::Sqlite(..))
     }
 
     /// Sends every statement inside `tx`, in order.
     pub async fn run(self, tx: &mut Tx) -> StoreResult<()> {
         match (self, tx) {
-            (Script::Sqlite(_, 0, _), _) => Ok(()),
-            (Script::Sqlite(mut q, _, keep), Tx::Sqlite(transaction, _)) => {
-                q.build()
-                    .persistent(keep)
-                    .execute(&mut **transaction)
-                    .await?;
+            (Script::Sqlite(_, 0), _) => Ok(()),
+            (Script::Sqlite(mut q, _), Tx::Sqlite(transaction, _)) => {
+                // One fixed text per shape of script: kept prepared.
+                q.build().execute(&mut **transaction).await?;
                 Ok(())
             }
-            (Script::Postgres(list, keep), Tx::Postgres(transaction)) => {
+            (Script::Postgres(list), Tx::Postgres(transaction)) => {
                 for mut q in list {
                     q.build()
-                        .persistent(keep)
+                        .persistent(false)
                         .execute(&mut **transaction)
                         .await?;
                 }
                 Ok(())
             }
-            (Script::Postgres(list, _), Tx::Sqlite(..)) if list.is_empty() => Ok(()),
+            (Script::Postgres(list), Tx::Sqlite(..)) if list.is_empty() => Ok(()),
             // Only a script made for another transaction's database gets here.
             _ => Err(sqlx::Error::Protocol(
                 "a script was run on a database it was not written for".to_owned(),
@@ -98,22 +120,23 @@ impl Script {
     }
 }
 
-/// Writes the next statement of a script: `$q` is a `QueryBuilder` of the script's database,
-/// positioned for a new statement; `$body` pushes the statement (its text and bound values).
-#[macro_export]
-macro_rules! in_script {
-    ($script:expr, $q:ident => $body:expr) => {
-        match $script {
-            $crate::Script::Sqlite(builder, n, _) => {
-                $crate::Script::next_sqlite(builder, n);
-                let $q = builder;
-                $body
-            }
-            $crate::Script::Postgres(list, _) => {
-                list.push(sqlx::QueryBuilder::new(""));
-                let $q = list.last_mut().expect("just pushed");
-                $body
-            }
-        }
-    };
+/// A UUID as SQLite's JSON rows carry it (hex; `unhex` gives back the stored blob).
+pub(crate) fn hex(id: &Uuid) -> String {
+    id.simple().to_string()
+}
+
+/// A date as sqlx writes it to SQLite.
+pub(crate) fn day(date: &Date) -> String {
+    date.format(format_description!("[year]-[month]-[day]"))
+        .unwrap_or_default()
+}
+
+/// A moment as sqlx writes it to SQLite (RFC 3339).
+pub(crate) fn moment(at: &OffsetDateTime) -> String {
+    at.format(&Rfc3339).unwrap_or_default()
+}
+
+/// Rows as one JSON array, for `json_each`.
+pub(crate) fn json_rows<T: serde::Serialize + ?Sized>(rows: &T) -> String {
+    serde_json::to_string(rows).unwrap_or_else(|_| "[]".to_owned())
 }

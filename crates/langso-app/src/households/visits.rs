@@ -366,7 +366,7 @@ pub(crate) async fn write_visits(tx: &mut Tx, visits: &[&CheckedVisit]) -> AppRe
     let rows: Vec<VisitRow> = new.iter().map(|c| c.visit.clone()).collect();
     let marks: Vec<VisitMark> = marks.into_values().collect();
     // Everything else needs no answer: one script (one round trip on SQLite).
-    let mut script = Script::for_tx(tx).keep_prepared(new.len() <= langso_store::SMALL_GROUP);
+    let mut script = Script::for_tx(tx);
     store::queue_visits(&mut script, &rows);
     store::queue_values(&mut script, &set);
     store::queue_marks(&mut script, &marks);

@@ -9,7 +9,8 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::{HouseholdRow, VisitRow, search_key};
-use crate::{Db, Script, StoreError, StoreResult, Tx, in_script, on_tx};
+use crate::script::{day, hex, json_rows, moment};
+use crate::{Db, Script, StoreError, StoreResult, Tx, on_tx};
 
 /// Rows per INSERT: stays under SQLite's 32,766 bound parameters for the widest table.
 const BATCH: usize = 1_000;
@@ -190,14 +191,32 @@ pub async fn upsert_values(tx: &mut Tx, values: &[(Uuid, String, i64)]) -> Store
 
 /// [`upsert_values`] as statements of a script.
 pub fn queue_values(script: &mut Script, values: &[(Uuid, String, i64)]) {
+    if values.is_empty() {
+        return;
+    }
+    if script.is_sqlite() {
+        let rows: Vec<(String, &str, i64)> = values
+            .iter()
+            .map(|(household, code, value)| (hex(household), code.as_str(), *value))
+            .collect();
+        // `WHERE true` tells SQLite the ON CONFLICT belongs to the INSERT, not a join.
+        script.push_sqlite(
+            "INSERT INTO household_indicators (household_id, indicator, value) \
+             SELECT unhex(value->>0), value->>1, value->>2 FROM json_each(?) WHERE true \
+             ON CONFLICT (household_id, indicator) DO UPDATE SET value = excluded.value",
+            vec![json_rows(&rows)],
+        );
+        return;
+    }
     for chunk in values.chunks(BATCH * 3) {
-        in_script!(script, q => {
-            q.push("INSERT INTO household_indicators (household_id, indicator, value) ");
-            q.push_values(chunk, |mut b, (household, indicator, value)| {
-                b.push_bind(*household).push_bind(indicator.clone()).push_bind(*value);
-            });
-            q.push(" ON CONFLICT (household_id, indicator) DO UPDATE SET value = excluded.value");
+        let Some(q) = script.postgres() else { return };
+        q.push("INSERT INTO household_indicators (household_id, indicator, value) ");
+        q.push_values(chunk, |mut b, (household, indicator, value)| {
+            b.push_bind(*household)
+                .push_bind(indicator.clone())
+                .push_bind(*value);
         });
+        q.push(" ON CONFLICT (household_id, indicator) DO UPDATE SET value = excluded.value");
     }
 }
 
@@ -211,19 +230,57 @@ pub async fn insert_visits(tx: &mut Tx, visits: &[VisitRow]) -> StoreResult<()> 
 /// [`insert_visits`] as statements of a script. An id already in the ledger fails the
 /// script (the caller reads which are there first: see [`super::before_visits`]).
 pub fn queue_visits(script: &mut Script, visits: &[VisitRow]) {
-    // Eleven parameters a row: well under either database's bound-parameter limit.
+    if visits.is_empty() {
+        return;
+    }
+    if script.is_sqlite() {
+        let rows: Vec<_> = visits
+            .iter()
+            .map(|v| {
+                (
+                    hex(&v.id),
+                    hex(&v.household_id),
+                    hex(&v.unit_id),
+                    day(&v.visited_on),
+                    v.visitor_id.as_ref().map(hex),
+                    &v.visitor_label,
+                    &v.observed,
+                    &v.help_given,
+                    v.follow_up_on.as_ref().map(day),
+                    &v.notes,
+                    moment(&v.created_at),
+                )
+            })
+            .collect();
+        script.push_sqlite(
+            "INSERT INTO visits (id, household_id, unit_id, visited_on, visitor_id, visitor_label, \
+             observed, help_given, follow_up_on, notes, created_at) \
+             SELECT unhex(value->>0), unhex(value->>1), unhex(value->>2), value->>3, \
+             unhex(value->>4), value->>5, value->>6, value->>7, value->>8, value->>9, value->>10 \
+             FROM json_each(?)",
+            vec![json_rows(&rows)],
+        );
+        return;
+    }
+    // Eleven parameters a row: well under PostgreSQL's bound-parameter limit.
     for chunk in visits.chunks(BATCH) {
-        in_script!(script, q => {
-            q.push(
-                "INSERT INTO visits (id, household_id, unit_id, visited_on, visitor_id, visitor_label, \
-                 observed, help_given, follow_up_on, notes, created_at) ",
-            );
-            q.push_values(chunk, |mut b, v| {
-                b.push_bind(v.id).push_bind(v.household_id).push_bind(v.unit_id).push_bind(v.visited_on)
-                    .push_bind(v.visitor_id).push_bind(v.visitor_label.clone()).push_bind(v.observed.clone())
-                    .push_bind(v.help_given.clone()).push_bind(v.follow_up_on).push_bind(v.notes.clone())
-                    .push_bind(v.created_at);
-            });
+        let Some(q) = script.postgres() else { return };
+        q.push(
+            "INSERT INTO visits (id, household_id, unit_id, visited_on, visitor_id, visitor_label, \
+             observed, help_given, follow_up_on, notes, created_at) ",
+        );
+        q.push_values(chunk, |mut b, v| {
+            b.push_bind(v.id)
+                .push_bind(v.household_id)
+                .push_bind(v.unit_id)
+                .push_bind(v.visited_on)
+                .push_bind(v.visitor_id)
+                .push_bind(v.visitor_label.clone())
+                .push_bind(v.observed.clone())
+                .push_bind(v.help_given.clone())
+                .push_bind(v.follow_up_on)
+                .push_bind(v.notes.clone())
+                .push_bind(v.created_at);
         });
     }
 }

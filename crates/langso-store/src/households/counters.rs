@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use time::Date;
 use uuid::Uuid;
 
+use crate::script::{hex, json_rows};
 use crate::units::covers;
-use crate::{Exec, Script, StoreResult, Tx, in_script, on_exec, on_tx};
+use crate::{Exec, Script, StoreResult, Tx, on_exec, on_tx};
 
 /// Adds `delta` to a village's counter (creating it at 0), and to the roll-ups of the units
 /// above it.
@@ -48,17 +49,13 @@ pub fn queue_counters(script: &mut Script, deltas: &BTreeMap<(Uuid, String), i64
         .map(|((unit, key), delta)| (*unit, key.as_str(), *delta))
         .collect();
     let month = super::this_month();
-    for chunk in rows.chunks(DELTAS_PER_STATEMENT) {
-        queue_rows(script, chunk, None);
-        let monthly: Vec<(Uuid, &str, i64)> = chunk
-            .iter()
-            .filter(|(_, key, _)| super::tracked_monthly(key))
-            .copied()
-            .collect();
-        if !monthly.is_empty() {
-            queue_rows(script, &monthly, Some(&month));
-        }
-    }
+    let monthly: Vec<(Uuid, &str, i64)> = rows
+        .iter()
+        .filter(|(_, key, _)| super::tracked_monthly(key))
+        .copied()
+        .collect();
+    queue_rows(script, &rows, None);
+    queue_rows(script, &monthly, Some(&month));
 }
 
 /// One multi-row upsert of village counters (or of `month`'s moves), then one of their
@@ -66,6 +63,9 @@ pub fn queue_counters(script: &mut Script, deltas: &BTreeMap<(Uuid, String), i64
 /// ancestor, since villages of one commune share ancestors and an upsert may touch a row once.
 /// Monthly roll-ups leave the village itself out, as [`super::add_monthly`] does.
 fn queue_rows(script: &mut Script, rows: &[(Uuid, &str, i64)], month: Option<&str>) {
+    if rows.is_empty() {
+        return;
+    }
     let (table, rollups, key_columns) = match month {
         None => ("unit_counters", "unit_rollups", "unit_id, key"),
         Some(_) => (
@@ -74,36 +74,80 @@ fn queue_rows(script: &mut Script, rows: &[(Uuid, &str, i64)], month: Option<&st
             "unit_id, month, key",
         ),
     };
-    in_script!(script, q => {
-        q.push(format!("INSERT INTO {table} ({key_columns}, value) "));
-        q.push_values(rows, |mut b, (unit, key, delta)| {
-            b.push_bind(*unit);
+    let month_column = if month.is_some() { "?, " } else { "" };
+    let upsert = format!(
+        " ON CONFLICT ({key_columns}) DO UPDATE SET value = {table}.value + excluded.value"
+    );
+    let rolled = format!(
+        " ON CONFLICT ({key_columns}) DO UPDATE SET value = {rollups}.value + excluded.value"
+    );
+    let closure = concat!(
+        " d JOIN unit_closure c ON c.descendant_id = d.column1 JOIN rollup_state s ON s.id = 1 ",
+        "WHERE s.tree_on IS NOT NULL AND ",
+        covers!("c", "s.tree_on"),
+    );
+    let own = if month.is_some() {
+        " AND c.ancestor_id <> c.descendant_id"
+    } else {
+        ""
+    };
+    let group = " GROUP BY c.ancestor_id, d.column2";
+    let sum = "d.column2, CAST(SUM(d.column3) AS BIGINT) FROM ";
+    if script.is_sqlite() {
+        let json = json_rows(
+            &rows
+                .iter()
+                .map(|(u, k, d)| (hex(u), k, d))
+                .collect::<Vec<_>>(),
+        );
+        let each = "(SELECT unhex(value->>0) AS column1, value->>1 AS column2, value->>2 AS column3 \
+                    FROM json_each(?))";
+        let mut binds = Vec::new();
+        binds.extend(month.map(str::to_owned));
+        binds.push(json.clone());
+        // `WHERE true` tells SQLite the ON CONFLICT belongs to the INSERT, not a join.
+        script.push_sqlite(
+            &format!("INSERT INTO {table} ({key_columns}, value) SELECT column1, {month_column}column2, column3 FROM {each} WHERE true{upsert}"),
+            binds.clone(),
+        );
+        script.push_sqlite(
+            &format!("INSERT INTO {rollups} ({key_columns}, value) SELECT c.ancestor_id, {month_column}{sum}{each}{closure}{own}{group}{rolled}"),
+            binds,
+        );
+        return;
+    }
+    for chunk in rows.chunks(DELTAS_PER_STATEMENT) {
+        if let Some(q) = script.postgres() {
+            q.push(format!("INSERT INTO {table} ({key_columns}, value) "));
+            q.push_values(chunk, |mut b, (unit, key, delta)| {
+                b.push_bind(*unit);
+                if let Some(month) = month {
+                    b.push_bind(month.to_owned());
+                }
+                b.push_bind(key.to_string()).push_bind(*delta);
+            });
+            q.push(&upsert);
+        }
+        if let Some(q) = script.postgres() {
+            q.push(format!(
+                "INSERT INTO {rollups} ({key_columns}, value) SELECT c.ancestor_id, "
+            ));
             if let Some(month) = month {
-                b.push_bind(month.to_owned());
+                q.push_bind(month.to_owned()).push(", ");
             }
-            b.push_bind(key.to_string()).push_bind(*delta);
-        });
-        q.push(format!(" ON CONFLICT ({key_columns}) DO UPDATE SET value = {table}.value + excluded.value"));
-    });
-    in_script!(script, q => {
-        q.push(format!("INSERT INTO {rollups} ({key_columns}, value) SELECT c.ancestor_id, "));
-        if let Some(month) = month {
-            q.push_bind(month.to_owned()).push(", ");
+            q.push(sum).push("(");
+            q.push_values(chunk, |mut b, (unit, key, delta)| {
+                b.push_bind(*unit)
+                    .push_bind(key.to_string())
+                    .push_bind(*delta);
+            });
+            q.push(")")
+                .push(closure)
+                .push(own)
+                .push(group)
+                .push(&rolled);
         }
-        q.push("d.column2, CAST(SUM(d.column3) AS BIGINT) FROM (");
-        q.push_values(rows, |mut b, (unit, key, delta)| {
-            b.push_bind(*unit).push_bind(key.to_string()).push_bind(*delta);
-        });
-        q.push(concat!(
-            ") d JOIN unit_closure c ON c.descendant_id = d.column1 JOIN rollup_state s ON s.id = 1 ",
-            "WHERE s.tree_on IS NOT NULL AND ",
-            covers!("c", "s.tree_on"),
-        ));
-        if month.is_some() {
-            q.push(" AND c.ancestor_id <> c.descendant_id");
-        }
-        q.push(format!(" GROUP BY c.ancestor_id, d.column2 ON CONFLICT ({key_columns}) DO UPDATE SET value = {rollups}.value + excluded.value"));
-    });
+    }
 }
 
 /// The counters of every village under `root` on `date`, summed by key.

@@ -3,7 +3,8 @@
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::{Exec, Script, StoreResult, Tx, in_script, on_exec, on_tx};
+use crate::script::{day, hex, json_rows, moment};
+use crate::{Exec, Script, StoreResult, Tx, on_exec, on_tx};
 
 /// One door-to-door visit.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -77,8 +78,7 @@ pub struct VisitsBefore {
 }
 
 /// Reads [`VisitsBefore`] for the visits `ids` of `households`: the households joined to their
-/// values, and after them the visits already recorded, as rows of one shape. The text of a
-/// small group is kept prepared (see [`crate::Script`]).
+/// values, and after them the visits already recorded, as rows of one shape.
 pub async fn before_visits(
     tx: &mut Tx,
     ids: &[Uuid],
@@ -92,60 +92,51 @@ pub async fn before_visits(
         Option<i64>,
         Option<Uuid>,
     );
+    const COLUMNS: &str = "SELECT h.id, h.last_visit_on, h.follow_up_on, v.indicator, v.value, \
+         CAST(NULL AS UUID) FROM households h \
+         LEFT JOIN household_indicators v ON v.household_id = h.id WHERE h.id IN ";
+    const RECORDED: &str =
+        " UNION ALL SELECT household_id, NULL, NULL, NULL, NULL, id FROM visits WHERE id IN ";
+    // One fixed text on either database, kept prepared: the ids go as one array each.
+    let rows: Vec<Row> = match tx {
+        Tx::Sqlite(transaction, _) => {
+            let list = |ids: &[Uuid]| json_rows(&ids.iter().map(hex).collect::<Vec<_>>());
+            let sql = format!(
+                "{COLUMNS}(SELECT unhex(value) FROM json_each($1)){RECORDED}\
+                 (SELECT unhex(value) FROM json_each($2))"
+            );
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(list(households))
+                .bind(list(ids))
+                .fetch_all(&mut **transaction)
+                .await?
+        }
+        Tx::Postgres(transaction) => {
+            let sql = format!(
+                "{COLUMNS}(SELECT UNNEST($1::uuid[])){RECORDED}(SELECT UNNEST($2::uuid[]))"
+            );
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(households)
+                .bind(ids)
+                .fetch_all(&mut **transaction)
+                .await?
+        }
+    };
     let mut before = VisitsBefore::default();
     let mut seen = std::collections::BTreeSet::new();
-    let parts = ids.len().max(households.len()).div_ceil(1_000);
-    let keep = ids.len().max(households.len()) <= crate::SMALL_GROUP;
-    for part in 0..parts {
-        let slice = |list: &'_ [Uuid]| -> Vec<Uuid> {
-            list.iter()
-                .skip(part * 1_000)
-                .take(1_000)
-                .copied()
-                .collect()
-        };
-        let (ids, households) = (slice(ids), slice(households));
-        let rows: Vec<Row> = on_tx!(tx, c => {
-            let mut q = sqlx::QueryBuilder::new(
-                "SELECT h.id, h.last_visit_on, h.follow_up_on, v.indicator, v.value, \
-                 CAST(NULL AS UUID) FROM households h \
-                 LEFT JOIN household_indicators v ON v.household_id = h.id WHERE h.id IN (",
-            );
-            in_list(&mut q, &households);
-            q.push(") UNION ALL SELECT household_id, NULL, NULL, NULL, NULL, id FROM visits WHERE id IN (");
-            in_list(&mut q, &ids);
-            q.push(")");
-            q.build_query_as().persistent(keep).fetch_all(&mut *c).await
-        })?;
-        for (id, last, follow_up, indicator, value, visit) in rows {
-            if let Some(visit) = visit {
-                before.recorded.push((visit, id));
-                continue;
-            }
-            if seen.insert(id) {
-                before.states.push((id, last, follow_up));
-            }
-            if let (Some(indicator), Some(value)) = (indicator, value) {
-                before.values.push((id, indicator, value));
-            }
+    for (id, last, follow_up, indicator, value, visit) in rows {
+        if let Some(visit) = visit {
+            before.recorded.push((visit, id));
+            continue;
+        }
+        if seen.insert(id) {
+            before.states.push((id, last, follow_up));
+        }
+        if let (Some(indicator), Some(value)) = (indicator, value) {
+            before.values.push((id, indicator, value));
         }
     }
     Ok(before)
-}
-
-/// Pushes `ids` as a bound list (`NULL` when empty: `IN ()` is no SQL).
-fn in_list<DB: sqlx::Database>(q: &mut sqlx::QueryBuilder<DB>, ids: &[Uuid])
-where
-    Uuid: for<'a> sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-{
-    if ids.is_empty() {
-        q.push("NULL");
-        return;
-    }
-    let mut list = q.separated(", ");
-    for id in ids {
-        list.push_bind(*id);
-    }
 }
 
 /// A household's outcome of the visits written together: its latest visit day and the
@@ -166,23 +157,48 @@ pub struct VisitMark {
 /// thousand households): the last visit moves forward (never back), the follow-up is
 /// replaced, the version goes up by the number of visits. One mark per household.
 pub fn queue_marks(script: &mut Script, marks: &[VisitMark]) {
+    if marks.is_empty() {
+        return;
+    }
     let now = OffsetDateTime::now_utc();
+    const SET: &str = "UPDATE households SET last_visit_on = CASE WHEN households.last_visit_on IS NULL \
+         OR households.last_visit_on < v.column2 THEN v.column2 ELSE households.last_visit_on END, \
+         follow_up_on = v.column3, version = households.version + v.column4, updated_at = ";
+    if script.is_sqlite() {
+        let rows: Vec<_> = marks
+            .iter()
+            .map(|m| {
+                (
+                    hex(&m.household),
+                    day(&m.visited_on),
+                    m.follow_up_on.as_ref().map(day),
+                    m.visits,
+                )
+            })
+            .collect();
+        script.push_sqlite(
+            &format!(
+                "{SET}? FROM (SELECT unhex(value->>0) AS column1, value->>1 AS column2, \
+                 value->>2 AS column3, value->>3 AS column4 FROM json_each(?)) AS v \
+                 WHERE households.id = v.column1"
+            ),
+            vec![moment(&now), json_rows(&rows)],
+        );
+        return;
+    }
     for chunk in marks.chunks(1_000) {
-        in_script!(script, q => {
-            // VALUES columns are column1… in both dialects (SQLite takes no alias list).
-            q.push(
-                "UPDATE households SET last_visit_on = CASE WHEN households.last_visit_on IS NULL \
-                 OR households.last_visit_on < v.column2 THEN v.column2 ELSE households.last_visit_on END, \
-                 follow_up_on = v.column3, version = households.version + v.column4, updated_at = ",
-            );
-            q.push_bind(now);
-            q.push(" FROM (");
-            q.push_values(chunk, |mut b, m| {
-                b.push_bind(m.household).push_bind(m.visited_on).push_bind(m.follow_up_on)
-                    .push_bind(m.visits);
-            });
-            q.push(") AS v WHERE households.id = v.column1");
+        let Some(q) = script.postgres() else { return };
+        // VALUES columns are column1… in PostgreSQL.
+        q.push(SET);
+        q.push_bind(now);
+        q.push(" FROM (");
+        q.push_values(chunk, |mut b, m| {
+            b.push_bind(m.household)
+                .push_bind(m.visited_on)
+                .push_bind(m.follow_up_on)
+                .push_bind(m.visits);
         });
+        q.push(") AS v WHERE households.id = v.column1");
     }
 }
 
