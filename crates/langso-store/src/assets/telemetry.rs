@@ -4,7 +4,8 @@
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{Exec, StoreResult, Tx, on_exec, on_tx};
+use crate::script::{hex, json_rows, moment};
+use crate::{Db, Exec, StoreResult, Tx, on_exec, on_tx};
 
 /// The latest state of a device.
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -107,6 +108,18 @@ pub async fn states_of(ex: impl Into<Exec<'_>>, ids: &[Uuid]) -> StoreResult<Vec
         ""
     };
     let mut found = Vec::new();
+    let sqlite = matches!(ex, Exec::Tx(Tx::Sqlite(..)) | Exec::Db(Db::Sqlite(..)));
+    if sqlite && !ids.is_empty() {
+        // One fixed text, kept prepared: the ids as one JSON array (see `crate::Script`).
+        let sql = format!(
+            "SELECT {STATE_COLS} FROM device_state \
+             WHERE asset_id IN (SELECT unhex(value) FROM json_each($1))"
+        );
+        let list = json_rows(&ids.iter().map(hex).collect::<Vec<_>>());
+        return Ok(on_exec!(ex, e => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(list.clone()).fetch_all(e).await
+        })?);
+    }
     for chunk in ids.chunks(500) {
         let sql = format!(
             "SELECT {STATE_COLS} FROM device_state WHERE asset_id IN ({}){lock}",
@@ -117,7 +130,7 @@ pub async fn states_of(ex: impl Into<Exec<'_>>, ids: &[Uuid]) -> StoreResult<Vec
             for id in chunk {
                 q = q.bind(id);
             }
-            q.fetch_all(e).await
+            q.persistent(false).fetch_all(e).await
         })?;
         found.extend(rows);
     }
@@ -134,16 +147,50 @@ pub async fn state(ex: impl Into<Exec<'_>>, asset: Uuid) -> StoreResult<Option<S
 
 /// Writes (inserts or replaces) device states, 100 per statement.
 pub async fn upsert_states(tx: &mut Tx, states: &[StateRow]) -> StoreResult<()> {
+    const UPDATE: &str = " ON CONFLICT (asset_id) DO UPDATE SET \
+         online = excluded.online, battery = excluded.battery, lamp_on = excluded.lamp_on, \
+         fault = excluded.fault, clients = excluded.clients, last_seen_at = excluded.last_seen_at, \
+         offline_after = excluded.offline_after, heartbeats = excluded.heartbeats, \
+         silent = excluded.silent";
+    if states.is_empty() {
+        return Ok(());
+    }
+    if let Tx::Sqlite(transaction, _) = tx {
+        // One fixed text, kept prepared: the rows as one JSON array (see `crate::Script`).
+        let rows: Vec<_> = states
+            .iter()
+            .map(|s| {
+                (
+                    hex(&s.asset_id),
+                    s.online,
+                    s.battery,
+                    s.lamp_on,
+                    &s.fault,
+                    s.clients,
+                    moment(&s.last_seen_at),
+                    s.offline_after.as_ref().map(moment),
+                    s.heartbeats,
+                    s.silent,
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO device_state ({STATE_COLS}) SELECT unhex(value->>0), value->>1, \
+             value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, \
+             value->>9 FROM json_each($1) WHERE true{UPDATE}"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(json_rows(&rows))
+            .execute(&mut **transaction)
+            .await?;
+        return Ok(());
+    }
     for chunk in states.chunks(100) {
         let values: Vec<String> = (0..chunk.len())
             .map(|i| format!("({})", marks(i * 10 + 1, 10)))
             .collect();
         let sql = format!(
-            "INSERT INTO device_state ({STATE_COLS}) VALUES {} ON CONFLICT (asset_id) DO UPDATE SET \
-             online = excluded.online, battery = excluded.battery, lamp_on = excluded.lamp_on, \
-             fault = excluded.fault, clients = excluded.clients, last_seen_at = excluded.last_seen_at, \
-             offline_after = excluded.offline_after, heartbeats = excluded.heartbeats, \
-             silent = excluded.silent",
+            "INSERT INTO device_state ({STATE_COLS}) VALUES {}{UPDATE}",
             values.join(",")
         );
         on_tx!(tx, c => {
@@ -153,7 +200,7 @@ pub async fn upsert_states(tx: &mut Tx, states: &[StateRow]) -> StoreResult<()> 
                     .bind(&s.fault).bind(s.clients).bind(s.last_seen_at).bind(s.offline_after)
                     .bind(s.heartbeats).bind(s.silent);
             }
-            q.execute(&mut *c).await.map(|_| ())
+            q.persistent(false).execute(&mut *c).await.map(|_| ())
         })?;
     }
     Ok(())
