@@ -44,19 +44,6 @@ impl Script {
         }
     }
 
-    /// How many statements are waiting.
-    pub fn len(&self) -> usize {
-        match self {
-            Script::Sqlite(_, n) => *n,
-            Script::Postgres(list) => list.len(),
-        }
-    }
-
-    /// Whether no statement is waiting.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Queues a SQLite statement whose `?` placeholders take `binds` in order (each a JSON
     /// array of rows, or one plain value). Does nothing on PostgreSQL (callers ask
     /// [`Script::postgres`] for their own statement there).
