@@ -28,12 +28,16 @@ function init(args)
   at = (number or 1) * 7919 % #posts
   wrk.headers["Authorization"] = "Bearer " .. token
   wrk.headers["Content-Type"] = "application/json"
+  -- Each request is formatted once, here: formatting it again for every send cost the
+  -- client as much CPU as a small request costs the server, on the same two cores.
+  for i, p in ipairs(posts) do
+    posts[i] = wrk.format("POST", p[1], nil, p[2])
+  end
 end
 
 function request()
   at = at % #posts + 1
-  local p = posts[at]
-  return wrk.format("POST", p[1], nil, p[2])
+  return posts[at]
 end
 
 function response(status, headers, body)

@@ -2,10 +2,7 @@
 
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
-
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -19,9 +16,9 @@ use crate::{StoreError, StoreResult};
 /// A pool of connections to the one database Langso runs on.
 #[derive(Clone, Debug)]
 pub enum Db {
-    /// An embedded SQLite file (WAL, foreign keys on, busy timeout), with the turns its
-    /// writers take (see [`WriteTurn`]).
-    Sqlite(SqlitePool, Arc<Semaphore>),
+    /// An embedded SQLite file (WAL, foreign keys on, busy timeout): the readers' pool and
+    /// the one connection its writers take turns on (see [`Writer`]).
+    Sqlite(SqlitePool, Writer),
     /// A PostgreSQL server, shared by any number of `langso serve` nodes.
     Postgres(PgPool),
 }
@@ -29,31 +26,30 @@ pub enum Db {
 /// A write transaction on either database. Dropped without [`Tx::commit`], it rolls back.
 #[derive(Debug)]
 pub enum Tx {
-    /// SQLite, begun with `BEGIN IMMEDIATE` so two writers never deadlock on the upgrade, and
-    /// holding the process's write turn until it commits or is dropped (fields drop in order:
-    /// the transaction first, then the turn).
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>, WriteTurn),
+    /// SQLite, on the [`Writer`]'s connection (the process's write turn until it commits or
+    /// is dropped), begun with `BEGIN IMMEDIATE` so two writers never deadlock on the upgrade.
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
     /// PostgreSQL.
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
 
-/// A SQLite writer's turn. SQLite lets one transaction write at a time; a writer that finds the
-/// lock taken sleeps in SQLite's busy handler, in steps of 1 to 100 ms, so with dozens of
-/// phones submitting visits at once most of the time went to sleeping (p99 grew tenfold from 8
-/// to 32 clients). Writers of this process first take turns on an async semaphore, queued in
-/// order without sleeping; the busy timeout still guards against other processes (the CLI).
-#[derive(Debug)]
-pub struct WriteTurn {
-    _permit: OwnedSemaphorePermit,
-}
+/// The connection a SQLite file's writers take turns on: a pool of one, so this process's
+/// writers queue in order without sleeping (SQLite lets one transaction write at a time, and a
+/// writer that finds the lock taken sleeps in its busy handler in steps of 1 to 100 ms: with
+/// dozens of phones submitting visits at once p99 grew tenfold from 8 to 32 clients). The busy
+/// timeout still guards against other processes (the CLI).
+///
+/// One connection also keeps its page cache: in WAL mode a commit empties the cache of every
+/// *other* connection, so transactions begun on the readers' pool in turn started each with
+/// dozens of page reads (79 `pread`s per visit against 14).
+#[derive(Clone, Debug)]
+pub struct Writer(SqlitePool);
 
-impl WriteTurn {
-    /// Waits for the turn, as long as SQLite's busy timeout would have waited.
-    pub async fn take(turns: &Arc<Semaphore>) -> StoreResult<WriteTurn> {
-        match tokio::time::timeout(BUSY_TIMEOUT, turns.clone().acquire_owned()).await {
-            Ok(Ok(permit)) => Ok(WriteTurn { _permit: permit }),
-            _ => Err(sqlx::Error::PoolTimedOut.into()),
-        }
+impl Writer {
+    /// Waits for the turn (as long as SQLite's busy timeout would have waited) and begins a
+    /// write transaction.
+    pub async fn begin(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.0.begin_with("BEGIN IMMEDIATE").await?)
     }
 }
 
@@ -92,7 +88,7 @@ macro_rules! on_db {
 macro_rules! on_tx {
     ($tx:expr, $conn:ident => $body:expr) => {
         match $tx {
-            $crate::Tx::Sqlite(transaction, _) => {
+            $crate::Tx::Sqlite(transaction) => {
                 let $conn = &mut **transaction;
                 $body
             }
@@ -148,7 +144,7 @@ macro_rules! on_exec {
         match $exec {
             $crate::Exec::Db($crate::Db::Sqlite($e, _)) => $body,
             $crate::Exec::Db($crate::Db::Postgres($e)) => $body,
-            $crate::Exec::Tx($crate::Tx::Sqlite(transaction, _)) => {
+            $crate::Exec::Tx($crate::Tx::Sqlite(transaction)) => {
                 let $e = &mut **transaction;
                 $body
             }
@@ -171,7 +167,7 @@ pub struct DbOptions {
 
 /// Connections a node opens to PostgreSQL unless told otherwise.
 pub const DEFAULT_POSTGRES_POOL: u32 = 16;
-/// Connections to a SQLite file unless told otherwise (readers; writers take turns).
+/// Connections to a SQLite file unless told otherwise: the writer's one and seven readers.
 pub const DEFAULT_SQLITE_POOL: u32 = 8;
 
 impl Db {
@@ -232,14 +228,19 @@ impl Db {
         // is a round trip to the connection's thread: it doubled the cost of a small read.
         // Connections idle for half a minute are closed, giving back their page cache and
         // prepared statements (a few MB each) once a load has passed.
-        let pool = SqlitePoolOptions::new()
-            .max_connections(pool_size)
-            .test_before_acquire(false)
-            .idle_timeout(SQLITE_IDLE)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
+        let pools = |size: u32| {
+            SqlitePoolOptions::new()
+                .max_connections(size)
+                .test_before_acquire(false)
+                .idle_timeout(SQLITE_IDLE)
+                .acquire_timeout(BUSY_TIMEOUT)
+        };
+        // `pool_size` counts the writer's connection too.
+        let readers = pools(pool_size.saturating_sub(1).max(1))
+            .connect_with(options.clone())
             .await?;
-        Ok(Db::Sqlite(pool, Arc::new(Semaphore::new(1))))
+        let writer = pools(1).connect_with(options).await?;
+        Ok(Db::Sqlite(readers, Writer(writer)))
     }
 
     /// Applies the migrations of this database's dialect.
@@ -259,10 +260,7 @@ impl Db {
     /// Begins a write transaction.
     pub async fn begin(&self) -> StoreResult<Tx> {
         Ok(match self {
-            Db::Sqlite(pool, turns) => {
-                let turn = WriteTurn::take(turns).await?;
-                Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, turn)
-            }
+            Db::Sqlite(_, writer) => Tx::Sqlite(writer.begin().await?),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -275,10 +273,9 @@ impl Db {
     /// the pool, so no other transaction runs without foreign keys or with the larger cache.
     /// On PostgreSQL this is [`Db::begin`].
     pub async fn begin_bulk_load(&self, cache_mb: u32) -> StoreResult<Tx> {
-        let Db::Sqlite(pool, turns) = self else {
+        let Db::Sqlite(_, Writer(pool)) = self else {
             return self.begin().await;
         };
-        let turn = WriteTurn::take(turns).await?;
         let mut connection = pool.acquire().await?;
         connection.close_on_drop();
         // Any statement journal this transaction still needs stays in memory: on disk it wrote
@@ -294,7 +291,7 @@ impl Db {
         .await?;
         let begin = sqlx::SqlSafeStr::into_sql_str("BEGIN IMMEDIATE");
         let transaction = sqlx::Transaction::begin(connection, Some(begin)).await?;
-        Ok(Tx::Sqlite(transaction, turn))
+        Ok(Tx::Sqlite(transaction))
     }
 
     /// Whether the database answers: used by `/readyz`.
@@ -313,6 +310,9 @@ impl Db {
 
     /// Closes every connection (on shutdown, so SQLite checkpoints its WAL).
     pub async fn close(&self) {
+        if let Db::Sqlite(_, Writer(pool)) = self {
+            pool.close().await;
+        }
         on_db!(self, pool => pool.close().await);
     }
 }
@@ -333,7 +333,7 @@ impl Tx {
     /// Commits the transaction.
     pub async fn commit(self) -> StoreResult<()> {
         match self {
-            Tx::Sqlite(transaction, _turn) => transaction.commit().await?,
+            Tx::Sqlite(transaction) => transaction.commit().await?,
             Tx::Postgres(transaction) => transaction.commit().await?,
         }
         Ok(())
@@ -389,7 +389,7 @@ mod tests {
             unreachable!("a file path opens SQLite")
         };
         let mut held = Vec::new();
-        for _ in 0..8 {
+        for _ in 1..super::DEFAULT_SQLITE_POOL {
             held.push(pool.acquire().await.unwrap());
         }
         for connection in &mut held {

@@ -28,7 +28,7 @@ pub mod testing;
 pub mod units;
 
 pub use db::{
-    DEFAULT_POSTGRES_POOL, DEFAULT_SQLITE_POOL, Db, DbOptions, Exec, Tx, WriteTurn, wipe_postgres,
+    DEFAULT_POSTGRES_POOL, DEFAULT_SQLITE_POOL, Db, DbOptions, Exec, Tx, Writer, wipe_postgres,
 };
 pub use error::StoreError;
 pub use script::Script;

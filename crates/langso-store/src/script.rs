@@ -83,7 +83,7 @@ impl Script {
     pub async fn run(self, tx: &mut Tx) -> StoreResult<()> {
         match (self, tx) {
             (Script::Sqlite(_, 0), _) => Ok(()),
-            (Script::Sqlite(mut q, _), Tx::Sqlite(transaction, _)) => {
+            (Script::Sqlite(mut q, _), Tx::Sqlite(transaction)) => {
                 // One fixed text per shape of script: kept prepared.
                 q.build().execute(&mut **transaction).await?;
                 Ok(())

@@ -155,7 +155,7 @@ pub async fn upsert_states(tx: &mut Tx, states: &[StateRow]) -> StoreResult<()> 
     if states.is_empty() {
         return Ok(());
     }
-    if let Tx::Sqlite(transaction, _) = tx {
+    if let Tx::Sqlite(transaction) = tx {
         // One fixed text, kept prepared: the rows as one JSON array (see `crate::Script`).
         let rows: Vec<_> = states
             .iter()

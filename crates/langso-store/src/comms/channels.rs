@@ -132,7 +132,7 @@ pub async fn lock_channel_settings(
                 .fetch_optional(&mut **c)
                 .await?
         }
-        Tx::Sqlite(c, _) => {
+        Tx::Sqlite(c) => {
             sqlx::query_as(sqlx::AssertSqlSafe(base))
                 .bind(unit)
                 .bind(channel)

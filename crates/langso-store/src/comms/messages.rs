@@ -166,9 +166,8 @@ pub async fn claim_due_message(
                 .fetch_optional(pool)
                 .await?)
         }
-        crate::Db::Sqlite(pool, turns) => {
-            let _turn = crate::WriteTurn::take(turns).await?;
-            let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        crate::Db::Sqlite(_, writer) => {
+            let mut tx = writer.begin().await?;
             let select = format!(
                 "SELECT m.id FROM comm_messages m WHERE {DUE} ORDER BY m.next_attempt_at LIMIT 1"
             );

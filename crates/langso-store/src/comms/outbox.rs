@@ -88,9 +88,8 @@ pub async fn claim_due(
                 .fetch_all(pool)
                 .await?)
         }
-        Db::Sqlite(pool, turns) => {
-            let _turn = crate::WriteTurn::take(turns).await?;
-            let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        Db::Sqlite(_, writer) => {
+            let mut tx = writer.begin().await?;
             let select = format!(
                 "SELECT o.id FROM comm_outbox o WHERE {DUE} ORDER BY o.next_attempt_at LIMIT $2"
             );

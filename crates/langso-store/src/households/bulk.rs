@@ -151,7 +151,7 @@ fn prepare_for(sqlite: bool, rows: Vec<HouseholdRow>) -> PreparedHouseholds {
 /// Writes households encoded by [`prepare_households`] for this transaction's database.
 pub async fn insert_prepared(tx: &mut Tx, prepared: PreparedHouseholds) -> StoreResult<()> {
     match (tx, prepared.0) {
-        (Tx::Sqlite(transaction, _), Statements::Sqlite(statements)) => {
+        (Tx::Sqlite(transaction), Statements::Sqlite(statements)) => {
             for mut q in statements {
                 q.build()
                     .persistent(false)

@@ -99,7 +99,7 @@ pub async fn before_visits(
         " UNION ALL SELECT household_id, NULL, NULL, NULL, NULL, id FROM visits WHERE id IN ";
     // One fixed text on either database, kept prepared: the ids go as one array each.
     let rows: Vec<Row> = match tx {
-        Tx::Sqlite(transaction, _) => {
+        Tx::Sqlite(transaction) => {
             let list = |ids: &[Uuid]| json_rows(&ids.iter().map(hex).collect::<Vec<_>>());
             let sql = format!(
                 "{COLUMNS}(SELECT unhex(value) FROM json_each($1)){RECORDED}\
