@@ -228,58 +228,60 @@ impl Batch for Heartbeats {
 
     async fn write(&mut self, jobs: Vec<Job>) {
         let (db, shared) = (&self.db, &*self.shared);
-        let (jobs, dead) = still_valid(db, shared, jobs).await;
-        for (job, error) in dead {
-            let _ = job.done.send(Err(error));
+        for attempt in 1..=3u32 {
+            match write(db, shared, &jobs).await {
+                Ok(verdicts) => {
+                    let stored: usize = jobs
+                        .iter()
+                        .zip(&verdicts)
+                        .filter(|(_, verdict)| verdict.is_ok())
+                        .map(|(job, _)| job.readings.len())
+                        .sum();
+                    shared.stored.fetch_add(stored as u64, Ordering::Relaxed);
+                    shared.commits.fetch_add(1, Ordering::Relaxed);
+                    for (job, verdict) in jobs.into_iter().zip(verdicts) {
+                        let n = job.readings.len();
+                        let _ = job.done.send(verdict.map(|()| n));
+                    }
+                    return;
+                }
+                Err(error) => {
+                    tracing::warn!(%error, attempt, jobs = jobs.len(), "telemetry batch failed; retrying");
+                    tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt))).await;
+                }
+            }
         }
-        if jobs.is_empty() {
-            return;
-        }
-        let count: usize = jobs.iter().map(|j| j.readings.len()).sum();
-        let outcome = commit_with_retries(db, &jobs).await;
-        if outcome.is_ok() {
-            shared.stored.fetch_add(count as u64, Ordering::Relaxed);
-            shared.commits.fetch_add(1, Ordering::Relaxed);
-        }
+        tracing::error!(jobs = jobs.len(), "telemetry batch could not be written");
         for job in jobs {
-            let n = job.readings.len();
-            let _ = job.done.send(outcome.map(|()| n));
+            let _ = job.done.send(Err(IngestError::Failed));
         }
     }
 
     async fn finish(self) {}
 }
 
-/// Splits jobs into those whose device token still works and those whose token died. One
-/// read of the credential generation per batch (not per heartbeat): the jobs are already
-/// queued, so a token disabled or revoked before they arrived is caught whatever node did it;
-/// only tokens checked at an older generation are looked up again. When the generation
-/// cannot be read, every token is checked again, and a check that fails refuses its batch
-/// (as a failed write: the device sends again).
-async fn still_valid(
+/// Whether each job's device token still works. The credential generation is read once per
+/// batch, inside its write transaction (on SQLite under the write lock, on the writer's own
+/// connection: no read of its own): the jobs are already queued, so a token disabled or
+/// revoked before they arrived is caught whatever node did it; only tokens checked at an
+/// older generation are looked up again. A token whose check fails refuses its job (as a
+/// failed write: the device sends again).
+async fn verdicts(
     db: &Db,
     shared: &Shared,
-    jobs: Vec<Job>,
-) -> (Vec<Job>, Vec<(Job, IngestError)>) {
+    tx: &mut langso_store::Tx,
+    jobs: &[Job],
+) -> Result<Vec<Result<(), IngestError>>, langso_store::StoreError> {
     if jobs.iter().all(|j| j.token.is_none()) {
-        return (jobs, Vec::new());
+        return Ok(vec![Ok(()); jobs.len()]);
     }
-    let current = match langso_store::auth::credential_generation(db).await {
-        Ok(value) => {
-            shared.generation.fetch_max(value, Ordering::AcqRel);
-            value
-        }
-        Err(error) => {
-            tracing::warn!(%error, "credential generation unreadable; checking every token");
-            i64::MAX
-        }
-    };
-    let mut alive = Vec::with_capacity(jobs.len());
-    let mut dead = Vec::new();
-    let mut verdicts: HashMap<Uuid, Result<(), IngestError>> = HashMap::new();
+    let current = langso_store::auth::credential_generation(tx).await?;
+    shared.generation.fetch_max(current, Ordering::AcqRel);
+    let mut checked: HashMap<Uuid, Result<(), IngestError>> = HashMap::new();
+    let mut verdicts = Vec::with_capacity(jobs.len());
     for job in jobs {
         let verdict = match job.token {
-            Some(token) if token.generation < current => match verdicts.get(&token.token_id) {
+            Some(token) if token.generation < current => match checked.get(&token.token_id) {
                 Some(verdict) => *verdict,
                 None => {
                     let verdict = match crate::auth::device_token_alive(db, token.token_id).await {
@@ -290,36 +292,15 @@ async fn still_valid(
                             Err(IngestError::Failed)
                         }
                     };
-                    verdicts.insert(token.token_id, verdict);
+                    checked.insert(token.token_id, verdict);
                     verdict
                 }
             },
             _ => Ok(()),
         };
-        match verdict {
-            Ok(()) => alive.push(job),
-            Err(error) => dead.push((job, error)),
-        }
+        verdicts.push(verdict);
     }
-    (alive, dead)
-}
-
-async fn commit_with_retries(db: &Db, jobs: &[Job]) -> Result<(), IngestError> {
-    let readings: Vec<&Resolved> = jobs.iter().flat_map(|j| j.readings.iter()).collect();
-    for attempt in 1..=3u32 {
-        match write(db, &readings).await {
-            Ok(()) => return Ok(()),
-            Err(error) => {
-                tracing::warn!(%error, attempt, readings = readings.len(), "telemetry batch failed; retrying");
-                tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt))).await;
-            }
-        }
-    }
-    tracing::error!(
-        readings = readings.len(),
-        "telemetry batch could not be written"
-    );
-    Err(IngestError::Failed)
+    Ok(verdicts)
 }
 
 fn to_domain(row: &StateRow) -> DeviceState {
@@ -345,8 +326,21 @@ enum AlarmOp {
     Raise(Uuid, Uuid, String, OffsetDateTime),
 }
 
-async fn write(db: &Db, readings: &[&Resolved]) -> Result<(), langso_store::StoreError> {
+/// Writes the readings of the jobs whose token still works, in one transaction; returns each
+/// job's verdict.
+async fn write(
+    db: &Db,
+    shared: &Shared,
+    jobs: &[Job],
+) -> Result<Vec<Result<(), IngestError>>, langso_store::StoreError> {
     let mut tx = db.begin().await?;
+    let verdicts = verdicts(db, shared, &mut tx, jobs).await?;
+    let readings: Vec<&Resolved> = jobs
+        .iter()
+        .zip(&verdicts)
+        .filter(|(_, verdict)| verdict.is_ok())
+        .flat_map(|(job, _)| job.readings.iter())
+        .collect();
     let mut ids: Vec<Uuid> = readings.iter().map(|r| r.target.id).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -433,5 +427,6 @@ async fn write(db: &Db, readings: &[&Resolved]) -> Result<(), langso_store::Stor
     for (unit, delta) in open {
         add_counter(&mut tx, unit, OPEN_ALARMS_KEY, delta).await?;
     }
-    tx.commit().await
+    tx.commit().await?;
+    Ok(verdicts)
 }
