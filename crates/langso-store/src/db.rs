@@ -11,6 +11,7 @@ use sqlx::sqlite::{
 
 use sqlx::migrate::{MigrateError, Migrator};
 
+pub use crate::sqlite_tx::{SqliteTx, Writer};
 use crate::{StoreError, StoreResult};
 
 /// A pool of connections to the one database Langso runs on.
@@ -27,30 +28,11 @@ pub enum Db {
 #[derive(Debug)]
 pub enum Tx {
     /// SQLite, on the [`Writer`]'s connection (the process's write turn until it commits or
-    /// is dropped), begun with `BEGIN IMMEDIATE` so two writers never deadlock on the upgrade.
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    /// is dropped), begun with `BEGIN IMMEDIATE` so two writers never deadlock on the upgrade;
+    /// its `BEGIN` and `COMMIT` go with other statements (see [`SqliteTx`]).
+    Sqlite(SqliteTx),
     /// PostgreSQL.
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
-}
-
-/// The connection a SQLite file's writers take turns on: a pool of one, so this process's
-/// writers queue in order without sleeping (SQLite lets one transaction write at a time, and a
-/// writer that finds the lock taken sleeps in its busy handler in steps of 1 to 100 ms: with
-/// dozens of phones submitting visits at once p99 grew tenfold from 8 to 32 clients). The busy
-/// timeout still guards against other processes (the CLI).
-///
-/// One connection also keeps its page cache: in WAL mode a commit empties the cache of every
-/// *other* connection, so transactions begun on the readers' pool in turn started each with
-/// dozens of page reads (79 `pread`s per visit against 14).
-#[derive(Clone, Debug)]
-pub struct Writer(SqlitePool);
-
-impl Writer {
-    /// Waits for the turn (as long as SQLite's busy timeout would have waited) and begins a
-    /// write transaction.
-    pub async fn begin(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        Ok(self.0.begin_with("BEGIN IMMEDIATE").await?)
-    }
 }
 
 /// The migrations this binary applies to SQLite.
@@ -88,10 +70,10 @@ macro_rules! on_db {
 macro_rules! on_tx {
     ($tx:expr, $conn:ident => $body:expr) => {
         match $tx {
-            $crate::Tx::Sqlite(transaction) => {
-                let $conn = &mut **transaction;
-                $body
-            }
+            $crate::Tx::Sqlite(transaction) => match transaction.conn().await {
+                Ok($conn) => $body,
+                Err(error) => Err(error.into()),
+            },
             $crate::Tx::Postgres(transaction) => {
                 let $conn = &mut **transaction;
                 $body
@@ -144,10 +126,10 @@ macro_rules! on_exec {
         match $exec {
             $crate::Exec::Db($crate::Db::Sqlite($e, _)) => $body,
             $crate::Exec::Db($crate::Db::Postgres($e)) => $body,
-            $crate::Exec::Tx($crate::Tx::Sqlite(transaction)) => {
-                let $e = &mut **transaction;
-                $body
-            }
+            $crate::Exec::Tx($crate::Tx::Sqlite(transaction)) => match transaction.conn().await {
+                Ok($e) => $body,
+                Err(error) => Err(error.into()),
+            },
             $crate::Exec::Tx($crate::Tx::Postgres(transaction)) => {
                 let $e = &mut **transaction;
                 $body
@@ -239,8 +221,11 @@ impl Db {
         let readers = pools(pool_size.saturating_sub(1).max(1))
             .connect_with(options.clone())
             .await?;
-        let writer = pools(1).connect_with(options).await?;
-        Ok(Db::Sqlite(readers, Writer(writer)))
+        // The writer leaves checkpoints to a task of their own (see `Writer`).
+        let writer = pools(1)
+            .connect_with(options.pragma("wal_autocheckpoint", "0"))
+            .await?;
+        Ok(Db::Sqlite(readers.clone(), Writer::new(writer, readers)))
     }
 
     /// Applies the migrations of this database's dialect.
@@ -273,10 +258,10 @@ impl Db {
     /// the pool, so no other transaction runs without foreign keys or with the larger cache.
     /// On PostgreSQL this is [`Db::begin`].
     pub async fn begin_bulk_load(&self, cache_mb: u32) -> StoreResult<Tx> {
-        let Db::Sqlite(_, Writer(pool)) = self else {
+        let Db::Sqlite(_, writer) = self else {
             return self.begin().await;
         };
-        let mut connection = pool.acquire().await?;
+        let mut connection = writer.acquire().await?;
         connection.close_on_drop();
         // Any statement journal this transaction still needs stays in memory: on disk it wrote
         // each page a statement touched to a temporary file, twice the writes of the WAL.
@@ -289,8 +274,7 @@ impl Db {
         )))
         .execute(&mut *connection)
         .await?;
-        let begin = sqlx::SqlSafeStr::into_sql_str("BEGIN IMMEDIATE");
-        let transaction = sqlx::Transaction::begin(connection, Some(begin)).await?;
+        let transaction = writer.begin_on(connection).await?;
         Ok(Tx::Sqlite(transaction))
     }
 
@@ -310,8 +294,8 @@ impl Db {
 
     /// Closes every connection (on shutdown, so SQLite checkpoints its WAL).
     pub async fn close(&self) {
-        if let Db::Sqlite(_, Writer(pool)) = self {
-            pool.close().await;
+        if let Db::Sqlite(_, writer) = self {
+            writer.close().await;
         }
         on_db!(self, pool => pool.close().await);
     }

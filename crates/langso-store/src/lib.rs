@@ -23,6 +23,7 @@ pub mod privacy;
 pub mod procedures;
 mod script;
 pub mod sizes;
+mod sqlite_tx;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod units;
@@ -32,6 +33,7 @@ pub use db::{
 };
 pub use error::StoreError;
 pub use script::Script;
+pub use sqlite_tx::SqliteTx;
 
 /// Result of a store call.
 pub type StoreResult<T> = Result<T, StoreError>;

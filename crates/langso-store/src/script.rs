@@ -19,7 +19,7 @@
 //! A statement of the script that fails stops it there with the error; the transaction it ran
 //! in is then rolled back by its owner, so nothing of the script remains.
 
-use sqlx::{Postgres, QueryBuilder, Sqlite};
+use sqlx::{Postgres, QueryBuilder};
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
@@ -29,8 +29,8 @@ use crate::{StoreResult, Tx};
 
 /// Statements waiting to be sent, in order (see the module's note).
 pub enum Script {
-    /// SQLite: one text, statements separated by `;`, and their number.
-    Sqlite(QueryBuilder<Sqlite>, usize),
+    /// SQLite: one text, statements separated by `;`, and its `?` values in order.
+    Sqlite(String, Vec<String>),
     /// PostgreSQL: one builder per statement.
     Postgres(Vec<QueryBuilder<Postgres>>),
 }
@@ -39,7 +39,7 @@ impl Script {
     /// An empty script for the database `tx` runs on.
     pub fn for_tx(tx: &Tx) -> Script {
         match tx {
-            Tx::Sqlite(..) => Script::Sqlite(QueryBuilder::new(""), 0),
+            Tx::Sqlite(..) => Script::Sqlite(String::new(), Vec::new()),
             Tx::Postgres(_) => Script::Postgres(Vec::new()),
         }
     }
@@ -48,21 +48,15 @@ impl Script {
     /// array of rows, or one plain value). Does nothing on PostgreSQL (callers ask
     /// [`Script::postgres`] for their own statement there).
     pub fn push_sqlite(&mut self, sql: &str, binds: Vec<String>) {
-        let Script::Sqlite(q, n) = self else {
+        let Script::Sqlite(text, values) = self else {
             return;
         };
         debug_assert_eq!(sql.matches('?').count(), binds.len());
-        if *n > 0 {
-            q.push(";\n");
+        if !text.is_empty() {
+            text.push_str(";\n");
         }
-        *n += 1;
-        let mut binds = binds.into_iter();
-        for (i, piece) in sql.split('?').enumerate() {
-            if i > 0 {
-                q.push_bind(binds.next().unwrap_or_default());
-            }
-            q.push(piece);
-        }
+        text.push_str(sql);
+        values.extend(binds);
     }
 
     /// A new PostgreSQL statement to write, or `None` on SQLite.
@@ -79,13 +73,13 @@ impl Script {
         matches!(self, Script::Sqlite(..))
     }
 
-    /// Sends every statement inside `tx`, in order.
+    /// Sends every statement inside `tx`, in order. On SQLite they are held by the
+    /// transaction and go with its next statement or its `COMMIT` (see `SqliteTx`).
     pub async fn run(self, tx: &mut Tx) -> StoreResult<()> {
         match (self, tx) {
-            (Script::Sqlite(_, 0), _) => Ok(()),
-            (Script::Sqlite(mut q, _), Tx::Sqlite(transaction)) => {
-                // One fixed text per shape of script: kept prepared.
-                q.build().execute(&mut **transaction).await?;
+            (Script::Sqlite(text, _), _) if text.is_empty() => Ok(()),
+            (Script::Sqlite(text, values), Tx::Sqlite(transaction)) => {
+                transaction.hold(text, values);
                 Ok(())
             }
             (Script::Postgres(list), Tx::Postgres(transaction)) => {

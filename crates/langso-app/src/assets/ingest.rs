@@ -334,20 +334,24 @@ async fn write(
     jobs: &[Job],
 ) -> Result<Vec<Result<(), IngestError>>, langso_store::StoreError> {
     let mut tx = db.begin().await?;
-    let verdicts = verdicts(db, shared, &mut tx, jobs).await?;
-    let readings: Vec<&Resolved> = jobs
+    // The states first: on SQLite the transaction's BEGIN goes with this read.
+    let mut ids: Vec<Uuid> = jobs
         .iter()
-        .zip(&verdicts)
-        .filter(|(_, verdict)| verdict.is_ok())
-        .flat_map(|(job, _)| job.readings.iter())
+        .flat_map(|job| job.readings.iter().map(|r| r.target.id))
         .collect();
-    let mut ids: Vec<Uuid> = readings.iter().map(|r| r.target.id).collect();
     ids.sort_unstable();
     ids.dedup();
     let mut states: HashMap<Uuid, DeviceState> = store::states_of(&mut tx, &ids)
         .await?
         .iter()
         .map(|row| (row.asset_id, to_domain(row)))
+        .collect();
+    let verdicts = verdicts(db, shared, &mut tx, jobs).await?;
+    let readings: Vec<&Resolved> = jobs
+        .iter()
+        .zip(&verdicts)
+        .filter(|(_, verdict)| verdict.is_ok())
+        .flat_map(|(job, _)| job.readings.iter())
         .collect();
     let mut changes = Vec::new();
     let mut ops = Vec::new();

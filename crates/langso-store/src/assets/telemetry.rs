@@ -110,9 +110,14 @@ pub async fn states_of(ex: impl Into<Exec<'_>>, ids: &[Uuid]) -> StoreResult<Vec
     let mut found = Vec::new();
     let sqlite = matches!(ex, Exec::Tx(Tx::Sqlite(..)) | Exec::Db(Db::Sqlite(..)));
     if sqlite && !ids.is_empty() {
-        // One fixed text, kept prepared: the ids as one JSON array (see `crate::Script`).
+        // One fixed text, kept prepared: the ids as one JSON array (see `crate::Script`). The
+        // heartbeat writer reads this first: the transaction's BEGIN goes in the same text.
+        let begin = match &mut ex {
+            Exec::Tx(Tx::Sqlite(transaction)) => transaction.begin_prefix(),
+            _ => "",
+        };
         let sql = format!(
-            "SELECT {STATE_COLS} FROM device_state \
+            "{begin}SELECT {STATE_COLS} FROM device_state \
              WHERE asset_id IN (SELECT unhex(value) FROM json_each($1))"
         );
         let list = json_rows(&ids.iter().map(hex).collect::<Vec<_>>());
@@ -174,15 +179,13 @@ pub async fn upsert_states(tx: &mut Tx, states: &[StateRow]) -> StoreResult<()> 
                 )
             })
             .collect();
+        // Needs no answer: held, it goes with the COMMIT (see `crate::SqliteTx`).
         let sql = format!(
             "INSERT INTO device_state ({STATE_COLS}) SELECT unhex(value->>0), value->>1, \
              value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, \
-             value->>9 FROM json_each($1) WHERE true{UPDATE}"
+             value->>9 FROM json_each(?) WHERE true{UPDATE}"
         );
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(json_rows(&rows))
-            .execute(&mut **transaction)
-            .await?;
+        transaction.hold(sql, vec![json_rows(&rows)]);
         return Ok(());
     }
     for chunk in states.chunks(100) {

@@ -136,7 +136,7 @@ pub async fn lock_channel_settings(
             sqlx::query_as(sqlx::AssertSqlSafe(base))
                 .bind(unit)
                 .bind(channel)
-                .fetch_optional(&mut **c)
+                .fetch_optional(c.conn().await?)
                 .await?
         }
     })

@@ -173,9 +173,10 @@ pub async fn claim_due_message(
             );
             let id: Option<(Uuid,)> = sqlx::query_as(sqlx::AssertSqlSafe(select))
                 .bind(now_ms)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(tx.conn().await?)
                 .await?;
             let Some((id,)) = id else {
+                tx.commit().await?;
                 return Ok(None);
             };
             let sql = format!(
@@ -186,7 +187,7 @@ pub async fn claim_due_message(
                 .bind(id)
                 .bind(worker)
                 .bind(now_ms + lease_ms)
-                .fetch_one(&mut *tx)
+                .fetch_one(tx.conn().await?)
                 .await?;
             tx.commit().await?;
             Ok(Some(row))

@@ -96,7 +96,7 @@ pub async fn claim_due(
             let ids: Vec<(Uuid,)> = sqlx::query_as(sqlx::AssertSqlSafe(select))
                 .bind(now_ms)
                 .bind(limit)
-                .fetch_all(&mut *tx)
+                .fetch_all(tx.conn().await?)
                 .await?;
             let mut rows = Vec::new();
             for (id,) in ids {
@@ -109,7 +109,7 @@ pub async fn claim_due(
                     .bind(id)
                     .bind(worker)
                     .bind(now_ms + lease_ms)
-                    .fetch_one(&mut *tx)
+                    .fetch_one(tx.conn().await?)
                     .await?;
                 rows.push(row);
             }

@@ -152,11 +152,9 @@ fn prepare_for(sqlite: bool, rows: Vec<HouseholdRow>) -> PreparedHouseholds {
 pub async fn insert_prepared(tx: &mut Tx, prepared: PreparedHouseholds) -> StoreResult<()> {
     match (tx, prepared.0) {
         (Tx::Sqlite(transaction), Statements::Sqlite(statements)) => {
+            let conn = transaction.conn().await?;
             for mut q in statements {
-                q.build()
-                    .persistent(false)
-                    .execute(&mut **transaction)
-                    .await?;
+                q.build().persistent(false).execute(&mut *conn).await?;
             }
         }
         (Tx::Postgres(transaction), Statements::Postgres(statements)) => {

@@ -101,14 +101,16 @@ pub async fn before_visits(
     let rows: Vec<Row> = match tx {
         Tx::Sqlite(transaction) => {
             let list = |ids: &[Uuid]| json_rows(&ids.iter().map(hex).collect::<Vec<_>>());
+            // Usually the transaction's first statement: its BEGIN goes in the same text.
             let sql = format!(
-                "{COLUMNS}(SELECT unhex(value) FROM json_each($1)){RECORDED}\
-                 (SELECT unhex(value) FROM json_each($2))"
+                "{}{COLUMNS}(SELECT unhex(value) FROM json_each($1)){RECORDED}\
+                 (SELECT unhex(value) FROM json_each($2))",
+                transaction.begin_prefix()
             );
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(list(households))
                 .bind(list(ids))
-                .fetch_all(&mut **transaction)
+                .fetch_all(transaction.conn().await?)
                 .await?
         }
         Tx::Postgres(transaction) => {
