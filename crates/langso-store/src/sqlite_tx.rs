@@ -184,7 +184,7 @@ impl SqliteTx {
                 self.state = State::Open;
                 sqlx::query(BEGIN.trim_end()).execute(&mut **conn).await?;
             }
-            (_, Some((sql, values))) => send(&mut **conn, sql, values).await?,
+            (_, Some((sql, values))) => send(conn, sql, values).await?,
             (_, None) => {}
         }
         Ok(&mut **conn)
@@ -223,7 +223,7 @@ impl SqliteTx {
             // Nothing was ever sent: there is nothing to commit.
             (State::Pending, _) | (State::Done, _) => {}
             (State::Open, Some((sql, values))) => {
-                send(&mut **conn, format!("{sql};\nCOMMIT"), values).await?;
+                send(conn, format!("{sql};\nCOMMIT"), values).await?;
             }
             (State::Open, None) => {
                 sqlx::query("COMMIT").execute(&mut **conn).await?;
