@@ -44,6 +44,7 @@ pub async fn accounts_between(
     let sql = "SELECT DISTINCT actor_id FROM audit_log WHERE actor_id IS NOT NULL AND at >= $1 \
                AND at < $2 AND action IN ($3, $4, $5, $6, $7)";
     let [a, b, c, d, e5] = EXPOSING;
+    let (from, to) = (utc(from), utc(to));
     let ids: Vec<Option<Uuid>> = on_exec!(ex.into(), e => sqlx::query_scalar(sql).bind(from)
         .bind(to).bind(a).bind(b).bind(c).bind(d).bind(e5).fetch_all(e).await)?;
     Ok(ids.into_iter().flatten().collect())
@@ -60,10 +61,18 @@ pub async fn exposures_of(
                WHERE actor_id = $1 AND at >= $2 AND at < $3 \
                AND action IN ($4, $5, $6, $7, $8) ORDER BY at";
     let [a, b, c, d, e5] = EXPOSING;
+    let (from, to) = (utc(from), utc(to));
     Ok(
         on_exec!(ex.into(), e => sqlx::query_as(sql).bind(account).bind(from).bind(to).bind(a)
         .bind(b).bind(c).bind(d).bind(e5).fetch_all(e).await)?,
     )
+}
+
+/// A bound for `at` in UTC, as every stored moment is: SQLite keeps moments as text and
+/// compares them as text, so a Vietnam-time bound (the day's start, `…+07:00`) compared
+/// against `…Z` texts put the evening in UTC (midnight to 07:00 in Vietnam) on the wrong day.
+fn utc(at: OffsetDateTime) -> OffsetDateTime {
+    at.to_offset(time::UtcOffset::UTC)
 }
 
 /// A unit an account holds a role on (its first grant), for an incident whose entries name
