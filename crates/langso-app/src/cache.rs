@@ -26,6 +26,9 @@ pub struct Lifetimes {
     pub devices: Duration,
     /// Today's indicator catalogue for the visit writer (`--catalogue-cache-ttl`).
     pub catalogue: Duration,
+    /// API tokens ([`crate::auth::ApiTokens`]): an ended token dies at once anyway (credential
+    /// generation); this bounds how late a token's last use is recorded.
+    pub tokens: Duration,
 }
 
 impl Default for Lifetimes {
@@ -34,6 +37,7 @@ impl Default for Lifetimes {
             public: Duration::from_secs(60),
             devices: Duration::from_secs(60),
             catalogue: Duration::from_secs(30),
+            tokens: Duration::from_secs(60),
         }
     }
 }

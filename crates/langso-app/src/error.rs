@@ -71,6 +71,10 @@ pub enum AppError {
     /// The actor may see this but not do this (inside its scope, without the permission).
     #[error("forbidden")]
     Forbidden,
+    /// The credential stopped working while the request waited for a writer (an API token
+    /// revoked, or its creator disabled); nothing was changed.
+    #[error("the credential no longer works")]
+    Unauthenticated,
     /// The input is invalid; every problem is listed and nothing was changed.
     #[error("invalid input: {}", list(.0))]
     Invalid(Vec<CellError>),

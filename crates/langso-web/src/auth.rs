@@ -12,7 +12,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use langso_app::Actor;
-use langso_app::auth::{SESSION_ABSOLUTE, actor_for_session, actor_for_token};
+use langso_app::auth::{Check, SESSION_ABSOLUTE, actor_for_session};
 
 use crate::AppState;
 use crate::error::{ApiError, problem};
@@ -49,13 +49,23 @@ pub fn session_cookie(value: &str, secure: bool) -> String {
 
 /// The actor of a request, if any credential in it is valid.
 pub async fn actor_of(state: &AppState, headers: &HeaderMap) -> Result<Option<Actor>, ApiError> {
+    actor_checked(state, headers, Check::Now).await
+}
+
+/// The actor of a request; an API token is taken from memory as `check` allows
+/// ([`langso_app::auth::ApiTokens`]).
+async fn actor_checked(
+    state: &AppState,
+    headers: &HeaderMap,
+    check: Check,
+) -> Result<Option<Actor>, ApiError> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
     if let Some(token) = bearer {
-        return Ok(actor_for_token(&state.db, token).await?);
+        return Ok(state.tokens.actor(token, check).await?);
     }
     match cookie(headers, SESSION_COOKIE) {
         Some(value) if !value.is_empty() => Ok(actor_for_session(&state.db, &value).await?),
@@ -102,6 +112,25 @@ impl FromRequestParts<AppState> for MaybeActor {
     }
 }
 
+/// Like [`Authenticated`], but an API token may come from memory unchecked
+/// ([`Check::AtWrite`]): only for a handler that hands its work to a writer that checks the
+/// credential generation inside its transaction (visits), and that checks the token again
+/// (`ApiTokens::still_holds`) before any answer the writer did not give.
+pub struct AuthenticatedAtWrite(pub Actor);
+
+impl FromRequestParts<AppState> for AuthenticatedAtWrite {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        authenticate(parts, state, Check::AtWrite)
+            .await
+            .map(AuthenticatedAtWrite)
+    }
+}
+
 impl FromRequestParts<AppState> for Authenticated {
     type Rejection = Response;
 
@@ -109,45 +138,52 @@ impl FromRequestParts<AppState> for Authenticated {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        // Nested routers see a shortened URI: the original one tells API from pages.
-        let uri = parts
-            .extensions
-            .get::<OriginalUri>()
-            .map_or_else(|| parts.uri.clone(), |original| original.0.clone());
-        let api = uri.path().starts_with("/api/");
-        let Some(actor) = actor_of(state, &parts.headers)
+        authenticate(parts, state, Check::Now)
             .await
-            .map_err(IntoResponse::into_response)?
-        else {
-            if api {
-                return Err(problem(
-                    StatusCode::UNAUTHORIZED,
-                    &crate::messages::both_key("api-login-required"),
-                    None,
-                    Vec::new(),
-                ));
-            }
-            let next = uri.path_and_query().map_or("/", |pq| pq.as_str());
-            let target = format!(
-                "/login?next={}",
-                form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
-            );
-            return Err(Redirect::to(&target).into_response());
-        };
-        let writes = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-        if api && writes && actor.session.is_some() {
-            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-            if sent.is_none() || sent != actor.csrf.as_deref() {
-                return Err(problem(
-                    StatusCode::FORBIDDEN,
-                    &crate::messages::both_key("api-csrf-missing"),
-                    None,
-                    Vec::new(),
-                ));
-            }
-        }
-        Ok(Authenticated(actor))
+            .map(Authenticated)
     }
+}
+
+/// The actor of a request, or the answer refusing it.
+async fn authenticate(parts: &Parts, state: &AppState, check: Check) -> Result<Actor, Response> {
+    // Nested routers see a shortened URI: the original one tells API from pages.
+    let uri = parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or_else(|| parts.uri.clone(), |original| original.0.clone());
+    let api = uri.path().starts_with("/api/");
+    let Some(actor) = actor_checked(state, &parts.headers, check)
+        .await
+        .map_err(IntoResponse::into_response)?
+    else {
+        if api {
+            return Err(problem(
+                StatusCode::UNAUTHORIZED,
+                &crate::messages::both_key("api-login-required"),
+                None,
+                Vec::new(),
+            ));
+        }
+        let next = uri.path_and_query().map_or("/", |pq| pq.as_str());
+        let target = format!(
+            "/login?next={}",
+            form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        );
+        return Err(Redirect::to(&target).into_response());
+    };
+    let writes = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if api && writes && actor.session.is_some() {
+        let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+        if sent.is_none() || sent != actor.csrf.as_deref() {
+            return Err(problem(
+                StatusCode::FORBIDDEN,
+                &crate::messages::both_key("api-csrf-missing"),
+                None,
+                Vec::new(),
+            ));
+        }
+    }
+    Ok(actor)
 }
 
 /// Checks the CSRF field of a form posted with a session.

@@ -104,6 +104,7 @@ impl IntoResponse for ApiError {
         let (status, title) = match &self.0 {
             AppError::NotFound => (StatusCode::NOT_FOUND, "api-record-not-found"),
             AppError::Forbidden => (StatusCode::FORBIDDEN, "api-forbidden"),
+            AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "api-login-required"),
             AppError::Invalid(errors) => {
                 return problem(
                     StatusCode::UNPROCESSABLE_ENTITY,

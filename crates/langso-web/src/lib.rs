@@ -66,6 +66,8 @@ pub struct AppParts {
     // --- households ---
     /// Door-to-door visits, committed in groups by one writer task.
     pub visits: langso_app::households::VisitWriter,
+    /// API tokens kept in memory, checked against the credential generation.
+    pub tokens: langso_app::auth::ApiTokens,
     // --- h20d: operator alerts ---
     /// The alerts as this node knows them: banner, `/metrics`, the checker, the broker link.
     pub ops: Arc<langso_app::ops::Board>,
@@ -132,6 +134,11 @@ impl AppState {
             db.clone(),
             settings.caches.catalogue,
         );
+        let tokens = langso_app::auth::ApiTokens::new(
+            db.clone(),
+            settings.caches.tokens,
+            visits.generation_seen(),
+        );
         let public = Arc::new(public::PublicCache::new(settings.caches.public));
         background.extend(public.spread(&db));
         AppState(Arc::new(AppParts {
@@ -142,6 +149,7 @@ impl AppState {
             devices,
             background: Arc::new(std::sync::Mutex::new(background)),
             visits,
+            tokens,
             ops,
         }))
     }

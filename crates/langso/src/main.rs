@@ -237,6 +237,7 @@ impl WebOptions {
                 public: std::time::Duration::from_secs(self.public_cache_ttl),
                 devices: std::time::Duration::from_secs(self.device_cache_ttl),
                 catalogue: std::time::Duration::from_secs(self.catalogue_cache_ttl),
+                ..langso_app::cache::Lifetimes::default()
             },
         }
     }

@@ -262,7 +262,7 @@ impl Batch for Heartbeats {
 
 /// Whether each job's device token still works. The credential generation is read once per
 /// batch, inside its write transaction (on SQLite under the write lock, on the writer's own
-/// connection: no read of its own): the jobs are already queued, so a token disabled or
+/// connection, and most often with the states: `read`): the jobs are already queued, so a token disabled or
 /// revoked before they arrived is caught whatever node did it; only tokens checked at an
 /// older generation are looked up again. A token whose check fails refuses its job (as a
 /// failed write: the device sends again).
@@ -270,12 +270,16 @@ async fn verdicts(
     db: &Db,
     shared: &Shared,
     tx: &mut langso_store::Tx,
+    read: Option<i64>,
     jobs: &[Job],
 ) -> Result<Vec<Result<(), IngestError>>, langso_store::StoreError> {
     if jobs.iter().all(|j| j.token.is_none()) {
         return Ok(vec![Ok(()); jobs.len()]);
     }
-    let current = langso_store::auth::credential_generation(tx).await?;
+    let current = match read {
+        Some(generation) => generation,
+        None => langso_store::auth::credential_generation(tx).await?,
+    };
     shared.generation.fetch_max(current, Ordering::AcqRel);
     let mut checked: HashMap<Uuid, Result<(), IngestError>> = HashMap::new();
     let mut verdicts = Vec::with_capacity(jobs.len());
@@ -341,12 +345,13 @@ async fn write(
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    let mut states: HashMap<Uuid, DeviceState> = store::states_of(&mut tx, &ids)
-        .await?
+    let found = store::states_of(&mut tx, &ids).await?;
+    let mut states: HashMap<Uuid, DeviceState> = found
+        .rows
         .iter()
         .map(|row| (row.asset_id, to_domain(row)))
         .collect();
-    let verdicts = verdicts(db, shared, &mut tx, jobs).await?;
+    let verdicts = verdicts(db, shared, &mut tx, found.generation, jobs).await?;
     let readings: Vec<&Resolved> = jobs
         .iter()
         .zip(&verdicts)

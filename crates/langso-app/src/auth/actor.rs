@@ -31,6 +31,9 @@ pub struct Actor {
     pub csrf: Option<String>,
     /// The session's token hash, for logging out.
     pub session: Option<String>,
+    /// The credential generation the API token was checked at, when it was taken from memory
+    /// unchecked ([`super::Check::AtWrite`]): the writer checks it inside its transaction.
+    pub checked_at: Option<i64>,
     system: bool,
 }
 
@@ -45,6 +48,7 @@ impl Actor {
             pii,
             csrf: None,
             session: None,
+            checked_at: None,
             system: false,
         }
     }

@@ -209,15 +209,24 @@ pub async fn actor_for_session(db: &Db, cookie: &str) -> AppResult<Option<Actor>
 /// use: nothing is cached). A device token (`lsd_…`) is no API credential: it only sends
 /// telemetry, so anywhere else it answers as no credential at all (401).
 pub async fn actor_for_token(db: &Db, presented: &str) -> AppResult<Option<Actor>> {
+    Ok(token_actor(db, presented).await?.0)
+}
+
+/// The actor of an API token, if it works, and when the token ends (for the cache:
+/// [`super::ApiTokens`]).
+pub(crate) async fn token_actor(
+    db: &Db,
+    presented: &str,
+) -> AppResult<(Option<Actor>, Option<OffsetDateTime>)> {
     let Some((token, unit_name)) = store::token_and_unit_name(db, &sha256_hex(presented)).await?
     else {
-        return Ok(None);
+        return Ok((None, None));
     };
     if token.kind != "api" || !super::tokens::still_valid(db, &token).await? {
-        return Ok(None);
+        return Ok((None, None));
     }
     let Ok(role) = Role::parse(&token.role) else {
-        return Ok(None);
+        return Ok((None, None));
     };
     let now = OffsetDateTime::now_utc();
     if token.last_used_at.is_none_or(|at| now - at > TOUCH_EVERY) {
@@ -235,7 +244,7 @@ pub async fn actor_for_token(db: &Db, presented: &str) -> AppResult<Option<Actor
         false,
     );
     actor.token_id = Some(token.id);
-    Ok(Some(actor))
+    Ok((Some(actor), token.expires_at))
 }
 
 #[cfg(test)]

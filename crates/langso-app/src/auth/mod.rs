@@ -6,6 +6,7 @@
 //! leak).
 
 mod actor;
+mod api_tokens;
 mod login;
 pub mod policy;
 mod secrets;
@@ -13,6 +14,7 @@ mod tokens;
 mod users;
 
 pub use actor::{Actor, Grant};
+pub use api_tokens::{ApiTokens, Check};
 pub use login::{
     LoginFailure, LoginOutcome, SESSION_ABSOLUTE, SESSION_IDLE, actor_for_session, actor_for_token,
     login, logout,
@@ -24,6 +26,7 @@ pub async fn count_users(db: &crate::Db) -> crate::AppResult<i64> {
     Ok(langso_store::auth::count_users(db).await?)
 }
 pub use langso_store::auth::{GrantRow, TokenRow, UserRow};
+pub(crate) use tokens::api_token_alive;
 pub use tokens::{
     NewToken, create_token, device_token_alive, list_tokens, revoke_token,
     still_valid as token_still_valid,

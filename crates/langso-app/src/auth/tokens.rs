@@ -159,8 +159,18 @@ pub async fn still_valid(db: &Db, token: &TokenRow) -> AppResult<bool> {
 /// Whether the device token `id` still works (the telemetry writer asks when the credential
 /// generation moved since the token was cached).
 pub async fn device_token_alive(db: &Db, id: Uuid) -> AppResult<bool> {
+    alive(db, id, "device").await
+}
+
+/// Whether the API token `id` still works (looked up afresh).
+pub(crate) async fn api_token_alive(db: &Db, id: Uuid) -> AppResult<bool> {
+    alive(db, id, "api").await
+}
+
+/// Whether the token `id`, of `kind`, still works (looked up afresh).
+async fn alive(db: &Db, id: Uuid, kind: &str) -> AppResult<bool> {
     match store::get_token(db, id).await? {
-        Some(token) if token.kind == "device" => still_valid(db, &token).await,
+        Some(token) if token.kind == kind => still_valid(db, &token).await,
         _ => Ok(false),
     }
 }

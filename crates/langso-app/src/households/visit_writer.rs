@@ -8,10 +8,13 @@
 //! [`Lifetimes::catalogue`]), so checking a visit reads only the household and the actor's scope.
 //!
 //! If a batch fails, its visits are written again one by one, each in its own transaction,
-//! so one bad visit never costs the others theirs.
+//! so one bad visit never costs the others theirs. A visit whose API token came from memory
+//! ([`crate::auth::Check::AtWrite`]) and was checked at an older credential generation than
+//! the one the transaction read fails its group the same way; written alone, its token is
+//! looked up again first, and a dead token's visit is refused (401) with nothing written.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use langso_store::households::VisitRow;
@@ -52,6 +55,8 @@ pub struct VisitWriter {
     counts: Arc<Counts>,
     /// The catalogue by day: a new catalogue version (rare, dated) is seen within its lifetime.
     catalogue: Arc<Cache<Date, Arc<Vec<Indicator>>>>,
+    /// The newest credential generation seen (shared with the API token cache).
+    newest: Arc<AtomicI64>,
 }
 
 impl VisitWriter {
@@ -63,16 +68,25 @@ impl VisitWriter {
     /// Starts the writer task, keeping today's catalogue for `ttl`.
     pub fn with_catalogue_lifetime(db: Db, ttl: Duration) -> VisitWriter {
         let counts = Arc::new(Counts::default());
+        let newest = Arc::new(AtomicI64::new(0));
         let batch = Visits {
             db: db.clone(),
             counts: counts.clone(),
+            newest: newest.clone(),
         };
         VisitWriter {
             db,
             writer: Writer::start(batch, SIZES),
             counts,
             catalogue: Arc::new(Cache::new(4, ttl, Duration::ZERO)),
+            newest,
         }
+    }
+
+    /// The newest credential generation this writer has seen, for the API token cache
+    /// ([`crate::auth::ApiTokens::new`]) to share.
+    pub fn generation_seen(&self) -> Arc<AtomicI64> {
+        self.newest.clone()
     }
 
     /// Checks a visit, queues it, and answers once it is committed: the same result as
@@ -125,6 +139,38 @@ fn stopped() -> AppError {
 struct Visits {
     db: Db,
     counts: Arc<Counts>,
+    newest: Arc<AtomicI64>,
+}
+
+impl Visits {
+    /// Writes one visit alone. A token taken from memory at an old generation is looked up
+    /// again (and the newest generation noted, so the cache looks its entries up afresh).
+    async fn write_one(&self, mut job: Job) -> (Job, AppResult<VisitRow>) {
+        let mut outcome = write_batch(&self.db, std::slice::from_ref(&job)).await;
+        if matches!(outcome, Err(AppError::Unauthenticated)) {
+            outcome = self.recheck(&mut job).await;
+            if outcome.is_ok() {
+                outcome = write_batch(&self.db, std::slice::from_ref(&job)).await;
+            }
+        }
+        let outcome = outcome.map(|()| job.visit.visit().clone());
+        (job, outcome)
+    }
+
+    async fn recheck(&self, job: &mut Job) -> AppResult<()> {
+        let generation = langso_store::auth::credential_generation(&self.db).await?;
+        self.newest.fetch_max(generation, Ordering::AcqRel);
+        let actor = job.visit.actor_mut();
+        let Some(token) = actor.token_id else {
+            return Err(AppError::Unauthenticated);
+        };
+        if !crate::auth::api_token_alive(&self.db, token).await? {
+            return Err(AppError::Unauthenticated);
+        }
+        // Checked now, as a request's token is: the write follows at once.
+        actor.checked_at = None;
+        Ok(())
+    }
 }
 
 impl Batch for Visits {
@@ -146,9 +192,7 @@ impl Batch for Visits {
             Err(error) => {
                 tracing::warn!(%error, visits = jobs.len(), "visit batch failed; writing one by one");
                 for job in jobs {
-                    let outcome = write_batch(&self.db, std::slice::from_ref(&job))
-                        .await
-                        .map(|()| job.visit.visit().clone());
+                    let (job, outcome) = self.write_one(job).await;
                     if outcome.is_ok() {
                         counts.written.fetch_add(1, Ordering::Relaxed);
                         counts.commits.fetch_add(1, Ordering::Relaxed);

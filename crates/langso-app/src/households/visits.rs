@@ -56,6 +56,11 @@ impl CheckedVisit {
         &self.visit
     }
 
+    /// Who records it.
+    pub(crate) fn actor_mut(&mut self) -> &mut Actor {
+        &mut self.actor
+    }
+
     /// Applies to the household only the values of indicators in `codes` (today's catalogue);
     /// the others stay in the ledger row as observed.
     pub(crate) fn apply_only(&mut self, codes: &BTreeSet<String>) {
@@ -232,6 +237,28 @@ pub(crate) async fn check_visit_against(
     })
 }
 
+/// Refuses the group with [`AppError::Unauthenticated`] if a visit's API token was taken
+/// from memory at an older credential generation than the one read in this transaction (the
+/// visit writer then checks each such token again): a token ended before the write never
+/// writes. `read` is the generation the group's first read brought along.
+async fn check_credentials(
+    tx: &mut Tx,
+    visits: &[&CheckedVisit],
+    read: Option<i64>,
+) -> AppResult<()> {
+    let Some(oldest) = visits.iter().filter_map(|c| c.actor.checked_at).min() else {
+        return Ok(());
+    };
+    let current = match read {
+        Some(generation) => generation,
+        None => auth_store::credential_generation(&mut *tx).await?,
+    };
+    if oldest < current {
+        return Err(AppError::Unauthenticated);
+    }
+    Ok(())
+}
+
 /// Writes checked visits inside `tx`, in a fixed number of statements however many there
 /// are: the ledger rows, the households' changed values, their last visit and follow-up, the
 /// audit entries and the village counters. Visits are applied in order, so two visits of one
@@ -265,6 +292,7 @@ pub(crate) async fn write_visits(tx: &mut Tx, visits: &[&CheckedVisit]) -> AppRe
     store::lock_households(tx, &households).await?;
     let ids: Vec<Uuid> = unique.iter().map(|c| c.visit.id).collect();
     let before = store::before_visits(tx, &ids, &households).await?;
+    check_credentials(tx, &unique, before.generation).await?;
     let mut replayed = BTreeSet::new();
     for (visit, household) in before.recorded {
         if seen.get(&visit).is_some_and(|mine| *mine != household) {

@@ -97,10 +97,27 @@ pub async fn device_targets(
     Ok(found)
 }
 
+/// The states of some devices, and on SQLite the credential generation read with them.
+#[derive(Debug, Default)]
+pub struct States {
+    /// The devices' states (devices that never reported are absent).
+    pub rows: Vec<StateRow>,
+    /// The credential generation, when the same statement read it (SQLite, at least one
+    /// state found): the heartbeat writer then needs no read of its own for it.
+    pub generation: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct StateWithGeneration {
+    #[sqlx(flatten)]
+    state: StateRow,
+    generation: Option<i64>,
+}
+
 /// The states of these devices (devices that never reported are absent). Inside a
 /// PostgreSQL transaction the rows are locked (in id order), so that the offline detector of
 /// another node cannot declare a device silent between this read and the write that follows.
-pub async fn states_of(ex: impl Into<Exec<'_>>, ids: &[Uuid]) -> StoreResult<Vec<StateRow>> {
+pub async fn states_of(ex: impl Into<Exec<'_>>, ids: &[Uuid]) -> StoreResult<States> {
     let mut ex = ex.into();
     let lock = if matches!(ex, Exec::Tx(Tx::Postgres(_))) {
         " ORDER BY asset_id FOR UPDATE"
@@ -111,19 +128,24 @@ pub async fn states_of(ex: impl Into<Exec<'_>>, ids: &[Uuid]) -> StoreResult<Vec
     let sqlite = matches!(ex, Exec::Tx(Tx::Sqlite(..)) | Exec::Db(Db::Sqlite(..)));
     if sqlite && !ids.is_empty() {
         // One fixed text, kept prepared: the ids as one JSON array (see `crate::Script`). The
-        // heartbeat writer reads this first: the transaction's BEGIN goes in the same text.
+        // heartbeat writer reads this first: the transaction's BEGIN goes in the same text, and
+        // the credential generation rides on each row (one round trip to SQLite's thread fewer).
         let begin = match &mut ex {
             Exec::Tx(Tx::Sqlite(transaction)) => transaction.begin_prefix(),
             _ => "",
         };
         let sql = format!(
-            "{begin}SELECT {STATE_COLS} FROM device_state \
-             WHERE asset_id IN (SELECT unhex(value) FROM json_each($1))"
+            "{begin}SELECT {STATE_COLS}, \
+             (SELECT value FROM credential_generation WHERE id = 1) AS generation \
+             FROM device_state WHERE asset_id IN (SELECT unhex(value) FROM json_each($1))"
         );
         let list = json_rows(&ids.iter().map(hex).collect::<Vec<_>>());
-        return Ok(on_exec!(ex, e => {
+        let rows: Vec<StateWithGeneration> = on_exec!(ex, e => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(list.clone()).fetch_all(e).await
-        })?);
+        })?;
+        let generation = rows.first().map(|row| row.generation.unwrap_or(0));
+        let rows = rows.into_iter().map(|row| row.state).collect();
+        return Ok(States { rows, generation });
     }
     for chunk in ids.chunks(500) {
         let sql = format!(
@@ -139,7 +161,10 @@ pub async fn states_of(ex: impl Into<Exec<'_>>, ids: &[Uuid]) -> StoreResult<Vec
         })?;
         found.extend(rows);
     }
-    Ok(found)
+    Ok(States {
+        rows: found,
+        generation: None,
+    })
 }
 
 /// One device's state.

@@ -75,6 +75,9 @@ pub struct VisitsBefore {
     pub states: Vec<(Uuid, Option<Date>, Option<Date>)>,
     /// Each household's current indicator values: (household, indicator, value).
     pub values: Vec<(Uuid, String, i64)>,
+    /// The credential generation, read by the same statement (absent only when it found no
+    /// row): the writer checks against it the API tokens its visits came with.
+    pub generation: Option<i64>,
 }
 
 /// Reads [`VisitsBefore`] for the visits `ids` of `households`: the households joined to their
@@ -91,12 +94,14 @@ pub async fn before_visits(
         Option<String>,
         Option<i64>,
         Option<Uuid>,
+        Option<i64>,
     );
     const COLUMNS: &str = "SELECT h.id, h.last_visit_on, h.follow_up_on, v.indicator, v.value, \
-         CAST(NULL AS UUID) FROM households h \
+         CAST(NULL AS UUID), (SELECT value FROM credential_generation WHERE id = 1) \
+         FROM households h \
          LEFT JOIN household_indicators v ON v.household_id = h.id WHERE h.id IN ";
-    const RECORDED: &str =
-        " UNION ALL SELECT household_id, NULL, NULL, NULL, NULL, id FROM visits WHERE id IN ";
+    const RECORDED: &str = " UNION ALL SELECT household_id, NULL, NULL, NULL, NULL, id, \
+         (SELECT value FROM credential_generation WHERE id = 1) FROM visits WHERE id IN ";
     // One fixed text on either database, kept prepared: the ids go as one array each.
     let rows: Vec<Row> = match tx {
         Tx::Sqlite(transaction) => {
@@ -126,7 +131,8 @@ pub async fn before_visits(
     };
     let mut before = VisitsBefore::default();
     let mut seen = std::collections::BTreeSet::new();
-    for (id, last, follow_up, indicator, value, visit) in rows {
+    for (id, last, follow_up, indicator, value, visit, generation) in rows {
+        before.generation = Some(generation.unwrap_or(0));
         if let Some(visit) = visit {
             before.recorded.push((visit, id));
             continue;

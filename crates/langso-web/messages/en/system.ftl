@@ -48,6 +48,7 @@ error-internal = A system error occurred. Please try again later.
 error-summary = There is a problem
 error-back = Back to the home page
 error-forbidden = You are not allowed to do this.
+error-signed-out = Your access no longer works. Please sign in again.
 error-csrf = The form has expired. Reload the page and try again.
 nav-login = Log in
 nav-logout = Log out

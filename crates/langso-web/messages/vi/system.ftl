@@ -48,6 +48,7 @@ error-internal = Lỗi hệ thống. Vui lòng thử lại sau.
 error-summary = Có vấn đề cần sửa
 error-back = Về trang chủ
 error-forbidden = Bạn không có quyền làm việc này.
+error-signed-out = Quyền truy cập của bạn không còn hiệu lực. Hãy đăng nhập lại.
 error-csrf = Biểu mẫu đã hết hạn. Hãy tải lại trang và thử lại.
 nav-login = Đăng nhập
 nav-logout = Đăng xuất

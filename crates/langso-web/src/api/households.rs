@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::api::extract::{Json, Path, Query};
-use crate::auth::Authenticated;
+use crate::auth::{Authenticated, AuthenticatedAtWrite};
 use crate::error::{ApiError, Problem};
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
@@ -410,7 +410,7 @@ async fn list_visits(
     responses((status = 201, body = VisitDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn record_visit(
     State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
+    AuthenticatedAtWrite(actor): AuthenticatedAtWrite,
     Path(id): Path<String>,
     Json(body): Json<VisitBody>,
 ) -> Result<(StatusCode, Json<VisitDto>), ApiError> {
@@ -422,7 +422,15 @@ async fn record_visit(
         follow_up_on: body.follow_up_on,
         notes: body.notes,
     };
-    let visit = state.visits.record(&actor, parse_id(&id)?, &input).await?;
+    let visit = match state.visits.record(&actor, parse_id(&id)?, &input).await {
+        Ok(visit) => visit,
+        // A refusal before the writer tells a token that ended meanwhile nothing.
+        Err(error) if !state.tokens.still_holds(&actor).await? => {
+            tracing::debug!(%error, "visit refused for an ended token");
+            return Err(ApiError(langso_app::AppError::Unauthenticated));
+        }
+        Err(error) => return Err(error.into()),
+    };
     Ok((StatusCode::CREATED, Json(visit.into())))
 }
 

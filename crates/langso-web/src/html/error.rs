@@ -59,6 +59,7 @@ impl IntoResponse for PageError {
         let (status, key) = match &self.error {
             AppError::NotFound => (StatusCode::NOT_FOUND, "error-not-found"),
             AppError::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden"),
+            AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "error-signed-out"),
             AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "error-invalid"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "error-invalid"),
             AppError::Store(_) | AppError::Internal(_) => {

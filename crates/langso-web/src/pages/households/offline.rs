@@ -46,6 +46,7 @@ fn failure(error: AppError, lang: Lang) -> Response {
     let status = match &error {
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
         AppError::Invalid(_) | AppError::Conflict(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Store(_) | AppError::Internal(_) => {
             tracing::error!(%error, "offline round");
