@@ -96,14 +96,11 @@ pub(crate) async fn judge(
     date: Date,
     set: Option<&CriteriaSet>,
 ) -> AppResult<Vec<VillageEvaluation>> {
-    // The tree, its labels and the facts side by side: on SQLite the counters are the longest
-    // read, and the tree and labels fit beside it on the other core.
-    let (tree, labels, facts) = tokio::try_join!(
+    let (tree, labels) = tokio::try_join!(
         async { Ok(unit_store::subtree(db, root, date, 6).await?) },
         crate::units::labels_under(db, root, date, 6),
-        read_facts(db, root, date, set),
     )?;
-    judge_facts(db, root, date, set, &tree, &labels, facts).await
+    judge_tree(db, root, date, set, &tree, &labels).await
 }
 
 async fn judge_tree(
@@ -114,25 +111,6 @@ async fn judge_tree(
     tree: &[TreeNode],
     labels: &Labels,
 ) -> AppResult<Vec<VillageEvaluation>> {
-    let facts = read_facts(db, root, date, set).await?;
-    judge_facts(db, root, date, set, tree, labels, facts).await
-}
-
-/// What villages are judged on, read for every village under a root.
-struct Facts {
-    own_counters: Vec<(Uuid, String, i64)>,
-    placements: Option<Vec<(Uuid, i64)>>,
-    teams_exist: bool,
-    approved: Vec<(Uuid, String)>,
-    recognition: Vec<(Uuid, String)>,
-}
-
-async fn read_facts(
-    db: &Db,
-    root: Uuid,
-    date: Date,
-    set: Option<&CriteriaSet>,
-) -> AppResult<Facts> {
     // The reads are independent: run them side by side on the pool (a province reads about
     // 2,000 villages in each).
     let evidence = async {
@@ -149,31 +127,6 @@ async fn read_facts(
         evidence,
         store::recognition_under(db, root, date),
     )?;
-    Ok(Facts {
-        own_counters,
-        placements,
-        teams_exist,
-        approved,
-        recognition,
-    })
-}
-
-async fn judge_facts(
-    db: &Db,
-    root: Uuid,
-    date: Date,
-    set: Option<&CriteriaSet>,
-    tree: &[TreeNode],
-    labels: &Labels,
-    facts: Facts,
-) -> AppResult<Vec<VillageEvaluation>> {
-    let Facts {
-        own_counters,
-        placements,
-        teams_exist,
-        approved,
-        recognition,
-    } = facts;
     let villages: Vec<&Unit> = tree
         .iter()
         .map(|n| &n.unit)
