@@ -101,9 +101,11 @@ pub async fn run(database_url: Option<&str>, rounds: usize) -> Result<()> {
     let mut out = String::new();
     let _ = writeln!(out, "{rounds} rounds each");
     let _ = writeln!(out, "baseline (SELECT 1)        p95 {base95:>7.2} ms");
+    // The map's target is issue 19's: every village of a province judged and drawn.
     for (name, latencies, target) in [
         ("dashboard, commune", &mut commune_l, 20.0),
         ("dashboard, province", &mut province_l, 50.0),
+        ("map + evaluation, province", &mut map_l, 50.0),
     ] {
         let (p50, p95) = (p(latencies, 0.50), p(latencies, 0.95));
         let _ = writeln!(
@@ -113,13 +115,6 @@ pub async fn run(database_url: Option<&str>, rounds: usize) -> Result<()> {
             p95 / base95.max(1e-6)
         );
     }
-    let _ = writeln!(
-        out,
-        "map + evaluation, province p50 {:>7.2} ms   p95 {:>7.2} ms   (no target; {} villages judged)",
-        p(&mut map_l, 0.50),
-        p(&mut map_l, 0.95),
-        check.figures.villages
-    );
     for (name, pdf) in [
         ("report XLSX, commune", false),
         ("report PDF, commune", true),
