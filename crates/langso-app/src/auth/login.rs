@@ -205,9 +205,10 @@ pub async fn actor_for_session(db: &Db, cookie: &str) -> AppResult<Option<Actor>
 }
 
 /// The actor behind an API token, if it is a live `api` token: known, not revoked, not
-/// expired, its creator still enabled and still holding what minted it (checked here, at each
-/// use: nothing is cached). A device token (`lsd_…`) is no API credential: it only sends
-/// telemetry, so anywhere else it answers as no credential at all (401).
+/// expired, its creator still enabled and still holding what minted it (all read afresh here;
+/// the web keeps the result in [`super::ApiTokens`] against the credential generation). A
+/// device token (`lsd_…`) is no API credential: it only sends telemetry, so anywhere else it
+/// answers as no credential at all (401).
 pub async fn actor_for_token(db: &Db, presented: &str) -> AppResult<Option<Actor>> {
     Ok(token_actor(db, presented).await?.0)
 }
