@@ -1,6 +1,7 @@
 //! Credentials and accounts over real HTTP (issue 13): a disabled user's tokens answer 401 at
 //! once (API token and cached device token alike), a device token sends telemetry and nothing
-//! else, a visit id reused for another household answers 409, a webhook secret is shown once.
+//! else, a revoked API token records no visit and learns nothing from a refusal, a visit id
+//! reused for another household answers 409, a webhook secret is shown once.
 
 use langso_app::Actor;
 use langso_app::assets::{self as assets, AssetInput};
@@ -146,6 +147,85 @@ async fn a_disabled_users_tokens_answer_401_at_once() {
     );
     assert_eq!(telemetry(device.clone()).await, 401);
     assert_eq!(telemetry(device).await, 401);
+}
+
+#[tokio::test]
+async fn a_revoked_api_token_records_no_visit_and_learns_nothing_from_a_refusal() {
+    let app = TestApp::with_demo().await;
+    let village = unit(&app, "09805-T01").await;
+    let admin = app.login("admin", DEMO_PASSWORD).await;
+    let (status, created) = post(
+        &app,
+        &admin,
+        "/api/v1/tokens",
+        json!({"name": "Điện thoại tổ", "kind": "api", "role": "officer", "unit_id": village}),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    let token_id = created["token"]["id"].as_str().unwrap().to_owned();
+    let list = app
+        .client
+        .get(format!("{}/api/v1/households?unit={village}", app.base))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    let household = list[0]["id"].as_str().unwrap().to_owned();
+    let path = |household: &str| format!("/api/v1/households/{household}/visits");
+    let visit = || json!({"id": uuid::Uuid::now_v7().to_string()});
+    // The visit route takes the token from memory once it was checked.
+    assert_eq!(
+        bearer(&app, &secret, "POST", &path(&household), visit()).await,
+        201
+    );
+    assert_eq!(
+        bearer(&app, &secret, "POST", &path(&household), visit()).await,
+        201
+    );
+
+    let revoked = app
+        .client
+        .delete(format!("{}/api/v1/tokens/{token_id}", app.base))
+        .header("cookie", admin.header())
+        .header("x-csrf-token", admin.csrf.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status().as_u16(), 204);
+    // A household that does not exist would be 404 to a live token: 401, nothing told.
+    let nowhere = path(&uuid::Uuid::now_v7().to_string());
+    assert_eq!(bearer(&app, &secret, "POST", &nowhere, visit()).await, 401);
+    let last = visit();
+    assert_eq!(
+        bearer(&app, &secret, "POST", &path(&household), last.clone()).await,
+        401
+    );
+    assert_eq!(
+        bearer(&app, &secret, "GET", "/api/v1/me", Value::Null).await,
+        401
+    );
+    let visits = app
+        .client
+        .get(format!("{}{}", app.base, path(&household)))
+        .header("cookie", admin.header())
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert!(
+        visits
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["id"] != last["id"]),
+        "not written: {visits}"
+    );
 }
 
 #[tokio::test]
