@@ -30,6 +30,17 @@ fn officer_token(unit_id: Uuid) -> NewToken {
     }
 }
 
+/// The small demo, and the unit of `code` in it.
+async fn demo_with(code: &str) -> (TestDb, Uuid) {
+    let test = TestDb::new().await.unwrap();
+    demo::build_small(&test.db, &NoProgress).await.unwrap();
+    let unit = langso_app::units::by_code(&test.db, code, today())
+        .await
+        .unwrap()
+        .id;
+    (test, unit)
+}
+
 fn visit() -> VisitInput {
     VisitInput {
         id: Some(Uuid::now_v7()),
@@ -39,13 +50,8 @@ fn visit() -> VisitInput {
 
 #[tokio::test]
 async fn a_cached_api_token_writes_nothing_once_it_ended() {
-    let test = TestDb::new().await.unwrap();
+    let (test, village) = demo_with("09805-T01").await;
     let db = &test.db;
-    demo::build_small(db, &NoProgress).await.unwrap();
-    let village = langso_app::units::by_code(db, "09805-T01", today())
-        .await
-        .unwrap()
-        .id;
     let list = households::list_households(db, &op(), Some(village), "", 4, 0)
         .await
         .unwrap();
@@ -122,13 +128,8 @@ async fn a_cached_api_token_writes_nothing_once_it_ended() {
 
 #[tokio::test]
 async fn a_token_checked_now_is_not_taken_from_memory_after_its_creator_is_disabled() {
-    let test = TestDb::new().await.unwrap();
+    let (test, commune) = demo_with("09817").await;
     let db = &test.db;
-    demo::build_small(db, &NoProgress).await.unwrap();
-    let commune = langso_app::units::by_code(db, "09817", today())
-        .await
-        .unwrap()
-        .id;
     let admin = auth::create_user(
         db,
         &op(),

@@ -31,6 +31,13 @@ async fn post(app: &TestApp, session: &Session, path: &str, body: Value) -> (u16
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+/// GET `path` as `session`, parsed as JSON (200 asserted).
+async fn get_json(app: &TestApp, session: &Session, path: &str) -> Value {
+    let (status, body) = app.page(session, path).await;
+    assert_eq!(status, 200, "GET {path}: {body}");
+    serde_json::from_str(&body).unwrap()
+}
+
 async fn bearer(app: &TestApp, secret: &str, method: &str, path: &str, body: Value) -> u16 {
     let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
     app.client
@@ -115,16 +122,7 @@ async fn a_disabled_users_tokens_answer_401_at_once() {
 
     // The administrator disables the officer: both tokens stop at once.
     let admin = app.login("admin", DEMO_PASSWORD).await;
-    let users = app
-        .client
-        .get(format!("{}/api/v1/users", app.base))
-        .header("cookie", admin.header())
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap();
+    let users = get_json(&app, &admin, "/api/v1/users").await;
     let id = users
         .as_array()
         .unwrap()
@@ -208,16 +206,7 @@ async fn a_revoked_api_token_records_no_visit_and_learns_nothing_from_a_refusal(
         bearer(&app, &secret, "GET", "/api/v1/me", Value::Null).await,
         401
     );
-    let visits = app
-        .client
-        .get(format!("{}{}", app.base, path(&household)))
-        .header("cookie", admin.header())
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap();
+    let visits = get_json(&app, &admin, &path(&household)).await;
     assert!(
         visits
             .as_array()
@@ -233,16 +222,7 @@ async fn a_visit_id_reused_for_another_household_answers_409() {
     let app = TestApp::with_demo().await;
     let village = unit(&app, "09805-T01").await;
     let head = app.login("truongthon", DEMO_PASSWORD).await;
-    let list = app
-        .client
-        .get(format!("{}/api/v1/households?unit={village}", app.base))
-        .header("cookie", head.header())
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap();
+    let list = get_json(&app, &head, &format!("/api/v1/households?unit={village}")).await;
     let ids: Vec<&str> = list
         .as_array()
         .unwrap()
@@ -261,16 +241,7 @@ async fn a_visit_id_reused_for_another_household_answers_409() {
     let (status, problem) = post(&app, &head, &path(ids[1]), visit).await;
     assert_eq!(status, 409, "{problem}");
     assert_eq!(problem["errors"][0]["field"], "id");
-    let visits = app
-        .client
-        .get(format!("{}{}", app.base, path(ids[1])))
-        .header("cookie", head.header())
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap();
+    let visits = get_json(&app, &head, &path(ids[1])).await;
     assert!(
         visits
             .as_array()
