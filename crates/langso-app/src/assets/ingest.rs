@@ -262,9 +262,9 @@ impl Batch for Heartbeats {
 
 /// Whether each job's device token still works. The credential generation is read once per
 /// batch, inside its write transaction (on SQLite under the write lock, on the writer's own
-/// connection, and most often with the states: `read`): the jobs are already queued, so a token disabled or
-/// revoked before they arrived is caught whatever node did it; only tokens checked at an
-/// older generation are looked up again. A token whose check fails refuses its job (as a
+/// connection, and most often with the states: `read`): the jobs are already queued, so a
+/// token disabled or revoked before they arrived is caught whatever node did it; only tokens
+/// checked at an older generation are looked up again. A token whose check fails refuses its job (as a
 /// failed write: the device sends again).
 async fn verdicts(
     db: &Db,
