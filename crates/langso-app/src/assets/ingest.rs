@@ -264,8 +264,8 @@ impl Batch for Heartbeats {
 /// batch, inside its write transaction (on SQLite under the write lock, on the writer's own
 /// connection, and most often with the states: `read`): the jobs are already queued, so a
 /// token disabled or revoked before they arrived is caught whatever node did it; only tokens
-/// checked at an older generation are looked up again. A token whose check fails refuses its job (as a
-/// failed write: the device sends again).
+/// checked at an older generation are looked up again. A token whose check fails refuses its
+/// job (as a failed write: the device sends again).
 async fn verdicts(
     db: &Db,
     shared: &Shared,
